@@ -1,0 +1,58 @@
+namespace PeerMatch.Email;
+
+/// <summary>The kinds of message PeerMatch sends; each goes out with an <c>X-PeerMatch-Kind</c> header.</summary>
+public enum EmailKind
+{
+    Confirmation,
+    ManageLink,
+    Digest,
+    Introduction,
+    FollowUp,
+    Invitation,
+    GroupInvitation,
+}
+
+public static class EmailKinds
+{
+    public const string HeaderName = "X-PeerMatch-Kind";
+
+    public static string HeaderValue(this EmailKind kind) => kind switch
+    {
+        EmailKind.Confirmation => "confirmation",
+        EmailKind.ManageLink => "manage-link",
+        EmailKind.Digest => "digest",
+        EmailKind.Introduction => "introduction",
+        EmailKind.FollowUp => "follow-up",
+        EmailKind.Invitation => "invitation",
+        EmailKind.GroupInvitation => "group-invitation",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+}
+
+/// <summary>
+/// One message to one recipient. <see cref="UnsubscribeUrl"/> is required for every kind but
+/// <see cref="EmailKind.Confirmation"/> (RFC 8058 one-click).
+/// </summary>
+public sealed record EmailMessage(
+    EmailKind Kind,
+    string ToAddress,
+    string ToName,
+    string Subject,
+    string TextBody,
+    string HtmlBody,
+    Uri? UnsubscribeUrl)
+{
+    public void EnsureComplete()
+    {
+        if (Kind != EmailKind.Confirmation && UnsubscribeUrl is null)
+        {
+            throw new InvalidOperationException($"A {Kind.HeaderValue()} e-mail must carry a List-Unsubscribe link.");
+        }
+    }
+}
+
+/// <summary>The seam to whatever delivers mail: SendGrid in Azure, an outbox folder locally.</summary>
+public interface IEmailSender
+{
+    Task SendAsync(EmailMessage message, CancellationToken cancellationToken);
+}

@@ -1,0 +1,255 @@
+using System.Globalization;
+using System.Net.Mail;
+using System.Text.RegularExpressions;
+
+namespace PeerMatch.Intake;
+
+/// <summary>Every intake rule of the SPEC in one place; the server's answer is the truth, the form only hints.</summary>
+public static partial class IntakeValidator
+{
+    public const int NameMaxLength = 100;
+    public const int CityMaxLength = 100;
+    public const int BioMaxLength = 1000;
+    public const int EmailMaxLength = 254;
+
+    public static Profile? Validate(RawIntake raw, ValidationErrors errors)
+    {
+        var name = Text(raw.Name, "name", NameMaxLength, required: true, errors);
+        var email = Email(raw.Email, errors);
+        var models = Choices(raw.Models, "models", ReferenceData.Models, min: 1, max: 3, errors);
+        var region = RegionOf(raw, errors);
+        var years = Years(raw.YearsExperience, errors);
+        var areas = Choices(raw.PracticeAreas ?? [], "practiceAreas", ReferenceData.PracticeAreas, min: 0, max: ReferenceData.PracticeAreas.Count, errors);
+        var languages = Languages(raw.Languages, errors);
+        var meeting = Choice(raw.Meeting, "meeting", ReferenceData.MeetingPreferences, errors);
+        var seeking = Choices(raw.Seeking, "seeking", ReferenceData.Seeking, min: 1, max: ReferenceData.Seeking.Count, errors);
+        var bio = Text(raw.Bio, "bio", BioMaxLength, required: false, errors);
+        if (raw.Consent != true && !errors.Has("consent"))
+        {
+            errors.Add("consent", "Consent is required: PeerMatch stores your profile and shares your name and reasons with suggested peers.");
+        }
+
+        if (!errors.IsEmpty)
+        {
+            return null;
+        }
+        return new Profile(name!, email!, models!, region!, years!.Value, areas!, languages!, meeting!, seeking!,
+            raw.WillingToConvene ?? false, string.IsNullOrEmpty(bio) ? null : bio);
+    }
+
+    /// <summary><c>pausedUntil</c>: an ISO date (yyyy-MM-dd) or empty to clear the pause.</summary>
+    public static DateOnly? PausedUntil(string? value, DateOnly today, ValidationErrors errors)
+    {
+        var text = value?.Trim();
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+        if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            errors.Add("pausedUntil", "Must be a date written as yyyy-MM-dd.");
+            return null;
+        }
+        if (date > today.AddYears(2))
+        {
+            errors.Add("pausedUntil", "A pause can last at most two years.");
+            return null;
+        }
+        return date;
+    }
+
+    /// <summary>The key an address is looked up by: two spellings of one mailbox find one profile.</summary>
+    public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();
+
+    private static string? Text(string? value, string field, int maxLength, bool required, ValidationErrors errors)
+    {
+        var text = value?.Trim();
+        if (string.IsNullOrEmpty(text))
+        {
+            if (required && !errors.Has(field))
+            {
+                errors.Add(field, "This field is required.");
+            }
+            return null;
+        }
+        if (text.Length > maxLength)
+        {
+            errors.Add(field, $"At most {maxLength} characters.");
+            return null;
+        }
+        if (text.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')))
+        {
+            errors.Add(field, "Contains characters that are not allowed.");
+            return null;
+        }
+        return text;
+    }
+
+    private static string? Email(string? value, ValidationErrors errors)
+    {
+        var text = Text(value, "email", EmailMaxLength, required: true, errors);
+        if (text is null)
+        {
+            return null;
+        }
+        var valid = EmailPattern().IsMatch(text)
+            && MailAddress.TryCreate(text, out var address)
+            && address.Address == text;
+        if (!valid)
+        {
+            errors.Add("email", "Enter an e-mail address like name@example.org.");
+            return null;
+        }
+        return text;
+    }
+
+    private static Region? RegionOf(RawIntake raw, ValidationErrors errors)
+    {
+        if (!raw.RegionGiven)
+        {
+            if (!errors.Has("region"))
+            {
+                errors.Add("region", "This field is required.");
+            }
+            return null;
+        }
+
+        var country = raw.Country?.Trim().ToUpperInvariant();
+        if (string.IsNullOrEmpty(country))
+        {
+            AddOnce(errors, "region.country", "This field is required.");
+        }
+        else if (!ReferenceData.CountryCodes.Contains(country))
+        {
+            errors.Add("region.country", "Must be an ISO 3166-1 alpha-2 country code, such as US or DE.");
+        }
+
+        var subdivision = raw.Subdivision?.Trim().ToUpperInvariant();
+        if (string.IsNullOrEmpty(subdivision))
+        {
+            subdivision = null;
+        }
+        else if (!SubdivisionPattern().IsMatch(subdivision))
+        {
+            errors.Add("region.subdivision", "Must be an ISO 3166-2 code, such as US-CA.");
+        }
+        else if (country is not null && !subdivision.StartsWith(country + "-", StringComparison.Ordinal))
+        {
+            errors.Add("region.subdivision", $"Must be a subdivision of {country}, such as {country}-….");
+        }
+
+        var city = Text(raw.City, "region.city", CityMaxLength, required: false, errors);
+        var timeZone = TimeZoneId(raw.TimeZone, errors);
+        if (errors.Has("region.country") || errors.Has("region.subdivision") || errors.Has("region.city") || errors.Has("region.timeZone"))
+        {
+            return null;
+        }
+        return new Region(country!, subdivision, city, timeZone!);
+    }
+
+    private static string? TimeZoneId(string? value, ValidationErrors errors)
+    {
+        var text = value?.Trim();
+        if (string.IsNullOrEmpty(text))
+        {
+            AddOnce(errors, "region.timeZone", "This field is required.");
+            return null;
+        }
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(text, out var zone) || !zone.HasIanaId || text.Length > 64)
+        {
+            errors.Add("region.timeZone", "Must be an IANA time zone, such as America/Los_Angeles.");
+            return null;
+        }
+        return text;
+    }
+
+    private static int? Years(int? value, ValidationErrors errors)
+    {
+        if (value is null)
+        {
+            AddOnce(errors, "yearsExperience", "This field is required.");
+            return null;
+        }
+        if (value is < 0 or > 60)
+        {
+            errors.Add("yearsExperience", "Must be between 0 and 60.");
+            return null;
+        }
+        return value;
+    }
+
+    private static List<string>? Languages(List<string>? values, ValidationErrors errors)
+    {
+        var codes = values?.Select(v => v.Trim().ToLowerInvariant()).Where(v => v.Length > 0).Distinct().ToList();
+        if (codes is null || codes.Count == 0)
+        {
+            AddOnce(errors, "languages", "Name at least one language.");
+            return null;
+        }
+        var unknown = codes.Where(c => !ReferenceData.LanguageCodes.Contains(c)).ToList();
+        if (unknown.Count > 0)
+        {
+            errors.Add("languages", $"Not ISO 639-1 language codes: {string.Join(", ", unknown)}.");
+            return null;
+        }
+        if (codes.Count > 10)
+        {
+            errors.Add("languages", "At most 10 languages.");
+            return null;
+        }
+        return codes;
+    }
+
+    private static string? Choice(string? value, string field, IReadOnlyList<string> allowed, ValidationErrors errors)
+    {
+        var text = value?.Trim();
+        if (string.IsNullOrEmpty(text))
+        {
+            AddOnce(errors, field, "This field is required.");
+            return null;
+        }
+        if (!allowed.Contains(text))
+        {
+            errors.Add(field, $"Must be one of: {string.Join(", ", allowed)}.");
+            return null;
+        }
+        return text;
+    }
+
+    private static List<string>? Choices(List<string>? values, string field, IReadOnlyList<string> allowed, int min, int max, ValidationErrors errors)
+    {
+        var chosen = values?.Select(v => v.Trim()).Where(v => v.Length > 0).Distinct().ToList();
+        if (chosen is null || chosen.Count < min)
+        {
+            AddOnce(errors, field, min == 1 ? "Choose at least one." : $"Choose at least {min}.");
+            return null;
+        }
+        var unknown = chosen.Where(v => !allowed.Contains(v)).ToList();
+        if (unknown.Count > 0)
+        {
+            errors.Add(field, $"Unknown values: {string.Join(", ", unknown)}. Allowed: {string.Join(", ", allowed)}.");
+            return null;
+        }
+        if (chosen.Count > max)
+        {
+            errors.Add(field, $"Choose at most {max}.");
+            return null;
+        }
+        return chosen;
+    }
+
+    // A type error already reported for the field says more than "required".
+    private static void AddOnce(ValidationErrors errors, string field, string message)
+    {
+        if (!errors.Has(field))
+        {
+            errors.Add(field, message);
+        }
+    }
+
+    [GeneratedRegex(@"^[^\s@]+@[^\s@]+\.[^\s@]+$")]
+    private static partial Regex EmailPattern();
+
+    [GeneratedRegex(@"^[A-Z]{2}-[A-Z0-9]{1,3}$")]
+    private static partial Regex SubdivisionPattern();
+}

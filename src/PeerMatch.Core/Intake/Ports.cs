@@ -1,0 +1,42 @@
+using PeerMatch.Email;
+
+namespace PeerMatch.Intake;
+
+/// <summary>Where practitioners are kept. Implemented on Azure Tables at the edge.</summary>
+public interface IPractitionerRepository
+{
+    Task<Practitioner?> GetAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Looks an address up by its normalized form, without scanning.</summary>
+    Task<Practitioner?> FindByEmailAsync(string email, CancellationToken cancellationToken);
+
+    /// <summary>Stores a new practitioner; false when the address already belongs to someone (a concurrent intake).</summary>
+    Task<bool> TryCreateAsync(Practitioner practitioner, CancellationToken cancellationToken);
+
+    Task UpdateAsync(Practitioner practitioner, CancellationToken cancellationToken);
+
+    /// <summary>Removes the practitioner and every row that names them.</summary>
+    Task EraseAsync(Practitioner practitioner, CancellationToken cancellationToken);
+
+    /// <summary>Practitioners who never confirmed and signed up before <paramref name="createdBefore"/>.</summary>
+    IAsyncEnumerable<Practitioner> ListUnconfirmedAsync(DateTimeOffset createdBefore, CancellationToken cancellationToken);
+}
+
+/// <summary>Addresses that asked for no more e-mail (RFC 8058 one-click or the unsubscribe page).</summary>
+public interface ISuppressionList
+{
+    Task<bool> IsSuppressedAsync(string email, CancellationToken cancellationToken);
+
+    Task SuppressAsync(string email, CancellationToken cancellationToken);
+
+    Task LiftAsync(string email, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Schedules an e-mail to a practitioner. Sending happens in a queue worker, so a SendGrid outage
+/// delays mail instead of failing the request or losing it.
+/// </summary>
+public interface IEmailScheduler
+{
+    Task EnqueueAsync(EmailKind kind, string practitionerId, CancellationToken cancellationToken);
+}

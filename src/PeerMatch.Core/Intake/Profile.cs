@@ -1,0 +1,37 @@
+namespace PeerMatch.Intake;
+
+public sealed record Region(string Country, string? Subdivision, string? City, string TimeZone);
+
+/// <summary>What a practitioner tells PeerMatch about themselves: the validated intake body.</summary>
+public sealed record Profile(
+    string Name,
+    string Email,
+    IReadOnlyList<string> Models,
+    Region Region,
+    int YearsExperience,
+    IReadOnlyList<string> PracticeAreas,
+    IReadOnlyList<string> Languages,
+    string Meeting,
+    IReadOnlyList<string> Seeking,
+    bool WillingToConvene,
+    string? Bio);
+
+public enum PractitionerStatus
+{
+    /// <summary>Signed up, e-mail address not yet confirmed: never matched, never mailed but for the confirmation.</summary>
+    PendingConfirmation,
+    Active,
+}
+
+/// <summary>A practitioner as stored: the profile plus what PeerMatch keeps about its life cycle.</summary>
+public sealed record Practitioner(
+    string Id,
+    Profile Profile,
+    PractitionerStatus Status,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? ConfirmedAt,
+    DateOnly? PausedUntil)
+{
+    public static string NewId() => Guid.NewGuid().ToString("N");
+}

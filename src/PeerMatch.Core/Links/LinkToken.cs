@@ -1,0 +1,71 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace PeerMatch.Links;
+
+/// <summary>What a link in an e-mail lets its holder do. A token for one purpose never serves another.</summary>
+public enum TokenPurpose
+{
+    Confirm,
+    Manage,
+    Unsubscribe,
+    Suggestion,
+}
+
+/// <summary>
+/// Signed, expiring, purpose-bound tokens: <c>base64url(purpose|subject|expiry)</c> + "." + <c>base64url(HMAC-SHA256)</c>.
+/// Nothing is stored per token; the signature and the subject's own state (the profile still exists)
+/// decide whether a link works.
+/// </summary>
+public static class LinkToken
+{
+    public static readonly TimeSpan ConfirmLifetime = TimeSpan.FromDays(7);
+    public static readonly TimeSpan ManageLifetime = TimeSpan.FromDays(30);
+    public static readonly TimeSpan UnsubscribeLifetime = TimeSpan.FromDays(365);
+
+    public static string Create(ReadOnlySpan<byte> key, TokenPurpose purpose, string subject, DateTimeOffset expiresAt)
+    {
+        if (subject.Contains('|', StringComparison.Ordinal))
+        {
+            throw new ArgumentException("A token subject cannot contain '|'.", nameof(subject));
+        }
+        var payload = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
+            $"{purpose}|{subject}|{expiresAt.ToUnixTimeSeconds()}"));
+        return Base64Url.EncodeToString(payload) + "." + Base64Url.EncodeToString(HMACSHA256.HashData(key, payload));
+    }
+
+    /// <summary>The token's subject when it is well-formed, signed with <paramref name="key"/>, for <paramref name="purpose"/> and not expired.</summary>
+    public static bool TryRead(ReadOnlySpan<byte> key, string? token, TokenPurpose purpose, DateTimeOffset now, out string subject)
+    {
+        subject = "";
+        if (string.IsNullOrEmpty(token) || token.Length > 512)
+        {
+            return false;
+        }
+        var dot = token.IndexOf('.', StringComparison.Ordinal);
+        if (dot <= 0 || !Base64Url.IsValid(token.AsSpan(0, dot)) || !Base64Url.IsValid(token.AsSpan(dot + 1)))
+        {
+            return false;
+        }
+
+        var payload = Base64Url.DecodeFromChars(token.AsSpan(0, dot));
+        var signature = Base64Url.DecodeFromChars(token.AsSpan(dot + 1));
+        if (!CryptographicOperations.FixedTimeEquals(signature, HMACSHA256.HashData(key, payload)))
+        {
+            return false;
+        }
+
+        var parts = Encoding.UTF8.GetString(payload).Split('|');
+        if (parts.Length != 3
+            || parts[0] != purpose.ToString()
+            || !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var expires)
+            || now.ToUnixTimeSeconds() >= expires)
+        {
+            return false;
+        }
+        subject = parts[1];
+        return true;
+    }
+}

@@ -1,0 +1,17 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Mvc;
+using PeerMatch.Functions.Health;
+using PeerMatch.Functions.Hosting;
+using PeerMatch.Functions.Intake;
+
+namespace PeerMatch.Functions;
+
+/// <summary>Source-generated JSON for everything the HTTP routes read or write (camelCase).</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(IntakeAccepted))]
+[JsonSerializable(typeof(ProfileExport))]
+[JsonSerializable(typeof(HealthStatus))]
+[JsonSerializable(typeof(ProblemDetails))]
+[JsonSerializable(typeof(HttpValidationProblemDetails))]
+internal sealed partial class ApiJson : JsonSerializerContext;

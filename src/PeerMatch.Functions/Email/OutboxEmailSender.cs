@@ -1,0 +1,50 @@
+using Microsoft.Extensions.Options;
+using MimeKit;
+using PeerMatch.Email;
+using PeerMatch.Functions.Settings;
+
+namespace PeerMatch.Functions.Email;
+
+/// <summary>Local delivery: each message becomes one RFC 5322 <c>.eml</c> file in the outbox folder.</summary>
+public sealed class OutboxEmailSender(IOptions<EmailOptions> options, TimeProvider clock) : IEmailSender
+{
+    public async Task SendAsync(EmailMessage message, CancellationToken cancellationToken)
+    {
+        var folder = Path.GetFullPath(options.Value.OutboxPath);
+        Directory.CreateDirectory(folder);
+        using var mime = MimeMessages.Build(message, options.Value, clock.GetUtcNow());
+
+        var name = $"{clock.GetUtcNow():yyyyMMdd'T'HHmmssfff}-{message.Kind.HeaderValue()}-{Guid.NewGuid():N}.eml";
+        // Written aside and moved in, so a reader of the folder never sees half a message.
+        var partial = Path.Combine(folder, name + ".partial");
+        await using (var stream = File.Create(partial))
+        {
+            await mime.WriteToAsync(stream, cancellationToken);
+        }
+        File.Move(partial, Path.Combine(folder, name));
+    }
+}
+
+public static class MimeMessages
+{
+    public static MimeMessage Build(EmailMessage message, EmailOptions options, DateTimeOffset date)
+    {
+        message.EnsureComplete();
+        var mime = new MimeMessage
+        {
+            Subject = message.Subject,
+            Date = date,
+            MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId(MailboxAddress.Parse(options.FromAddress).Domain),
+        };
+        mime.From.Add(new MailboxAddress(options.FromName, options.FromAddress));
+        mime.To.Add(new MailboxAddress(message.ToName, message.ToAddress));
+        mime.Headers.Add(EmailKinds.HeaderName, message.Kind.HeaderValue());
+        if (message.UnsubscribeUrl is { } unsubscribe)
+        {
+            mime.Headers.Add("List-Unsubscribe", $"<{unsubscribe.AbsoluteUri}>");
+            mime.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+        }
+        mime.Body = new BodyBuilder { TextBody = message.TextBody, HtmlBody = message.HtmlBody }.ToMessageBody();
+        return mime;
+    }
+}

@@ -1,0 +1,33 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using PeerMatch.Intake;
+
+namespace PeerMatch.Functions.Http;
+
+/// <summary>The RFC 9457 problems the public routes answer with.</summary>
+public static class Problems
+{
+    public static ValidationProblem Validation(ValidationErrors errors) =>
+        TypedResults.ValidationProblem(errors.ToDictionary(), title: "Some fields need attention.",
+            detail: "Nothing was saved. Correct the fields listed in 'errors' and send again.");
+
+    public static ProblemHttpResult UnsupportedMediaType() => TypedResults.Problem(
+        statusCode: StatusCodes.Status415UnsupportedMediaType,
+        title: "Unsupported content type.",
+        detail: "Send the body as application/json or application/x-www-form-urlencoded.");
+
+    public static ProblemHttpResult TooLarge() => TypedResults.Problem(
+        statusCode: StatusCodes.Status413PayloadTooLarge,
+        title: "The body is too large.",
+        detail: $"A body may be at most {RequestBodies.MaxBytes / 1024} KiB.");
+
+    public static ProblemHttpResult MalformedJson(JsonException e) => TypedResults.Problem(
+        statusCode: StatusCodes.Status400BadRequest,
+        title: "The body is not valid JSON.",
+        detail: e.LineNumber is { } line ? $"The JSON could not be read near line {line + 1}, position {e.BytePositionInLine + 1}." : "The JSON could not be read.");
+
+    public static ProblemHttpResult InvalidLink() => TypedResults.Problem(
+        statusCode: StatusCodes.Status404NotFound,
+        title: "This link is not valid.",
+        detail: "It may have expired, or the profile it belonged to was erased. Ask for a new one by signing up again with the same address.");
+}

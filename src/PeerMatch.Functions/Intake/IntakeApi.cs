@@ -1,0 +1,60 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using PeerMatch.Functions.Http;
+using PeerMatch.Intake;
+using static System.Net.WebUtility;
+
+namespace PeerMatch.Functions.Intake;
+
+public sealed record IntakeAccepted(string Status);
+
+/// <summary><c>GET /api/intake</c> (the form) and <c>POST /api/practitioners</c> (the intake itself).</summary>
+public static class IntakeApi
+{
+    public static IEndpointRouteBuilder MapIntake(this IEndpointRouteBuilder routes)
+    {
+        var api = routes.MapGroup("/api").WithTags("Intake");
+        api.MapGet("/intake", (IntakeForm form) => TypedResults.Content(form.Html, "text/html; charset=utf-8"));
+        api.MapPost("/practitioners", SubmitAsync);
+        return routes;
+    }
+
+    private static async Task<Results<Accepted<IntakeAccepted>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> SubmitAsync(
+        HttpRequest request, PractitionerService practitioners, CancellationToken cancellationToken)
+    {
+        var read = await RequestBodies.ReadIntakeAsync(request, IntakeShape.NewIntake, cancellationToken);
+        // The form posts here directly when scripts are off: answer that browser with a page, not JSON.
+        var answerWithPage = read.IsForm && Pages.PrefersHtml(request);
+        if (read.Problem is { } problem)
+        {
+            return answerWithPage ? ProblemPage(problem) : problem;
+        }
+
+        var profile = IntakeValidator.Validate(read.Intake!, read.Errors);
+        if (profile is null)
+        {
+            return answerWithPage ? ErrorsPage(read.Errors) : Problems.Validation(read.Errors);
+        }
+
+        await practitioners.SubmitAsync(profile, cancellationToken);
+        // The same answer whether the address is new or known: no account enumeration.
+        return answerWithPage
+            ? Pages.Html("Check your inbox",
+                $"<p>We sent a message to <strong>{HtmlEncode(profile.Email)}</strong>. Open the link in it to confirm your address and activate your profile.</p><p>No message after a few minutes? Look in your spam folder, or <a href=\"/api/intake\">send the form again</a>.</p>",
+                StatusCodes.Status202Accepted)
+            : TypedResults.Accepted((string?)null, new IntakeAccepted("pending-confirmation"));
+    }
+
+    private static ContentHttpResult ErrorsPage(ValidationErrors errors)
+    {
+        var items = string.Concat(errors.ToDictionary().Select(e =>
+            $"<li><strong>{HtmlEncode(e.Key)}</strong>: {HtmlEncode(string.Join(" ", e.Value))}</li>"));
+        return Pages.Html("Some fields need attention",
+            $"<p>Nothing was saved.</p><ul>{items}</ul><p><a href=\"/api/intake\">Back to the form</a> (use your browser's back button to keep what you typed).</p>",
+            StatusCodes.Status400BadRequest);
+    }
+
+    private static ContentHttpResult ProblemPage(ProblemHttpResult problem) =>
+        Pages.Html(problem.ProblemDetails.Title ?? "The form could not be read",
+            $"<p>{HtmlEncode(problem.ProblemDetails.Detail ?? "")}</p><p><a href=\"/api/intake\">Back to the form</a></p>",
+            problem.StatusCode);
+}

@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Options;
+using PeerMatch.Functions.Settings;
+using PeerMatch.Functions.Storage;
+using PeerMatch.Links;
+
+namespace PeerMatch.Functions.Links;
+
+/// <summary>Issues and checks the tokens in e-mailed links, with the key kept in storage.</summary>
+public sealed class LinkSigner(SigningKeyStore keys, TimeProvider clock, IOptions<PeerMatchOptions> options)
+{
+    public PublicLinks Links { get; } = new(options.Value.PublicBaseUrl);
+
+    public async Task<string> IssueAsync(TokenPurpose purpose, string subject, TimeSpan lifetime, CancellationToken cancellationToken)
+    {
+        var key = await keys.GetAsync(cancellationToken);
+        return LinkToken.Create(key, purpose, subject, clock.GetUtcNow() + lifetime);
+    }
+
+    /// <summary>The subject of a valid token for <paramref name="purpose"/>, or null.</summary>
+    public async Task<string?> ReadAsync(string? token, TokenPurpose purpose, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(token))
+        {
+            return null;
+        }
+        var key = await keys.GetAsync(cancellationToken);
+        return LinkToken.TryRead(key, token, purpose, clock.GetUtcNow(), out var subject) ? subject : null;
+    }
+
+    public async Task<Uri> ConfirmUrlAsync(string practitionerId, CancellationToken cancellationToken) =>
+        Links.Confirm(await IssueAsync(TokenPurpose.Confirm, practitionerId, LinkToken.ConfirmLifetime, cancellationToken));
+
+    public async Task<Uri> ManageUrlAsync(string practitionerId, CancellationToken cancellationToken) =>
+        Links.Manage(await IssueAsync(TokenPurpose.Manage, practitionerId, LinkToken.ManageLifetime, cancellationToken));
+
+    /// <summary>
+    /// Unsubscribe links name the address (by its hash), not a profile: they keep working after an
+    /// erase, and serve invitees who have no profile.
+    /// </summary>
+    public async Task<Uri> UnsubscribeUrlAsync(string email, CancellationToken cancellationToken) =>
+        Links.Unsubscribe(await IssueAsync(TokenPurpose.Unsubscribe, TableNames.EmailKey(email), LinkToken.UnsubscribeLifetime, cancellationToken));
+}

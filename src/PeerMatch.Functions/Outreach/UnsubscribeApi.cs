@@ -1,0 +1,52 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using PeerMatch.Functions.Http;
+using PeerMatch.Functions.Links;
+using PeerMatch.Functions.Storage;
+using PeerMatch.Links;
+
+namespace PeerMatch.Functions.Outreach;
+
+/// <summary>
+/// <c>GET /api/unsubscribe</c> shows a button (mail scanners follow links, so GET changes nothing);
+/// <c>POST</c> is the RFC 8058 one-click unsubscribe: 200, no redirect.
+/// </summary>
+public static class UnsubscribeApi
+{
+    public static IEndpointRouteBuilder MapUnsubscribe(this IEndpointRouteBuilder routes)
+    {
+        var api = routes.MapGroup("/api").WithTags("Outreach");
+        api.MapGet("/unsubscribe", ShowAsync);
+        api.MapPost("/unsubscribe", UnsubscribeAsync);
+        return routes;
+    }
+
+    private static async Task<ContentHttpResult> ShowAsync(string? token, LinkSigner links, CancellationToken cancellationToken)
+    {
+        if (await links.ReadAsync(token, TokenPurpose.Unsubscribe, cancellationToken) is null)
+        {
+            return InvalidLinkPage();
+        }
+        return Pages.Html("Stop e-mail from PeerMatch", $"""
+            <p>After this, PeerMatch sends nothing more to this address: no suggestions, introductions or invitations.
+            Only if you sign up again yourself will a confirmation message be sent.</p>
+            <form method="post" action="/api/unsubscribe?token={Uri.EscapeDataString(token!)}">
+              <button type="submit">Unsubscribe</button>
+            </form>
+            """);
+    }
+
+    private static async Task<ContentHttpResult> UnsubscribeAsync(
+        string? token, LinkSigner links, SuppressionTable suppressions, CancellationToken cancellationToken)
+    {
+        var emailKey = await links.ReadAsync(token, TokenPurpose.Unsubscribe, cancellationToken);
+        if (emailKey is null)
+        {
+            return InvalidLinkPage();
+        }
+        await suppressions.SuppressKeyAsync(emailKey, cancellationToken);
+        return Pages.Html("You are unsubscribed", "<p>PeerMatch will send no more e-mail to this address.</p>");
+    }
+
+    private static ContentHttpResult InvalidLinkPage() => Pages.Html("This link is not valid",
+        "<p>It may have expired. Reply to any PeerMatch e-mail to be taken off the list by hand.</p>", StatusCodes.Status404NotFound);
+}

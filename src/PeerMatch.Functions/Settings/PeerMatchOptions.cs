@@ -1,0 +1,56 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace PeerMatch.Functions.Settings;
+
+/// <summary>The <c>PeerMatch</c> section (<c>PeerMatch__*</c> in the environment).</summary>
+public sealed class PeerMatchOptions
+{
+    public const string Section = "PeerMatch";
+
+    /// <summary>Put in front of every table, queue and container name, so several runs can share one emulator.</summary>
+    [RegularExpression("^([a-z][a-z0-9]{0,23})?$", ErrorMessage = "PeerMatch:TablePrefix must be empty or up to 24 lower-case letters and digits, starting with a letter.")]
+    public string TablePrefix { get; set; } = "";
+
+    /// <summary>The address people reach the app at; every link in an e-mail starts with it.</summary>
+    [Required]
+    public Uri PublicBaseUrl { get; set; } = new("http://localhost:7071");
+
+    /// <summary>The key organizer routes require in <c>x-functions-key</c> or <c>?code=</c>.</summary>
+    [Required(ErrorMessage = "PeerMatch:OrganizerKey is required (set PeerMatch__OrganizerKey).")]
+    [MinLength(16, ErrorMessage = "PeerMatch:OrganizerKey must be at least 16 characters.")]
+    public string OrganizerKey { get; set; } = "";
+
+    [Range(1, 10)]
+    public int SuggestionsPerWeek { get; set; } = 3;
+
+    /// <summary>Standalone mode: how long a queue worker waits after finding its queue empty.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
+    public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(2);
+}
+
+/// <summary>The <c>Email</c> section.</summary>
+public sealed class EmailOptions
+{
+    public const string Section = "Email";
+
+    /// <summary>Where messages go as <c>.eml</c> files when SendGrid is not configured.</summary>
+    [Required]
+    public string OutboxPath { get; set; } = ".data/outbox";
+
+    [Required, EmailAddress]
+    public string FromAddress { get; set; } = "hello@peermatch.example";
+
+    [Required]
+    public string FromName { get; set; } = "PeerMatch";
+}
+
+/// <summary>The <c>SendGrid</c> section: with an API key, mail goes through SendGrid.</summary>
+public sealed class SendGridOptions
+{
+    public const string Section = "SendGrid";
+
+    public string? ApiKey { get; set; }
+
+    /// <summary>Overrides the API base address (a local endpoint in tests).</summary>
+    public Uri? Host { get; set; }
+}
