@@ -22,7 +22,12 @@ public sealed class FunctionCatalog(IReadOnlyList<FunctionDefinition> functions)
     public static FunctionCatalog Load(string appRoot)
     {
         var functions = new List<FunctionDefinition>();
-        foreach (var file in Directory.EnumerateFiles(appRoot, "function.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        // The host's layout: <app root>/<FunctionName>/function.json, one level down.
+        var files = Directory.EnumerateDirectories(appRoot)
+            .Select(folder => Path.Combine(folder, "function.json"))
+            .Where(File.Exists)
+            .Order(StringComparer.Ordinal);
+        foreach (var file in files)
         {
             var name = Path.GetFileName(Path.GetDirectoryName(file))!;
             var json = JsonSerializer.Deserialize(File.ReadAllText(file), InvocationJson.Default.FunctionJson)

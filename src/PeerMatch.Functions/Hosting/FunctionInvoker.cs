@@ -18,9 +18,10 @@ public sealed class FunctionInvoker(IServiceScopeFactory scopes, FunctionCatalog
     /// <summary>Fails start-up when a timer or queue function.json has no code behind it.</summary>
     public static void EnsureEveryFunctionIsImplemented(FunctionCatalog catalog, IServiceProvider services)
     {
+        var registered = services.GetRequiredService<IServiceProviderIsKeyedService>();
         var missing = catalog.Functions
             .Where(f => f.Trigger != TriggerKind.Http)
-            .Where(f => services.GetKeyedService<IInvokedFunction>(f.Name) is null)
+            .Where(f => !registered.IsKeyedService(typeof(IInvokedFunction), f.Name))
             .Select(f => f.Name)
             .ToList();
         if (missing.Count > 0)

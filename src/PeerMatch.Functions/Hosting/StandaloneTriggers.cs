@@ -139,15 +139,15 @@ public sealed class StandaloneTriggers(
                 await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, stoppingToken);
                 return;
             }
-            var backOff = RetryDelay(message.DequeueCount);
+            var backOff = RetryDelay(options.Value.QueueRetryDelay, message.DequeueCount);
             log.LogWarning(e, "{Function} failed (attempt {Count}); retrying in {Delay}", function.Name, message.DequeueCount, backOff);
             await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: backOff, cancellationToken: stoppingToken);
         }
     }
 
-    /// <summary>Exponential back-off: 10 s, 20 s, 40 s, 80 s … at most 10 minutes.</summary>
-    public static TimeSpan RetryDelay(long dequeueCount) =>
-        TimeSpan.FromSeconds(Math.Min(600, 10 * Math.Pow(2, Math.Max(0, dequeueCount - 1))));
+    /// <summary>Exponential back-off: first, twice that, four times… at most 10 minutes.</summary>
+    public static TimeSpan RetryDelay(TimeSpan first, long dequeueCount) =>
+        TimeSpan.FromSeconds(Math.Min(600, first.TotalSeconds * Math.Pow(2, Math.Max(0, dequeueCount - 1))));
 
     private void LogLines(FunctionDefinition function, InvocationResult result)
     {

@@ -26,6 +26,10 @@ public sealed class PeerMatchOptions
     /// <summary>Standalone mode: how long a queue worker waits after finding its queue empty.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
     public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Standalone mode: the first back-off after a failed queue message; it doubles on each retry.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan QueueRetryDelay { get; set; } = TimeSpan.FromSeconds(10);
 }
 
 /// <summary>The <c>Email</c> section.</summary>

@@ -1,0 +1,46 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace PeerMatch.Tests.Infrastructure;
+
+/// <summary>Intake bodies for tests: a valid one to start from, changed field by field.</summary>
+public static class Intakes
+{
+    public static JsonObject Valid(string email = "ada@example.org", string name = "Ada Example") => new()
+    {
+        ["name"] = name,
+        ["email"] = email,
+        ["models"] = new JsonArray("understanding-based"),
+        ["region"] = new JsonObject
+        {
+            ["country"] = "US",
+            ["subdivision"] = "US-CA",
+            ["city"] = "Oakland",
+            ["timeZone"] = "America/Los_Angeles",
+        },
+        ["yearsExperience"] = 7,
+        ["practiceAreas"] = new JsonArray("family", "workplace"),
+        ["languages"] = new JsonArray("en", "es"),
+        ["meeting"] = "either",
+        ["seeking"] = new JsonArray("peer-group", "case-consultation", "looping-practice"),
+        ["willingToConvene"] = true,
+        ["bio"] = "Family mediator in the East Bay.",
+        ["consent"] = true,
+    };
+
+    public static Task<HttpResponseMessage> PostAsync(HttpClient client, JsonObject body) =>
+        client.PostAsync("/api/practitioners", JsonContent.Create(body));
+
+    /// <summary>Signs up and confirms; returns the manage link's path and query.</summary>
+    public static async Task<string> SignUpAndConfirmAsync(PeerMatchApp app, HttpClient client, string email = "ada@example.org", string name = "Ada Example")
+    {
+        using var response = await PostAsync(client, Valid(email, name));
+        response.EnsureSuccessStatusCode();
+        var confirmation = await app.Outbox.WaitForAsync(email, "confirmation");
+        using var confirmed = await client.GetAsync(Outbox.Relative(Outbox.Link(confirmation, PeerMatchApp.PublicBaseUrl + "/api/confirm?token=")));
+        confirmed.EnsureSuccessStatusCode();
+        var page = await confirmed.Content.ReadAsStringAsync();
+        var start = page.IndexOf("/api/me?token=", StringComparison.Ordinal);
+        return page[start..page.IndexOf('"', start)];
+    }
+}

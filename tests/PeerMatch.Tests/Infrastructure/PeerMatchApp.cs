@@ -1,0 +1,114 @@
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace PeerMatch.Tests.Infrastructure;
+
+/// <summary>
+/// The whole app in-process, on the shared Azurite (PEERMATCH_TEST_STORAGE) under a table prefix of
+/// its own, with its own outbox folder and a clock the test can move.
+/// </summary>
+public sealed class PeerMatchApp : WebApplicationFactory<Program>
+{
+    public const string OrganizerKey = "test-organizer-key-0123456789";
+    public const string PublicBaseUrl = "https://peermatch.test";
+
+    private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
+
+    public PeerMatchApp(Dictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    {
+        Prefix = "t" + Guid.NewGuid().ToString("N")[..12];
+        OutboxPath = Path.Combine(Path.GetTempPath(), "peermatch-outbox-" + Prefix);
+        _settings = new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = StorageConnection,
+            ["PeerMatch:TablePrefix"] = Prefix,
+            ["PeerMatch:OrganizerKey"] = OrganizerKey,
+            ["PeerMatch:PublicBaseUrl"] = PublicBaseUrl,
+            ["PeerMatch:QueuePollInterval"] = "00:00:00.050",
+            ["PeerMatch:QueueRetryDelay"] = "00:00:00.200",
+            ["Email:OutboxPath"] = OutboxPath,
+        };
+        foreach (var (key, value) in settings ?? [])
+        {
+            _settings[key] = value;
+        }
+        _services = services;
+        Outbox = new Outbox(OutboxPath);
+    }
+
+    /// <summary>Azurite as the test command started it; the emulator's default ports otherwise.</summary>
+    public static string StorageConnection =>
+        Environment.GetEnvironmentVariable("PEERMATCH_TEST_STORAGE") is { Length: > 0 } connection ? connection : "UseDevelopmentStorage=true";
+
+    public string Prefix { get; }
+
+    public string OutboxPath { get; }
+
+    public Outbox Outbox { get; }
+
+    public ShiftableClock Clock { get; } = new();
+
+    public TableClient Table(string name) => new TableServiceClient(StorageConnection).GetTableClient(Prefix + name);
+
+    public QueueClient Queue(string name) =>
+        new QueueServiceClient(StorageConnection, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }).GetQueueClient(Prefix + name);
+
+    /// <summary>Every row of a table of this app (none when the table was never created).</summary>
+    public async Task<List<TableEntity>> RowsAsync(string table)
+    {
+        try
+        {
+            var rows = new List<TableEntity>();
+            await foreach (var row in Table(table).QueryAsync<TableEntity>())
+            {
+                rows.Add(row);
+            }
+            return rows;
+        }
+        catch (Azure.RequestFailedException e) when (e.Status == 404)
+        {
+            return [];
+        }
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+        builder.ConfigureServices(services =>
+        {
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(Clock);
+            _services?.Invoke(services);
+        });
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        var tables = new TableServiceClient(StorageConnection);
+        await foreach (var table in tables.QueryAsync(t => t.Name.CompareTo(Prefix) >= 0 && t.Name.CompareTo(Prefix + "~") < 0))
+        {
+            await tables.DeleteTableAsync(table.Name);
+        }
+        if (Directory.Exists(OutboxPath))
+        {
+            Directory.Delete(OutboxPath, recursive: true);
+        }
+    }
+}
+
+/// <summary>The system clock, moved forward when a test needs time to pass (timers keep real time).</summary>
+public sealed class ShiftableClock : TimeProvider
+{
+    public TimeSpan Offset { get; set; }
+
+    public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + Offset;
+}
