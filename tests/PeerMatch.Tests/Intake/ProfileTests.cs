@@ -1,0 +1,151 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using PeerMatch.Tests.Infrastructure;
+
+namespace PeerMatch.Tests.Intake;
+
+/// <summary>GET, PUT and DELETE /api/me: export, update, erase.</summary>
+public sealed class ProfileTests : IAsyncLifetime
+{
+    private readonly PeerMatchApp _app = new();
+    private HttpClient _client = null!;
+
+    public Task InitializeAsync()
+    {
+        _client = _app.CreateClient();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task Export_returns_everything_the_person_told_us()
+    {
+        var manage = await Intakes.SignUpAndConfirmAsync(_app, _client);
+
+        var export = await _client.GetFromJsonAsync<JsonObject>(manage);
+
+        Assert.Equal("active", export!["status"]!.GetValue<string>());
+        Assert.Equal("Ada Example", export["name"]!.GetValue<string>());
+        Assert.Equal("US-CA", export["region"]!["subdivision"]!.GetValue<string>());
+        Assert.Equal(7, export["yearsExperience"]!.GetValue<int>());
+        Assert.Equal(["en", "es"], export["languages"]!.AsArray().Select(l => l!.GetValue<string>()));
+        Assert.Equal("Family mediator in the East Bay.", export["bio"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_person_following_the_link_in_a_browser_gets_a_page()
+    {
+        var manage = await Intakes.SignUpAndConfirmAsync(_app, _client);
+        using var request = new HttpRequestMessage(HttpMethod.Get, manage);
+        request.Headers.Accept.ParseAdd("text/html");
+
+        using var response = await _client.SendAsync(request);
+
+        Assert.Equal("text/html", response.Content.Headers.ContentType!.MediaType);
+        var page = await response.Content.ReadAsStringAsync();
+        Assert.Contains("Ada Example", page, StringComparison.Ordinal);
+        Assert.Contains("format=json", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Update_replaces_the_profile_and_sets_a_pause()
+    {
+        var manage = await Intakes.SignUpAndConfirmAsync(_app, _client);
+        var body = Intakes.Valid();
+        body["models"] = new JsonArray("transformative", "narrative");
+        body["yearsExperience"] = 8;
+        body["pausedUntil"] = "2027-01-15";
+
+        using var response = await _client.PutAsJsonAsync(manage, body);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var row = Assert.Single(await _app.RowsAsync("Practitioners"));
+        Assert.Equal("transformative,narrative", row.GetString("Models"));
+        Assert.Equal(8, row.GetInt32("YearsExperience"));
+        Assert.Equal("2027-01-15", row.GetString("PausedUntil"));
+        Assert.Equal("Active", row.GetString("Status"));
+    }
+
+    [Fact]
+    public async Task An_invalid_update_changes_nothing()
+    {
+        var manage = await Intakes.SignUpAndConfirmAsync(_app, _client);
+        var before = Assert.Single(await _app.RowsAsync("Practitioners"));
+        var body = Intakes.Valid();
+        body["yearsExperience"] = 99;
+        body["pausedUntil"] = "next week";
+
+        using var response = await _client.PutAsJsonAsync(manage, body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject();
+        Assert.True(errors.ContainsKey("yearsExperience"));
+        Assert.True(errors.ContainsKey("pausedUntil"));
+        Assert.Equal(before.ETag, Assert.Single(await _app.RowsAsync("Practitioners")).ETag);
+    }
+
+    [Fact]
+    public async Task The_address_cannot_be_changed_by_an_update()
+    {
+        var manage = await Intakes.SignUpAndConfirmAsync(_app, _client);
+
+        using var response = await _client.PutAsJsonAsync(manage, Intakes.Valid(email: "mallory@example.org"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject().ContainsKey("email"));
+        Assert.Equal("ada@example.org", Assert.Single(await _app.RowsAsync("Practitioners")).GetString("Email"));
+    }
+
+    [Fact]
+    public async Task Erase_removes_every_row_that_names_the_person()
+    {
+        var manage = await Intakes.SignUpAndConfirmAsync(_app, _client);
+        await Intakes.PostAsync(_client, Intakes.Valid()); // a manage-link delivery is recorded too
+        await _app.Outbox.WaitForAsync("ada@example.org", "manage-link");
+        await Intakes.SignUpAndConfirmAsync(_app, _client, "bea@example.org", "Bea Bystander");
+        var id = (await _client.GetFromJsonAsync<JsonObject>(manage))!["id"]!.GetValue<string>();
+        Assert.NotEmpty(await RowsNamingAsync(id));
+
+        using var response = await _client.DeleteAsync(manage);
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Empty(await RowsNamingAsync(id));
+        using var after = await _client.GetAsync(manage);
+        Assert.Equal(HttpStatusCode.NotFound, after.StatusCode);
+        // The other practitioner is untouched.
+        Assert.Single(await _app.RowsAsync("Practitioners"), r => r.GetString("Email") == "bea@example.org");
+    }
+
+    [Fact]
+    public async Task After_an_erase_the_address_can_sign_up_afresh()
+    {
+        var manage = await Intakes.SignUpAndConfirmAsync(_app, _client);
+        await _client.DeleteAsync(manage);
+
+        await Intakes.PostAsync(_client, Intakes.Valid());
+
+        await _app.Outbox.WaitForAsync("ada@example.org", "confirmation", count: 2);
+        Assert.Equal("PendingConfirmation", Assert.Single(await _app.RowsAsync("Practitioners")).GetString("Status"));
+    }
+
+    /// <summary>Every row of every table of this app that holds the id, the address or the name anywhere.</summary>
+    private async Task<List<string>> RowsNamingAsync(string id)
+    {
+        var found = new List<string>();
+        await foreach (var table in new Azure.Data.Tables.TableServiceClient(PeerMatchApp.StorageConnection)
+            .QueryAsync(t => t.Name.CompareTo(_app.Prefix) >= 0 && t.Name.CompareTo(_app.Prefix + "~") < 0))
+        {
+            foreach (var row in await _app.RowsAsync(table.Name[_app.Prefix.Length..]))
+            {
+                var values = ((IDictionary<string, object>)row).Values.Select(v => v?.ToString() ?? "").Append(row.PartitionKey).Append(row.RowKey);
+                if (values.Any(v => v.Contains(id, StringComparison.Ordinal) || v.Contains("ada@example.org", StringComparison.OrdinalIgnoreCase) || v.Contains("Ada Example", StringComparison.Ordinal)))
+                {
+                    found.Add($"{table.Name}/{row.PartitionKey}/{row.RowKey}");
+                }
+            }
+        }
+        return found;
+    }
+}

@@ -1,0 +1,169 @@
+using System.Buffers.Text;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using PeerMatch.Links;
+using PeerMatch.Tests.Infrastructure;
+
+namespace PeerMatch.Tests.Intake;
+
+public sealed class LinkTokenTests
+{
+    private static readonly byte[] Key = RandomNumberGenerator.GetBytes(32);
+    private static readonly DateTimeOffset Now = new(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void A_fresh_token_reads_back_its_subject()
+    {
+        var token = LinkToken.Create(Key, TokenPurpose.Manage, "abc123", Now.AddDays(1));
+
+        Assert.True(LinkToken.TryRead(Key, token, TokenPurpose.Manage, Now, out var subject));
+        Assert.Equal("abc123", subject);
+    }
+
+    [Fact]
+    public void A_token_for_one_purpose_never_serves_another()
+    {
+        var token = LinkToken.Create(Key, TokenPurpose.Confirm, "abc123", Now.AddDays(1));
+
+        foreach (var other in Enum.GetValues<TokenPurpose>().Where(p => p != TokenPurpose.Confirm))
+        {
+            Assert.False(LinkToken.TryRead(Key, token, other, Now, out _));
+        }
+    }
+
+    [Fact]
+    public void An_expired_token_is_refused()
+    {
+        var token = LinkToken.Create(Key, TokenPurpose.Manage, "abc123", Now.AddDays(1));
+
+        Assert.True(LinkToken.TryRead(Key, token, TokenPurpose.Manage, Now.AddDays(1).AddSeconds(-1), out _));
+        Assert.False(LinkToken.TryRead(Key, token, TokenPurpose.Manage, Now.AddDays(1), out _));
+    }
+
+    [Fact]
+    public void A_token_with_a_changed_subject_is_refused()
+    {
+        var token = LinkToken.Create(Key, TokenPurpose.Manage, "abc123", Now.AddDays(1));
+        var signature = token[(token.IndexOf('.', StringComparison.Ordinal) + 1)..];
+        var forgedPayload = Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"Manage|someone-else|{Now.AddDays(1).ToUnixTimeSeconds()}"));
+
+        Assert.False(LinkToken.TryRead(Key, forgedPayload + "." + signature, TokenPurpose.Manage, Now, out _));
+    }
+
+    [Fact]
+    public void A_token_signed_with_another_key_is_refused()
+    {
+        var token = LinkToken.Create(RandomNumberGenerator.GetBytes(32), TokenPurpose.Manage, "abc123", Now.AddDays(1));
+
+        Assert.False(LinkToken.TryRead(Key, token, TokenPurpose.Manage, Now, out _));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("no-dot-at-all")]
+    [InlineData(".")]
+    [InlineData("!!!.???")]
+    [InlineData("TWFuYWdlfGFiY3wx.")]
+    public void Garbage_is_refused(string token) =>
+        Assert.False(LinkToken.TryRead(Key, token, TokenPurpose.Manage, Now, out _));
+
+    [Fact]
+    public void Every_character_of_a_token_matters()
+    {
+        var token = LinkToken.Create(Key, TokenPurpose.Manage, "abc123", Now.AddDays(1));
+        for (var i = 0; i < token.Length; i++)
+        {
+            if (token[i] == '.')
+            {
+                continue;
+            }
+            var tampered = token[..i] + (token[i] == 'A' ? 'B' : 'A') + token[(i + 1)..];
+            Assert.False(LinkToken.TryRead(Key, tampered, TokenPurpose.Manage, Now, out _), $"Changing character {i} went unnoticed.");
+        }
+    }
+}
+
+/// <summary>The same rules, seen from the routes that take tokens.</summary>
+public sealed class TokenRouteTests : IAsyncLifetime
+{
+    private readonly PeerMatchApp _app = new();
+    private HttpClient _client = null!;
+
+    public Task InitializeAsync()
+    {
+        _client = _app.CreateClient();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task A_confirmation_token_does_not_open_the_profile_and_a_manage_token_does_not_confirm()
+    {
+        await Intakes.PostAsync(_client, Intakes.Valid());
+        var confirmation = await _app.Outbox.WaitForAsync("ada@example.org", "confirmation");
+        var confirmToken = Token(Outbox.Link(confirmation, PeerMatchApp.PublicBaseUrl + "/api/confirm?token="));
+
+        using var asManage = await _client.GetAsync($"/api/me?token={confirmToken}");
+        Assert.Equal(HttpStatusCode.NotFound, asManage.StatusCode);
+        using var asErase = await _client.DeleteAsync($"/api/me?token={confirmToken}");
+        Assert.Equal(HttpStatusCode.NotFound, asErase.StatusCode);
+        using var asUnsubscribe = await _client.PostAsync($"/api/unsubscribe?token={confirmToken}", null);
+        Assert.Equal(HttpStatusCode.NotFound, asUnsubscribe.StatusCode);
+        Assert.Single(await _app.RowsAsync("Practitioners"));
+        Assert.Empty(await _app.RowsAsync("Suppressions"));
+
+        var manage = await Intakes.SignUpAndConfirmAsync(_app, _client, "bea@example.org", "Bea");
+        using var asConfirm = await _client.GetAsync("/api/confirm?" + manage.Split('?')[1]);
+        Assert.Equal(HttpStatusCode.NotFound, asConfirm.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_tampered_token_is_refused()
+    {
+        var manage = await Intakes.SignUpAndConfirmAsync(_app, _client);
+        var tampered = manage[..^3] + (manage[^3] == 'A' ? "B" : "A") + manage[^2..];
+
+        using var response = await _client.GetAsync(tampered);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+    }
+
+    [Fact]
+    public async Task An_expired_confirmation_link_does_not_activate()
+    {
+        await Intakes.PostAsync(_client, Intakes.Valid());
+        var confirmation = await _app.Outbox.WaitForAsync("ada@example.org", "confirmation");
+
+        _app.Clock.Offset = TimeSpan.FromDays(7) + TimeSpan.FromMinutes(1);
+        using var response = await _client.GetAsync(Outbox.Relative(Outbox.Link(confirmation, PeerMatchApp.PublicBaseUrl + "/api/confirm?token=")));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("PendingConfirmation", Assert.Single(await _app.RowsAsync("Practitioners")).GetString("Status"));
+    }
+
+    [Fact]
+    public async Task An_expired_manage_link_is_refused()
+    {
+        var manage = await Intakes.SignUpAndConfirmAsync(_app, _client);
+
+        _app.Clock.Offset = TimeSpan.FromDays(31);
+        using var response = await _client.GetAsync(manage);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Missing_token_is_refused()
+    {
+        using var me = await _client.GetAsync("/api/me");
+        using var confirm = await _client.GetAsync("/api/confirm");
+
+        Assert.Equal(HttpStatusCode.NotFound, me.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, confirm.StatusCode);
+    }
+
+    private static string Token(Uri link) => Uri.EscapeDataString(System.Web.HttpUtility.ParseQueryString(link.Query)["token"]!);
+}

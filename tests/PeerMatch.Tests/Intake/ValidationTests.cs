@@ -1,0 +1,210 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using PeerMatch.Tests.Infrastructure;
+
+namespace PeerMatch.Tests.Intake;
+
+/// <summary>Bad input gets a clear 4xx problem, stores nothing and sends nothing.</summary>
+public sealed class ValidationTests : IAsyncLifetime
+{
+    private readonly PeerMatchApp _app = new();
+    private HttpClient _client = null!;
+
+    public Task InitializeAsync()
+    {
+        _client = _app.CreateClient();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    public static TheoryData<string, string, string> BrokenFields => new()
+    {
+        // field to change, its new value as JSON, the field the error is reported on
+        { "name", "\"\"", "name" },
+        { "name", "\"   \"", "name" },
+        { "name", $"\"{new string('n', 101)}\"", "name" },
+        { "name", "42", "name" },
+        { "email", "\"not-an-address\"", "email" },
+        { "email", "\"a@b\"", "email" },
+        { "email", "\"two words@example.org\"", "email" },
+        { "models", "[]", "models" },
+        { "models", "[\"understanding-based\",\"facilitative\",\"narrative\",\"insight\"]", "models" },
+        { "models", "[\"shouting\"]", "models" },
+        { "models", "\"facilitative\"", "models" },
+        { "region", "null", "region" },
+        { "region", "\"US\"", "region" },
+        { "yearsExperience", "-1", "yearsExperience" },
+        { "yearsExperience", "61", "yearsExperience" },
+        { "yearsExperience", "7.5", "yearsExperience" },
+        { "yearsExperience", "\"seven\"", "yearsExperience" },
+        { "practiceAreas", "[\"astrology\"]", "practiceAreas" },
+        { "languages", "[]", "languages" },
+        { "languages", "[\"english\"]", "languages" },
+        { "languages", "[\"xx\"]", "languages" },
+        { "meeting", "\"by-post\"", "meeting" },
+        { "meeting", "null", "meeting" },
+        { "seeking", "[]", "seeking" },
+        { "seeking", "[\"clients\"]", "seeking" },
+        { "willingToConvene", "\"yes\"", "willingToConvene" },
+        { "bio", $"\"{new string('b', 1001)}\"", "bio" },
+        { "consent", "false", "consent" },
+        { "consent", "null", "consent" },
+        { "pausedUntil", "\"2027-01-01\"", "pausedUntil" },
+        { "nickname", "\"Ada\"", "nickname" },
+    };
+
+    public static TheoryData<string, string> BrokenRegions => new()
+    {
+        { "country", "\"ZZ\"" },
+        { "country", "\"USA\"" },
+        { "country", "null" },
+        { "subdivision", "\"California\"" },
+        { "subdivision", "\"DE-BY\"" },
+        { "timeZone", "\"Pacific Standard Time\"" },
+        { "timeZone", "\"Mars/Olympus_Mons\"" },
+        { "timeZone", "null" },
+        { "city", $"\"{new string('c', 101)}\"" },
+        { "planet", "\"Earth\"" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BrokenFields))]
+    public async Task Each_intake_rule_is_enforced(string field, string json, string errorField)
+    {
+        var body = Intakes.Valid();
+        body[field] = JsonNode.Parse(json);
+
+        using var response = await Intakes.PostAsync(_client, body);
+
+        await AssertValidationProblemAsync(response, errorField);
+        await AssertNothingStoredOrSentAsync();
+    }
+
+    [Theory]
+    [MemberData(nameof(BrokenRegions))]
+    public async Task Each_region_rule_is_enforced(string field, string json)
+    {
+        var body = Intakes.Valid();
+        body["region"]![field] = JsonNode.Parse(json);
+
+        using var response = await Intakes.PostAsync(_client, body);
+
+        await AssertValidationProblemAsync(response, "region." + field);
+        await AssertNothingStoredOrSentAsync();
+    }
+
+    [Fact]
+    public async Task A_missing_required_field_is_named()
+    {
+        var body = Intakes.Valid();
+        body.Remove("yearsExperience");
+        body.Remove("email");
+
+        using var response = await Intakes.PostAsync(_client, body);
+
+        var errors = await AssertValidationProblemAsync(response, "yearsExperience");
+        Assert.True(errors.ContainsKey("email"));
+        await AssertNothingStoredOrSentAsync();
+    }
+
+    [Fact]
+    public async Task Malformed_json_is_a_400_problem()
+    {
+        using var response = await _client.PostAsync("/api/practitioners", new StringContent("{\"name\": \"Ada\",", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("The body is not valid JSON.", (await response.Content.ReadFromJsonAsync<JsonObject>())!["title"]!.GetValue<string>());
+        await AssertNothingStoredOrSentAsync();
+    }
+
+    [Fact]
+    public async Task A_json_array_instead_of_an_object_is_a_400_problem()
+    {
+        using var response = await _client.PostAsync("/api/practitioners", new StringContent("[1,2]", Encoding.UTF8, "application/json"));
+
+        await AssertValidationProblemAsync(response, "$");
+        await AssertNothingStoredOrSentAsync();
+    }
+
+    [Fact]
+    public async Task A_wrong_content_type_is_a_415_problem()
+    {
+        using var response = await _client.PostAsync("/api/practitioners", new StringContent(Intakes.Valid().ToJsonString(), Encoding.UTF8, "text/plain"));
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        await AssertNothingStoredOrSentAsync();
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_body_over_64_KiB_is_a_413_problem(bool declaresLength)
+    {
+        var body = Intakes.Valid();
+        body["bio"] = new string('x', 70 * 1024);
+        var bytes = Encoding.UTF8.GetBytes(body.ToJsonString());
+        HttpContent content = declaresLength
+            ? new ByteArrayContent(bytes)
+            : new StreamContent(new NoLengthStream(bytes)); // chunked: the server must count for itself
+        content.Headers.ContentType = new("application/json");
+
+        using var response = await _client.PostAsync("/api/practitioners", content);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        await AssertNothingStoredOrSentAsync();
+    }
+
+    [Fact]
+    public async Task A_form_with_errors_from_a_browser_gets_a_page_listing_them()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/practitioners")
+        {
+            Content = new FormUrlEncodedContent([new("name", "Bea"), new("email", "nope"), new("yearsExperience", "many")]),
+        };
+        request.Headers.Accept.ParseAdd("text/html");
+
+        using var response = await _client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var page = await response.Content.ReadAsStringAsync();
+        Assert.Contains("Nothing was saved", page, StringComparison.Ordinal);
+        Assert.Contains("yearsExperience", page, StringComparison.Ordinal);
+        await AssertNothingStoredOrSentAsync();
+    }
+
+    private static async Task<Dictionary<string, string[]>> AssertValidationProblemAsync(HttpResponseMessage response, string field)
+    {
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonObject>();
+        var errors = problem!["errors"]!.AsObject().ToDictionary(e => e.Key, e => e.Value!.AsArray().Select(m => m!.GetValue<string>()).ToArray());
+        Assert.True(errors.ContainsKey(field), $"Expected an error on '{field}', got: {string.Join(", ", errors.Keys)}");
+        Assert.All(errors[field], message => Assert.False(string.IsNullOrWhiteSpace(message)));
+        return errors;
+    }
+
+    private async Task AssertNothingStoredOrSentAsync()
+    {
+        Assert.Empty(await _app.RowsAsync("Practitioners"));
+        Assert.Empty(await _app.RowsAsync("EmailIndex"));
+        // Nothing queued for sending either (the queue may not even exist yet).
+        var queue = _app.Queue("email");
+        if (await queue.ExistsAsync())
+        {
+            Assert.Equal(0, (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        }
+        Assert.Empty(_app.Outbox.All());
+    }
+
+    /// <summary>A stream that does not tell its length, so the client sends it chunked.</summary>
+    private sealed class NoLengthStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
+    }
+}
