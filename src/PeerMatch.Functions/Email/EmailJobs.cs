@@ -9,9 +9,12 @@ namespace PeerMatch.Functions.Email;
 /// <summary>One e-mail to send, as it travels on the <c>email</c> queue. It names an id, never an address.</summary>
 public sealed record EmailJob(string JobId, EmailKind Kind, string PractitionerId);
 
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true)]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, Converters = [typeof(EmailKindConverter)])]
 [JsonSerializable(typeof(EmailJob))]
 internal sealed partial class EmailJobJson : JsonSerializerContext;
+
+/// <summary>Kinds travel as they read in the e-mail header: "manage-link", not "ManageLink".</summary>
+internal sealed class EmailKindConverter() : JsonStringEnumConverter<EmailKind>(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false);
 
 /// <summary>Puts e-mail jobs on the queue that the <c>SendEmail</c> function drains.</summary>
 public sealed class EmailJobScheduler(StorageAccount storage) : IEmailScheduler

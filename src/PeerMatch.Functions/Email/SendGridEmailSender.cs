@@ -19,11 +19,12 @@ public sealed class SendGridEmailSender(ISendGridClient client, IOptions<EmailOp
             message.Subject,
             message.TextBody,
             message.HtmlBody);
-        mail.AddHeader(EmailKinds.HeaderName, message.Kind.HeaderValue());
+        // Message-wide headers (the top-level "headers" of the v3 request).
+        mail.Headers = new Dictionary<string, string> { [EmailKinds.HeaderName] = message.Kind.HeaderValue() };
         if (message.UnsubscribeUrl is { } unsubscribe)
         {
-            mail.AddHeader("List-Unsubscribe", $"<{unsubscribe.AbsoluteUri}>");
-            mail.AddHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+            mail.Headers["List-Unsubscribe"] = $"<{unsubscribe.AbsoluteUri}>";
+            mail.Headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click";
         }
         // Links must reach the recipient as written: tracking would rewrite them.
         mail.SetClickTracking(false, false);

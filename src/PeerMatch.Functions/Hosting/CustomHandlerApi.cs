@@ -29,7 +29,7 @@ public static class CustomHandlerApi
         if (acceptInvocations)
         {
             // Only mapped under the host, which calls on loopback; standalone runs its triggers in-process.
-            routes.MapPost("/{functionName:regex(^[A-Za-z][A-Za-z0-9_]*$)}", InvokeAsync).ExcludeFromDescription();
+            routes.MapPost("/{functionName}", InvokeAsync).ExcludeFromDescription();
         }
         return routes;
     }

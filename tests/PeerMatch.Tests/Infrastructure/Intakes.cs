@@ -43,4 +43,17 @@ public static class Intakes
         var start = page.IndexOf("/api/me?token=", StringComparison.Ordinal);
         return page[start..page.IndexOf('"', start)];
     }
+
+    /// <summary>Signs up and confirms through a SendGrid fake instead of the outbox.</summary>
+    public static async Task SignUpAndConfirmViaAsync(FakeSendGrid sendGrid, HttpClient client, string email)
+    {
+        using var response = await PostAsync(client, Valid(email));
+        response.EnsureSuccessStatusCode();
+        var confirmation = await Hosting.SendGridTests.WaitForAsync(sendGrid, "confirmation");
+        var text = confirmation["content"]!.AsArray().First(c => c!["type"]!.GetValue<string>() == "text/plain")!["value"]!.GetValue<string>();
+        var start = text.IndexOf("/api/confirm?token=", StringComparison.Ordinal);
+        var end = text.IndexOfAny([' ', '\r', '\n'], start);
+        using var confirmed = await client.GetAsync(text[start..end]);
+        confirmed.EnsureSuccessStatusCode();
+    }
 }

@@ -1,0 +1,69 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace PeerMatch.Tests.Infrastructure;
+
+/// <summary>
+/// A local HTTP endpoint that answers like SendGrid's v3 mail/send, for the real SendGrid client to
+/// talk to (via SendGrid__Host). It answers each request with the next scripted status (202 once
+/// the script runs out) and keeps the bodies it accepted.
+/// </summary>
+public sealed class FakeSendGrid : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<int> _script = new();
+
+    private FakeSendGrid(WebApplication app) => _app = app;
+
+    public ConcurrentQueue<JsonObject> Accepted { get; } = new();
+
+    public int Requests => _requests;
+
+    private int _requests;
+
+    public Uri Address => new(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+
+    public void Script(params int[] statuses)
+    {
+        foreach (var status in statuses)
+        {
+            _script.Enqueue(status);
+        }
+    }
+
+    public static async Task<FakeSendGrid> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        var fake = new FakeSendGrid(app);
+        app.MapPost("/v3/mail/send", async (HttpRequest request) =>
+        {
+            Interlocked.Increment(ref fake._requests);
+            var status = fake._script.TryDequeue(out var scripted) ? scripted : StatusCodes.Status202Accepted;
+            if (request.Headers.Authorization != "Bearer SG.test-key")
+            {
+                return Results.StatusCode(StatusCodes.Status401Unauthorized);
+            }
+            if (status == StatusCodes.Status202Accepted)
+            {
+                fake.Accepted.Enqueue((await JsonNode.ParseAsync(request.Body))!.AsObject());
+            }
+            return Results.StatusCode(status);
+        });
+        await app.StartAsync();
+        return fake;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
