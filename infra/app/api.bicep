@@ -1,0 +1,85 @@
+param location string
+param tags object
+param name string
+param planName string
+param identityName string
+param storageAccountName string
+param deploymentContainerName string
+param appInsightsConnectionString string
+param organizerKeySecretUri string
+param sendGridApiKeySecretUri string
+param emailFromAddress string
+
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: identityName
+  location: location
+  tags: tags
+}
+
+resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: storageAccountName
+}
+
+// Flex Consumption: scales out on HTTP load and on queue length.
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: { tier: 'FlexConsumption', name: 'FC1' }
+  properties: { reserved: true }
+}
+
+resource site 'Microsoft.Web/sites@2024-04-01' = {
+  name: name
+  location: location
+  tags: tags
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: { '${identity.id}': {} }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    keyVaultReferenceIdentity: identity.id
+    siteConfig: {
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storage.properties.primaryEndpoints.blob}${deploymentContainerName}'
+          authentication: { type: 'UserAssignedIdentity', userAssignedIdentityResourceId: identity.id }
+        }
+      }
+      scaleAndConcurrency: { maximumInstanceCount: 40, instanceMemoryMB: 2048 }
+      // A custom handler: the Functions host starts src/PeerMatch.Functions (see host.json).
+      runtime: { name: 'custom', version: '1.0' }
+    }
+  }
+
+  resource settings 'config' = {
+    name: 'appsettings'
+    properties: union({
+      // The host and the app reach storage with the managed identity (no keys).
+      AzureWebJobsStorage__credential: 'managedidentity'
+      AzureWebJobsStorage__clientId: identity.properties.clientId
+      AzureWebJobsStorage__blobServiceUri: storage.properties.primaryEndpoints.blob
+      AzureWebJobsStorage__queueServiceUri: storage.properties.primaryEndpoints.queue
+      AzureWebJobsStorage__tableServiceUri: storage.properties.primaryEndpoints.table
+      APPLICATIONINSIGHTS_CONNECTION_STRING: appInsightsConnectionString
+      APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.properties.clientId};Authorization=AAD'
+      PeerMatch__PublicBaseUrl: 'https://${name}.azurewebsites.net'
+      PeerMatch__OrganizerKey: '@Microsoft.KeyVault(SecretUri=${organizerKeySecretUri})'
+      Email__FromAddress: emailFromAddress
+    }, empty(sendGridApiKeySecretUri) ? {} : {
+      SendGrid__ApiKey: '@Microsoft.KeyVault(SecretUri=${sendGridApiKeySecretUri})'
+    })
+  }
+}
+
+output url string = 'https://${site.properties.defaultHostName}'
+output identityPrincipalId string = identity.properties.principalId
