@@ -17,13 +17,20 @@ free_port() { node -e "const s=require('net').createServer();s.listen(0,'127.0.0
 BLOB=$(free_port); QUEUE=$(free_port); TABLE=$(free_port)
 DATA=$(mktemp -d)
 start_azurite "$DATA" "$BLOB" "$QUEUE" "$TABLE"
-trap 'kill "$AZURITE_PID" 2>/dev/null || true; rm -rf "$DATA"' EXIT
+stop_azurite() {
+  kill "$AZURITE_PID" 2>/dev/null || true
+  wait "$AZURITE_PID" 2>/dev/null || true
+  rm -rf "$DATA" || true
+}
+trap stop_azurite EXIT
 
 export PEERMATCH_TEST_STORAGE
 PEERMATCH_TEST_STORAGE=$(azurite_connection_string "$BLOB" "$QUEUE" "$TABLE")
 
+set +e
 dotnet test PeerMatch.sln -c Release "$@" 2>&1 | tee "$DATA/test.log"
 status=${PIPESTATUS[0]}
+set -e
 # One plain summary line across the test projects: "N passed, N failed".
 passed=$(grep -Eo 'Passed: +[0-9]+' "$DATA/test.log" | awk '{s+=$2} END {print s+0}')
 failed=$(grep -Eo 'Failed: +[0-9]+' "$DATA/test.log" | awk '{s+=$2} END {print s+0}')
