@@ -1,0 +1,6 @@
+using PeerMatch.Intake;
+
+namespace PeerMatch.Matching;
+
+/// <summary>Someone who can be matched this week: confirmed, not paused, not unsubscribed.</summary>
+public sealed record Candidate(string Id, Profile Profile);

@@ -1,0 +1,131 @@
+using System.Collections.Frozen;
+using System.Numerics.Tensors;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Transforms.Text;
+using PeerMatch.Intake;
+using PeerMatch.Matching.Geo;
+
+namespace PeerMatch.Matching;
+
+/// <summary>Turns candidates into <see cref="MatchProfile"/>s; bios go through ML.NET's FeaturizeText.</summary>
+public static class Featurizer
+{
+    private static readonly FrozenDictionary<string, int> LanguageIndex = ReferenceData.LanguageCodes
+        .Order(StringComparer.Ordinal).Select((code, i) => (code, i)).ToFrozenDictionary(x => x.code, x => x.i);
+
+    public static MatchProfile[] Featurize(IReadOnlyList<Candidate> candidates, DateTimeOffset now)
+    {
+        var bios = BioVectors(candidates);
+        var profiles = new MatchProfile[candidates.Count];
+        var zones = new Dictionary<string, double>(StringComparer.Ordinal);
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            var profile = candidates[i].Profile;
+            if (!zones.TryGetValue(profile.Region.TimeZone, out var offset))
+            {
+                offset = TimeZoneInfo.TryFindSystemTimeZoneById(profile.Region.TimeZone, out var zone) ? zone.GetUtcOffset(now).TotalHours : 0;
+                zones[profile.Region.TimeZone] = offset;
+            }
+            var models = MatchProfile.Mask(profile.Models, ReferenceData.Models);
+            var areas = MatchProfile.Mask(profile.PracticeAreas, ReferenceData.PracticeAreas);
+            var seeking = MatchProfile.Mask(profile.Seeking, ReferenceData.Seeking);
+            profiles[i] = new MatchProfile
+            {
+                Index = i,
+                Candidate = candidates[i],
+                Models = models,
+                PracticeAreas = areas,
+                Seeking = seeking,
+                Languages = profile.Languages.Select(l => LanguageIndex.GetValueOrDefault(l, -1)).Where(l => l >= 0).Order().ToArray(),
+                Place = Places.Locate(profile.Region),
+                UtcOffsetHours = offset,
+                InPerson = profile.Meeting is "in-person" or "either",
+                Online = profile.Meeting is "online" or "either",
+                Bio = bios[i],
+                Embedding = Embed(models, areas, seeking, profile, bios[i]),
+            };
+        }
+        return profiles;
+    }
+
+    /// <summary>
+    /// What candidate generation compares: models weigh most, then bio, practice areas, what people
+    /// seek and experience. Unit length, so a dot product is a cosine.
+    /// </summary>
+    private static float[] Embed(int models, int areas, int seeking, Profile profile, float[] bio)
+    {
+        var v = new float[MatchProfile.EmbeddingDimensions];
+        for (var i = 0; i < ReferenceData.Models.Count; i++)
+        {
+            v[i] = (models >> i & 1) * 1.0f;
+        }
+        for (var i = 0; i < ReferenceData.PracticeAreas.Count; i++)
+        {
+            v[8 + i] = (areas >> i & 1) * 0.4f;
+        }
+        for (var i = 0; i < ReferenceData.Seeking.Count; i++)
+        {
+            v[20 + i] = (seeking >> i & 1) * 0.4f;
+        }
+        v[27] = profile.YearsExperience / 30f;
+        for (var i = 0; i < MatchProfile.BioDimensions; i++)
+        {
+            v[28 + i] = bio[i] * 0.6f;
+        }
+        var norm = TensorPrimitives.Norm(v);
+        if (norm > 0)
+        {
+            TensorPrimitives.Divide(v, norm, v);
+        }
+        return v;
+    }
+
+    private sealed class BioRow
+    {
+        public string Bio { get; set; } = "";
+    }
+
+    /// <summary>
+    /// FeaturizeText (words, stop words removed, L2) over every bio of the run, folded into
+    /// <see cref="MatchProfile.BioDimensions"/> signed hash buckets so that vectors stay small and dense.
+    /// </summary>
+    private static float[][] BioVectors(IReadOnlyList<Candidate> candidates)
+    {
+        var vectors = new float[candidates.Count][];
+        var ml = new MLContext(seed: 1);
+        var rows = ml.Data.LoadFromEnumerable(candidates.Select(c => new BioRow { Bio = c.Profile.Bio ?? "" }));
+        var options = new TextFeaturizingEstimator.Options
+        {
+            CaseMode = TextNormalizingEstimator.CaseMode.Lower,
+            KeepDiacritics = false,
+            KeepPunctuations = false,
+            StopWordsRemoverOptions = new StopWordsRemovingEstimator.Options(),
+            WordFeatureExtractor = new WordBagEstimator.Options { NgramLength = 1, UseAllLengths = false },
+            CharFeatureExtractor = null,
+            Norm = TextFeaturizingEstimator.NormFunction.L2,
+        };
+        var featurized = ml.Transforms.Text.FeaturizeText("Features", options, nameof(BioRow.Bio)).Fit(rows).Transform(rows);
+
+        var i = 0;
+        foreach (var vector in featurized.GetColumn<VBuffer<float>>("Features"))
+        {
+            var folded = new float[MatchProfile.BioDimensions];
+            var indices = vector.GetIndices();
+            var values = vector.GetValues();
+            for (var k = 0; k < values.Length; k++)
+            {
+                var slot = vector.IsDense ? k : indices[k];
+                var hash = (uint)slot * 2654435761u;
+                folded[hash >> 28] += (hash & 0x100) == 0 ? values[k] : -values[k];
+            }
+            var norm = TensorPrimitives.Norm(folded);
+            if (norm > 0)
+            {
+                TensorPrimitives.Divide(folded, norm, folded);
+            }
+            vectors[i++] = folded;
+        }
+        return vectors;
+    }
+}

@@ -1,0 +1,120 @@
+using System.Diagnostics;
+
+namespace PeerMatch.Matching;
+
+/// <summary>One peer suggested to one practitioner, with the reasons in words for that practitioner.</summary>
+public sealed record Suggestion(string PractitionerId, string PeerId, float Score, IReadOnlyList<string> Reasons);
+
+/// <summary>A week's suggestions, and for everyone left without one, why.</summary>
+public sealed record MatchPlan(IReadOnlyList<Suggestion> Suggestions, IReadOnlyDictionary<string, string> NoSuggestionReasons, MatchPlanStats Stats);
+
+public sealed record MatchPlanStats(int Practitioners, int CandidatePairs, TimeSpan Featurize, TimeSpan Candidates, TimeSpan Ranking, TimeSpan Selection);
+
+/// <summary>
+/// The weekly matching, as a pure function of the population: featurize, generate candidates, score
+/// each pair both ways, keep pairs that suit both sides (harmonic mean), and give each person at most
+/// <c>perPerson</c> suggestions. A suggestion always goes both ways, so both can answer it this week.
+/// </summary>
+public sealed class MatchPlanner(IPairScorer scorer, int perPerson = 3, int candidatesPerPerson = 20)
+{
+    public MatchPlan Plan(IReadOnlyList<Candidate> population, IEnumerable<(string A, string B)> excludedPairs, DateTimeOffset now)
+    {
+        var clock = Stopwatch.StartNew();
+        var people = Featurizer.Featurize(population, now);
+        var featurizeTime = clock.Elapsed;
+
+        var index = new Dictionary<string, int>(people.Length, StringComparer.Ordinal);
+        foreach (var person in people)
+        {
+            index[person.Id] = person.Index;
+        }
+        var excluded = new HashSet<long>();
+        foreach (var (a, b) in excludedPairs)
+        {
+            if (index.TryGetValue(a, out var ia) && index.TryGetValue(b, out var ib))
+            {
+                excluded.Add(PairKey(ia, ib));
+            }
+        }
+
+        clock.Restart();
+        var top = new CandidateGenerator(people).TopCandidates(candidatesPerPerson, (a, b) => !excluded.Contains(PairKey(a, b)));
+        var candidateTime = clock.Elapsed;
+
+        clock.Restart();
+        var edges = UniqueEdges(top);
+        var features = new float[edges.Length * 2 * PairFeatures.Count];
+        Parallel.For(0, edges.Length, e =>
+        {
+            var (a, b) = edges[e];
+            PairFeatures.Compute(people[a], people[b], features.AsSpan((2 * e) * PairFeatures.Count, PairFeatures.Count));
+            PairFeatures.Compute(people[b], people[a], features.AsSpan((2 * e + 1) * PairFeatures.Count, PairFeatures.Count));
+        });
+        var scores = new float[edges.Length * 2];
+        scorer.Score(features, scores);
+        var rankingTime = clock.Elapsed;
+
+        clock.Restart();
+        var reciprocal = new float[edges.Length];
+        for (var e = 0; e < edges.Length; e++)
+        {
+            var (ab, ba) = (scores[2 * e], scores[2 * e + 1]);
+            reciprocal[e] = ab <= 0 || ba <= 0 ? 0 : 2 * ab * ba / (ab + ba);
+        }
+        var order = Enumerable.Range(0, edges.Length).OrderByDescending(e => reciprocal[e]).ThenBy(e => edges[e].A).ThenBy(e => edges[e].B);
+        var given = new int[people.Length];
+        var suggestions = new List<Suggestion>();
+        foreach (var e in order)
+        {
+            if (reciprocal[e] < scorer.MinimumScore)
+            {
+                break;
+            }
+            var (a, b) = edges[e];
+            if (given[a] >= perPerson || given[b] >= perPerson)
+            {
+                continue;
+            }
+            given[a]++;
+            given[b]++;
+            suggestions.Add(new Suggestion(people[a].Id, people[b].Id, reciprocal[e], Reasons.For(people[a], people[b])));
+            suggestions.Add(new Suggestion(people[b].Id, people[a].Id, reciprocal[e], Reasons.For(people[b], people[a])));
+        }
+
+        var silent = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var person in people.Where(p => given[p.Index] == 0))
+        {
+            silent[person.Id] = WhyNone(person, top[person.Index].Length);
+        }
+        var selectionTime = clock.Elapsed;
+        return new MatchPlan(suggestions, silent, new MatchPlanStats(people.Length, edges.Length, featurizeTime, candidateTime, rankingTime, selectionTime));
+    }
+
+    internal static long PairKey(int a, int b) => a < b ? ((long)a << 32) | (uint)b : ((long)b << 32) | (uint)a;
+
+    private static (int A, int B)[] UniqueEdges(int[][] top)
+    {
+        var seen = new HashSet<long>();
+        var edges = new List<(int, int)>();
+        for (var a = 0; a < top.Length; a++)
+        {
+            foreach (var b in top[a])
+            {
+                if (seen.Add(PairKey(a, b)))
+                {
+                    edges.Add((Math.Min(a, b), Math.Max(a, b)));
+                }
+            }
+        }
+        return [.. edges];
+    }
+
+    private static string WhyNone(MatchProfile person, int candidates)
+    {
+        var model = person.Profile.Models[0];
+        var where = person.InPerson && !person.Online ? "near you" : "in working hours close to yours";
+        return candidates == 0
+            ? $"Nobody on PeerMatch yet shares a language with you and can meet you {(person.Online ? "online in overlapping working hours" : "in person nearby")}. As more practitioners join, suggestions will follow."
+            : $"Few practitioners of {model} mediation {where} are on PeerMatch yet, and none of those who are suited you closely enough this week (or they were suggested to you recently).";
+    }
+}
