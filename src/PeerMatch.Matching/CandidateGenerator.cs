@@ -10,14 +10,23 @@ namespace PeerMatch.Matching;
 /// </summary>
 public sealed class CandidateGenerator
 {
-    public const int MaxScannedPerPerson = 4000;
+    public const int MaxScannedPerPerson = 2000;
+    private const int Dimensions = MatchProfile.EmbeddingDimensions;
 
     private readonly MatchProfile[] _people;
     private readonly Dictionary<long, List<int>> _blocks = [];
 
+    // All embeddings side by side: scanning a block reads one contiguous row per candidate.
+    private readonly float[] _embeddings;
+
     public CandidateGenerator(MatchProfile[] people)
     {
         _people = people;
+        _embeddings = new float[people.Length * Dimensions];
+        foreach (var person in people)
+        {
+            person.Embedding.CopyTo(_embeddings, person.Index * Dimensions);
+        }
         foreach (var person in people)
         {
             foreach (var key in Keys(person, neighbours: false))
@@ -70,33 +79,39 @@ public sealed class CandidateGenerator
         var step = Math.Max(1, total / MaxScannedPerPerson);
         var offset = person.Index % step;
         var position = 0;
+        var mine = _embeddings.AsSpan(person.Index * Dimensions, Dimensions);
         foreach (var members in scratch.Lists)
         {
-            for (var m = 0; m < members.Count; m++, position++)
+            // Visit every step-th position across all the lists, without walking the ones in between.
+            var first = ((offset - position) % step + step) % step;
+            position += members.Count;
+            for (var m = first; m < members.Count; m += step)
             {
-                if ((position - offset) % step != 0)
+                var other = members[m];
+                if (other == person.Index)
                 {
                     continue;
                 }
-                var other = members[m];
-                if (other == person.Index || scratch.Seen[other] == scratch.Stamp)
+                // The dot product is cheap; duplicates and the hard rules (distance, languages,
+                // history) are checked only for someone who would enter the top k.
+                var similarity = TensorPrimitives.Dot(mine, _embeddings.AsSpan(other * Dimensions, Dimensions));
+                var full = scratch.Best.Count >= k;
+                if ((full && scratch.Best.TryPeek(out _, out var worst) && similarity <= worst) || scratch.Seen[other] == scratch.Stamp)
                 {
                     continue;
                 }
                 scratch.Seen[other] = scratch.Stamp;
-                var candidate = _people[other];
-                if (!PairFeatures.CanMeet(person, candidate) || !allowed(person.Index, other))
+                if (!PairFeatures.CanMeet(person, _people[other]) || !allowed(person.Index, other))
                 {
                     continue;
                 }
-                var similarity = TensorPrimitives.Dot(person.Embedding, candidate.Embedding);
-                if (scratch.Best.Count < k)
-                {
-                    scratch.Best.Enqueue(other, similarity);
-                }
-                else if (scratch.Best.TryPeek(out _, out var worst) && similarity > worst)
+                if (full)
                 {
                     scratch.Best.DequeueEnqueue(other, similarity);
+                }
+                else
+                {
+                    scratch.Best.Enqueue(other, similarity);
                 }
             }
         }

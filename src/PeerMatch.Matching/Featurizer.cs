@@ -94,7 +94,9 @@ public static class Featurizer
     {
         var vectors = new float[candidates.Count][];
         var ml = new MLContext(seed: 1);
-        var rows = ml.Data.LoadFromEnumerable(candidates.Select(c => new BioRow { Bio = c.Profile.Bio ?? "" }));
+        // One extra row with a word of its own keeps the vocabulary from being empty (no bios at all,
+        // or only stop words), which FeaturizeText cannot handle; its vector is dropped below.
+        var rows = ml.Data.LoadFromEnumerable(candidates.Select(c => new BioRow { Bio = c.Profile.Bio ?? "" }).Append(new BioRow { Bio = "peermatchvocabularyanchor" }));
         var options = new TextFeaturizingEstimator.Options
         {
             CaseMode = TextNormalizingEstimator.CaseMode.Lower,
@@ -108,7 +110,7 @@ public static class Featurizer
         var featurized = ml.Transforms.Text.FeaturizeText("Features", options, nameof(BioRow.Bio)).Fit(rows).Transform(rows);
 
         var i = 0;
-        foreach (var vector in featurized.GetColumn<VBuffer<float>>("Features"))
+        foreach (var vector in featurized.GetColumn<VBuffer<float>>("Features").Take(candidates.Count))
         {
             var folded = new float[MatchProfile.BioDimensions];
             var indices = vector.GetIndices();

@@ -1,0 +1,137 @@
+using PeerMatch.Matching;
+using static PeerMatch.Tests.Matching.People;
+
+namespace PeerMatch.Tests.Matching;
+
+public sealed class MatchPlannerTests
+{
+    [Fact]
+    public void Compatible_neighbours_are_suggested_to_each_other_with_reasons()
+    {
+        var plan = Plan([Person("ada"), Person("bea")]);
+
+        var toAda = Assert.Single(plan.Suggestions, s => s.PractitionerId == "ada");
+        var toBea = Assert.Single(plan.Suggestions, s => s.PractitionerId == "bea");
+        Assert.Equal("bea", toAda.PeerId);
+        Assert.Equal("ada", toBea.PeerId);
+        Assert.InRange(toAda.Reasons.Count, 2, 4);
+        Assert.Contains("both practise understanding-based mediation", toAda.Reasons);
+        Assert.Contains("both in Oakland", toAda.Reasons);
+    }
+
+    [Fact]
+    public void Nobody_is_suggested_to_themselves_and_everyone_gets_at_most_three()
+    {
+        var crowd = Enumerable.Range(0, 12).Select(i => Person($"p{i}")).ToList();
+
+        var plan = Plan(crowd);
+
+        Assert.DoesNotContain(plan.Suggestions, s => s.PractitionerId == s.PeerId);
+        Assert.All(plan.Suggestions.GroupBy(s => s.PractitionerId), g => Assert.InRange(g.Count(), 1, 3));
+        Assert.Equal(plan.Suggestions.Count, plan.Suggestions.Select(s => (s.PractitionerId, s.PeerId)).Distinct().Count());
+    }
+
+    [Fact]
+    public void Every_suggestion_goes_both_ways()
+    {
+        var crowd = Enumerable.Range(0, 20).Select(i => Person($"p{i}", years: i, models: i % 2 == 0 ? ["facilitative"] : ["facilitative", "narrative"])).ToList();
+
+        var plan = Plan(crowd);
+
+        Assert.NotEmpty(plan.Suggestions);
+        Assert.All(plan.Suggestions, s => Assert.Contains(plan.Suggestions, t => t.PractitionerId == s.PeerId && t.PeerId == s.PractitionerId));
+    }
+
+    [Fact]
+    public void People_without_a_shared_language_are_never_suggested()
+    {
+        var plan = Plan([Person("ada", languages: ["en"]), Person("bruno", languages: ["pt"])]);
+
+        Assert.Empty(plan.Suggestions);
+        Assert.Contains("shares a language", plan.NoSuggestionReasons["ada"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void In_person_only_practitioners_need_nearness()
+    {
+        var plan = Plan([
+            Person("ada", meeting: "in-person"),
+            Person("nina", meeting: "in-person", subdivision: "US-NY", city: "New York", timeZone: "America/New_York"),
+        ]);
+
+        Assert.Empty(plan.Suggestions);
+    }
+
+    [Fact]
+    public void Online_practitioners_need_overlapping_working_hours()
+    {
+        var far = Plan([Person("ada", meeting: "online"), Person("kai", meeting: "online", country: "IN", subdivision: null, city: "Bengaluru", timeZone: "Asia/Kolkata")]);
+        var close = Plan([Person("ada", meeting: "online"), Person("nina", meeting: "online", subdivision: "US-NY", city: "New York", timeZone: "America/New_York")]);
+
+        Assert.Empty(far.Suggestions);
+        var suggestion = Assert.Single(close.Suggestions, s => s.PractitionerId == "ada");
+        Assert.Contains(suggestion.Reasons, r => r.Contains("shared working time", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Excluded_pairs_are_never_suggested_in_either_direction()
+    {
+        var plan = Plan([Person("ada"), Person("bea"), Person("cy")], excluded: [("bea", "ada")]);
+
+        Assert.DoesNotContain(plan.Suggestions, s => (s.PractitionerId, s.PeerId) is ("ada", "bea") or ("bea", "ada"));
+        Assert.Contains(plan.Suggestions, s => (s.PractitionerId, s.PeerId) == ("ada", "cy"));
+    }
+
+    [Fact]
+    public void A_mentee_meets_an_experienced_mentor_and_is_told_why()
+    {
+        var plan = Plan([
+            Person("newbie", years: 1, seeking: ["mentor"]),
+            Person("veteran", years: 20, seeking: ["mentee"]),
+        ]);
+
+        var toNewbie = Assert.Single(plan.Suggestions, s => s.PractitionerId == "newbie");
+        Assert.Contains("veteran has 20 years of experience and is open to mentoring", toNewbie.Reasons);
+        var toVeteran = Assert.Single(plan.Suggestions, s => s.PractitionerId == "veteran");
+        Assert.Contains("newbie is looking for a mentor with your experience", toVeteran.Reasons);
+    }
+
+    [Fact]
+    public void A_suggestion_must_suit_both_sides_not_just_one()
+    {
+        // For ada both are similar; but veteran, who only wants a mentee, is a poor match for ada
+        // (a 7-year peer) while twin suits her both ways.
+        var plan = Plan([
+            Person("ada", models: ["transformative"], years: 7, seeking: ["peer-group", "looping-practice"], areas: ["family"]),
+            Person("twin", models: ["transformative"], years: 8, seeking: ["peer-group", "looping-practice"], areas: ["family"]),
+            Person("veteran", models: ["transformative", "evaluative", "insight"], years: 40, seeking: ["mentee"], areas: ["commercial"], meeting: "online"),
+        ]);
+
+        var toAda = plan.Suggestions.Where(s => s.PractitionerId == "ada").Select(s => s.PeerId).ToList();
+        Assert.Equal("twin", toAda[0]);
+        var ab = plan.Suggestions.Single(s => s.PractitionerId == "ada" && s.PeerId == "twin").Score;
+        Assert.All(plan.Suggestions.Where(s => s.PeerId == "veteran" || s.PractitionerId == "veteran"), s => Assert.True(s.Score < ab));
+    }
+
+    [Fact]
+    public void A_person_nobody_suits_is_told_why()
+    {
+        var plan = Plan([Person("ada", meeting: "in-person"), Person("far", meeting: "in-person", country: "AU", subdivision: "AU-NSW", city: "Sydney", timeZone: "Australia/Sydney")]);
+
+        Assert.Empty(plan.Suggestions);
+        Assert.Equal(2, plan.NoSuggestionReasons.Count);
+        Assert.Contains("in person nearby", plan.NoSuggestionReasons["ada"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Distances_come_from_real_centroids()
+    {
+        var plan = Plan([
+            Person("ada", meeting: "in-person", subdivision: "DE-BE", country: "DE", city: "Berlin", timeZone: "Europe/Berlin", languages: ["de"]),
+            Person("ben", meeting: "in-person", subdivision: "DE-BB", country: "DE", city: "Potsdam", timeZone: "Europe/Berlin", languages: ["de"]),
+        ]);
+
+        var reasons = Assert.Single(plan.Suggestions, s => s.PractitionerId == "ada").Reasons;
+        Assert.Contains(reasons, r => r is "about 30 km apart" or "about 40 km apart" or "about 20 km apart");
+    }
+}

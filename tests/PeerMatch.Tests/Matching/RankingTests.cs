@@ -1,0 +1,125 @@
+using PeerMatch.Bench;
+using PeerMatch.Matching;
+
+namespace PeerMatch.Tests.Matching;
+
+public sealed class RankingTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 30, 8, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Ndcg_is_one_for_a_perfect_order_and_lower_for_a_reversed_one()
+    {
+        var rows = Enumerable.Range(0, 4).Select(i => ("ada", i)).ToList();
+        double[] relevance = [1, 0.5, 0, 0];
+
+        Assert.Equal(1.0, RankingMetrics.MeanNdcg(rows, [4, 3, 2, 1], relevance, 3), 6);
+        Assert.True(RankingMetrics.MeanNdcg(rows, [1, 2, 3, 4], relevance, 3) < 0.5);
+    }
+
+    [Fact]
+    public void A_ranker_trained_on_answers_beats_the_prior_on_held_out_answers_and_is_promoted()
+    {
+        var answers = SimulatedAnswers(size: 1500, seed: 3);
+
+        var result = RankerPromotion.Challenge(answers, PriorScorer.Instance, "test");
+
+        Assert.True(result.Promoted, $"challenger {result.ChallengerNdcg:0.000} vs prior {result.IncumbentNdcg:0.000}");
+        Assert.True(result.HeldOutExamples > 0);
+    }
+
+    [Fact]
+    public void A_challenger_that_ranks_worse_is_not_promoted()
+    {
+        var answers = SimulatedAnswers(size: 1500, seed: 3);
+        // An incumbent that knows the answers can't be beaten: the challenger must lose.
+        var oracle = new OracleScorer(answers);
+
+        var result = RankerPromotion.Challenge(answers, oracle, "test");
+
+        Assert.NotNull(result.Challenger);
+        Assert.True(result.IncumbentNdcg > 0.99, $"oracle {result.IncumbentNdcg}");
+        Assert.True(result.ChallengerNdcg < result.IncumbentNdcg);
+        Assert.False(result.Promoted);
+    }
+
+    [Fact]
+    public void Too_few_answers_keep_the_incumbent()
+    {
+        var answers = SimulatedAnswers(size: 1500, seed: 3).Take(40).ToList();
+
+        var result = RankerPromotion.Challenge(answers, PriorScorer.Instance, "test");
+
+        Assert.Null(result.Challenger);
+        Assert.False(result.Promoted);
+    }
+
+    [Fact]
+    public void A_saved_ranker_loads_and_scores_the_same()
+    {
+        var answers = SimulatedAnswers(size: 800, seed: 5);
+        var ranker = LearnedRanker.Train(answers, "v1");
+        using var stream = new MemoryStream();
+        ranker.Save(stream);
+        stream.Position = 0;
+
+        var loaded = LearnedRanker.Load(stream, "v1");
+
+        var features = answers.Take(50).SelectMany(a => a.Features).ToArray();
+        var (before, after) = (new float[50], new float[50]);
+        ranker.Score(features, before);
+        loaded.Score(features, after);
+        Assert.Equal(before, after);
+        Assert.True(before.Distinct().Count() > 1);
+    }
+
+    private static List<LabelledPair> SimulatedAnswers(int size, int seed)
+    {
+        var population = SyntheticPopulation.Generate(size, seed);
+        var people = Featurizer.Featurize(population.People, Now).ToDictionary(p => p.Id);
+        var hidden = new HiddenPreference(population);
+        var random = new Random(seed);
+        var plan = new MatchPlanner(PriorScorer.Instance, candidatesPerPerson: 20).Plan(population.People, [], Now);
+        return plan.Suggestions.Select(s =>
+        {
+            var features = new float[PairFeatures.Count];
+            PairFeatures.Compute(people[s.PractitionerId], people[s.PeerId], features);
+            return new LabelledPair(s.PractitionerId, s.PeerId, features, random.NextDouble() < hidden.Acceptance(people[s.PractitionerId], people[s.PeerId]));
+        }).ToList();
+    }
+
+    private sealed class OracleScorer(List<LabelledPair> answers) : IPairScorer
+    {
+        private readonly Dictionary<string, bool> _truth = answers.GroupBy(a => string.Join(',', a.Features)).ToDictionary(g => g.Key, g => g.First().Accepted);
+
+        public string Name => "oracle";
+
+        public float MinimumScore => 0.5f;
+
+        public void Score(ReadOnlySpan<float> features, Span<float> scores)
+        {
+            for (var i = 0; i < scores.Length; i++)
+            {
+                var key = string.Join(',', features.Slice(i * PairFeatures.Count, PairFeatures.Count).ToArray());
+                scores[i] = _truth.TryGetValue(key, out var yes) && yes ? 1 : 0;
+            }
+        }
+    }
+}
+
+public sealed class OfflineEvaluationTests
+{
+    [Fact]
+    public void The_prior_beats_random_widely_and_the_trained_ranker_beats_the_prior()
+    {
+        var rows = OfflineEvaluation.Run(populationSize: 1500, seed: 11, TextWriter.Null).ToDictionary(r => r.Policy);
+
+        var random = rows["random"];
+        var prior = rows["prior (cold start)"];
+        var trained = rows["ranker after 4 weeks"];
+        Assert.True(prior.AcceptanceRate > random.AcceptanceRate + 0.15, $"prior {prior.AcceptanceRate:P1} vs random {random.AcceptanceRate:P1}");
+        Assert.True(prior.NdcgAt3 > random.NdcgAt3, $"prior {prior.NdcgAt3:0.000} vs random {random.NdcgAt3:0.000}");
+        Assert.True(trained.NdcgAt3 > prior.NdcgAt3, $"trained {trained.NdcgAt3:0.000} vs prior {prior.NdcgAt3:0.000}");
+        Assert.True(trained.AcceptanceRate > prior.AcceptanceRate, $"trained {trained.AcceptanceRate:P1} vs prior {prior.AcceptanceRate:P1}");
+    }
+}
