@@ -12,6 +12,9 @@ namespace PeerMatch.Functions;
 [JsonSerializable(typeof(IntakeAccepted))]
 [JsonSerializable(typeof(ProfileExport))]
 [JsonSerializable(typeof(HealthStatus))]
+[JsonSerializable(typeof(PeerMatch.Functions.Matching.AnswerRecorded))]
+[JsonSerializable(typeof(PeerMatch.Functions.Organizer.MatchRunStarted))]
+[JsonSerializable(typeof(PeerMatch.Functions.Organizer.GroupProposals))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 internal sealed partial class ApiJson : JsonSerializerContext;

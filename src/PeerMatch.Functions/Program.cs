@@ -7,6 +7,8 @@ using PeerMatch.Functions.Health;
 using PeerMatch.Functions.Hosting;
 using PeerMatch.Functions.Intake;
 using PeerMatch.Functions.Links;
+using PeerMatch.Functions.Matching;
+using PeerMatch.Functions.Organizer;
 using PeerMatch.Functions.Outreach;
 using PeerMatch.Functions.Settings;
 using PeerMatch.Functions.Storage;
@@ -42,7 +44,8 @@ builder.Services.AddSingleton<SuppressionTable>();
 builder.Services.AddSingleton<ISuppressionList>(sp => sp.GetRequiredService<SuppressionTable>());
 
 // E-mail: SendGrid when it has a key, otherwise .eml files in the outbox folder.
-builder.Services.AddSingleton<IEmailScheduler, EmailJobScheduler>();
+builder.Services.AddSingleton<EmailJobScheduler>();
+builder.Services.AddSingleton<IEmailScheduler>(sp => sp.GetRequiredService<EmailJobScheduler>());
 if (!string.IsNullOrEmpty(builder.Configuration["SendGrid:ApiKey"]))
 {
     builder.Services.AddSingleton<ISendGridClient>(sp =>
@@ -60,8 +63,22 @@ else
 // Features.
 builder.Services.AddSingleton<PractitionerService>();
 builder.Services.AddSingleton<IntakeForm>();
+builder.Services.AddSingleton<SuggestionTable>();
+builder.Services.AddSingleton<WeekPlanTable>();
+builder.Services.AddSingleton<IntroductionTable>();
+builder.Services.AddSingleton<MatchRunTable>();
+foreach (var store in new[] { typeof(SuggestionTable), typeof(WeekPlanTable), typeof(IntroductionTable), typeof(MatchRunTable) })
+{
+    builder.Services.AddSingleton(typeof(IPersonalDataStore), sp => sp.GetRequiredService(store));
+}
+builder.Services.AddSingleton<ModelStore>();
+builder.Services.AddSingleton<Retraining>();
+builder.Services.AddSingleton<MatchRunner>();
 builder.Services.AddInvokedFunction<SendEmailFunction>("SendEmail");
 builder.Services.AddInvokedFunction<PurgeUnconfirmedFunction>(PurgeUnconfirmedFunction.Name);
+builder.Services.AddInvokedFunction<MatchRunFunction>(MatchRunFunction.Name);
+builder.Services.AddInvokedFunction<WeeklyMatchDigestFunction>(WeeklyMatchDigestFunction.Name);
+builder.Services.AddInvokedFunction<RetrainMatchModelFunction>(RetrainMatchModelFunction.Name);
 
 // Timer and queue functions: described by the function.json files, run by the host or in-process.
 var catalog = FunctionCatalog.Load(AppContext.BaseDirectory);
@@ -84,6 +101,8 @@ app.MapHealth();
 app.MapIntake();
 app.MapProfile();
 app.MapUnsubscribe();
+app.MapSuggestions();
+app.MapOrganizer();
 
 app.Run();
 

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace PeerMatch.Matching;
 
 /// <summary>One peer suggested to one practitioner, with the reasons in words for that practitioner.</summary>
-public sealed record Suggestion(string PractitionerId, string PeerId, float Score, IReadOnlyList<string> Reasons);
+public sealed record Suggestion(string PractitionerId, string PeerId, float Score, IReadOnlyList<string> Reasons, float[] Features);
 
 /// <summary>A week's suggestions, and for everyone left without one, why.</summary>
 public sealed record MatchPlan(IReadOnlyList<Suggestion> Suggestions, IReadOnlyDictionary<string, string> NoSuggestionReasons, MatchPlanStats Stats);
@@ -77,8 +77,8 @@ public sealed class MatchPlanner(IPairScorer scorer, int perPerson = 3, int cand
             }
             given[a]++;
             given[b]++;
-            suggestions.Add(new Suggestion(people[a].Id, people[b].Id, reciprocal[e], Reasons.For(people[a], people[b])));
-            suggestions.Add(new Suggestion(people[b].Id, people[a].Id, reciprocal[e], Reasons.For(people[b], people[a])));
+            suggestions.Add(new Suggestion(people[a].Id, people[b].Id, reciprocal[e], Reasons.For(people[a], people[b]), features.AsSpan(2 * e * PairFeatures.Count, PairFeatures.Count).ToArray()));
+            suggestions.Add(new Suggestion(people[b].Id, people[a].Id, reciprocal[e], Reasons.For(people[b], people[a]), features.AsSpan((2 * e + 1) * PairFeatures.Count, PairFeatures.Count).ToArray()));
         }
 
         var silent = new Dictionary<string, string>(StringComparer.Ordinal);

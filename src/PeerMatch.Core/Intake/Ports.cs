@@ -18,6 +18,9 @@ public interface IPractitionerRepository
     /// <summary>Removes the practitioner and every row that names them.</summary>
     Task EraseAsync(Practitioner practitioner, CancellationToken cancellationToken);
 
+    /// <summary>Every practitioner, for the weekly run.</summary>
+    IAsyncEnumerable<Practitioner> ListAllAsync(CancellationToken cancellationToken);
+
     /// <summary>Practitioners who never confirmed and signed up before <paramref name="createdBefore"/>.</summary>
     IAsyncEnumerable<Practitioner> ListUnconfirmedAsync(DateTimeOffset createdBefore, CancellationToken cancellationToken);
 }
@@ -39,4 +42,10 @@ public interface ISuppressionList
 public interface IEmailScheduler
 {
     Task EnqueueAsync(EmailKind kind, string practitionerId, CancellationToken cancellationToken);
+}
+
+/// <summary>A store that keeps something naming a practitioner; erasing a profile erases it there too.</summary>
+public interface IPersonalDataStore
+{
+    Task EraseAsync(string practitionerId, CancellationToken cancellationToken);
 }

@@ -9,6 +9,7 @@ public sealed class PractitionerService(
     IPractitionerRepository practitioners,
     ISuppressionList suppressions,
     IEmailScheduler emails,
+    IEnumerable<IPersonalDataStore> personalData,
     TimeProvider clock)
 {
     /// <summary>How long an unconfirmed sign-up is kept: as long as its confirmation link works.</summary>
@@ -84,8 +85,15 @@ public sealed class PractitionerService(
         return updated;
     }
 
-    public Task EraseAsync(Practitioner practitioner, CancellationToken cancellationToken) =>
-        practitioners.EraseAsync(practitioner, cancellationToken);
+    /// <summary>Erases everything that names the practitioner, the profile itself last (so a cut-short erase can be repeated).</summary>
+    public async Task EraseAsync(Practitioner practitioner, CancellationToken cancellationToken)
+    {
+        foreach (var store in personalData)
+        {
+            await store.EraseAsync(practitioner.Id, cancellationToken);
+        }
+        await practitioners.EraseAsync(practitioner, cancellationToken);
+    }
 
     /// <summary>Forgets sign-ups whose confirmation link has expired unused.</summary>
     public async Task<int> PurgeUnconfirmedAsync(CancellationToken cancellationToken)
@@ -94,7 +102,7 @@ public sealed class PractitionerService(
         var cutoff = clock.GetUtcNow() - UnconfirmedRetention;
         await foreach (var stale in practitioners.ListUnconfirmedAsync(cutoff, cancellationToken))
         {
-            await practitioners.EraseAsync(stale, cancellationToken);
+            await EraseAsync(stale, cancellationToken);
             purged++;
         }
         return purged;

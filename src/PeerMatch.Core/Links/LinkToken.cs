@@ -24,6 +24,7 @@ public static class LinkToken
     public static readonly TimeSpan ConfirmLifetime = TimeSpan.FromDays(7);
     public static readonly TimeSpan ManageLifetime = TimeSpan.FromDays(30);
     public static readonly TimeSpan UnsubscribeLifetime = TimeSpan.FromDays(365);
+    public static readonly TimeSpan SuggestionLifetime = TimeSpan.FromDays(28);
 
     public static string Create(ReadOnlySpan<byte> key, TokenPurpose purpose, string subject, DateTimeOffset expiresAt)
     {

@@ -11,6 +11,8 @@ public sealed class PublicLinks(Uri baseUrl)
 
     public Uri Unsubscribe(string token) => Build("/api/unsubscribe", token);
 
+    public Uri Suggestion(string suggestionId, string token) => Build($"/api/suggestions/{Uri.EscapeDataString(suggestionId)}", token);
+
     public Uri IntakeForm() => new($"{_base}/api/intake");
 
     private Uri Build(string path, string token) => new($"{_base}{path}?token={Uri.EscapeDataString(token)}");

@@ -6,8 +6,11 @@ using PeerMatch.Intake;
 
 namespace PeerMatch.Functions.Email;
 
-/// <summary>One e-mail to send, as it travels on the <c>email</c> queue. It names an id, never an address.</summary>
-public sealed record EmailJob(string JobId, EmailKind Kind, string PractitionerId);
+/// <summary>
+/// One e-mail to send, as it travels on the <c>email</c> queue. It names ids, never an address.
+/// <see cref="Context"/> says what the message is about: the week of a digest, the peer of an introduction.
+/// </summary>
+public sealed record EmailJob(string JobId, EmailKind Kind, string PractitionerId, string? Context = null);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, Converters = [typeof(EmailKindConverter)])]
 [JsonSerializable(typeof(EmailJob))]
@@ -21,10 +24,16 @@ public sealed class EmailJobScheduler(StorageAccount storage) : IEmailScheduler
 {
     public const string QueueName = "email";
 
-    public async Task EnqueueAsync(EmailKind kind, string practitionerId, CancellationToken cancellationToken)
+    public Task EnqueueAsync(EmailKind kind, string practitionerId, CancellationToken cancellationToken) =>
+        EnqueueAsync(new EmailJob(Guid.NewGuid().ToString("N"), kind, practitionerId), cancellationToken);
+
+    /// <summary>
+    /// Queues a job. A job id derived from what the message is about ("digest-2026-W49") makes a
+    /// repeated enqueue harmless: the worker sends each job id once.
+    /// </summary>
+    public async Task EnqueueAsync(EmailJob job, CancellationToken cancellationToken)
     {
         var queue = await storage.QueueAsync(QueueName, cancellationToken);
-        var job = new EmailJob(Guid.NewGuid().ToString("N"), kind, practitionerId);
         await queue.SendMessageAsync(JsonSerializer.Serialize(job, EmailJobJson.Default.EmailJob), cancellationToken);
     }
 

@@ -2,6 +2,7 @@ using Azure.Data.Tables;
 using PeerMatch.Email;
 using PeerMatch.Functions.Hosting;
 using PeerMatch.Functions.Links;
+using PeerMatch.Functions.Matching;
 using PeerMatch.Functions.Storage;
 using PeerMatch.Intake;
 
@@ -18,6 +19,8 @@ public sealed class SendEmailFunction(
     IEmailSender sender,
     LinkSigner links,
     StorageAccount storage,
+    SuggestionTable suggestions,
+    WeekPlanTable plans,
     TimeProvider clock) : IInvokedFunction
 {
     public async Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken)
@@ -45,7 +48,11 @@ public sealed class SendEmailFunction(
             return InvocationResult.Log($"Job {job.JobId}: already sent.");
         }
 
-        var message = await ComposeAsync(job.Kind, practitioner, cancellationToken);
+        var message = await ComposeAsync(job, practitioner, cancellationToken);
+        if (message is null)
+        {
+            return InvocationResult.Log($"Job {job.JobId}: nothing left to say (the peer erased their profile); nothing sent.");
+        }
         await sender.SendAsync(message, cancellationToken);
         await deliveries.UpsertEntityAsync(
             new TableEntity(practitioner.Id, job.JobId) { ["Kind"] = job.Kind.HeaderValue(), ["SentAt"] = clock.GetUtcNow() },
@@ -53,17 +60,46 @@ public sealed class SendEmailFunction(
         return InvocationResult.Log($"Job {job.JobId}: sent {job.Kind.HeaderValue()}.");
     }
 
-    private async Task<EmailMessage> ComposeAsync(EmailKind kind, Practitioner practitioner, CancellationToken cancellationToken)
+    private async Task<EmailMessage?> ComposeAsync(EmailJob job, Practitioner practitioner, CancellationToken cancellationToken)
     {
         var profile = practitioner.Profile;
-        return kind switch
+        switch (job.Kind)
         {
-            EmailKind.Confirmation => IntakeEmails.Confirmation(profile.Name, profile.Email,
-                await links.ConfirmUrlAsync(practitioner.Id, cancellationToken)),
-            EmailKind.ManageLink => IntakeEmails.ManageLink(profile.Name, profile.Email,
-                await links.ManageUrlAsync(practitioner.Id, cancellationToken),
-                await links.UnsubscribeUrlAsync(profile.Email, cancellationToken)),
-            _ => throw new NotSupportedException($"No composer for {kind.HeaderValue()} e-mail jobs yet."),
-        };
+            case EmailKind.Confirmation:
+                return IntakeEmails.Confirmation(profile.Name, profile.Email, await links.ConfirmUrlAsync(practitioner.Id, cancellationToken));
+            case EmailKind.ManageLink:
+                return IntakeEmails.ManageLink(profile.Name, profile.Email,
+                    await links.ManageUrlAsync(practitioner.Id, cancellationToken), await links.UnsubscribeUrlAsync(profile.Email, cancellationToken));
+            case EmailKind.Digest:
+            {
+                var week = job.Context ?? throw new InvalidOperationException("A digest job names its week.");
+                var items = new List<DigestItem>();
+                foreach (var suggestion in await suggestions.ForWeekAsync(practitioner.Id, week, cancellationToken))
+                {
+                    if (await practitioners.GetAsync(suggestion.PeerId, cancellationToken) is { } peer)
+                    {
+                        items.Add(new DigestItem(PeerMatch.Matching.Reasons.FirstName(peer.Profile.Name), suggestion.Reasons,
+                            await links.SuggestionUrlAsync(practitioner.Id, suggestion.Id, cancellationToken)));
+                    }
+                }
+                var entry = await plans.GetAsync(week, practitioner.Id, cancellationToken);
+                return MatchEmails.Digest(profile.Name, profile.Email, items,
+                    entry?.NoSuggestionReason ?? "Those who suited you best this week have left PeerMatch since.",
+                    await links.ManageUrlAsync(practitioner.Id, cancellationToken), await links.UnsubscribeUrlAsync(profile.Email, cancellationToken));
+            }
+            case EmailKind.Introduction:
+            {
+                var suggestion = await suggestions.GetAsync(practitioner.Id, job.Context ?? "", cancellationToken);
+                var peer = suggestion is null ? null : await practitioners.GetAsync(suggestion.PeerId, cancellationToken);
+                if (suggestion is null || peer is null)
+                {
+                    return null;
+                }
+                return MatchEmails.Introduction(profile.Name, profile.Email, peer.Profile.Name, peer.Profile.Email, suggestion.Reasons,
+                    await links.ManageUrlAsync(practitioner.Id, cancellationToken), await links.UnsubscribeUrlAsync(profile.Email, cancellationToken));
+            }
+            default:
+                throw new NotSupportedException($"No composer for {job.Kind.HeaderValue()} e-mail jobs yet.");
+        }
     }
 }

@@ -33,6 +33,12 @@ public sealed class LinkSigner(SigningKeyStore keys, TimeProvider clock, IOption
     public async Task<Uri> ManageUrlAsync(string practitionerId, CancellationToken cancellationToken) =>
         Links.Manage(await IssueAsync(TokenPurpose.Manage, practitionerId, LinkToken.ManageLifetime, cancellationToken));
 
+    /// <summary>A suggestion page link: the token names the recipient and the suggestion, so it opens nothing else.</summary>
+    public async Task<Uri> SuggestionUrlAsync(string practitionerId, string suggestionId, CancellationToken cancellationToken) =>
+        Links.Suggestion(suggestionId, await IssueAsync(TokenPurpose.Suggestion, SuggestionSubject(practitionerId, suggestionId), LinkToken.SuggestionLifetime, cancellationToken));
+
+    public static string SuggestionSubject(string practitionerId, string suggestionId) => $"{practitionerId}:{suggestionId}";
+
     /// <summary>
     /// Unsubscribe links name the address (by its hash), not a profile: they keep working after an
     /// erase, and serve invitees who have no profile.

@@ -88,6 +88,15 @@ public sealed class PractitionerTable(StorageAccount storage) : IPractitionerRep
         }
     }
 
+    public async IAsyncEnumerable<Practitioner> ListAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(TableNames.Practitioners, cancellationToken);
+        await foreach (var row in table.QueryAsync<TableEntity>(cancellationToken: cancellationToken))
+        {
+            yield return FromEntity(row);
+        }
+    }
+
     internal static async Task DeletePartitionAsync(TableClient table, string partitionKey, CancellationToken cancellationToken)
     {
         var rows = new List<TableTransactionAction>();

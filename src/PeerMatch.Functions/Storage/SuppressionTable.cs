@@ -25,6 +25,18 @@ public sealed class SuppressionTable(StorageAccount storage, TimeProvider clock)
         await table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
     }
 
+    /// <summary>Every suppressed address key, for runs that check many addresses at once.</summary>
+    public async Task<HashSet<string>> AllKeysAsync(CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(TableNames.Suppressions, cancellationToken);
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var row in table.QueryAsync<TableEntity>(select: ["PartitionKey"], cancellationToken: cancellationToken))
+        {
+            keys.Add(row.PartitionKey);
+        }
+        return keys;
+    }
+
     public async Task LiftAsync(string email, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(TableNames.Suppressions, cancellationToken);

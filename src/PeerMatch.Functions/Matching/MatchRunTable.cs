@@ -1,0 +1,118 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Azure;
+using Azure.Data.Tables;
+using PeerMatch.Functions.Storage;
+using PeerMatch.Intake;
+using PeerMatch.Matching;
+
+namespace PeerMatch.Functions.Matching;
+
+/// <summary>A suggestion a dry run would make, as the organizer sees it.</summary>
+public sealed record PreviewSuggestion(string PractitionerId, string PractitionerName, string PeerId, string PeerName, float Score, IReadOnlyList<string> Reasons);
+
+/// <summary>What <c>GET /api/organizer/match-runs/{runId}</c> answers.</summary>
+public sealed record MatchRunStatus(
+    string RunId,
+    string Status,
+    bool DryRun,
+    bool Force,
+    string? Week,
+    int Practitioners,
+    int Suggestions,
+    int EmailsSent,
+    string? Error,
+    IReadOnlyList<PreviewSuggestion>? Preview = null);
+
+/// <summary>The message that starts a run on the <c>match-runs</c> queue.</summary>
+public sealed record MatchRunRequest(string RunId, bool DryRun, bool Force);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(IReadOnlyList<string>))]
+[JsonSerializable(typeof(List<PreviewSuggestion>))]
+[JsonSerializable(typeof(MatchRunStatus))]
+[JsonSerializable(typeof(MatchRunRequest))]
+[JsonSerializable(typeof(GroupProposal))]
+[JsonSerializable(typeof(List<GroupProposal>))]
+internal sealed partial class MatchingJson : JsonSerializerContext;
+
+/// <summary><c>MatchRuns</c>: PK = "runs", RK = run id; dry-run previews in <c>match-runs/{runId}.json</c>.</summary>
+public sealed class MatchRunTable(StorageAccount storage, TimeProvider clock) : IPersonalDataStore
+{
+    public const string Name = "MatchRuns";
+    private const string Partition = "runs";
+    private const string PreviewContainer = "match-runs";
+
+    public async Task CreateAsync(MatchRunRequest request, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Name, cancellationToken);
+        await table.AddEntityAsync(new TableEntity(Partition, request.RunId)
+        {
+            ["Status"] = "running", ["DryRun"] = request.DryRun, ["Force"] = request.Force, ["CreatedAt"] = clock.GetUtcNow(),
+        }, cancellationToken);
+    }
+
+    public async Task CompleteAsync(string runId, string week, int practitioners, int suggestions, int emails, IReadOnlyList<PreviewSuggestion>? preview, CancellationToken cancellationToken)
+    {
+        if (preview is not null)
+        {
+            var container = await storage.ContainerAsync(PreviewContainer, cancellationToken);
+            await container.GetBlobClient(runId + ".json").UploadAsync(
+                BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(preview.ToList(), MatchingJson.Default.ListPreviewSuggestion)), overwrite: true, cancellationToken);
+        }
+        await UpdateAsync(new TableEntity(Partition, runId)
+        {
+            ["Status"] = "completed", ["Week"] = week, ["Practitioners"] = practitioners, ["Suggestions"] = suggestions,
+            ["EmailsSent"] = emails, ["CompletedAt"] = clock.GetUtcNow(),
+        }, cancellationToken);
+    }
+
+    public Task FailAsync(string runId, string error, CancellationToken cancellationToken) =>
+        UpdateAsync(new TableEntity(Partition, runId) { ["Status"] = "failed", ["Error"] = error, ["CompletedAt"] = clock.GetUtcNow() }, cancellationToken);
+
+    public async Task<MatchRunStatus?> GetAsync(string runId, CancellationToken cancellationToken)
+    {
+        if (runId.Length is 0 or > 64 || !runId.All(char.IsAsciiLetterOrDigit))
+        {
+            return null;
+        }
+        var table = await storage.TableAsync(Name, cancellationToken);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(Partition, runId, cancellationToken: cancellationToken);
+        if (!row.HasValue)
+        {
+            return null;
+        }
+        var e = row.Value!;
+        var dryRun = e.GetBoolean("DryRun") ?? false;
+        List<PreviewSuggestion>? preview = null;
+        if (dryRun && e.GetString("Status") == "completed")
+        {
+            var container = await storage.ContainerAsync(PreviewContainer, cancellationToken);
+            var blob = await container.GetBlobClient(runId + ".json").DownloadContentAsync(cancellationToken);
+            preview = JsonSerializer.Deserialize(blob.Value.Content.ToMemory().Span, MatchingJson.Default.ListPreviewSuggestion);
+        }
+        return new MatchRunStatus(runId, e.GetString("Status"), dryRun, e.GetBoolean("Force") ?? false, e.GetString("Week"),
+            e.GetInt32("Practitioners") ?? 0, e.GetInt32("Suggestions") ?? 0, e.GetInt32("EmailsSent") ?? 0, e.GetString("Error"), preview);
+    }
+
+    /// <summary>Dry-run previews name people: an erased practitioner's previews go too.</summary>
+    public async Task EraseAsync(string practitionerId, CancellationToken cancellationToken)
+    {
+        var container = await storage.ContainerAsync(PreviewContainer, cancellationToken);
+        await foreach (var item in container.GetBlobsAsync(cancellationToken: cancellationToken))
+        {
+            var blob = container.GetBlobClient(item.Name);
+            var content = (await blob.DownloadContentAsync(cancellationToken)).Value.Content.ToString();
+            if (content.Contains(practitionerId, StringComparison.Ordinal))
+            {
+                await blob.DeleteIfExistsAsync(cancellationToken: cancellationToken);
+            }
+        }
+    }
+
+    private async Task UpdateAsync(TableEntity changes, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Name, cancellationToken);
+        await table.UpsertEntityAsync(changes, TableUpdateMode.Merge, cancellationToken);
+    }
+}

@@ -1,0 +1,106 @@
+using Azure;
+using Azure.Storage.Blobs.Models;
+using PeerMatch.Functions.Storage;
+using PeerMatch.Matching;
+
+namespace PeerMatch.Functions.Matching;
+
+/// <summary>
+/// Ranker versions in Blob Storage (<c>models/ranker-{version}.zip</c>) and a pointer to the current
+/// one (<c>models/current</c>). The loaded model is cached and shared; a new version is loaded once.
+/// Until a ranker has been promoted, the prior scores.
+/// </summary>
+public sealed class ModelStore(StorageAccount storage, TimeProvider clock) : IDisposable
+{
+    private const string Container = "models";
+    private const string Pointer = "current";
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private LearnedRanker? _loaded;
+
+    public async Task<IPairScorer> CurrentAsync(CancellationToken cancellationToken)
+    {
+        var container = await storage.ContainerAsync(Container, cancellationToken);
+        var pointer = container.GetBlobClient(Pointer);
+        string version;
+        try
+        {
+            version = (await pointer.DownloadContentAsync(cancellationToken)).Value.Content.ToString();
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return PriorScorer.Instance;
+        }
+        if (_loaded?.Version == version)
+        {
+            return _loaded;
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_loaded?.Version != version)
+            {
+                var zip = await container.GetBlobClient($"ranker-{version}.zip").DownloadContentAsync(cancellationToken);
+                using var stream = zip.Value.Content.ToStream();
+                _loaded = LearnedRanker.Load(stream, version);
+            }
+            return _loaded;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public void Dispose() => _gate.Dispose();
+
+    /// <summary>Stores a ranker under a new version and makes it current.</summary>
+    public async Task<string> PromoteAsync(LearnedRanker ranker, CancellationToken cancellationToken)
+    {
+        var container = await storage.ContainerAsync(Container, cancellationToken);
+        using var zip = new MemoryStream();
+        ranker.Save(zip);
+        zip.Position = 0;
+        await container.GetBlobClient($"ranker-{ranker.Version}.zip").UploadAsync(zip, overwrite: true, cancellationToken);
+        await container.GetBlobClient(Pointer).UploadAsync(BinaryData.FromString(ranker.Version), overwrite: true, cancellationToken);
+        await container.GetBlobClient(Pointer).SetMetadataAsync(new Dictionary<string, string> { ["promotedAt"] = clock.GetUtcNow().ToString("O") }, cancellationToken: cancellationToken);
+        return ranker.Version;
+    }
+
+    public async Task<List<string>> VersionsAsync(CancellationToken cancellationToken)
+    {
+        var container = await storage.ContainerAsync(Container, cancellationToken);
+        var versions = new List<string>();
+        await foreach (var blob in container.GetBlobsAsync(new GetBlobsOptions { Prefix = "ranker-" }, cancellationToken))
+        {
+            versions.Add(blob.Name["ranker-".Length..^".zip".Length]);
+        }
+        return versions;
+    }
+}
+
+/// <summary>Retraining: answers in, a challenger out, promoted only if it ranks held-out answers better.</summary>
+public sealed class Retraining(SuggestionTable suggestions, ModelStore models, TimeProvider clock, ILogger<Retraining> log)
+{
+    public async Task<PromotionResult> RetrainAsync(CancellationToken cancellationToken)
+    {
+        var answers = new List<LabelledPair>();
+        await foreach (var suggestion in suggestions.AllAsync(cancellationToken))
+        {
+            if (SuggestionTable.ToLabelledPair(suggestion) is { } pair)
+            {
+                answers.Add(pair);
+            }
+        }
+        var incumbent = await models.CurrentAsync(cancellationToken);
+        var version = clock.GetUtcNow().ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
+        var result = RankerPromotion.Challenge(answers, incumbent, version);
+        if (result.Promoted)
+        {
+            await models.PromoteAsync(result.Challenger!, cancellationToken);
+        }
+        log.LogInformation("Retraining on {Answers} answers: challenger {Challenger:0.000} vs {Incumbent} {IncumbentNdcg:0.000} → {Outcome}",
+            answers.Count, result.ChallengerNdcg, incumbent.Name, result.IncumbentNdcg, result.Promoted ? "promoted" : "kept");
+        return result;
+    }
+}

@@ -1,0 +1,145 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using PeerMatch.Functions.Storage;
+using PeerMatch.Intake;
+using PeerMatch.Matching;
+
+namespace PeerMatch.Functions.Matching;
+
+/// <summary>A suggestion as stored: who got whom in which week, why, and what they answered.</summary>
+public sealed record StoredSuggestion(
+    string PractitionerId,
+    string PeerId,
+    string Week,
+    string RunId,
+    float Score,
+    IReadOnlyList<string> Reasons,
+    float[] Features,
+    DateTimeOffset CreatedAt,
+    string? Answer = null,
+    DateTimeOffset? AnsweredAt = null)
+{
+    /// <summary>Deterministic, so a repeated run writes the same row, and the other side's row is found without a query.</summary>
+    public string Id => SuggestionTable.IdFor(Week, PeerId);
+}
+
+/// <summary>
+/// <c>Suggestions</c>: PK = the practitioner the suggestion went to, RK = "{week}-{peer id}".
+/// A person's history is one partition; the reciprocal row is a point read.
+/// </summary>
+public sealed class SuggestionTable(StorageAccount storage) : IPersonalDataStore
+{
+    public const string Name = "Suggestions";
+
+    public static string IdFor(string week, string peerId) => $"{week}-{peerId}";
+
+    public async Task SaveAsync(IEnumerable<StoredSuggestion> suggestions, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Name, cancellationToken);
+        foreach (var partition in suggestions.GroupBy(s => s.PractitionerId))
+        {
+            var actions = partition.Select(s => new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToEntity(s))).ToList();
+            await table.SubmitTransactionAsync(actions, cancellationToken);
+        }
+    }
+
+    public async Task<StoredSuggestion?> GetAsync(string practitionerId, string id, CancellationToken cancellationToken)
+    {
+        if (!IsKey(practitionerId) || !IsKey(id))
+        {
+            return null;
+        }
+        var table = await storage.TableAsync(Name, cancellationToken);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(practitionerId, id, cancellationToken: cancellationToken);
+        return row.HasValue ? FromEntity(row.Value!) : null;
+    }
+
+    public async Task<List<StoredSuggestion>> ForWeekAsync(string practitionerId, string week, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Name, cancellationToken);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {practitionerId} and RowKey ge {week + "-"} and RowKey lt {week + "."}");
+        var rows = new List<StoredSuggestion>();
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            rows.Add(FromEntity(row));
+        }
+        return rows.OrderByDescending(s => s.Score).ToList();
+    }
+
+    /// <summary>Records the first answer; false when the suggestion was already answered.</summary>
+    public async Task<bool> TryAnswerAsync(StoredSuggestion suggestion, string answer, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Name, cancellationToken);
+        var row = await table.GetEntityAsync<TableEntity>(suggestion.PractitionerId, suggestion.Id, cancellationToken: cancellationToken);
+        if (row.Value.GetString("Answer") is not null)
+        {
+            return false;
+        }
+        row.Value["Answer"] = answer;
+        row.Value["AnsweredAt"] = now;
+        try
+        {
+            await table.UpdateEntityAsync(row.Value, row.Value.ETag, TableUpdateMode.Replace, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            return false; // two clicks at once: the other one won
+        }
+    }
+
+    /// <summary>Every stored suggestion (the weekly run's exclusions; retraining's answers).</summary>
+    public async IAsyncEnumerable<StoredSuggestion> AllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Name, cancellationToken);
+        await foreach (var row in table.QueryAsync<TableEntity>(cancellationToken: cancellationToken))
+        {
+            yield return FromEntity(row);
+        }
+    }
+
+    /// <summary>Removes every suggestion to or of the practitioner.</summary>
+    public async Task EraseAsync(string practitionerId, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Name, cancellationToken);
+        await PractitionerTable.DeletePartitionAsync(table, practitionerId, cancellationToken);
+        var filter = TableClient.CreateQueryFilter($"PeerId eq {practitionerId}");
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        {
+            await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken);
+        }
+    }
+
+    private static bool IsKey(string value) => value.Length is > 0 and <= 100 && value.All(c => char.IsAsciiLetterOrDigit(c) || c == '-');
+
+    private static TableEntity ToEntity(StoredSuggestion s) => new(s.PractitionerId, s.Id)
+    {
+        ["PeerId"] = s.PeerId,
+        ["Week"] = s.Week,
+        ["RunId"] = s.RunId,
+        ["Score"] = (double)s.Score,
+        ["Reasons"] = JsonSerializer.Serialize(s.Reasons, MatchingJson.Default.IReadOnlyListString),
+        ["Features"] = string.Join(',', s.Features.Select(f => f.ToString("R", CultureInfo.InvariantCulture))),
+        ["CreatedAt"] = s.CreatedAt,
+        ["Answer"] = s.Answer,
+        ["AnsweredAt"] = s.AnsweredAt,
+    };
+
+    private static StoredSuggestion FromEntity(TableEntity e) => new(
+        e.PartitionKey,
+        e.GetString("PeerId"),
+        e.GetString("Week"),
+        e.GetString("RunId"),
+        (float)(e.GetDouble("Score") ?? 0),
+        JsonSerializer.Deserialize(e.GetString("Reasons") ?? "[]", MatchingJson.Default.IReadOnlyListString) ?? [],
+        (e.GetString("Features") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(f => float.Parse(f, CultureInfo.InvariantCulture)).ToArray(),
+        e.GetDateTimeOffset("CreatedAt") ?? default,
+        e.GetString("Answer"),
+        e.GetDateTimeOffset("AnsweredAt"));
+
+    public static LabelledPair? ToLabelledPair(StoredSuggestion s) =>
+        s.Answer is null || s.Features.Length != PairFeatures.Count ? null : new LabelledPair(s.PractitionerId, s.PeerId, s.Features, s.Answer == "yes");
+}

@@ -1,0 +1,108 @@
+using System.Runtime.CompilerServices;
+using Azure;
+using Azure.Data.Tables;
+using PeerMatch.Functions.Storage;
+using PeerMatch.Intake;
+
+namespace PeerMatch.Functions.Matching;
+
+/// <summary>Who is in a week's plan, why someone got no suggestion, and whether their digest is queued.</summary>
+public sealed record WeekPlanEntry(string PractitionerId, int Suggestions, string? NoSuggestionReason, DateTimeOffset? DigestQueuedAt);
+
+/// <summary>
+/// <c>WeekPlans</c>: PK = ISO week, RK = practitioner id, plus a marker row "~plan" written once the
+/// week's suggestions are stored. The marker makes the plan once-per-week; DigestQueuedAt makes the
+/// digest once-per-week.
+/// </summary>
+public sealed class WeekPlanTable(StorageAccount storage) : IPersonalDataStore
+{
+    public const string Name = "WeekPlans";
+    private const string Marker = "~plan";
+
+    public async Task<bool> IsPlannedAsync(string week, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Name, cancellationToken);
+        return (await table.GetEntityIfExistsAsync<TableEntity>(week, Marker, ["PartitionKey"], cancellationToken)).HasValue;
+    }
+
+    public async Task SaveAsync(string week, string runId, IEnumerable<WeekPlanEntry> entries, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Name, cancellationToken);
+        foreach (var batch in entries.Chunk(100))
+        {
+            await table.SubmitTransactionAsync(batch.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertMerge,
+                new TableEntity(week, e.PractitionerId) { ["Suggestions"] = e.Suggestions, ["NoSuggestionReason"] = e.NoSuggestionReason })), cancellationToken);
+        }
+        await table.UpsertEntityAsync(new TableEntity(week, Marker) { ["RunId"] = runId }, cancellationToken: cancellationToken);
+    }
+
+    public async IAsyncEnumerable<WeekPlanEntry> EntriesAsync(string week, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Name, cancellationToken);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {week} and RowKey ne {Marker}");
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            yield return new WeekPlanEntry(row.RowKey, row.GetInt32("Suggestions") ?? 0, row.GetString("NoSuggestionReason"), row.GetDateTimeOffset("DigestQueuedAt"));
+        }
+    }
+
+    public async Task<WeekPlanEntry?> GetAsync(string week, string practitionerId, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Name, cancellationToken);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(week, practitionerId, cancellationToken: cancellationToken);
+        return row.HasValue
+            ? new WeekPlanEntry(practitionerId, row.Value!.GetInt32("Suggestions") ?? 0, row.Value.GetString("NoSuggestionReason"), row.Value.GetDateTimeOffset("DigestQueuedAt"))
+            : null;
+    }
+
+    public async Task MarkDigestQueuedAsync(string week, string practitionerId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Name, cancellationToken);
+        await table.UpsertEntityAsync(new TableEntity(week, practitionerId) { ["DigestQueuedAt"] = at }, TableUpdateMode.Merge, cancellationToken);
+    }
+
+    public async Task EraseAsync(string practitionerId, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Name, cancellationToken);
+        var filter = TableClient.CreateQueryFilter($"RowKey eq {practitionerId}");
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        {
+            await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken);
+        }
+    }
+}
+
+/// <summary>
+/// <c>Introductions</c>: one row per introduced pair, PK = the smaller id, RK = the larger. Its insert
+/// is what makes an introduction happen once, whoever says the second yes.
+/// </summary>
+public sealed class IntroductionTable(StorageAccount storage, TimeProvider clock) : IPersonalDataStore
+{
+    public const string Name = "Introductions";
+
+    public async Task<bool> TryRecordAsync(string a, string b, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Name, cancellationToken);
+        var (low, high) = string.CompareOrdinal(a, b) < 0 ? (a, b) : (b, a);
+        try
+        {
+            await table.AddEntityAsync(new TableEntity(low, high) { ["IntroducedAt"] = clock.GetUtcNow() }, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            return false;
+        }
+    }
+
+    public async Task EraseAsync(string practitionerId, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Name, cancellationToken);
+        await PractitionerTable.DeletePartitionAsync(table, practitionerId, cancellationToken);
+        var filter = TableClient.CreateQueryFilter($"RowKey eq {practitionerId}");
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        {
+            await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken);
+        }
+    }
+}

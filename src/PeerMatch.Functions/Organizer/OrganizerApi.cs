@@ -1,0 +1,173 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using PeerMatch.Functions.Http;
+using PeerMatch.Functions.Matching;
+using PeerMatch.Functions.Settings;
+using PeerMatch.Functions.Storage;
+using PeerMatch.Intake;
+using PeerMatch.Matching;
+
+namespace PeerMatch.Functions.Organizer;
+
+public sealed record MatchRunStarted(string RunId);
+
+public sealed record GroupProposals(IReadOnlyList<GroupProposal> Groups);
+
+/// <summary>Organizer routes: every one needs the organizer key (<c>x-functions-key</c> or <c>?code=</c>).</summary>
+public static class OrganizerApi
+{
+    public static IEndpointRouteBuilder MapOrganizer(this IEndpointRouteBuilder routes)
+    {
+        var api = routes.MapGroup("/api/organizer").WithTags("Organizer").AddEndpointFilter(RequireOrganizerKey);
+        api.MapPost("/match-runs", StartRunAsync);
+        api.MapGet("/match-runs/{runId}", GetRunAsync);
+        api.MapPost("/groups/proposals", ProposeGroupsAsync);
+        return routes;
+    }
+
+    private static async ValueTask<object?> RequireOrganizerKey(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var request = context.HttpContext.Request;
+        var expected = context.HttpContext.RequestServices.GetRequiredService<IOptions<PeerMatchOptions>>().Value.OrganizerKey;
+        var given = request.Headers["x-functions-key"].FirstOrDefault() ?? request.Query["code"].FirstOrDefault() ?? "";
+        if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(expected)))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Organizer key required.",
+                detail: "Send the organizer key in the x-functions-key header or the code query parameter.");
+        }
+        return await next(context);
+    }
+
+    private static async Task<Results<Accepted<MatchRunStarted>, ValidationProblem, ProblemHttpResult>> StartRunAsync(
+        HttpRequest request, StorageAccount storage, MatchRunTable runs, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await ReadObjectAsync(request, ["dryRun", "force"], cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var errors = new ValidationErrors();
+        var dryRun = Flag(body, "dryRun", errors);
+        var force = Flag(body, "force", errors);
+        if (!errors.IsEmpty)
+        {
+            return Problems.Validation(errors);
+        }
+        var runId = await MatchRunFunction.StartAsync(storage, runs, dryRun, force, cancellationToken);
+        return TypedResults.Accepted($"/api/organizer/match-runs/{runId}", new MatchRunStarted(runId));
+    }
+
+    private static async Task<Results<JsonHttpResult<MatchRunStatus>, NotFound>> GetRunAsync(string runId, MatchRunTable runs, CancellationToken cancellationToken) =>
+        await runs.GetAsync(runId, cancellationToken) is { } status
+            ? TypedResults.Json(status, MatchingJson.Default.MatchRunStatus)
+            : TypedResults.NotFound();
+
+    private static async Task<Results<Ok<GroupProposals>, ValidationProblem, ProblemHttpResult>> ProposeGroupsAsync(
+        HttpRequest request, IPractitionerRepository practitioners, SuppressionTable suppressions, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await ReadObjectAsync(request, ["region", "model", "size"], cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var errors = new ValidationErrors();
+        var region = Text(body, "region", errors)?.ToUpperInvariant();
+        if (region is not null && !(region.Length == 2 ? ReferenceData.CountryCodes.Contains(region) : System.Text.RegularExpressions.Regex.IsMatch(region, "^[A-Z]{2}-[A-Z0-9]{1,3}$")))
+        {
+            errors.Add("region", "Must be an ISO 3166-1 country code (US) or ISO 3166-2 subdivision code (US-CA).");
+        }
+        var model = Text(body, "model", errors);
+        if (model is not null && !ReferenceData.Models.Contains(model))
+        {
+            errors.Add("model", $"Must be one of: {string.Join(", ", ReferenceData.Models)}.");
+        }
+        var size = GroupProposer.DefaultSize;
+        if (body.TryGetProperty("size", out var sizeValue) && sizeValue.ValueKind != JsonValueKind.Null)
+        {
+            if (sizeValue.ValueKind != JsonValueKind.Number || !sizeValue.TryGetInt32(out size) || size is < GroupProposer.MinimumSize or > GroupProposer.MaximumSize)
+            {
+                errors.Add("size", $"Must be a whole number from {GroupProposer.MinimumSize} to {GroupProposer.MaximumSize}.");
+            }
+        }
+        if (!errors.IsEmpty)
+        {
+            return Problems.Validation(errors);
+        }
+
+        var suppressed = await suppressions.AllKeysAsync(cancellationToken);
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var candidates = new List<Candidate>();
+        await foreach (var p in practitioners.ListAllAsync(cancellationToken))
+        {
+            if (p.Status == PractitionerStatus.Active && !suppressed.Contains(TableNames.EmailKey(p.Profile.Email)) && !(p.PausedUntil > today))
+            {
+                candidates.Add(new Candidate(p.Id, p.Profile));
+            }
+        }
+        var groups = GroupProposer.Propose(candidates.OrderBy(c => c.Id, StringComparer.Ordinal).ToList(), region, model, size, clock.GetUtcNow());
+        return TypedResults.Ok(new GroupProposals(groups));
+    }
+
+    /// <summary>A small JSON object body (empty means {}), with only the <paramref name="allowed"/> fields.</summary>
+    private static async Task<(JsonElement Body, ProblemHttpResult? Problem)> ReadObjectAsync(HttpRequest request, string[] allowed, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength is null or 0 && request.Headers.TransferEncoding.Count == 0)
+        {
+            return (JsonDocument.Parse("{}").RootElement, null);
+        }
+        if (!request.HasJsonContentType())
+        {
+            return (default, Problems.UnsupportedMediaType());
+        }
+        try
+        {
+            var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return (default, TypedResults.Problem(statusCode: 400, title: "The body must be a JSON object."));
+            }
+            var unknown = document.RootElement.EnumerateObject().Select(p => p.Name).Where(n => !allowed.Contains(n)).ToList();
+            if (unknown.Count > 0)
+            {
+                return (default, TypedResults.Problem(statusCode: 400, title: "Unknown fields.", detail: $"Not accepted here: {string.Join(", ", unknown)}."));
+            }
+            return (document.RootElement, null);
+        }
+        catch (JsonException e)
+        {
+            return (default, Problems.MalformedJson(e));
+        }
+    }
+
+    private static bool Flag(JsonElement body, string name, ValidationErrors errors)
+    {
+        if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return false;
+        }
+        if (value.ValueKind is JsonValueKind.True or JsonValueKind.False)
+        {
+            return value.GetBoolean();
+        }
+        errors.Add(name, "Must be true or false.");
+        return false;
+    }
+
+    private static string? Text(JsonElement body, string name, ValidationErrors errors)
+    {
+        if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            errors.Add(name, "Must be a string.");
+            return null;
+        }
+        var text = value.GetString()!.Trim();
+        return text.Length == 0 ? null : text;
+    }
+}
