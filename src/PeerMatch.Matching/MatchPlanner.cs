@@ -13,7 +13,7 @@ public sealed record MatchPlanStats(int Practitioners, int CandidatePairs, TimeS
 /// <summary>
 /// The weekly matching, as a pure function of the population: featurize, generate candidates, score
 /// each pair both ways, keep pairs that suit both sides (harmonic mean), and give each person at most
-/// <c>perPerson</c> suggestions. A suggestion always goes both ways, so both can answer it this week.
+/// <c>perPerson</c> suggestions, spread so that nobody who could be matched is left out. A suggestion always goes both ways, so both can answer it this week.
 /// </summary>
 public sealed class MatchPlanner(IPairScorer scorer, int perPerson = 3, int candidatesPerPerson = 20)
 {
@@ -61,24 +61,30 @@ public sealed class MatchPlanner(IPairScorer scorer, int perPerson = 3, int cand
             var (ab, ba) = (scores[2 * e], scores[2 * e + 1]);
             reciprocal[e] = ab <= 0 || ba <= 0 ? 0 : 2 * ab * ba / (ab + ba);
         }
-        var order = Enumerable.Range(0, edges.Length).OrderByDescending(e => reciprocal[e]).ThenBy(e => edges[e].A).ThenBy(e => edges[e].B);
+        // Best pairs first, in rounds: round r takes a pair only if one of the two has fewer than r
+        // suggestions so far. Everyone who can be matched gets a first suggestion before anyone a third.
+        var order = Enumerable.Range(0, edges.Length)
+            .Where(e => reciprocal[e] >= scorer.MinimumScore)
+            .OrderByDescending(e => reciprocal[e]).ThenBy(e => edges[e].A).ThenBy(e => edges[e].B)
+            .ToArray();
         var given = new int[people.Length];
+        var taken = new bool[edges.Length];
         var suggestions = new List<Suggestion>();
-        foreach (var e in order)
+        for (var round = 1; round <= perPerson; round++)
         {
-            if (reciprocal[e] < scorer.MinimumScore)
+            foreach (var e in order)
             {
-                break;
+                var (a, b) = edges[e];
+                if (taken[e] || given[a] >= perPerson || given[b] >= perPerson || (given[a] >= round && given[b] >= round))
+                {
+                    continue;
+                }
+                taken[e] = true;
+                given[a]++;
+                given[b]++;
+                suggestions.Add(new Suggestion(people[a].Id, people[b].Id, reciprocal[e], Reasons.For(people[a], people[b]), features.AsSpan(2 * e * PairFeatures.Count, PairFeatures.Count).ToArray()));
+                suggestions.Add(new Suggestion(people[b].Id, people[a].Id, reciprocal[e], Reasons.For(people[b], people[a]), features.AsSpan((2 * e + 1) * PairFeatures.Count, PairFeatures.Count).ToArray()));
             }
-            var (a, b) = edges[e];
-            if (given[a] >= perPerson || given[b] >= perPerson)
-            {
-                continue;
-            }
-            given[a]++;
-            given[b]++;
-            suggestions.Add(new Suggestion(people[a].Id, people[b].Id, reciprocal[e], Reasons.For(people[a], people[b]), features.AsSpan(2 * e * PairFeatures.Count, PairFeatures.Count).ToArray()));
-            suggestions.Add(new Suggestion(people[b].Id, people[a].Id, reciprocal[e], Reasons.For(people[b], people[a]), features.AsSpan((2 * e + 1) * PairFeatures.Count, PairFeatures.Count).ToArray()));
         }
 
         var silent = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -111,4 +111,7 @@ public sealed class ShiftableClock : TimeProvider
     public TimeSpan Offset { get; set; }
 
     public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + Offset;
+
+    /// <summary>Moves the clock to <paramref name="moment"/>; it keeps ticking from there.</summary>
+    public void Set(DateTimeOffset moment) => Offset = moment - base.GetUtcNow();
 }

@@ -20,7 +20,7 @@ public sealed class RankingTests
     [Fact]
     public void A_ranker_trained_on_answers_beats_the_prior_on_held_out_answers_and_is_promoted()
     {
-        var answers = SimulatedAnswers(size: 1500, seed: 3);
+        var answers = SimulatedAnswers(size: 3000, seed: 3);
 
         var result = RankerPromotion.Challenge(answers, PriorScorer.Instance, "test");
 
@@ -31,7 +31,7 @@ public sealed class RankingTests
     [Fact]
     public void A_challenger_that_ranks_worse_is_not_promoted()
     {
-        var answers = SimulatedAnswers(size: 1500, seed: 3);
+        var answers = SimulatedAnswers(size: 3000, seed: 3);
         // An incumbent that knows the answers can't be beaten: the challenger must lose.
         var oracle = new OracleScorer(answers);
 
@@ -46,7 +46,7 @@ public sealed class RankingTests
     [Fact]
     public void Too_few_answers_keep_the_incumbent()
     {
-        var answers = SimulatedAnswers(size: 1500, seed: 3).Take(40).ToList();
+        var answers = SimulatedAnswers(size: 3000, seed: 3).Take(40).ToList();
 
         var result = RankerPromotion.Challenge(answers, PriorScorer.Instance, "test");
 

@@ -1,0 +1,374 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using MimeKit;
+using PeerMatch.Functions.Matching;
+using PeerMatch.Intake;
+using PeerMatch.Matching;
+using PeerMatch.Tests.Infrastructure;
+using static PeerMatch.Tests.Matching.People;
+
+namespace PeerMatch.Tests.Matching;
+
+/// <summary>The weekly run end to end on Azurite: runs, digests, answers, introductions, groups.</summary>
+public sealed class MatchingFlowTests : IAsyncLifetime
+{
+    // Monday 30 November 2026, 17:00 UTC: 09:00 in Oakland, 17:00 in London.
+    private static readonly DateTimeOffset MondayAfternoonUtc = new(2026, 11, 30, 17, 0, 0, TimeSpan.Zero);
+
+    private readonly PeerMatchApp _app = new();
+    private HttpClient _client = null!;
+
+    public Task InitializeAsync()
+    {
+        _client = _app.CreateClient();
+        _client.DefaultRequestHeaders.Add("x-functions-key", PeerMatchApp.OrganizerKey);
+        _app.Clock.Set(MondayAfternoonUtc);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task Organizer_routes_refuse_a_missing_or_wrong_key_and_do_nothing()
+    {
+        using var anonymous = _app.CreateClient();
+        using var none = await anonymous.PostAsJsonAsync("/api/organizer/match-runs", new { force = true });
+        using var wrongRequest = new HttpRequestMessage(HttpMethod.Post, "/api/organizer/groups/proposals") { Content = JsonContent.Create(new { }) };
+        wrongRequest.Headers.Add("x-functions-key", "not-the-key-at-all");
+        using var wrong = await anonymous.SendAsync(wrongRequest);
+        using var byCode = await anonymous.PostAsJsonAsync($"/api/organizer/groups/proposals?code={PeerMatchApp.OrganizerKey}", new { });
+
+        Assert.Equal(HttpStatusCode.Unauthorized, none.StatusCode);
+        Assert.Equal("application/problem+json", none.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, byCode.StatusCode);
+        Assert.Empty(await _app.RowsAsync(MatchRunTable.Name));
+    }
+
+    [Fact]
+    public async Task A_forced_run_sends_each_eligible_practitioner_one_digest_and_respects_the_hard_rules()
+    {
+        await SeedAsync(Person("ada"), Person("bea"), Person("cy"), Person("dee"), Person("eve"));
+        await SeedAsync(PractitionerStatus.PendingConfirmation, Person("pending"));
+        await SeedAsync(PractitionerStatus.Active, Person("paused"), pausedUntil: new DateOnly(2027, 3, 1));
+        await SeedAsync(Person("gone"));
+        await _app.Services.GetRequiredService<PeerMatch.Functions.Storage.SuppressionTable>().SuppressAsync("gone@example.org", default);
+
+        var run = await RunAsync(force: true);
+
+        Assert.Equal("completed", run["status"]!.GetValue<string>());
+        Assert.Equal(5, run["practitioners"]!.GetValue<int>());
+        Assert.Equal(5, run["emailsSent"]!.GetValue<int>());
+        foreach (var id in new[] { "ada", "bea", "cy", "dee", "eve" })
+        {
+            var digest = await _app.Outbox.WaitForAsync($"{id}@example.org", "digest");
+            var links = SuggestionLinks(digest);
+            Assert.InRange(links.Count, 1, 3);
+            Assert.StartsWith("<" + PeerMatchApp.PublicBaseUrl + "/api/unsubscribe?token=", digest.Headers["List-Unsubscribe"], StringComparison.Ordinal);
+            Assert.Contains(PeerMatchApp.PublicBaseUrl + "/api/me?token=", digest.TextBody, StringComparison.Ordinal);
+            Assert.Contains("both practise understanding-based mediation", digest.TextBody, StringComparison.Ordinal);
+            Assert.DoesNotContain("example.org", digest.TextBody!.Replace($"{id}@example.org", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        }
+        var suggested = (await _app.RowsAsync(SuggestionTable.Name)).SelectMany(r => new[] { r.PartitionKey, r.GetString("PeerId") }).ToHashSet();
+        Assert.DoesNotContain("pending", suggested);
+        Assert.DoesNotContain("paused", suggested);
+        Assert.DoesNotContain("gone", suggested);
+        Assert.All(await _app.RowsAsync(SuggestionTable.Name), r => Assert.NotEqual(r.PartitionKey, r.GetString("PeerId")));
+        Assert.Empty(_app.Outbox.To("pending@example.org"));
+        Assert.Empty(_app.Outbox.To("paused@example.org"));
+        Assert.Empty(_app.Outbox.To("gone@example.org"));
+    }
+
+    [Fact]
+    public async Task Nobody_gets_two_digests_in_one_week_even_from_repeated_runs()
+    {
+        await SeedAsync(Person("ada"), Person("bea"), Person("cy"));
+        await RunAsync(force: true);
+        await _app.Outbox.WaitForAsync("ada@example.org", "digest");
+        var suggestionsBefore = (await _app.RowsAsync(SuggestionTable.Name)).Count;
+
+        var again = await RunAsync(force: true);
+        await RunAsync(force: false);
+
+        Assert.Equal(0, again["emailsSent"]!.GetValue<int>());
+        await Task.Delay(500);
+        Assert.Single(_app.Outbox.To("ada@example.org"), m => m.Headers["X-PeerMatch-Kind"] == "digest");
+        Assert.Equal(suggestionsBefore, (await _app.RowsAsync(SuggestionTable.Name)).Count);
+    }
+
+    [Fact]
+    public async Task The_hourly_run_sends_each_digest_in_the_practitioners_local_monday_morning()
+    {
+        await SeedAsync(
+            Person("lon1", country: "GB", subdivision: "GB-ENG", city: "London", timeZone: "Europe/London", meeting: "online"),
+            Person("lon2", country: "GB", subdivision: "GB-ENG", city: "London", timeZone: "Europe/London", meeting: "online"),
+            Person("oak1", meeting: "online"), Person("oak2", meeting: "online"));
+        _app.Clock.Set(MondayAfternoonUtc.AddHours(-6)); // 11:00 in London, 03:00 in Oakland
+
+        await RunAsync(force: false);
+
+        await _app.Outbox.WaitForAsync("lon1@example.org", "digest");
+        await _app.Outbox.WaitForAsync("lon2@example.org", "digest");
+        Assert.Empty(_app.Outbox.To("oak1@example.org"));
+
+        _app.Clock.Set(MondayAfternoonUtc); // 09:00 in Oakland
+        await RunAsync(force: false);
+
+        await _app.Outbox.WaitForAsync("oak1@example.org", "digest");
+        await _app.Outbox.WaitForAsync("oak2@example.org", "digest");
+        Assert.Single(_app.Outbox.To("lon1@example.org"));
+    }
+
+    [Fact]
+    public async Task Nobody_is_suggested_the_same_peer_again_in_the_following_weeks()
+    {
+        await SeedAsync(Enumerable.Range(0, 8).Select(i => Person($"p{i}", years: 5 + i)).ToArray());
+        await RunAsync(force: true);
+        var firstWeek = await PairsAsync();
+
+        _app.Clock.Set(MondayAfternoonUtc.AddDays(7));
+        await RunAsync(force: true);
+        var allPairs = await PairsAsync();
+
+        var secondWeek = allPairs.Except(firstWeek).ToList();
+        Assert.NotEmpty(secondWeek);
+        Assert.Empty(secondWeek.Intersect(firstWeek));
+        Assert.Equal(allPairs.Count, firstWeek.Count + secondWeek.Count);
+        await _app.Outbox.WaitForAsync("p0@example.org", "digest", count: 2);
+    }
+
+    [Fact]
+    public async Task Someone_nobody_suits_still_gets_a_digest_saying_why()
+    {
+        await SeedAsync(Person("ada"), Person("bea"), Person("solo", languages: ["fi"], meeting: "in-person"));
+
+        await RunAsync(force: true);
+
+        var digest = await _app.Outbox.WaitForAsync("solo@example.org", "digest");
+        Assert.Contains("No suggestion this week", digest.TextBody, StringComparison.Ordinal);
+        Assert.Contains("shares a language", digest.TextBody, StringComparison.Ordinal);
+        Assert.Empty(SuggestionLinks(digest));
+    }
+
+    [Fact]
+    public async Task Two_yeses_introduce_both_once_and_a_page_view_records_nothing()
+    {
+        await SeedAsync(Person("ada"), Person("bea"));
+        await RunAsync(force: true);
+        var toAda = SuggestionLinks(await _app.Outbox.WaitForAsync("ada@example.org", "digest")).Single();
+        var toBea = SuggestionLinks(await _app.Outbox.WaitForAsync("bea@example.org", "digest")).Single();
+
+        var page = await _client.GetStringAsync(toAda.PathAndQuery);
+        Assert.Contains("bea Example", page, StringComparison.Ordinal);
+        Assert.Contains("I'd like to connect", page, StringComparison.Ordinal);
+        Assert.All(await _app.RowsAsync(SuggestionTable.Name), r => Assert.Null(r.GetString("Answer")));
+
+        var adaSays = await AnswerAsync(toAda, "yes");
+        Assert.False(adaSays["introduced"]!.GetValue<bool>());
+        await Task.Delay(300);
+        Assert.DoesNotContain(_app.Outbox.All(), m => m.Headers["X-PeerMatch-Kind"] == "introduction");
+
+        var beaSays = await AnswerAsync(toBea, "yes");
+        Assert.True(beaSays["introduced"]!.GetValue<bool>());
+        var adaIntro = await _app.Outbox.WaitForAsync("ada@example.org", "introduction");
+        var beaIntro = await _app.Outbox.WaitForAsync("bea@example.org", "introduction");
+        Assert.Contains("bea@example.org", adaIntro.TextBody, StringComparison.Ordinal);
+        Assert.Contains("ada@example.org", beaIntro.TextBody, StringComparison.Ordinal);
+        Assert.Contains("loop", adaIntro.TextBody, StringComparison.OrdinalIgnoreCase);
+
+        var again = await AnswerAsync(toBea, "yes");
+        Assert.False(again["introduced"]!.GetValue<bool>());
+        await Task.Delay(500);
+        Assert.Single(_app.Outbox.All(), m => m.Headers["X-PeerMatch-Kind"] == "introduction" && m.To.Mailboxes.Single().Address == "ada@example.org");
+    }
+
+    [Fact]
+    public async Task No_introduction_without_two_yeses_and_a_no_is_never_suggested_again()
+    {
+        await SeedAsync(Person("ada"), Person("bea"));
+        await RunAsync(force: true);
+        var toAda = SuggestionLinks(await _app.Outbox.WaitForAsync("ada@example.org", "digest")).Single();
+        var toBea = SuggestionLinks(await _app.Outbox.WaitForAsync("bea@example.org", "digest")).Single();
+
+        await AnswerAsync(toAda, "yes");
+        await AnswerAsync(toBea, "no");
+        _app.Clock.Set(MondayAfternoonUtc.AddDays(7 * 13)); // past the 12-week window
+        await RunAsync(force: true);
+
+        await Task.Delay(500);
+        Assert.DoesNotContain(_app.Outbox.All(), m => m.Headers["X-PeerMatch-Kind"] == "introduction");
+        Assert.Equal(2, (await _app.RowsAsync(SuggestionTable.Name)).Count);
+    }
+
+    [Fact]
+    public async Task A_bad_answer_is_a_400_and_records_nothing()
+    {
+        await SeedAsync(Person("ada"), Person("bea"));
+        await RunAsync(force: true);
+        var toAda = SuggestionLinks(await _app.Outbox.WaitForAsync("ada@example.org", "digest")).Single();
+
+        using var response = await _client.PostAsync(toAda.PathAndQuery.Replace("?token", "/answer?token", StringComparison.Ordinal),
+            new FormUrlEncodedContent([new("answer", "maybe")]));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.All(await _app.RowsAsync(SuggestionTable.Name), r => Assert.Null(r.GetString("Answer")));
+    }
+
+    [Fact]
+    public async Task A_dry_run_sends_nothing_stores_no_suggestion_and_lists_what_it_would_suggest()
+    {
+        await SeedAsync(Person("ada"), Person("bea"), Person("cy"));
+
+        var run = await RunAsync(dryRun: true);
+
+        var preview = run["preview"]!.AsArray();
+        Assert.NotEmpty(preview);
+        Assert.All(preview, p => Assert.NotEmpty(p!["reasons"]!.AsArray()));
+        Assert.Equal(0, run["emailsSent"]!.GetValue<int>());
+        Assert.Empty(await _app.RowsAsync(SuggestionTable.Name));
+        await Task.Delay(300);
+        Assert.Empty(_app.Outbox.All());
+    }
+
+    [Fact]
+    public async Task Retraining_promotes_a_better_model_and_only_a_better_one()
+    {
+        var retraining = _app.Services.GetRequiredService<Retraining>();
+        var models = _app.Services.GetRequiredService<ModelStore>();
+        Assert.Null((await retraining.RetrainAsync(default)).Challenger); // no answers yet
+        Assert.IsType<PriorScorer>(await models.CurrentAsync(default));
+
+        await _app.Services.GetRequiredService<SuggestionTable>().SaveAsync(SimulatedAnsweredSuggestions(), default);
+        var first = await retraining.RetrainAsync(default);
+        Assert.True(first.Promoted, $"{first.ChallengerNdcg} vs {first.IncumbentNdcg}");
+        var current = Assert.IsType<LearnedRanker>(await models.CurrentAsync(default));
+
+        _app.Clock.Offset += TimeSpan.FromMinutes(1);
+        var second = await retraining.RetrainAsync(default); // the same answers: the challenger is no better
+        Assert.False(second.Promoted);
+        Assert.Equal(current.Version, Assert.IsType<LearnedRanker>(await models.CurrentAsync(default)).Version);
+        Assert.Single(await models.VersionsAsync(default));
+    }
+
+    [Fact]
+    public async Task Group_proposals_respect_size_region_model_and_convener()
+    {
+        var people = Enumerable.Range(0, 11).Select(i => Person($"ca{i}", models: ["facilitative"], years: 2 + i * 2, convenes: i is 3 or 9)).ToList();
+        people.Add(Person("nyc", models: ["facilitative"], subdivision: "US-NY", city: "New York", timeZone: "America/New_York"));
+        people.Add(Person("narr", models: ["narrative"]));
+        await SeedAsync([.. people]);
+
+        using var response = await _client.PostAsJsonAsync("/api/organizer/groups/proposals", new { region = "US-CA", model = "facilitative", size = 5 });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var groups = (await response.Content.ReadFromJsonAsync<JsonObject>())!["groups"]!.AsArray();
+        Assert.Equal(2, groups.Count);
+        var all = groups.SelectMany(g => g!["members"]!.AsArray().Select(m => m!["id"]!.GetValue<string>())).ToList();
+        Assert.Equal(all.Count, all.Distinct().Count());
+        Assert.DoesNotContain("nyc", all);
+        Assert.DoesNotContain("narr", all);
+        foreach (var group in groups)
+        {
+            Assert.InRange(group!["members"]!.AsArray().Count, 4, 5);
+            Assert.Contains(group["convener"]!["id"]!.GetValue<string>(), new[] { "ca9", "ca3" });
+            Assert.Contains("all practise facilitative mediation", group["reasons"]!.AsArray().Select(r => r!.GetValue<string>()));
+        }
+    }
+
+    [Theory]
+    [InlineData("{\"size\":3}", "size")]
+    [InlineData("{\"size\":9}", "size")]
+    [InlineData("{\"model\":\"shouting\"}", "model")]
+    [InlineData("{\"region\":\"Narnia\"}", "region")]
+    public async Task Bad_group_requests_are_400_problems(string body, string field)
+    {
+        using var response = await _client.PostAsync("/api/organizer/groups/proposals", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject().ContainsKey(field));
+    }
+
+    [Fact]
+    public async Task Erasing_a_practitioner_removes_their_suggestions_and_plans_everywhere()
+    {
+        await SeedAsync(Person("ada"), Person("bea"), Person("cy"));
+        await RunAsync(force: true);
+        await _app.Outbox.WaitForAsync("ada@example.org", "digest");
+        var ada = (await _app.Services.GetRequiredService<IPractitionerRepository>().GetAsync("ada", default))!;
+
+        await _app.Services.GetRequiredService<PractitionerService>().EraseAsync(ada, default);
+
+        foreach (var table in new[] { SuggestionTable.Name, WeekPlanTable.Name, IntroductionTable.Name, "Practitioners", "EmailIndex", "Deliveries" })
+        {
+            Assert.DoesNotContain(await _app.RowsAsync(table), r => r.PartitionKey == "ada" || r.RowKey == "ada" || r.RowKey.EndsWith("-ada", StringComparison.Ordinal) || r.GetString("PeerId") == "ada");
+        }
+    }
+
+    private async Task SeedAsync(params Candidate[] people) => await SeedAsync(PractitionerStatus.Active, people);
+
+    private async Task SeedAsync(PractitionerStatus status, Candidate person, DateOnly? pausedUntil = null) => await SeedAsync(status, [person], pausedUntil);
+
+    private async Task SeedAsync(PractitionerStatus status, Candidate[] people, DateOnly? pausedUntil = null)
+    {
+        var repository = _app.Services.GetRequiredService<IPractitionerRepository>();
+        var now = _app.Clock.GetUtcNow();
+        foreach (var person in people)
+        {
+            Assert.True(await repository.TryCreateAsync(new Practitioner(person.Id, person.Profile, status, now, now, status == PractitionerStatus.Active ? now : null, pausedUntil), default));
+        }
+    }
+
+    private async Task<JsonObject> RunAsync(bool force = false, bool dryRun = false)
+    {
+        using var started = await _client.PostAsJsonAsync("/api/organizer/match-runs", new { dryRun, force });
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var runId = (await started.Content.ReadFromJsonAsync<JsonObject>())!["runId"]!.GetValue<string>();
+        for (var i = 0; i < 300; i++)
+        {
+            var status = await _client.GetFromJsonAsync<JsonObject>($"/api/organizer/match-runs/{runId}");
+            if (status!["status"]!.GetValue<string>() != "running")
+            {
+                Assert.Equal("completed", status["status"]!.GetValue<string>());
+                return status;
+            }
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"Match run {runId} did not finish.");
+    }
+
+    private async Task<JsonObject> AnswerAsync(Uri link, string answer)
+    {
+        using var response = await _client.PostAsync(link.PathAndQuery.Replace("?token", "/answer?token", StringComparison.Ordinal), new FormUrlEncodedContent([new("answer", answer)]));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+    }
+
+    private async Task<List<(string, string)>> PairsAsync() =>
+        (await _app.RowsAsync(SuggestionTable.Name)).Select(r => (r.PartitionKey, r.GetString("PeerId"))).ToList();
+
+    private static List<Uri> SuggestionLinks(MimeMessage digest)
+    {
+        var text = digest.TextBody ?? "";
+        var links = new List<Uri>();
+        var prefix = PeerMatchApp.PublicBaseUrl + "/api/suggestions/";
+        for (var start = text.IndexOf(prefix, StringComparison.Ordinal); start >= 0; start = text.IndexOf(prefix, start + 1, StringComparison.Ordinal))
+        {
+            var end = text.IndexOfAny([' ', '\r', '\n'], start);
+            links.Add(new Uri(end < 0 ? text[start..] : text[start..end]));
+        }
+        return links;
+    }
+
+    private static List<StoredSuggestion> SimulatedAnsweredSuggestions()
+    {
+        var population = PeerMatch.Bench.SyntheticPopulation.Generate(3000, 9);
+        var people = Featurizer.Featurize(population.People, Monday).ToDictionary(p => p.Id);
+        var hidden = new PeerMatch.Bench.HiddenPreference(population);
+        var random = new Random(9);
+        var plan = new MatchPlanner(PriorScorer.Instance).Plan(population.People, [], Monday);
+        return plan.Suggestions.Select(s => new StoredSuggestion(s.PractitionerId, s.PeerId, "2026-W49", "sim", s.Score, s.Reasons, s.Features, Monday,
+            random.NextDouble() < hidden.Acceptance(people[s.PractitionerId], people[s.PeerId]) ? "yes" : "no", Monday)).ToList();
+    }
+}
