@@ -1,3 +1,4 @@
+using Azure;
 using Azure.Data.Tables;
 using PeerMatch.Email;
 using PeerMatch.Functions.Hosting;
@@ -42,10 +43,9 @@ public sealed class SendEmailFunction(
         }
 
         var deliveries = await storage.TableAsync(TableNames.Deliveries, cancellationToken);
-        var sent = await deliveries.GetEntityIfExistsAsync<TableEntity>(practitioner.Id, job.JobId, ["PartitionKey"], cancellationToken);
-        if (sent.HasValue)
+        if (!await ClaimAsync(deliveries, practitioner.Id, job.JobId, invocation.MessageId, cancellationToken))
         {
-            return InvocationResult.Log($"Job {job.JobId}: already sent.");
+            return InvocationResult.Log($"Job {job.JobId}: already sent, or being sent by another message.");
         }
 
         var message = await ComposeAsync(job, practitioner, cancellationToken);
@@ -54,10 +54,31 @@ public sealed class SendEmailFunction(
             return InvocationResult.Log($"Job {job.JobId}: nothing left to say (the peer erased their profile); nothing sent.");
         }
         await sender.SendAsync(message, cancellationToken);
-        await deliveries.UpsertEntityAsync(
-            new TableEntity(practitioner.Id, job.JobId) { ["Kind"] = job.Kind.HeaderValue(), ["SentAt"] = clock.GetUtcNow() },
-            cancellationToken: cancellationToken);
+        await deliveries.UpdateEntityAsync(
+            new TableEntity(practitioner.Id, job.JobId) { ["State"] = "sent", ["SentAt"] = clock.GetUtcNow() }, ETag.All, TableUpdateMode.Merge, cancellationToken);
         return InvocationResult.Log($"Job {job.JobId}: sent {job.Kind.HeaderValue()}.");
+    }
+
+    /// <summary>
+    /// Claims a job id for this queue message before sending. Another message with the same job id
+    /// (a run that enqueued twice) finds the claim and sends nothing; a retry of this same message
+    /// (the last attempt crashed before it could record the send) may send again.
+    /// </summary>
+    private async Task<bool> ClaimAsync(TableClient deliveries, string practitionerId, string jobId, string messageId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await deliveries.AddEntityAsync(new TableEntity(practitionerId, jobId)
+            {
+                ["State"] = "sending", ["ClaimedBy"] = messageId, ["ClaimedAt"] = clock.GetUtcNow(),
+            }, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            var existing = await deliveries.GetEntityAsync<TableEntity>(practitionerId, jobId, cancellationToken: cancellationToken);
+            return existing.Value.GetString("State") == "sending" && existing.Value.GetString("ClaimedBy") == messageId;
+        }
     }
 
     private async Task<EmailMessage?> ComposeAsync(EmailJob job, Practitioner practitioner, CancellationToken cancellationToken)

@@ -29,6 +29,12 @@ public sealed record Invocation(string FunctionName, JsonElement Data, JsonEleme
         };
     }
 
+    /// <summary>The queue message's id (the same across its retries); empty when the host gave none.</summary>
+    public string MessageId =>
+        Metadata.ValueKind == JsonValueKind.Object && Metadata.TryGetProperty("Id", out var id) && id.ValueKind == JsonValueKind.String
+            ? Unquote(id.GetString()!)
+            : "";
+
     /// <summary>How often this queue message has been delivered, 1 on its first delivery.</summary>
     public int DequeueCount
     {

@@ -29,7 +29,7 @@ public sealed class StandaloneTriggers(
     {
         var loops = catalog.Functions.Select(f => f.Trigger switch
         {
-            TriggerKind.Timer => RunTimerAsync(f, stoppingToken),
+            TriggerKind.Timer when options.Value.RunTimers => RunTimerAsync(f, stoppingToken),
             TriggerKind.Queue => RunQueueAsync(f, stoppingToken),
             _ => Task.CompletedTask,
         });

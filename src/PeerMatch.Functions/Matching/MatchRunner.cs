@@ -61,15 +61,14 @@ public sealed class MatchRunner(
         var planned = 0;
         if (!await plans.IsPlannedAsync(week, cancellationToken))
         {
-            await retraining.RetrainAsync(cancellationToken);
-            var plan = await PlanAsync(eligible, now, cancellationToken);
-            await suggestions.SaveAsync(plan.Suggestions.Select(s =>
-                new StoredSuggestion(s.PractitionerId, s.PeerId, week, request.RunId, s.Score, s.Reasons, s.Features, now)), cancellationToken);
-            var counts = plan.Suggestions.GroupBy(s => s.PractitionerId).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-            await plans.SaveAsync(week, request.RunId, eligible.Select(c => new WeekPlanEntry(
-                c.Id, counts.GetValueOrDefault(c.Id), plan.NoSuggestionReasons.GetValueOrDefault(c.Id), null)), cancellationToken);
-            planned = plan.Suggestions.Count;
-            log.LogInformation("Week {Week}: {Suggestions} suggestions for {People} practitioners", week, planned, eligible.Count);
+            if (await plans.TryClaimAsync(week, request.RunId, cancellationToken))
+            {
+                planned = await PlanWeekAsync(request.RunId, week, eligible, now, cancellationToken);
+            }
+            else
+            {
+                await WaitForPlanAsync(week, cancellationToken);
+            }
         }
 
         var queued = 0;
@@ -87,6 +86,34 @@ public sealed class MatchRunner(
             queued++;
         }
         await runs.CompleteAsync(request.RunId, week, eligible.Count, planned, queued, preview: null, cancellationToken);
+    }
+
+    /// <summary>Retrains, plans, and stores the week: the suggestions first, the plan (with its marker) last.</summary>
+    private async Task<int> PlanWeekAsync(string runId, string week, List<Candidate> eligible, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await retraining.RetrainAsync(cancellationToken);
+        var plan = await PlanAsync(eligible, now, cancellationToken);
+        await suggestions.SaveAsync(plan.Suggestions.Select(s =>
+            new StoredSuggestion(s.PractitionerId, s.PeerId, week, runId, s.Score, s.Reasons, s.Features, now)), cancellationToken);
+        var counts = plan.Suggestions.GroupBy(s => s.PractitionerId).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        await plans.SaveAsync(week, runId, eligible.Select(c => new WeekPlanEntry(
+            c.Id, counts.GetValueOrDefault(c.Id), plan.NoSuggestionReasons.GetValueOrDefault(c.Id), null)), cancellationToken);
+        log.LogInformation("Week {Week}: {Suggestions} suggestions for {People} practitioners", week, plan.Suggestions.Count, eligible.Count);
+        return plan.Suggestions.Count;
+    }
+
+    /// <summary>Another run is planning this week: wait for its plan, then send from it.</summary>
+    private async Task WaitForPlanAsync(string week, CancellationToken cancellationToken)
+    {
+        var deadline = clock.GetUtcNow() + WeekPlanTable.ClaimLifetime;
+        while (!await plans.IsPlannedAsync(week, cancellationToken))
+        {
+            if (clock.GetUtcNow() > deadline)
+            {
+                throw new TimeoutException($"Week {week} is being planned by another run that has not finished.");
+            }
+            await Task.Delay(TimeSpan.FromSeconds(1), clock, cancellationToken);
+        }
     }
 
     private async Task<MatchPlan> PlanAsync(List<Candidate> eligible, DateTimeOffset now, CancellationToken cancellationToken)

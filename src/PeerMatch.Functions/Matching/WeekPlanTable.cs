@@ -14,10 +14,47 @@ public sealed record WeekPlanEntry(string PractitionerId, int Suggestions, strin
 /// week's suggestions are stored. The marker makes the plan once-per-week; DigestQueuedAt makes the
 /// digest once-per-week.
 /// </summary>
-public sealed class WeekPlanTable(StorageAccount storage) : IPersonalDataStore
+public sealed class WeekPlanTable(StorageAccount storage, TimeProvider clock) : IPersonalDataStore
 {
     public const string Name = "WeekPlans";
     private const string Marker = "~plan";
+    private const string Claim = "~claim";
+
+    /// <summary>A claim older than this, with no plan behind it, belongs to a run that died: it can be taken over.</summary>
+    public static readonly TimeSpan ClaimLifetime = TimeSpan.FromMinutes(15);
+
+    /// <summary>Claims the planning of <paramref name="week"/> for one run, so two runs never plan the same week.</summary>
+    public async Task<bool> TryClaimAsync(string week, string runId, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Name, cancellationToken);
+        var claim = new TableEntity(week, Claim) { ["RunId"] = runId, ["ClaimedAt"] = clock.GetUtcNow() };
+        try
+        {
+            await table.AddEntityAsync(claim, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            var existing = await table.GetEntityAsync<TableEntity>(week, Claim, cancellationToken: cancellationToken);
+            if (existing.Value.GetString("RunId") == runId)
+            {
+                return true; // our own claim: this run's message is being retried
+            }
+            if (existing.Value.GetDateTimeOffset("ClaimedAt") > clock.GetUtcNow() - ClaimLifetime || await IsPlannedAsync(week, cancellationToken))
+            {
+                return false;
+            }
+            try
+            {
+                await table.UpdateEntityAsync(claim, existing.Value.ETag, TableUpdateMode.Replace, cancellationToken);
+                return true;
+            }
+            catch (RequestFailedException stale) when (stale.Status == 412)
+            {
+                return false;
+            }
+        }
+    }
 
     public async Task<bool> IsPlannedAsync(string week, CancellationToken cancellationToken)
     {
@@ -39,7 +76,7 @@ public sealed class WeekPlanTable(StorageAccount storage) : IPersonalDataStore
     public async IAsyncEnumerable<WeekPlanEntry> EntriesAsync(string week, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(Name, cancellationToken);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {week} and RowKey ne {Marker}");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {week} and RowKey lt {"~"}");
         await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
             yield return new WeekPlanEntry(row.RowKey, row.GetInt32("Suggestions") ?? 0, row.GetString("NoSuggestionReason"), row.GetDateTimeOffset("DigestQueuedAt"));

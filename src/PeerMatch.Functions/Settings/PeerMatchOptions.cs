@@ -23,6 +23,9 @@ public sealed class PeerMatchOptions
     [Range(1, 10)]
     public int SuggestionsPerWeek { get; set; } = 3;
 
+    /// <summary>Standalone mode: whether timer functions fire (tests turn them off to own the clock).</summary>
+    public bool RunTimers { get; set; } = true;
+
     /// <summary>Standalone mode: how long a queue worker waits after finding its queue empty.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
     public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(2);

@@ -77,7 +77,7 @@ public sealed class StandaloneTests
         var kept = Assert.Single((await poison.PeekMessagesAsync()).Value);
         Assert.Contains("\"confirmation\"", kept.Body.ToString(), StringComparison.Ordinal);
         Assert.Equal(StandaloneTriggers.MaxDequeueCount, sender.Attempts);
-        Assert.Empty(await app.RowsAsync("Deliveries"));
+        Assert.DoesNotContain(await app.RowsAsync("Deliveries"), d => d.GetString("State") == "sent");
     }
 
     [Fact]

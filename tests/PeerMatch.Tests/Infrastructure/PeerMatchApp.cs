@@ -31,6 +31,8 @@ public sealed class PeerMatchApp : WebApplicationFactory<Program>
             ["PeerMatch:PublicBaseUrl"] = PublicBaseUrl,
             ["PeerMatch:QueuePollInterval"] = "00:00:00.050",
             ["PeerMatch:QueueRetryDelay"] = "00:00:00.200",
+            // Tests own the clock: no wall-clock timer fires behind their back.
+            ["PeerMatch:RunTimers"] = "false",
             ["Email:OutboxPath"] = OutboxPath,
         };
         foreach (var (key, value) in settings ?? [])

@@ -99,6 +99,24 @@ public sealed class MatchingFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Simultaneous_runs_plan_the_week_once_and_send_each_digest_once()
+    {
+        await SeedAsync(Enumerable.Range(0, 6).Select(i => Person($"p{i}")).ToArray());
+
+        var runs = await Task.WhenAll(RunAsync(force: true), RunAsync(force: true), RunAsync(force: true));
+
+        Assert.Equal(6, runs.Sum(r => r["emailsSent"]!.GetValue<int>()));
+        for (var i = 0; i < 6; i++)
+        {
+            await _app.Outbox.WaitForAsync($"p{i}@example.org", "digest");
+        }
+        await Task.Delay(500);
+        Assert.Equal(6, _app.Outbox.All().Count);
+        Assert.All((await _app.RowsAsync(SuggestionTable.Name)).GroupBy(r => r.PartitionKey), g => Assert.InRange(g.Count(), 1, 3));
+        Assert.Single(runs, r => r["suggestions"]!.GetValue<int>() > 0);
+    }
+
+    [Fact]
     public async Task The_hourly_run_sends_each_digest_in_the_practitioners_local_monday_morning()
     {
         await SeedAsync(
