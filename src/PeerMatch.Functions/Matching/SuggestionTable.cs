@@ -105,12 +105,8 @@ public sealed class SuggestionTable(StorageAccount storage) : IPersonalDataStore
     public async Task EraseAsync(string practitionerId, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(Name, cancellationToken);
-        await PractitionerTable.DeletePartitionAsync(table, practitionerId, cancellationToken);
-        var filter = TableClient.CreateQueryFilter($"PeerId eq {practitionerId}");
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
-        {
-            await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken);
-        }
+        await table.DeletePartitionAsync(practitionerId, cancellationToken);
+        await table.DeleteWhereAsync(TableClient.CreateQueryFilter($"PeerId eq {practitionerId}"), cancellationToken);
     }
 
     private static bool IsKey(string value) => value.Length is > 0 and <= 100 && value.All(c => char.IsAsciiLetterOrDigit(c) || c == '-');

@@ -101,11 +101,7 @@ public sealed class WeekPlanTable(StorageAccount storage, TimeProvider clock) : 
     public async Task EraseAsync(string practitionerId, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(Name, cancellationToken);
-        var filter = TableClient.CreateQueryFilter($"RowKey eq {practitionerId}");
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
-        {
-            await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken);
-        }
+        await table.DeleteWhereAsync(TableClient.CreateQueryFilter($"RowKey eq {practitionerId}"), cancellationToken);
     }
 }
 
@@ -135,11 +131,7 @@ public sealed class IntroductionTable(StorageAccount storage, TimeProvider clock
     public async Task EraseAsync(string practitionerId, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(Name, cancellationToken);
-        await PractitionerTable.DeletePartitionAsync(table, practitionerId, cancellationToken);
-        var filter = TableClient.CreateQueryFilter($"RowKey eq {practitionerId}");
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
-        {
-            await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken);
-        }
+        await table.DeletePartitionAsync(practitionerId, cancellationToken);
+        await table.DeleteWhereAsync(TableClient.CreateQueryFilter($"RowKey eq {practitionerId}"), cancellationToken);
     }
 }

@@ -64,7 +64,7 @@ public sealed class PractitionerTable(StorageAccount storage) : IPractitionerRep
     {
         // The profile goes last, so an erase cut short can be repeated with the same link.
         var deliveries = await storage.TableAsync(TableNames.Deliveries, cancellationToken);
-        await DeletePartitionAsync(deliveries, practitioner.Id, cancellationToken);
+        await deliveries.DeletePartitionAsync(practitioner.Id, cancellationToken);
 
         var index = await storage.TableAsync(TableNames.EmailIndex, cancellationToken);
         var key = TableNames.EmailKey(practitioner.Profile.Email);
@@ -94,20 +94,6 @@ public sealed class PractitionerTable(StorageAccount storage) : IPractitionerRep
         await foreach (var row in table.QueryAsync<TableEntity>(cancellationToken: cancellationToken))
         {
             yield return FromEntity(row);
-        }
-    }
-
-    internal static async Task DeletePartitionAsync(TableClient table, string partitionKey, CancellationToken cancellationToken)
-    {
-        var rows = new List<TableTransactionAction>();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey}");
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
-        {
-            rows.Add(new TableTransactionAction(TableTransactionActionType.Delete, row, ETag.All));
-        }
-        foreach (var batch in rows.Chunk(100))
-        {
-            await table.SubmitTransactionAsync(batch, cancellationToken);
         }
     }
 

@@ -8,23 +8,12 @@ using PeerMatch.Tests.Infrastructure;
 namespace PeerMatch.Tests.Hosting;
 
 /// <summary>The app as the Functions host sees it: a probe on GET /, invocation payloads on POST /{FunctionName}.</summary>
-public sealed class CustomHandlerTests : IAsyncLifetime
+public sealed class CustomHandlerTests() : AppTest(new PeerMatchApp(new() { ["FUNCTIONS_CUSTOMHANDLER_PORT"] = "47071" }))
 {
-    private readonly PeerMatchApp _app = new(new() { ["FUNCTIONS_CUSTOMHANDLER_PORT"] = "47071" });
-    private HttpClient _client = null!;
-
-    public Task InitializeAsync()
-    {
-        _client = _app.CreateClient();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
-
     [Fact]
     public async Task The_readiness_probe_answers()
     {
-        using var response = await _client.GetAsync("/");
+        using var response = await Client.GetAsync("/");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
@@ -33,9 +22,9 @@ public sealed class CustomHandlerTests : IAsyncLifetime
     public async Task A_timer_invocation_runs_the_function_and_answers_in_the_hosts_shape()
     {
         // A sign-up whose confirmation link expired: the daily purge must remove it.
-        await Intakes.PostAsync(_client, Intakes.Valid());
-        await WaitUntilAsync(async () => (await _app.RowsAsync("Practitioners")).Count == 1);
-        _app.Clock.Offset = TimeSpan.FromDays(8);
+        await Intakes.PostAsync(Client, Intakes.Valid());
+        await WaitUntilAsync(async () => (await App.RowsAsync("Practitioners")).Count == 1);
+        App.Clock.Offset = TimeSpan.FromDays(8);
 
         using var response = await InvokeAsync("PurgeUnconfirmedIntakes", """
             {"Data":{"timer":{"Schedule":{"AdjustForDST":true},"ScheduleStatus":{"Last":"2026-11-26T03:15:00+00:00","Next":"2026-11-27T03:15:00+00:00","LastUpdated":"2026-11-26T03:15:00+00:00"},"IsPastDue":false}},
@@ -47,16 +36,16 @@ public sealed class CustomHandlerTests : IAsyncLifetime
         Assert.NotNull(result!["Outputs"]!.AsObject());
         Assert.Contains("Removed 1 unconfirmed", result["Logs"]!.AsArray()[0]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(1, result["ReturnValue"]!.GetValue<int>());
-        Assert.Empty(await _app.RowsAsync("Practitioners"));
-        Assert.Empty(await _app.RowsAsync("EmailIndex"));
+        Assert.Empty(await App.RowsAsync("Practitioners"));
+        Assert.Empty(await App.RowsAsync("EmailIndex"));
     }
 
     [Fact]
     public async Task A_queue_invocation_sends_the_email_once_even_when_delivered_twice()
     {
         // Under the host nothing drains the queue in-process: take the job off it as the host would.
-        await Intakes.PostAsync(_client, Intakes.Valid());
-        var queue = _app.Queue("email");
+        await Intakes.PostAsync(Client, Intakes.Valid());
+        var queue = App.Queue("email");
         var message = (await queue.ReceiveMessageAsync()).Value;
         // The host may hand the message text over JSON-encoded a second time.
         var payload = new JsonObject
@@ -70,8 +59,8 @@ public sealed class CustomHandlerTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
-        await _app.Outbox.WaitForAsync("ada@example.org", "confirmation");
-        Assert.Single(_app.Outbox.All());
+        await App.Outbox.WaitForAsync("ada@example.org", "confirmation");
+        Assert.Single(App.Outbox.All());
     }
 
     [Fact]
@@ -79,7 +68,7 @@ public sealed class CustomHandlerTests : IAsyncLifetime
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/PurgeUnconfirmedIntakes") { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
 
-        using var response = await _client.SendAsync(request);
+        using var response = await Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
@@ -111,7 +100,7 @@ public sealed class CustomHandlerTests : IAsyncLifetime
         var request = new HttpRequestMessage(HttpMethod.Post, "/" + function) { Content = new StringContent(payload, Encoding.UTF8, "application/json") };
         request.Headers.Add("X-Azure-Functions-InvocationId", Guid.NewGuid().ToString());
         request.Headers.Add("X-Azure-Functions-HostVersion", "4.1043.200.1");
-        return _client.SendAsync(request);
+        return Client.SendAsync(request);
     }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)

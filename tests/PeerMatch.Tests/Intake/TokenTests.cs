@@ -85,47 +85,36 @@ public sealed class LinkTokenTests
 }
 
 /// <summary>The same rules, seen from the routes that take tokens.</summary>
-public sealed class TokenRouteTests : IAsyncLifetime
+public sealed class TokenRouteTests : AppTest
 {
-    private readonly PeerMatchApp _app = new();
-    private HttpClient _client = null!;
-
-    public Task InitializeAsync()
-    {
-        _client = _app.CreateClient();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
-
     [Fact]
     public async Task A_confirmation_token_does_not_open_the_profile_and_a_manage_token_does_not_confirm()
     {
-        await Intakes.PostAsync(_client, Intakes.Valid());
-        var confirmation = await _app.Outbox.WaitForAsync("ada@example.org", "confirmation");
+        await Intakes.PostAsync(Client, Intakes.Valid());
+        var confirmation = await App.Outbox.WaitForAsync("ada@example.org", "confirmation");
         var confirmToken = Token(Outbox.Link(confirmation, PeerMatchApp.PublicBaseUrl + "/api/confirm?token="));
 
-        using var asManage = await _client.GetAsync($"/api/me?token={confirmToken}");
+        using var asManage = await Client.GetAsync($"/api/me?token={confirmToken}");
         Assert.Equal(HttpStatusCode.NotFound, asManage.StatusCode);
-        using var asErase = await _client.DeleteAsync($"/api/me?token={confirmToken}");
+        using var asErase = await Client.DeleteAsync($"/api/me?token={confirmToken}");
         Assert.Equal(HttpStatusCode.NotFound, asErase.StatusCode);
-        using var asUnsubscribe = await _client.PostAsync($"/api/unsubscribe?token={confirmToken}", null);
+        using var asUnsubscribe = await Client.PostAsync($"/api/unsubscribe?token={confirmToken}", null);
         Assert.Equal(HttpStatusCode.NotFound, asUnsubscribe.StatusCode);
-        Assert.Single(await _app.RowsAsync("Practitioners"));
-        Assert.Empty(await _app.RowsAsync("Suppressions"));
+        Assert.Single(await App.RowsAsync("Practitioners"));
+        Assert.Empty(await App.RowsAsync("Suppressions"));
 
-        var manage = await Intakes.SignUpAndConfirmAsync(_app, _client, "bea@example.org", "Bea");
-        using var asConfirm = await _client.GetAsync("/api/confirm?" + manage.Split('?')[1]);
+        var manage = await Intakes.SignUpAndConfirmAsync(App, Client, "bea@example.org", "Bea");
+        using var asConfirm = await Client.GetAsync("/api/confirm?" + manage.Split('?')[1]);
         Assert.Equal(HttpStatusCode.NotFound, asConfirm.StatusCode);
     }
 
     [Fact]
     public async Task A_tampered_token_is_refused()
     {
-        var manage = await Intakes.SignUpAndConfirmAsync(_app, _client);
+        var manage = await Intakes.SignUpAndConfirmAsync(App, Client);
         var tampered = manage[..^3] + (manage[^3] == 'A' ? "B" : "A") + manage[^2..];
 
-        using var response = await _client.GetAsync(tampered);
+        using var response = await Client.GetAsync(tampered);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
@@ -134,23 +123,23 @@ public sealed class TokenRouteTests : IAsyncLifetime
     [Fact]
     public async Task An_expired_confirmation_link_does_not_activate()
     {
-        await Intakes.PostAsync(_client, Intakes.Valid());
-        var confirmation = await _app.Outbox.WaitForAsync("ada@example.org", "confirmation");
+        await Intakes.PostAsync(Client, Intakes.Valid());
+        var confirmation = await App.Outbox.WaitForAsync("ada@example.org", "confirmation");
 
-        _app.Clock.Offset = TimeSpan.FromDays(7) + TimeSpan.FromMinutes(1);
-        using var response = await _client.GetAsync(Outbox.Relative(Outbox.Link(confirmation, PeerMatchApp.PublicBaseUrl + "/api/confirm?token=")));
+        App.Clock.Offset = TimeSpan.FromDays(7) + TimeSpan.FromMinutes(1);
+        using var response = await Client.GetAsync(Outbox.Relative(Outbox.Link(confirmation, PeerMatchApp.PublicBaseUrl + "/api/confirm?token=")));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Equal("PendingConfirmation", Assert.Single(await _app.RowsAsync("Practitioners")).GetString("Status"));
+        Assert.Equal("PendingConfirmation", Assert.Single(await App.RowsAsync("Practitioners")).GetString("Status"));
     }
 
     [Fact]
     public async Task An_expired_manage_link_is_refused()
     {
-        var manage = await Intakes.SignUpAndConfirmAsync(_app, _client);
+        var manage = await Intakes.SignUpAndConfirmAsync(App, Client);
 
-        _app.Clock.Offset = TimeSpan.FromDays(31);
-        using var response = await _client.GetAsync(manage);
+        App.Clock.Offset = TimeSpan.FromDays(31);
+        using var response = await Client.GetAsync(manage);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
@@ -158,8 +147,8 @@ public sealed class TokenRouteTests : IAsyncLifetime
     [Fact]
     public async Task Missing_token_is_refused()
     {
-        using var me = await _client.GetAsync("/api/me");
-        using var confirm = await _client.GetAsync("/api/confirm");
+        using var me = await Client.GetAsync("/api/me");
+        using var confirm = await Client.GetAsync("/api/confirm");
 
         Assert.Equal(HttpStatusCode.NotFound, me.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, confirm.StatusCode);

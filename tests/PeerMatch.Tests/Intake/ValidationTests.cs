@@ -7,19 +7,8 @@ using PeerMatch.Tests.Infrastructure;
 namespace PeerMatch.Tests.Intake;
 
 /// <summary>Bad input gets a clear 4xx problem, stores nothing and sends nothing.</summary>
-public sealed class ValidationTests : IAsyncLifetime
+public sealed class ValidationTests : AppTest
 {
-    private readonly PeerMatchApp _app = new();
-    private HttpClient _client = null!;
-
-    public Task InitializeAsync()
-    {
-        _client = _app.CreateClient();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
-
     public static TheoryData<string, string, string> BrokenFields => new()
     {
         // field to change, its new value as JSON, the field the error is reported on
@@ -77,7 +66,7 @@ public sealed class ValidationTests : IAsyncLifetime
         var body = Intakes.Valid();
         body[field] = JsonNode.Parse(json);
 
-        using var response = await Intakes.PostAsync(_client, body);
+        using var response = await Intakes.PostAsync(Client, body);
 
         await AssertValidationProblemAsync(response, errorField);
         await AssertNothingStoredOrSentAsync();
@@ -90,7 +79,7 @@ public sealed class ValidationTests : IAsyncLifetime
         var body = Intakes.Valid();
         body["region"]![field] = JsonNode.Parse(json);
 
-        using var response = await Intakes.PostAsync(_client, body);
+        using var response = await Intakes.PostAsync(Client, body);
 
         await AssertValidationProblemAsync(response, "region." + field);
         await AssertNothingStoredOrSentAsync();
@@ -103,7 +92,7 @@ public sealed class ValidationTests : IAsyncLifetime
         body.Remove("yearsExperience");
         body.Remove("email");
 
-        using var response = await Intakes.PostAsync(_client, body);
+        using var response = await Intakes.PostAsync(Client, body);
 
         var errors = await AssertValidationProblemAsync(response, "yearsExperience");
         Assert.True(errors.ContainsKey("email"));
@@ -113,7 +102,7 @@ public sealed class ValidationTests : IAsyncLifetime
     [Fact]
     public async Task Malformed_json_is_a_400_problem()
     {
-        using var response = await _client.PostAsync("/api/practitioners", new StringContent("{\"name\": \"Ada\",", Encoding.UTF8, "application/json"));
+        using var response = await Client.PostAsync("/api/practitioners", new StringContent("{\"name\": \"Ada\",", Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
@@ -124,7 +113,7 @@ public sealed class ValidationTests : IAsyncLifetime
     [Fact]
     public async Task A_json_array_instead_of_an_object_is_a_400_problem()
     {
-        using var response = await _client.PostAsync("/api/practitioners", new StringContent("[1,2]", Encoding.UTF8, "application/json"));
+        using var response = await Client.PostAsync("/api/practitioners", new StringContent("[1,2]", Encoding.UTF8, "application/json"));
 
         await AssertValidationProblemAsync(response, "$");
         await AssertNothingStoredOrSentAsync();
@@ -133,7 +122,7 @@ public sealed class ValidationTests : IAsyncLifetime
     [Fact]
     public async Task A_wrong_content_type_is_a_415_problem()
     {
-        using var response = await _client.PostAsync("/api/practitioners", new StringContent(Intakes.Valid().ToJsonString(), Encoding.UTF8, "text/plain"));
+        using var response = await Client.PostAsync("/api/practitioners", new StringContent(Intakes.Valid().ToJsonString(), Encoding.UTF8, "text/plain"));
 
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
@@ -153,7 +142,7 @@ public sealed class ValidationTests : IAsyncLifetime
             : new StreamContent(new NoLengthStream(bytes)); // chunked: the server must count for itself
         content.Headers.ContentType = new("application/json");
 
-        using var response = await _client.PostAsync("/api/practitioners", content);
+        using var response = await Client.PostAsync("/api/practitioners", content);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
@@ -169,7 +158,7 @@ public sealed class ValidationTests : IAsyncLifetime
         };
         request.Headers.Accept.ParseAdd("text/html");
 
-        using var response = await _client.SendAsync(request);
+        using var response = await Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var page = await response.Content.ReadAsStringAsync();
@@ -191,15 +180,15 @@ public sealed class ValidationTests : IAsyncLifetime
 
     private async Task AssertNothingStoredOrSentAsync()
     {
-        Assert.Empty(await _app.RowsAsync("Practitioners"));
-        Assert.Empty(await _app.RowsAsync("EmailIndex"));
+        Assert.Empty(await App.RowsAsync("Practitioners"));
+        Assert.Empty(await App.RowsAsync("EmailIndex"));
         // Nothing queued for sending either (the queue may not even exist yet).
-        var queue = _app.Queue("email");
+        var queue = App.Queue("email");
         if (await queue.ExistsAsync())
         {
             Assert.Equal(0, (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
         }
-        Assert.Empty(_app.Outbox.All());
+        Assert.Empty(App.Outbox.All());
     }
 
     /// <summary>A stream that does not tell its length, so the client sends it chunked.</summary>

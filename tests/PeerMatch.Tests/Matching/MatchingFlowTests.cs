@@ -12,28 +12,22 @@ using static PeerMatch.Tests.Matching.People;
 namespace PeerMatch.Tests.Matching;
 
 /// <summary>The weekly run end to end on Azurite: runs, digests, answers, introductions, groups.</summary>
-public sealed class MatchingFlowTests : IAsyncLifetime
+public sealed class MatchingFlowTests : AppTest
 {
     // Monday 30 November 2026, 17:00 UTC: 09:00 in Oakland, 17:00 in London.
     private static readonly DateTimeOffset MondayAfternoonUtc = new(2026, 11, 30, 17, 0, 0, TimeSpan.Zero);
 
-    private readonly PeerMatchApp _app = new();
-    private HttpClient _client = null!;
-
-    public Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _client = _app.CreateClient();
-        _client.DefaultRequestHeaders.Add("x-functions-key", PeerMatchApp.OrganizerKey);
-        _app.Clock.Set(MondayAfternoonUtc);
-        return Task.CompletedTask;
+        await base.InitializeAsync();
+        Client.DefaultRequestHeaders.Add("x-functions-key", PeerMatchApp.OrganizerKey);
+        App.Clock.Set(MondayAfternoonUtc);
     }
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
 
     [Fact]
     public async Task Organizer_routes_refuse_a_missing_or_wrong_key_and_do_nothing()
     {
-        using var anonymous = _app.CreateClient();
+        using var anonymous = App.CreateClient();
         using var none = await anonymous.PostAsJsonAsync("/api/organizer/match-runs", new { force = true });
         using var wrongRequest = new HttpRequestMessage(HttpMethod.Post, "/api/organizer/groups/proposals") { Content = JsonContent.Create(new { }) };
         wrongRequest.Headers.Add("x-functions-key", "not-the-key-at-all");
@@ -44,7 +38,7 @@ public sealed class MatchingFlowTests : IAsyncLifetime
         Assert.Equal("application/problem+json", none.Content.Headers.ContentType!.MediaType);
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
         Assert.Equal(HttpStatusCode.OK, byCode.StatusCode);
-        Assert.Empty(await _app.RowsAsync(MatchRunTable.Name));
+        Assert.Empty(await App.RowsAsync(MatchRunTable.Name));
     }
 
     [Fact]
@@ -54,7 +48,7 @@ public sealed class MatchingFlowTests : IAsyncLifetime
         await SeedAsync(PractitionerStatus.PendingConfirmation, Person("pending"));
         await SeedAsync(PractitionerStatus.Active, Person("paused"), pausedUntil: new DateOnly(2027, 3, 1));
         await SeedAsync(Person("gone"));
-        await _app.Services.GetRequiredService<PeerMatch.Functions.Storage.SuppressionTable>().SuppressAsync("gone@example.org", default);
+        await App.Services.GetRequiredService<PeerMatch.Functions.Storage.SuppressionTable>().SuppressAsync("gone@example.org", default);
 
         var run = await RunAsync(force: true);
 
@@ -63,7 +57,7 @@ public sealed class MatchingFlowTests : IAsyncLifetime
         Assert.Equal(5, run["emailsSent"]!.GetValue<int>());
         foreach (var id in new[] { "ada", "bea", "cy", "dee", "eve" })
         {
-            var digest = await _app.Outbox.WaitForAsync($"{id}@example.org", "digest");
+            var digest = await App.Outbox.WaitForAsync($"{id}@example.org", "digest");
             var links = SuggestionLinks(digest);
             Assert.InRange(links.Count, 1, 3);
             Assert.StartsWith("<" + PeerMatchApp.PublicBaseUrl + "/api/unsubscribe?token=", digest.Headers["List-Unsubscribe"], StringComparison.Ordinal);
@@ -71,14 +65,14 @@ public sealed class MatchingFlowTests : IAsyncLifetime
             Assert.Contains("both practise understanding-based mediation", digest.TextBody, StringComparison.Ordinal);
             Assert.DoesNotContain("example.org", digest.TextBody!.Replace($"{id}@example.org", "", StringComparison.Ordinal), StringComparison.Ordinal);
         }
-        var suggested = (await _app.RowsAsync(SuggestionTable.Name)).SelectMany(r => new[] { r.PartitionKey, r.GetString("PeerId") }).ToHashSet();
+        var suggested = (await App.RowsAsync(SuggestionTable.Name)).SelectMany(r => new[] { r.PartitionKey, r.GetString("PeerId") }).ToHashSet();
         Assert.DoesNotContain("pending", suggested);
         Assert.DoesNotContain("paused", suggested);
         Assert.DoesNotContain("gone", suggested);
-        Assert.All(await _app.RowsAsync(SuggestionTable.Name), r => Assert.NotEqual(r.PartitionKey, r.GetString("PeerId")));
-        Assert.Empty(_app.Outbox.To("pending@example.org"));
-        Assert.Empty(_app.Outbox.To("paused@example.org"));
-        Assert.Empty(_app.Outbox.To("gone@example.org"));
+        Assert.All(await App.RowsAsync(SuggestionTable.Name), r => Assert.NotEqual(r.PartitionKey, r.GetString("PeerId")));
+        Assert.Empty(App.Outbox.To("pending@example.org"));
+        Assert.Empty(App.Outbox.To("paused@example.org"));
+        Assert.Empty(App.Outbox.To("gone@example.org"));
     }
 
     [Fact]
@@ -86,16 +80,16 @@ public sealed class MatchingFlowTests : IAsyncLifetime
     {
         await SeedAsync(Person("ada"), Person("bea"), Person("cy"));
         await RunAsync(force: true);
-        await _app.Outbox.WaitForAsync("ada@example.org", "digest");
-        var suggestionsBefore = (await _app.RowsAsync(SuggestionTable.Name)).Count;
+        await App.Outbox.WaitForAsync("ada@example.org", "digest");
+        var suggestionsBefore = (await App.RowsAsync(SuggestionTable.Name)).Count;
 
         var again = await RunAsync(force: true);
         await RunAsync(force: false);
 
         Assert.Equal(0, again["emailsSent"]!.GetValue<int>());
         await Task.Delay(500);
-        Assert.Single(_app.Outbox.To("ada@example.org"), m => m.Headers["X-PeerMatch-Kind"] == "digest");
-        Assert.Equal(suggestionsBefore, (await _app.RowsAsync(SuggestionTable.Name)).Count);
+        Assert.Single(App.Outbox.To("ada@example.org"), m => m.Headers["X-PeerMatch-Kind"] == "digest");
+        Assert.Equal(suggestionsBefore, (await App.RowsAsync(SuggestionTable.Name)).Count);
     }
 
     [Fact]
@@ -108,11 +102,11 @@ public sealed class MatchingFlowTests : IAsyncLifetime
         Assert.Equal(6, runs.Sum(r => r["emailsSent"]!.GetValue<int>()));
         for (var i = 0; i < 6; i++)
         {
-            await _app.Outbox.WaitForAsync($"p{i}@example.org", "digest");
+            await App.Outbox.WaitForAsync($"p{i}@example.org", "digest");
         }
         await Task.Delay(500);
-        Assert.Equal(6, _app.Outbox.All().Count);
-        Assert.All((await _app.RowsAsync(SuggestionTable.Name)).GroupBy(r => r.PartitionKey), g => Assert.InRange(g.Count(), 1, 3));
+        Assert.Equal(6, App.Outbox.All().Count);
+        Assert.All((await App.RowsAsync(SuggestionTable.Name)).GroupBy(r => r.PartitionKey), g => Assert.InRange(g.Count(), 1, 3));
         Assert.Single(runs, r => r["suggestions"]!.GetValue<int>() > 0);
     }
 
@@ -123,20 +117,20 @@ public sealed class MatchingFlowTests : IAsyncLifetime
             Person("lon1", country: "GB", subdivision: "GB-ENG", city: "London", timeZone: "Europe/London", meeting: "online"),
             Person("lon2", country: "GB", subdivision: "GB-ENG", city: "London", timeZone: "Europe/London", meeting: "online"),
             Person("oak1", meeting: "online"), Person("oak2", meeting: "online"));
-        _app.Clock.Set(MondayAfternoonUtc.AddHours(-6)); // 11:00 in London, 03:00 in Oakland
+        App.Clock.Set(MondayAfternoonUtc.AddHours(-6)); // 11:00 in London, 03:00 in Oakland
 
         await RunAsync(force: false);
 
-        await _app.Outbox.WaitForAsync("lon1@example.org", "digest");
-        await _app.Outbox.WaitForAsync("lon2@example.org", "digest");
-        Assert.Empty(_app.Outbox.To("oak1@example.org"));
+        await App.Outbox.WaitForAsync("lon1@example.org", "digest");
+        await App.Outbox.WaitForAsync("lon2@example.org", "digest");
+        Assert.Empty(App.Outbox.To("oak1@example.org"));
 
-        _app.Clock.Set(MondayAfternoonUtc); // 09:00 in Oakland
+        App.Clock.Set(MondayAfternoonUtc); // 09:00 in Oakland
         await RunAsync(force: false);
 
-        await _app.Outbox.WaitForAsync("oak1@example.org", "digest");
-        await _app.Outbox.WaitForAsync("oak2@example.org", "digest");
-        Assert.Single(_app.Outbox.To("lon1@example.org"));
+        await App.Outbox.WaitForAsync("oak1@example.org", "digest");
+        await App.Outbox.WaitForAsync("oak2@example.org", "digest");
+        Assert.Single(App.Outbox.To("lon1@example.org"));
     }
 
     [Fact]
@@ -146,7 +140,7 @@ public sealed class MatchingFlowTests : IAsyncLifetime
         await RunAsync(force: true);
         var firstWeek = await PairsAsync();
 
-        _app.Clock.Set(MondayAfternoonUtc.AddDays(7));
+        App.Clock.Set(MondayAfternoonUtc.AddDays(7));
         await RunAsync(force: true);
         var allPairs = await PairsAsync();
 
@@ -154,7 +148,7 @@ public sealed class MatchingFlowTests : IAsyncLifetime
         Assert.NotEmpty(secondWeek);
         Assert.Empty(secondWeek.Intersect(firstWeek));
         Assert.Equal(allPairs.Count, firstWeek.Count + secondWeek.Count);
-        await _app.Outbox.WaitForAsync("p0@example.org", "digest", count: 2);
+        await App.Outbox.WaitForAsync("p0@example.org", "digest", count: 2);
     }
 
     [Fact]
@@ -164,7 +158,7 @@ public sealed class MatchingFlowTests : IAsyncLifetime
 
         await RunAsync(force: true);
 
-        var digest = await _app.Outbox.WaitForAsync("solo@example.org", "digest");
+        var digest = await App.Outbox.WaitForAsync("solo@example.org", "digest");
         Assert.Contains("No suggestion this week", digest.TextBody, StringComparison.Ordinal);
         Assert.Contains("shares a language", digest.TextBody, StringComparison.Ordinal);
         Assert.Empty(SuggestionLinks(digest));
@@ -175,23 +169,23 @@ public sealed class MatchingFlowTests : IAsyncLifetime
     {
         await SeedAsync(Person("ada"), Person("bea"));
         await RunAsync(force: true);
-        var toAda = SuggestionLinks(await _app.Outbox.WaitForAsync("ada@example.org", "digest")).Single();
-        var toBea = SuggestionLinks(await _app.Outbox.WaitForAsync("bea@example.org", "digest")).Single();
+        var toAda = SuggestionLinks(await App.Outbox.WaitForAsync("ada@example.org", "digest")).Single();
+        var toBea = SuggestionLinks(await App.Outbox.WaitForAsync("bea@example.org", "digest")).Single();
 
-        var page = await _client.GetStringAsync(toAda.PathAndQuery);
+        var page = await Client.GetStringAsync(toAda.PathAndQuery);
         Assert.Contains("bea Example", page, StringComparison.Ordinal);
         Assert.Contains("I'd like to connect", page, StringComparison.Ordinal);
-        Assert.All(await _app.RowsAsync(SuggestionTable.Name), r => Assert.Null(r.GetString("Answer")));
+        Assert.All(await App.RowsAsync(SuggestionTable.Name), r => Assert.Null(r.GetString("Answer")));
 
         var adaSays = await AnswerAsync(toAda, "yes");
         Assert.False(adaSays["introduced"]!.GetValue<bool>());
         await Task.Delay(300);
-        Assert.DoesNotContain(_app.Outbox.All(), m => m.Headers["X-PeerMatch-Kind"] == "introduction");
+        Assert.DoesNotContain(App.Outbox.All(), m => m.Headers["X-PeerMatch-Kind"] == "introduction");
 
         var beaSays = await AnswerAsync(toBea, "yes");
         Assert.True(beaSays["introduced"]!.GetValue<bool>());
-        var adaIntro = await _app.Outbox.WaitForAsync("ada@example.org", "introduction");
-        var beaIntro = await _app.Outbox.WaitForAsync("bea@example.org", "introduction");
+        var adaIntro = await App.Outbox.WaitForAsync("ada@example.org", "introduction");
+        var beaIntro = await App.Outbox.WaitForAsync("bea@example.org", "introduction");
         Assert.Contains("bea@example.org", adaIntro.TextBody, StringComparison.Ordinal);
         Assert.Contains("ada@example.org", beaIntro.TextBody, StringComparison.Ordinal);
         Assert.Contains("loop", adaIntro.TextBody, StringComparison.OrdinalIgnoreCase);
@@ -199,7 +193,7 @@ public sealed class MatchingFlowTests : IAsyncLifetime
         var again = await AnswerAsync(toBea, "yes");
         Assert.False(again["introduced"]!.GetValue<bool>());
         await Task.Delay(500);
-        Assert.Single(_app.Outbox.All(), m => m.Headers["X-PeerMatch-Kind"] == "introduction" && m.To.Mailboxes.Single().Address == "ada@example.org");
+        Assert.Single(App.Outbox.All(), m => m.Headers["X-PeerMatch-Kind"] == "introduction" && m.To.Mailboxes.Single().Address == "ada@example.org");
     }
 
     [Fact]
@@ -207,17 +201,17 @@ public sealed class MatchingFlowTests : IAsyncLifetime
     {
         await SeedAsync(Person("ada"), Person("bea"));
         await RunAsync(force: true);
-        var toAda = SuggestionLinks(await _app.Outbox.WaitForAsync("ada@example.org", "digest")).Single();
-        var toBea = SuggestionLinks(await _app.Outbox.WaitForAsync("bea@example.org", "digest")).Single();
+        var toAda = SuggestionLinks(await App.Outbox.WaitForAsync("ada@example.org", "digest")).Single();
+        var toBea = SuggestionLinks(await App.Outbox.WaitForAsync("bea@example.org", "digest")).Single();
 
         await AnswerAsync(toAda, "yes");
         await AnswerAsync(toBea, "no");
-        _app.Clock.Set(MondayAfternoonUtc.AddDays(7 * 13)); // past the 12-week window
+        App.Clock.Set(MondayAfternoonUtc.AddDays(7 * 13)); // past the 12-week window
         await RunAsync(force: true);
 
         await Task.Delay(500);
-        Assert.DoesNotContain(_app.Outbox.All(), m => m.Headers["X-PeerMatch-Kind"] == "introduction");
-        Assert.Equal(2, (await _app.RowsAsync(SuggestionTable.Name)).Count);
+        Assert.DoesNotContain(App.Outbox.All(), m => m.Headers["X-PeerMatch-Kind"] == "introduction");
+        Assert.Equal(2, (await App.RowsAsync(SuggestionTable.Name)).Count);
     }
 
     [Fact]
@@ -225,13 +219,13 @@ public sealed class MatchingFlowTests : IAsyncLifetime
     {
         await SeedAsync(Person("ada"), Person("bea"));
         await RunAsync(force: true);
-        var toAda = SuggestionLinks(await _app.Outbox.WaitForAsync("ada@example.org", "digest")).Single();
+        var toAda = SuggestionLinks(await App.Outbox.WaitForAsync("ada@example.org", "digest")).Single();
 
-        using var response = await _client.PostAsync(toAda.PathAndQuery.Replace("?token", "/answer?token", StringComparison.Ordinal),
+        using var response = await Client.PostAsync(toAda.PathAndQuery.Replace("?token", "/answer?token", StringComparison.Ordinal),
             new FormUrlEncodedContent([new("answer", "maybe")]));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.All(await _app.RowsAsync(SuggestionTable.Name), r => Assert.Null(r.GetString("Answer")));
+        Assert.All(await App.RowsAsync(SuggestionTable.Name), r => Assert.Null(r.GetString("Answer")));
     }
 
     [Fact]
@@ -245,25 +239,25 @@ public sealed class MatchingFlowTests : IAsyncLifetime
         Assert.NotEmpty(preview);
         Assert.All(preview, p => Assert.NotEmpty(p!["reasons"]!.AsArray()));
         Assert.Equal(0, run["emailsSent"]!.GetValue<int>());
-        Assert.Empty(await _app.RowsAsync(SuggestionTable.Name));
+        Assert.Empty(await App.RowsAsync(SuggestionTable.Name));
         await Task.Delay(300);
-        Assert.Empty(_app.Outbox.All());
+        Assert.Empty(App.Outbox.All());
     }
 
     [Fact]
     public async Task Retraining_promotes_a_better_model_and_only_a_better_one()
     {
-        var retraining = _app.Services.GetRequiredService<Retraining>();
-        var models = _app.Services.GetRequiredService<ModelStore>();
+        var retraining = App.Services.GetRequiredService<Retraining>();
+        var models = App.Services.GetRequiredService<ModelStore>();
         Assert.Null((await retraining.RetrainAsync(default)).Challenger); // no answers yet
         Assert.IsType<PriorScorer>(await models.CurrentAsync(default));
 
-        await _app.Services.GetRequiredService<SuggestionTable>().SaveAsync(SimulatedAnsweredSuggestions(), default);
+        await App.Services.GetRequiredService<SuggestionTable>().SaveAsync(SimulatedAnsweredSuggestions(), default);
         var first = await retraining.RetrainAsync(default);
         Assert.True(first.Promoted, $"{first.ChallengerNdcg} vs {first.IncumbentNdcg}");
         var current = Assert.IsType<LearnedRanker>(await models.CurrentAsync(default));
 
-        _app.Clock.Offset += TimeSpan.FromMinutes(1);
+        App.Clock.Offset += TimeSpan.FromMinutes(1);
         var second = await retraining.RetrainAsync(default); // the same answers: the challenger is no better
         Assert.False(second.Promoted);
         Assert.Equal(current.Version, Assert.IsType<LearnedRanker>(await models.CurrentAsync(default)).Version);
@@ -278,7 +272,7 @@ public sealed class MatchingFlowTests : IAsyncLifetime
         people.Add(Person("narr", models: ["narrative"]));
         await SeedAsync([.. people]);
 
-        using var response = await _client.PostAsJsonAsync("/api/organizer/groups/proposals", new { region = "US-CA", model = "facilitative", size = 5 });
+        using var response = await Client.PostAsJsonAsync("/api/organizer/groups/proposals", new { region = "US-CA", model = "facilitative", size = 5 });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var groups = (await response.Content.ReadFromJsonAsync<JsonObject>())!["groups"]!.AsArray();
@@ -302,7 +296,7 @@ public sealed class MatchingFlowTests : IAsyncLifetime
     [InlineData("{\"region\":\"Narnia\"}", "region")]
     public async Task Bad_group_requests_are_400_problems(string body, string field)
     {
-        using var response = await _client.PostAsync("/api/organizer/groups/proposals", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        using var response = await Client.PostAsync("/api/organizer/groups/proposals", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.True((await response.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject().ContainsKey(field));
@@ -313,14 +307,14 @@ public sealed class MatchingFlowTests : IAsyncLifetime
     {
         await SeedAsync(Person("ada"), Person("bea"), Person("cy"));
         await RunAsync(force: true);
-        await _app.Outbox.WaitForAsync("ada@example.org", "digest");
-        var ada = (await _app.Services.GetRequiredService<IPractitionerRepository>().GetAsync("ada", default))!;
+        await App.Outbox.WaitForAsync("ada@example.org", "digest");
+        var ada = (await App.Services.GetRequiredService<IPractitionerRepository>().GetAsync("ada", default))!;
 
-        await _app.Services.GetRequiredService<PractitionerService>().EraseAsync(ada, default);
+        await App.Services.GetRequiredService<PractitionerService>().EraseAsync(ada, default);
 
         foreach (var table in new[] { SuggestionTable.Name, WeekPlanTable.Name, IntroductionTable.Name, "Practitioners", "EmailIndex", "Deliveries" })
         {
-            Assert.DoesNotContain(await _app.RowsAsync(table), r => r.PartitionKey == "ada" || r.RowKey == "ada" || r.RowKey.EndsWith("-ada", StringComparison.Ordinal) || r.GetString("PeerId") == "ada");
+            Assert.DoesNotContain(await App.RowsAsync(table), r => r.PartitionKey == "ada" || r.RowKey == "ada" || r.RowKey.EndsWith("-ada", StringComparison.Ordinal) || r.GetString("PeerId") == "ada");
         }
     }
 
@@ -330,8 +324,8 @@ public sealed class MatchingFlowTests : IAsyncLifetime
 
     private async Task SeedAsync(PractitionerStatus status, Candidate[] people, DateOnly? pausedUntil = null)
     {
-        var repository = _app.Services.GetRequiredService<IPractitionerRepository>();
-        var now = _app.Clock.GetUtcNow();
+        var repository = App.Services.GetRequiredService<IPractitionerRepository>();
+        var now = App.Clock.GetUtcNow();
         foreach (var person in people)
         {
             Assert.True(await repository.TryCreateAsync(new Practitioner(person.Id, person.Profile, status, now, now, status == PractitionerStatus.Active ? now : null, pausedUntil), default));
@@ -340,12 +334,12 @@ public sealed class MatchingFlowTests : IAsyncLifetime
 
     private async Task<JsonObject> RunAsync(bool force = false, bool dryRun = false)
     {
-        using var started = await _client.PostAsJsonAsync("/api/organizer/match-runs", new { dryRun, force });
+        using var started = await Client.PostAsJsonAsync("/api/organizer/match-runs", new { dryRun, force });
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
         var runId = (await started.Content.ReadFromJsonAsync<JsonObject>())!["runId"]!.GetValue<string>();
         for (var i = 0; i < 300; i++)
         {
-            var status = await _client.GetFromJsonAsync<JsonObject>($"/api/organizer/match-runs/{runId}");
+            var status = await Client.GetFromJsonAsync<JsonObject>($"/api/organizer/match-runs/{runId}");
             if (status!["status"]!.GetValue<string>() != "running")
             {
                 Assert.Equal("completed", status["status"]!.GetValue<string>());
@@ -358,13 +352,13 @@ public sealed class MatchingFlowTests : IAsyncLifetime
 
     private async Task<JsonObject> AnswerAsync(Uri link, string answer)
     {
-        using var response = await _client.PostAsync(link.PathAndQuery.Replace("?token", "/answer?token", StringComparison.Ordinal), new FormUrlEncodedContent([new("answer", answer)]));
+        using var response = await Client.PostAsync(link.PathAndQuery.Replace("?token", "/answer?token", StringComparison.Ordinal), new FormUrlEncodedContent([new("answer", answer)]));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
     }
 
     private async Task<List<(string, string)>> PairsAsync() =>
-        (await _app.RowsAsync(SuggestionTable.Name)).Select(r => (r.PartitionKey, r.GetString("PeerId"))).ToList();
+        (await App.RowsAsync(SuggestionTable.Name)).Select(r => (r.PartitionKey, r.GetString("PeerId"))).ToList();
 
     private static List<Uri> SuggestionLinks(MimeMessage digest)
     {
