@@ -39,11 +39,13 @@ public sealed class SuggestionTable(StorageAccount storage) : IPersonalDataStore
     public async Task SaveAsync(IEnumerable<StoredSuggestion> suggestions, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(Name, cancellationToken);
-        foreach (var partition in suggestions.GroupBy(s => s.PractitionerId))
+        // One batch per recipient (their week's rows share a partition); many recipients at once.
+        var options = new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(suggestions.GroupBy(s => s.PractitionerId), options, async (partition, ct) =>
         {
             var actions = partition.Select(s => new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToEntity(s))).ToList();
-            await table.SubmitTransactionAsync(actions, cancellationToken);
-        }
+            await table.SubmitTransactionAsync(actions, ct);
+        });
     }
 
     public async Task<StoredSuggestion?> GetAsync(string practitionerId, string id, CancellationToken cancellationToken)

@@ -65,11 +65,10 @@ public sealed class WeekPlanTable(StorageAccount storage, TimeProvider clock) : 
     public async Task SaveAsync(string week, string runId, IEnumerable<WeekPlanEntry> entries, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(Name, cancellationToken);
-        foreach (var batch in entries.Chunk(100))
-        {
+        var options = new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(entries.Chunk(100), options, async (batch, ct) =>
             await table.SubmitTransactionAsync(batch.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertMerge,
-                new TableEntity(week, e.PractitionerId) { ["Suggestions"] = e.Suggestions, ["NoSuggestionReason"] = e.NoSuggestionReason })), cancellationToken);
-        }
+                new TableEntity(week, e.PractitionerId) { ["Suggestions"] = e.Suggestions, ["NoSuggestionReason"] = e.NoSuggestionReason })), ct));
         await table.UpsertEntityAsync(new TableEntity(week, Marker) { ["RunId"] = runId }, cancellationToken: cancellationToken);
     }
 
