@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Numerics;
 using PeerMatch.Intake;
 using PeerMatch.Matching.Geo;
@@ -33,7 +34,10 @@ public sealed class MatchProfile
     /// <summary>Three-hour bands of UTC offset: people in neighbouring bands share working hours.</summary>
     public int TimeBand => (int)Math.Floor((UtcOffsetHours + 12) / 3);
 
-    public bool Seeks(string what) => (Seeking & Bit(ReferenceData.Seeking, what)) != 0;
+    private static readonly FrozenDictionary<string, int> SeekingBits =
+        ReferenceData.Seeking.ToFrozenDictionary(s => s, s => Bit(ReferenceData.Seeking, s), StringComparer.Ordinal);
+
+    public bool Seeks(string what) => (Seeking & SeekingBits.GetValueOrDefault(what)) != 0;
 
     internal static int Mask(IReadOnlyList<string> values, IReadOnlyList<string> vocabulary)
     {

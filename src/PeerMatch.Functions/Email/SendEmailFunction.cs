@@ -24,6 +24,8 @@ public sealed class SendEmailFunction(
     WeekPlanTable plans,
     TimeProvider clock) : IInvokedFunction
 {
+    public const string Name = "SendEmail";
+
     public async Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken)
     {
         var job = EmailJobScheduler.Parse(invocation.QueueMessage());
