@@ -7,7 +7,7 @@ namespace PeerMatch.Email;
 /// <summary>One suggestion as a digest shows it.</summary>
 public sealed record DigestItem(string PeerName, IReadOnlyList<string> Reasons, Uri AnswerUrl);
 
-/// <summary>The weekly digest and the introduction: the two messages matching sends.</summary>
+/// <summary>The messages matching sends: the weekly digest, the introduction and its follow-up.</summary>
 public static class MatchEmails
 {
     public static EmailMessage Digest(string name, string email, IReadOnlyList<DigestItem> items, string? noneReason, Uri manageUrl, Uri unsubscribeUrl)
@@ -40,6 +40,24 @@ public static class MatchEmails
                 $"""<p><a href="{HtmlEncode(unsubscribeUrl.AbsoluteUri)}">Stop all e-mail from PeerMatch</a></p>"""),
             unsubscribeUrl);
     }
+
+    public static EmailMessage FollowUp(string name, string email, string peerName, Uri answerUrl, Uri manageUrl, Uri unsubscribeUrl) => new(
+        EmailKind.FollowUp, email, name,
+        $"PeerMatch: did you meet {peerName}?",
+        $"""
+        Hello {name},
+
+        Two weeks ago we introduced you to {peerName}. Did you meet? One click tells us, and helps us suggest better peers:
+        {answerUrl.AbsoluteUri}
+
+        Your profile: {manageUrl.AbsoluteUri}
+        Stop all e-mail from PeerMatch: {unsubscribeUrl.AbsoluteUri}
+        """,
+        IntakeEmails.Html(name,
+            $"<p>Two weeks ago we introduced you to {HtmlEncode(peerName)}. Did you meet? One click tells us, and helps us suggest better peers.</p>",
+            "Tell us", answerUrl,
+            $"""<p><a href="{HtmlEncode(unsubscribeUrl.AbsoluteUri)}">Stop all e-mail from PeerMatch</a></p>"""),
+        unsubscribeUrl);
 
     public static EmailMessage Introduction(string name, string email, string peerName, string peerEmail, IReadOnlyList<string> reasons, Uri manageUrl, Uri unsubscribeUrl) => new(
         EmailKind.Introduction, email, name,

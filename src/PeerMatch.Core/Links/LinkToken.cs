@@ -12,6 +12,7 @@ public enum TokenPurpose
     Manage,
     Unsubscribe,
     Suggestion,
+    FollowUp,
 }
 
 /// <summary>
@@ -25,6 +26,7 @@ public static class LinkToken
     public static readonly TimeSpan ManageLifetime = TimeSpan.FromDays(30);
     public static readonly TimeSpan UnsubscribeLifetime = TimeSpan.FromDays(365);
     public static readonly TimeSpan SuggestionLifetime = TimeSpan.FromDays(28);
+    public static readonly TimeSpan FollowUpLifetime = TimeSpan.FromDays(28);
 
     public static string Create(ReadOnlySpan<byte> key, TokenPurpose purpose, string subject, DateTimeOffset expiresAt)
     {

@@ -121,6 +121,18 @@ public sealed class SendEmailFunction(
                 return MatchEmails.Introduction(profile.Name, profile.Email, peer.Profile.Name, peer.Profile.Email, suggestion.Reasons,
                     await links.ManageUrlAsync(practitioner.Id, cancellationToken), await links.UnsubscribeUrlAsync(profile.Email, cancellationToken));
             }
+            case EmailKind.FollowUp:
+            {
+                var suggestion = await suggestions.GetAsync(practitioner.Id, job.Context ?? "", cancellationToken);
+                var peer = suggestion is null ? null : await practitioners.GetAsync(suggestion.PeerId, cancellationToken);
+                if (suggestion is null || peer is null)
+                {
+                    return null;
+                }
+                return MatchEmails.FollowUp(profile.Name, profile.Email, PeerMatch.Matching.Reasons.FirstName(peer.Profile.Name),
+                    await links.FollowUpUrlAsync(practitioner.Id, suggestion.Id, cancellationToken),
+                    await links.ManageUrlAsync(practitioner.Id, cancellationToken), await links.UnsubscribeUrlAsync(profile.Email, cancellationToken));
+            }
             default:
                 throw new NotSupportedException($"No composer for {job.Kind.HeaderValue()} e-mail jobs yet.");
         }

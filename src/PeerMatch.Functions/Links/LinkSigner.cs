@@ -37,6 +37,10 @@ public sealed class LinkSigner(SigningKeyStore keys, TimeProvider clock, IOption
     public async Task<Uri> SuggestionUrlAsync(string practitionerId, string suggestionId, CancellationToken cancellationToken) =>
         Links.Suggestion(suggestionId, await IssueAsync(TokenPurpose.Suggestion, SuggestionSubject(practitionerId, suggestionId), LinkToken.SuggestionLifetime, cancellationToken));
 
+    /// <summary>The "did you meet?" link of a follow-up: same subject as the suggestion, its own purpose.</summary>
+    public async Task<Uri> FollowUpUrlAsync(string practitionerId, string suggestionId, CancellationToken cancellationToken) =>
+        Links.FollowUp(suggestionId, await IssueAsync(TokenPurpose.FollowUp, SuggestionSubject(practitionerId, suggestionId), LinkToken.FollowUpLifetime, cancellationToken));
+
     public static string SuggestionSubject(string practitionerId, string suggestionId) => $"{practitionerId}:{suggestionId}";
 
     /// <summary>

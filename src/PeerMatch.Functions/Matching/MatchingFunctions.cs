@@ -1,4 +1,6 @@
 using System.Text.Json;
+using PeerMatch.Email;
+using PeerMatch.Functions.Email;
 using PeerMatch.Functions.Hosting;
 using PeerMatch.Functions.Storage;
 
@@ -64,5 +66,29 @@ public sealed class RetrainMatchModelFunction(Retraining retraining) : IInvokedF
         return InvocationResult.Log(result.Challenger is null
             ? $"Not enough answers to train on yet ({result.TrainingExamples})."
             : $"Challenger NDCG@3 {result.ChallengerNdcg:0.000} vs incumbent {result.IncumbentNdcg:0.000}: {(result.Promoted ? "promoted" : "kept the incumbent")}.");
+    }
+}
+
+/// <summary>
+/// Timer-triggered, daily: two weeks after an introduction, asks each of the two whether they met.
+/// The job id ("follow-up-{pair}") makes a repeated run harmless.
+/// </summary>
+public sealed class IntroductionFollowUpFunction(IntroductionTable introductions, EmailJobScheduler emails) : IInvokedFunction
+{
+    public const string Name = "IntroductionFollowUps";
+
+    public async Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken)
+    {
+        var due = await introductions.DueForFollowUpAsync(cancellationToken);
+        foreach (var introduction in due)
+        {
+            var pair = $"{introduction.Low.Practitioner}-{introduction.High.Practitioner}";
+            foreach (var (practitioner, suggestion) in new[] { introduction.Low, introduction.High })
+            {
+                await emails.EnqueueAsync(new EmailJob($"follow-up-{pair}", EmailKind.FollowUp, practitioner, suggestion), cancellationToken);
+            }
+            await introductions.MarkFollowUpQueuedAsync(introduction, cancellationToken);
+        }
+        return InvocationResult.Log($"Queued follow-ups for {due.Count} introduction(s).");
     }
 }

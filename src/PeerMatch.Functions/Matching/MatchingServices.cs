@@ -19,6 +19,7 @@ public static class MatchingServices
         services.AddInvokedFunction<MatchRunFunction>(MatchRunFunction.Name);
         services.AddInvokedFunction<WeeklyMatchDigestFunction>(WeeklyMatchDigestFunction.Name);
         services.AddInvokedFunction<RetrainMatchModelFunction>(RetrainMatchModelFunction.Name);
+        services.AddInvokedFunction<IntroductionFollowUpFunction>(IntroductionFollowUpFunction.Name);
         return services;
     }
 }

@@ -20,7 +20,8 @@ public sealed record StoredSuggestion(
     float[] Features,
     DateTimeOffset CreatedAt,
     string? Answer = null,
-    DateTimeOffset? AnsweredAt = null)
+    DateTimeOffset? AnsweredAt = null,
+    string? Met = null)
 {
     /// <summary>Deterministic, so a repeated run writes the same row, and the other side's row is found without a query.</summary>
     public string Id => SuggestionTable.IdFor(Week, PeerId);
@@ -72,16 +73,23 @@ public sealed class SuggestionTable(StorageAccount storage) : IPersonalDataStore
     }
 
     /// <summary>Records the first answer; false when the suggestion was already answered.</summary>
-    public async Task<bool> TryAnswerAsync(StoredSuggestion suggestion, string answer, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<bool> TryAnswerAsync(StoredSuggestion suggestion, string answer, DateTimeOffset now, CancellationToken cancellationToken) =>
+        TryRecordOnceAsync(suggestion, "Answer", answer, now, cancellationToken);
+
+    /// <summary>Records the first answer to "did you meet?"; false when it was already answered.</summary>
+    public Task<bool> TryRecordMetAsync(StoredSuggestion suggestion, string met, DateTimeOffset now, CancellationToken cancellationToken) =>
+        TryRecordOnceAsync(suggestion, "Met", met, now, cancellationToken);
+
+    private async Task<bool> TryRecordOnceAsync(StoredSuggestion suggestion, string field, string value, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(Name, cancellationToken);
         var row = await table.GetEntityAsync<TableEntity>(suggestion.PractitionerId, suggestion.Id, cancellationToken: cancellationToken);
-        if (row.Value.GetString("Answer") is not null)
+        if (row.Value.GetString(field) is not null)
         {
             return false;
         }
-        row.Value["Answer"] = answer;
-        row.Value["AnsweredAt"] = now;
+        row.Value[field] = value;
+        row.Value[field + "At"] = now;
         try
         {
             await table.UpdateEntityAsync(row.Value, row.Value.ETag, TableUpdateMode.Replace, cancellationToken);
@@ -123,7 +131,8 @@ public sealed class SuggestionTable(StorageAccount storage) : IPersonalDataStore
         ["Features"] = string.Join(',', s.Features.Select(f => f.ToString("R", CultureInfo.InvariantCulture))),
         ["CreatedAt"] = s.CreatedAt,
         ["Answer"] = s.Answer,
-        ["AnsweredAt"] = s.AnsweredAt,
+        ["AnswerAt"] = s.AnsweredAt,
+        ["Met"] = s.Met,
     };
 
     private static StoredSuggestion FromEntity(TableEntity e) => new(
@@ -136,8 +145,15 @@ public sealed class SuggestionTable(StorageAccount storage) : IPersonalDataStore
         (e.GetString("Features") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(f => float.Parse(f, CultureInfo.InvariantCulture)).ToArray(),
         e.GetDateTimeOffset("CreatedAt") ?? default,
         e.GetString("Answer"),
-        e.GetDateTimeOffset("AnsweredAt"));
+        e.GetDateTimeOffset("AnswerAt"),
+        e.GetString("Met"));
 
+    /// <summary>
+    /// An answer as a training example: "yes" is positive, unless a follow-up later says the two
+    /// never met; "no" is negative.
+    /// </summary>
     public static LabelledPair? ToLabelledPair(StoredSuggestion s) =>
-        s.Answer is null || s.Features.Length != PairFeatures.Count ? null : new LabelledPair(s.PractitionerId, s.PeerId, s.Features, s.Answer == "yes");
+        s.Answer is null || s.Features.Length != PairFeatures.Count
+            ? null
+            : new LabelledPair(s.PractitionerId, s.PeerId, s.Features, s.Answer == "yes" && s.Met != "no");
 }

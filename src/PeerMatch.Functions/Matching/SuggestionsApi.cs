@@ -22,13 +22,15 @@ public static class SuggestionsApi
         var api = routes.MapGroup("/api/suggestions").WithTags("Matching");
         api.MapGet("/{id}", ShowAsync);
         api.MapPost("/{id}/answer", AnswerAsync);
+        api.MapGet("/{id}/met", ShowFollowUpAsync);
+        api.MapPost("/{id}/met", RecordMetAsync);
         return routes;
     }
 
     private static async Task<ContentHttpResult> ShowAsync(
         string id, string? token, LinkSigner links, SuggestionTable suggestions, IPractitionerRepository practitioners, CancellationToken cancellationToken)
     {
-        var (suggestion, peer) = await FindAsync(id, token, links, suggestions, practitioners, cancellationToken);
+        var (suggestion, peer) = await FindAsync(id, token, TokenPurpose.Suggestion, links, suggestions, practitioners, cancellationToken);
         if (suggestion is null || peer is null)
         {
             return NotAvailablePage();
@@ -60,7 +62,7 @@ public static class SuggestionsApi
         string id, string? token, HttpRequest request, LinkSigner links, SuggestionTable suggestions, IPractitionerRepository practitioners,
         IntroductionTable introductions, EmailJobScheduler emails, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var (suggestion, peer) = await FindAsync(id, token, links, suggestions, practitioners, cancellationToken);
+        var (suggestion, peer) = await FindAsync(id, token, TokenPurpose.Suggestion, links, suggestions, practitioners, cancellationToken);
         if (suggestion is null || peer is null)
         {
             return Problems.InvalidLink();
@@ -78,7 +80,7 @@ public static class SuggestionsApi
         if (recorded && answer == "yes")
         {
             var reciprocal = await suggestions.GetAsync(suggestion.PeerId, SuggestionTable.IdFor(suggestion.Week, suggestion.PractitionerId), cancellationToken);
-            if (reciprocal?.Answer == "yes" && await introductions.TryRecordAsync(suggestion.PractitionerId, suggestion.PeerId, cancellationToken))
+            if (reciprocal?.Answer == "yes" && await introductions.TryRecordAsync(suggestion, reciprocal, cancellationToken))
             {
                 var pair = string.CompareOrdinal(suggestion.PractitionerId, suggestion.PeerId) < 0
                     ? $"{suggestion.PractitionerId}-{suggestion.PeerId}" : $"{suggestion.PeerId}-{suggestion.PractitionerId}";
@@ -99,10 +101,58 @@ public static class SuggestionsApi
         return TypedResults.Ok(new AnswerRecorded(final, introduced));
     }
 
-    private static async Task<(StoredSuggestion?, Practitioner?)> FindAsync(
+    /// <summary>
+    /// A follow-up's "did you meet?" page: GET shows the question, POST records the first answer,
+    /// which then counts in training (a "yes" to a suggestion whose pair never met is not a success).
+    /// </summary>
+    private static async Task<ContentHttpResult> ShowFollowUpAsync(
         string id, string? token, LinkSigner links, SuggestionTable suggestions, IPractitionerRepository practitioners, CancellationToken cancellationToken)
     {
-        var subject = await links.ReadAsync(token, TokenPurpose.Suggestion, cancellationToken);
+        var (suggestion, peer) = await FindAsync(id, token, TokenPurpose.FollowUp, links, suggestions, practitioners, cancellationToken);
+        if (suggestion is null || peer is null)
+        {
+            return NotAvailablePage();
+        }
+        var first = PeerMatch.Matching.Reasons.FirstName(peer.Profile.Name);
+        var action = $"/api/suggestions/{Uri.EscapeDataString(id)}/met?token={Uri.EscapeDataString(token!)}";
+        return Pages.Html($"Did you meet {first}?", suggestion.Met is { } met
+            ? $"<p role=\"status\">You answered <strong>{(met == "yes" ? "yes, we met" : "no, not yet")}</strong>. Thank you.</p>"
+            : $"""
+              <p>Two weeks ago we introduced you to {HtmlEncode(peer.Profile.Name)}. Your answer helps us suggest better peers.</p>
+              <form method="post" action="{HtmlEncode(action)}">
+                <p><button type="submit" name="answer" value="yes">Yes, we met</button>
+                <button type="submit" name="answer" value="no" class="secondary">No, not yet</button></p>
+              </form>
+              """);
+    }
+
+    private static async Task<Results<Ok<AnswerRecorded>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> RecordMetAsync(
+        string id, string? token, HttpRequest request, LinkSigner links, SuggestionTable suggestions, IPractitionerRepository practitioners,
+        TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var (suggestion, peer) = await FindAsync(id, token, TokenPurpose.FollowUp, links, suggestions, practitioners, cancellationToken);
+        if (suggestion is null || peer is null)
+        {
+            return Problems.InvalidLink();
+        }
+        var answer = await ReadAnswerAsync(request, cancellationToken);
+        if (answer is not ("yes" or "no"))
+        {
+            var errors = new ValidationErrors();
+            errors.Add("answer", "Must be yes or no.");
+            return Problems.Validation(errors);
+        }
+        var recorded = await suggestions.TryRecordMetAsync(suggestion, answer, clock.GetUtcNow(), cancellationToken);
+        var final = recorded ? answer : suggestion.Met ?? answer;
+        return Pages.PrefersHtml(request)
+            ? Pages.Html("Thank you", "<p>Noted. Your answers help PeerMatch suggest better peers.</p>")
+            : TypedResults.Ok(new AnswerRecorded(final, Introduced: true));
+    }
+
+    private static async Task<(StoredSuggestion?, Practitioner?)> FindAsync(
+        string id, string? token, TokenPurpose purpose, LinkSigner links, SuggestionTable suggestions, IPractitionerRepository practitioners, CancellationToken cancellationToken)
+    {
+        var subject = await links.ReadAsync(token, purpose, cancellationToken);
         var separator = subject?.IndexOf(':', StringComparison.Ordinal) ?? -1;
         if (subject is null || separator < 0 || subject[(separator + 1)..] != id)
         {

@@ -197,6 +197,44 @@ public sealed class MatchingFlowTests : AppTest
     }
 
     [Fact]
+    public async Task Two_weeks_after_an_introduction_both_are_asked_once_whether_they_met()
+    {
+        await SeedAsync(Person("ada"), Person("bea"));
+        await RunAsync(force: true);
+        var toAda = SuggestionLinks(await App.Outbox.WaitForAsync("ada@example.org", "digest")).Single();
+        var toBea = SuggestionLinks(await App.Outbox.WaitForAsync("bea@example.org", "digest")).Single();
+        await AnswerAsync(toAda, "yes");
+        await AnswerAsync(toBea, "yes");
+        await App.Outbox.WaitForAsync("bea@example.org", "introduction");
+        var followUps = App.Services.GetRequiredService<PeerMatch.Functions.Hosting.FunctionInvoker>();
+
+        await followUps.InvokeAsync(IntroductionFollowUpFunction.Name, default, default, default); // too early
+        App.Clock.Set(MondayAfternoonUtc.AddDays(15));
+        await followUps.InvokeAsync(IntroductionFollowUpFunction.Name, default, default, default);
+        await followUps.InvokeAsync(IntroductionFollowUpFunction.Name, default, default, default); // nothing new
+
+        var adaFollowUp = await App.Outbox.WaitForAsync("ada@example.org", "follow-up");
+        await App.Outbox.WaitForAsync("bea@example.org", "follow-up");
+        var met = new Uri(adaFollowUp.TextBody!.Split('\n').Select(l => l.Trim()).First(l => l.Contains("/met?token=", StringComparison.Ordinal)));
+        Assert.StartsWith(PeerMatchApp.PublicBaseUrl + "/api/suggestions/", met.AbsoluteUri, StringComparison.Ordinal);
+        Assert.Contains("Did you meet", await Client.GetStringAsync(met.PathAndQuery), StringComparison.Ordinal);
+        Assert.All(await App.RowsAsync(SuggestionTable.Name), r => Assert.Null(r.GetString("Met")));
+
+        // The suggestion link's token does not open the follow-up, and the other way round.
+        using var crossed = await Client.PostAsync(toAda.PathAndQuery.Replace("?token", "/met?token", StringComparison.Ordinal), new FormUrlEncodedContent([new("answer", "yes")]));
+        Assert.Equal(HttpStatusCode.NotFound, crossed.StatusCode);
+
+        using var answered = await Client.PostAsync(met.PathAndQuery, new FormUrlEncodedContent([new("answer", "no")]));
+        Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+        Assert.Equal("no", (await App.RowsAsync(SuggestionTable.Name)).Single(r => r.PartitionKey == "ada").GetString("Met"));
+        var pair = SuggestionTable.ToLabelledPair((await App.Services.GetRequiredService<SuggestionTable>().ForWeekAsync("ada", IsoWeeks.Planning(MondayAfternoonUtc), default)).Single());
+        Assert.False(pair!.Accepted); // "yes" but never met: not a success to learn from
+
+        await Task.Delay(500);
+        Assert.Single(App.Outbox.To("ada@example.org"), m => m.Headers["X-PeerMatch-Kind"] == "follow-up");
+    }
+
+    [Fact]
     public async Task No_introduction_without_two_yeses_and_a_no_is_never_suggested_again()
     {
         await SeedAsync(Person("ada"), Person("bea"));
