@@ -28,6 +28,7 @@ builder.Services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Secti
 builder.Services.AddOptions<SendGridOptions>().BindConfiguration(SendGridOptions.Section);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddProblemDetails();
+builder.Services.AddPeerMatchRateLimits(builder.Configuration);
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJson.Default));
 
 // Storage (Azurite locally), e-mail (SendGrid or the outbox folder), and the features.
@@ -51,6 +52,7 @@ FunctionInvoker.EnsureEveryFunctionIsImplemented(catalog, app.Services);
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.Use(SecurityHeaders.ApplyAsync);
+app.UseRateLimiter();
 
 app.MapCustomHandler(acceptInvocations: underFunctionsHost);
 app.MapHealth();

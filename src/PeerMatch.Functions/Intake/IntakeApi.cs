@@ -14,7 +14,7 @@ public static class IntakeApi
     {
         var api = routes.MapGroup("/api").WithTags("Intake");
         api.MapGet("/intake", (IntakeForm form) => TypedResults.Content(form.Html, "text/html; charset=utf-8"));
-        api.MapPost("/practitioners", SubmitAsync);
+        api.MapPost("/practitioners", SubmitAsync).RequireRateLimiting(RateLimits.Intake);
         return routes;
     }
 

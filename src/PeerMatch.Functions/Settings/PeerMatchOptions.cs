@@ -23,6 +23,10 @@ public sealed class PeerMatchOptions
     [Range(1, 10)]
     public int SuggestionsPerWeek { get; set; } = 3;
 
+    /// <summary>Sign-ups one client may post per minute; each may send an e-mail.</summary>
+    [Range(1, 100_000)]
+    public int IntakePerMinute { get; set; } = 10;
+
     /// <summary>Standalone mode: whether timer functions fire (tests turn them off to own the clock).</summary>
     public bool RunTimers { get; set; } = true;
 

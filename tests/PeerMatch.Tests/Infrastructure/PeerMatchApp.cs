@@ -33,6 +33,8 @@ public sealed class PeerMatchApp : WebApplicationFactory<Program>
             ["PeerMatch:QueueRetryDelay"] = "00:00:00.200",
             // Tests own the clock: no wall-clock timer fires behind their back.
             ["PeerMatch:RunTimers"] = "false",
+            // Every test request comes from one client; the limit has its own test.
+            ["PeerMatch:IntakePerMinute"] = "10000",
             ["Email:OutboxPath"] = OutboxPath,
         };
         foreach (var (key, value) in settings ?? [])

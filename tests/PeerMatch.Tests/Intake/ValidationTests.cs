@@ -167,6 +167,25 @@ public sealed class ValidationTests : AppTest
         await AssertNothingStoredOrSentAsync();
     }
 
+    [Fact]
+    public async Task Too_many_sign_ups_from_one_client_get_a_429_problem_and_store_nothing_more()
+    {
+        await using var app = new PeerMatchApp(new() { ["PeerMatch:IntakePerMinute"] = "3" });
+        using var client = app.CreateClient();
+        for (var i = 0; i < 3; i++)
+        {
+            using var accepted = await Intakes.PostAsync(client, Intakes.Valid(email: $"p{i}@example.org"));
+            Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        }
+
+        using var refused = await Intakes.PostAsync(client, Intakes.Valid(email: "p3@example.org"));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType!.MediaType);
+        Assert.NotNull(refused.Headers.RetryAfter);
+        Assert.Equal(3, (await app.RowsAsync("Practitioners")).Count);
+    }
+
     private static async Task<Dictionary<string, string[]>> AssertValidationProblemAsync(HttpResponseMessage response, string field)
     {
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
