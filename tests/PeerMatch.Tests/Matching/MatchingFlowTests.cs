@@ -70,6 +70,9 @@ public sealed class MatchingFlowTests : AppTest
         Assert.DoesNotContain("paused", suggested);
         Assert.DoesNotContain("gone", suggested);
         Assert.All(await App.RowsAsync(SuggestionTable.Name), r => Assert.NotEqual(r.PartitionKey, r.GetString("PeerId")));
+        // Reciprocity: every suggestion is stored both ways, so both sides can answer it.
+        var rows = (await App.RowsAsync(SuggestionTable.Name)).Select(r => (r.PartitionKey, r.GetString("PeerId"))).ToHashSet();
+        Assert.All(rows, r => Assert.Contains((r.Item2, r.PartitionKey), rows));
         Assert.Empty(App.Outbox.To("pending@example.org"));
         Assert.Empty(App.Outbox.To("paused@example.org"));
         Assert.Empty(App.Outbox.To("gone@example.org"));
@@ -354,6 +357,12 @@ public sealed class MatchingFlowTests : AppTest
         {
             Assert.DoesNotContain(await App.RowsAsync(table), r => r.PartitionKey == "ada" || r.RowKey == "ada" || r.RowKey.EndsWith("-ada", StringComparison.Ordinal) || r.GetString("PeerId") == "ada");
         }
+
+        // And nobody is suggested an erased practitioner in the weeks after.
+        App.Clock.Set(MondayAfternoonUtc.AddDays(7));
+        await RunAsync(force: true);
+        Assert.DoesNotContain(await App.RowsAsync(SuggestionTable.Name), r => r.PartitionKey == "ada" || r.GetString("PeerId") == "ada");
+        await App.Outbox.WaitForAsync("bea@example.org", "digest", count: 2);
     }
 
     private async Task SeedAsync(params Candidate[] people) => await SeedAsync(PractitionerStatus.Active, people);
