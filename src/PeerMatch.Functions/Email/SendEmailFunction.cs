@@ -96,8 +96,10 @@ public sealed class SendEmailFunction(
             case EmailKind.Digest:
             {
                 var week = job.Context ?? throw new InvalidOperationException("A digest job names its week.");
+                var entry = await plans.GetAsync(week, practitioner.Id, cancellationToken);
                 var items = new List<DigestItem>();
-                foreach (var suggestion in await suggestions.ForWeekAsync(practitioner.Id, week, cancellationToken))
+                // Only the plan's own run: rows left by a planning attempt that crashed are not this week's plan.
+                foreach (var suggestion in (await suggestions.ForWeekAsync(practitioner.Id, week, cancellationToken)).Where(s => s.RunId == entry?.RunId))
                 {
                     if (await practitioners.GetAsync(suggestion.PeerId, cancellationToken) is { } peer)
                     {
@@ -105,7 +107,6 @@ public sealed class SendEmailFunction(
                             await links.SuggestionUrlAsync(practitioner.Id, suggestion.Id, cancellationToken)));
                     }
                 }
-                var entry = await plans.GetAsync(week, practitioner.Id, cancellationToken);
                 return MatchEmails.Digest(profile.Name, profile.Email, items,
                     entry?.NoSuggestionReason ?? "Those who suited you best this week have left PeerMatch since.",
                     await links.ManageUrlAsync(practitioner.Id, cancellationToken), await links.UnsubscribeUrlAsync(profile.Email, cancellationToken));

@@ -7,7 +7,7 @@ using PeerMatch.Intake;
 namespace PeerMatch.Functions.Matching;
 
 /// <summary>Who is in a week's plan, why someone got no suggestion, and whether their digest is queued.</summary>
-public sealed record WeekPlanEntry(string PractitionerId, int Suggestions, string? NoSuggestionReason, DateTimeOffset? DigestQueuedAt);
+public sealed record WeekPlanEntry(string PractitionerId, int Suggestions, string? NoSuggestionReason, DateTimeOffset? DigestQueuedAt, string? RunId = null);
 
 /// <summary>
 /// <c>WeekPlans</c>: PK = ISO week, RK = practitioner id, plus a marker row "~plan" written once the
@@ -68,7 +68,7 @@ public sealed class WeekPlanTable(StorageAccount storage, TimeProvider clock) : 
         var options = new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(entries.Chunk(100), options, async (batch, ct) =>
             await table.SubmitTransactionAsync(batch.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertMerge,
-                new TableEntity(week, e.PractitionerId) { ["Suggestions"] = e.Suggestions, ["NoSuggestionReason"] = e.NoSuggestionReason })), ct));
+                new TableEntity(week, e.PractitionerId) { ["Suggestions"] = e.Suggestions, ["NoSuggestionReason"] = e.NoSuggestionReason, ["RunId"] = runId })), ct));
         await table.UpsertEntityAsync(new TableEntity(week, Marker) { ["RunId"] = runId }, cancellationToken: cancellationToken);
     }
 
@@ -78,7 +78,7 @@ public sealed class WeekPlanTable(StorageAccount storage, TimeProvider clock) : 
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {week} and RowKey lt {"~"}");
         await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
-            yield return new WeekPlanEntry(row.RowKey, row.GetInt32("Suggestions") ?? 0, row.GetString("NoSuggestionReason"), row.GetDateTimeOffset("DigestQueuedAt"));
+            yield return new WeekPlanEntry(row.RowKey, row.GetInt32("Suggestions") ?? 0, row.GetString("NoSuggestionReason"), row.GetDateTimeOffset("DigestQueuedAt"), row.GetString("RunId"));
         }
     }
 
@@ -87,7 +87,7 @@ public sealed class WeekPlanTable(StorageAccount storage, TimeProvider clock) : 
         var table = await storage.TableAsync(Name, cancellationToken);
         var row = await table.GetEntityIfExistsAsync<TableEntity>(week, practitionerId, cancellationToken: cancellationToken);
         return row.HasValue
-            ? new WeekPlanEntry(practitionerId, row.Value!.GetInt32("Suggestions") ?? 0, row.Value.GetString("NoSuggestionReason"), row.Value.GetDateTimeOffset("DigestQueuedAt"))
+            ? new WeekPlanEntry(practitionerId, row.Value!.GetInt32("Suggestions") ?? 0, row.Value.GetString("NoSuggestionReason"), row.Value.GetDateTimeOffset("DigestQueuedAt"), row.Value.GetString("RunId"))
             : null;
     }
 

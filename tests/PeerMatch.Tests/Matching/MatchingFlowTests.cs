@@ -114,6 +114,24 @@ public sealed class MatchingFlowTests : AppTest
     }
 
     [Fact]
+    public async Task Rows_left_by_a_crashed_planning_attempt_never_reach_a_digest()
+    {
+        await SeedAsync(Person("ada"), Person("bea"));
+        await SeedAsync(PractitionerStatus.Active, Person("zed", languages: ["fi"]));
+        var week = IsoWeeks.Planning(MondayAfternoonUtc);
+        // An attempt that stored a suggestion, then died before its plan was written.
+        await App.Services.GetRequiredService<SuggestionTable>().SaveAsync(
+            [new StoredSuggestion("ada", "zed", week, "crashed-run", 0.9f, ["left behind"], new float[PairFeatures.Count], MondayAfternoonUtc)], default);
+
+        await RunAsync(force: true);
+
+        var digest = await App.Outbox.WaitForAsync("ada@example.org", "digest");
+        Assert.Single(SuggestionLinks(digest));
+        Assert.Contains("bea:", digest.TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("zed", digest.TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_hourly_run_sends_each_digest_in_the_practitioners_local_monday_morning()
     {
         await SeedAsync(
