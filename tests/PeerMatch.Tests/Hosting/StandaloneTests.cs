@@ -43,6 +43,26 @@ public sealed class StandaloneTests
     }
 
     [Fact]
+    public async Task Timers_fire_on_the_schedule_in_their_function_json()
+    {
+        await using var app = new PeerMatchApp(new() { ["PeerMatch:RunTimers"] = "true" });
+        // Just before the top of an hour: WeeklyMatchDigest ("0 0 * * * *") is due, the daily timers are not.
+        app.Clock.Set(new DateTimeOffset(2026, 11, 30, 10, 59, 58, 500, TimeSpan.Zero));
+        _ = app.Server;
+
+        var runs = new List<Azure.Data.Tables.TableEntity>();
+        for (var i = 0; i < 100 && runs.Count == 0; i++)
+        {
+            await Task.Delay(100);
+            runs = await app.RowsAsync(PeerMatch.Functions.Matching.MatchRunTable.Name);
+        }
+
+        var run = Assert.Single(runs);
+        Assert.False(run.GetBoolean("Force"));
+        Assert.False(run.GetBoolean("DryRun"));
+    }
+
+    [Fact]
     public async Task A_failed_send_is_retried_with_back_off_and_sent_once()
     {
         var sender = new FlakySender(failures: 2);
