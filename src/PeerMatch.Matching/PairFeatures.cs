@@ -13,13 +13,6 @@ public static class PairFeatures
 
     public const int MentorGapYears = 5;
 
-    public static readonly string[] Names =
-    [
-        "SharedModels", "ModelJaccard", "Nearness", "SameSubdivision", "HoursOverlap", "CanMeetInPerson",
-        "ExperienceGap", "MentorFitForA", "MentorFitForB", "SeekingJaccard", "PracticeAreaJaccard",
-        "SharedLanguages", "BioSimilarity", "CandidateConvenes", "CandidateYears", "Prior",
-    ];
-
     public static double? DistanceKm(MatchProfile a, MatchProfile b) =>
         a.Place is { } pa && b.Place is { } pb ? pa.KilometresTo(pb) : null;
 
@@ -43,6 +36,12 @@ public static class PairFeatures
         (a.Seeks("mentor") && b.Years - a.Years >= MentorGapYears && b.Seeks("mentee"))
         || (a.Seeks("mentee") && a.Years - b.Years >= MentorGapYears && b.Seeks("mentor"));
 
+    /// <summary>
+    /// Fills, in order: shared models, model Jaccard, nearness, same subdivision, shared working hours,
+    /// can meet in person, experience gap, mentor fit for a, mentor fit for b, seeking Jaccard,
+    /// practice-area Jaccard, shared languages, bio similarity, b convenes, b's years, and the prior.
+    /// Stored with each suggestion, so the order is part of the training data: append, never reorder.
+    /// </summary>
     public static void Compute(MatchProfile a, MatchProfile b, Span<float> features)
     {
         var km = DistanceKm(a, b);

@@ -15,7 +15,5 @@ public sealed class PublicLinks(Uri baseUrl)
 
     public Uri FollowUp(string suggestionId, string token) => Build($"/api/suggestions/{Uri.EscapeDataString(suggestionId)}/met", token);
 
-    public Uri IntakeForm() => new($"{_base}/api/intake");
-
     private Uri Build(string path, string token) => new($"{_base}{path}?token={Uri.EscapeDataString(token)}");
 }

@@ -15,7 +15,7 @@ public static class HealthApi
     }
 
     private static async Task<Results<Ok<HealthStatus>, JsonHttpResult<HealthStatus>>> CheckAsync(
-        StorageAccount storage, ILogger<HealthStatus> log, CancellationToken cancellationToken)
+        StorageAccount storage, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(5));
@@ -29,7 +29,7 @@ public static class HealthApi
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            log.LogWarning(e, "Health check: storage did not answer");
+            loggers.CreateLogger("PeerMatch.Health").LogWarning(e, "Health check: storage did not answer");
             return TypedResults.Json(new HealthStatus("unavailable"), statusCode: StatusCodes.Status503ServiceUnavailable);
         }
     }

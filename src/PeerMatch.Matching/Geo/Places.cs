@@ -31,8 +31,6 @@ public static class Places
 {
     private static readonly FrozenDictionary<string, Place> Centroids = Load();
 
-    public static bool IsSubdivisionKnown(string? code) => code is not null && Centroids.ContainsKey(code);
-
     public static Place? Locate(Region region)
     {
         if (region.Subdivision is { } subdivision && Centroids.TryGetValue(subdivision, out var place))
