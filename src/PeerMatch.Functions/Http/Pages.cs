@@ -11,6 +11,8 @@ public static class Pages
         main{max-width:40rem;margin:0 auto;padding:1.5rem 1rem 3rem}
         h1{font-size:1.6rem;margin:.5rem 0 1rem}
         a{color:#1d4ed8}
+        dt{font-weight:600}
+        dd{margin:0 0 .6rem}
         button,.button{font:inherit;padding:.7rem 1.2rem;border-radius:.4rem;border:2px solid #1d4ed8;background:#1d4ed8;color:#fff;cursor:pointer;text-decoration:none;display:inline-block}
         button.secondary{background:#fff;color:#1d4ed8}
         :focus-visible{outline:3px solid #f59e0b;outline-offset:2px}
