@@ -31,27 +31,37 @@ public sealed class PractitionerTable(StorageAccount storage) : IPractitionerRep
 
     public async Task<bool> TryCreateAsync(Practitioner practitioner, CancellationToken cancellationToken)
     {
+        // The profile goes first, the index row second: whoever inserts the index row wins a race
+        // between two intakes, and the winner's profile is already there for the loser to find.
+        var table = await storage.TableAsync(TableNames.Practitioners, cancellationToken);
+        await table.AddEntityAsync(ToEntity(practitioner), cancellationToken);
+
         var index = await storage.TableAsync(TableNames.EmailIndex, cancellationToken);
         var pointer = new TableEntity(TableNames.EmailKey(practitioner.Profile.Email), "") { ["PractitionerId"] = practitioner.Id };
         try
         {
-            // The index row is written first: its insert is what decides a race between two intakes.
             await index.AddEntityAsync(pointer, cancellationToken);
+            return true;
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
             var existing = await index.GetEntityAsync<TableEntity>(pointer.PartitionKey, "", cancellationToken: cancellationToken);
-            if (await GetAsync(existing.Value.GetString("PractitionerId"), cancellationToken) is not null)
+            if (await GetAsync(existing.Value.GetString("PractitionerId"), cancellationToken) is null)
             {
-                return false;
+                // A pointer to nobody (an erase cut short between its two deletes): take it over.
+                try
+                {
+                    await index.UpdateEntityAsync(pointer, existing.Value.ETag, TableUpdateMode.Replace, cancellationToken);
+                    return true;
+                }
+                catch (RequestFailedException stale) when (stale.Status == 412)
+                {
+                    // Someone else took it over first.
+                }
             }
-            // A pointer left by a crash between the two writes (or by an erase cut short): take it over.
-            await index.UpdateEntityAsync(pointer, existing.Value.ETag, TableUpdateMode.Replace, cancellationToken);
+            await table.DeleteEntityAsync(practitioner.Id, ProfileRow, ETag.All, cancellationToken);
+            return false;
         }
-
-        var table = await storage.TableAsync(TableNames.Practitioners, cancellationToken);
-        await table.AddEntityAsync(ToEntity(practitioner), cancellationToken);
-        return true;
     }
 
     public async Task UpdateAsync(Practitioner practitioner, CancellationToken cancellationToken)

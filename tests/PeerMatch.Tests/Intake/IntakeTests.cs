@@ -105,7 +105,7 @@ public sealed class IntakeTests : AppTest
     [Fact]
     public async Task Simultaneous_intakes_for_one_address_make_one_profile()
     {
-        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Intakes.PostAsync(Client, Intakes.Valid())));
+        var responses = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => Intakes.PostAsync(Client, Intakes.Valid())));
 
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.Accepted, r.StatusCode));
         Assert.Single(await App.RowsAsync("Practitioners"));
