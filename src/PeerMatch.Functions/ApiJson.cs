@@ -13,6 +13,7 @@ namespace PeerMatch.Functions;
 [JsonSerializable(typeof(ProfileExport))]
 [JsonSerializable(typeof(HealthStatus))]
 [JsonSerializable(typeof(PeerMatch.Functions.Matching.AnswerRecorded))]
+[JsonSerializable(typeof(PeerMatch.Functions.Matching.MetRecorded))]
 [JsonSerializable(typeof(PeerMatch.Functions.Organizer.MatchRunStarted))]
 [JsonSerializable(typeof(PeerMatch.Functions.Organizer.GroupProposals))]
 [JsonSerializable(typeof(ProblemDetails))]

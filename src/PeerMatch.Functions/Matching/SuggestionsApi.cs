@@ -11,6 +11,8 @@ namespace PeerMatch.Functions.Matching;
 
 public sealed record AnswerRecorded(string Answer, bool Introduced);
 
+public sealed record MetRecorded(string Met);
+
 /// <summary>
 /// <c>GET /api/suggestions/{id}</c> shows a suggested peer (mail scanners follow links: GET records
 /// nothing); <c>POST …/answer</c> records yes or no, and on the second yes of a pair introduces both, once.
@@ -126,7 +128,7 @@ public static class SuggestionsApi
               """);
     }
 
-    private static async Task<Results<Ok<AnswerRecorded>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> RecordMetAsync(
+    private static async Task<Results<Ok<MetRecorded>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> RecordMetAsync(
         string id, string? token, HttpRequest request, LinkSigner links, SuggestionTable suggestions, IPractitionerRepository practitioners,
         TimeProvider clock, CancellationToken cancellationToken)
     {
@@ -146,7 +148,7 @@ public static class SuggestionsApi
         var final = recorded ? answer : suggestion.Met ?? answer;
         return Pages.PrefersHtml(request)
             ? Pages.Html("Thank you", "<p>Noted. Your answers help PeerMatch suggest better peers.</p>")
-            : TypedResults.Ok(new AnswerRecorded(final, Introduced: true));
+            : TypedResults.Ok(new MetRecorded(final));
     }
 
     private static async Task<(StoredSuggestion?, Practitioner?)> FindAsync(
