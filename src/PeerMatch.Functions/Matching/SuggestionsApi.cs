@@ -78,21 +78,24 @@ public static class SuggestionsApi
         }
 
         var recorded = await suggestions.TryAnswerAsync(suggestion, answer, clock.GetUtcNow(), cancellationToken);
+        var final = recorded ? answer : (await suggestions.GetAsync(suggestion.PractitionerId, suggestion.Id, cancellationToken))?.Answer ?? answer;
         var introduced = false;
-        if (recorded && answer == "yes")
+        if (final == "yes")
         {
+            // Checked on every "yes", not only the first: if a crash came between recording the answer
+            // and queueing the introduction, the next click finishes the job. The job ids make a
+            // repeated enqueue harmless; the Introductions row says whether this was the first time.
             var reciprocal = await suggestions.GetAsync(suggestion.PeerId, SuggestionTable.IdFor(suggestion.Week, suggestion.PractitionerId), cancellationToken);
-            if (reciprocal?.Answer == "yes" && await introductions.TryRecordAsync(suggestion, reciprocal, cancellationToken))
+            if (reciprocal?.Answer == "yes")
             {
                 var pair = string.CompareOrdinal(suggestion.PractitionerId, suggestion.PeerId) < 0
                     ? $"{suggestion.PractitionerId}-{suggestion.PeerId}" : $"{suggestion.PeerId}-{suggestion.PractitionerId}";
                 await emails.EnqueueAsync(new EmailJob($"intro-{pair}", EmailKind.Introduction, suggestion.PractitionerId, suggestion.Id), cancellationToken);
                 await emails.EnqueueAsync(new EmailJob($"intro-{pair}", EmailKind.Introduction, reciprocal.PractitionerId, reciprocal.Id), cancellationToken);
-                introduced = true;
+                introduced = await introductions.TryRecordAsync(suggestion, reciprocal, cancellationToken);
             }
         }
 
-        var final = recorded ? answer : (await suggestions.GetAsync(suggestion.PractitionerId, suggestion.Id, cancellationToken))?.Answer ?? answer;
         if (Pages.PrefersHtml(request))
         {
             var first = PeerMatch.Matching.Reasons.FirstName(peer.Profile.Name);
