@@ -72,9 +72,7 @@ public static class SuggestionsApi
         var answer = await ReadAnswerAsync(request, cancellationToken);
         if (answer is not ("yes" or "no"))
         {
-            var errors = new ValidationErrors();
-            errors.Add("answer", "Must be yes or no.");
-            return Problems.Validation(errors);
+            return NotYesOrNo();
         }
 
         var recorded = await suggestions.TryAnswerAsync(suggestion, answer, clock.GetUtcNow(), cancellationToken);
@@ -143,9 +141,7 @@ public static class SuggestionsApi
         var answer = await ReadAnswerAsync(request, cancellationToken);
         if (answer is not ("yes" or "no"))
         {
-            var errors = new ValidationErrors();
-            errors.Add("answer", "Must be yes or no.");
-            return Problems.Validation(errors);
+            return NotYesOrNo();
         }
         var recorded = await suggestions.TryRecordMetAsync(suggestion, answer, clock.GetUtcNow(), cancellationToken);
         var final = recorded ? answer : suggestion.Met ?? answer;
@@ -195,6 +191,13 @@ public static class SuggestionsApi
             }
         }
         return null;
+    }
+
+    private static ValidationProblem NotYesOrNo()
+    {
+        var errors = new ValidationErrors();
+        errors.Add("answer", "Must be yes or no.");
+        return Problems.Validation(errors);
     }
 
     private static ContentHttpResult NotAvailablePage() => Pages.Html("This suggestion is not available",
