@@ -51,7 +51,8 @@ public sealed class MatchRunner(
 
         if (request.DryRun)
         {
-            var preview = await PlanAsync(eligible, now, cancellationToken);
+            var history = await suggestions.AllAsync(cancellationToken).ToListAsync(cancellationToken);
+            var preview = await PlanAsync(eligible, history, now, cancellationToken);
             var items = preview.Suggestions.Select(s => new PreviewSuggestion(
                 s.PractitionerId, everyone[s.PractitionerId].Profile.Name, s.PeerId, everyone[s.PeerId].Profile.Name, s.Score, s.Reasons)).ToList();
             await runs.CompleteAsync(request.RunId, week, eligible.Count, items.Count, emails: 0, items, cancellationToken);
@@ -91,8 +92,10 @@ public sealed class MatchRunner(
     /// <summary>Retrains, plans, and stores the week: the suggestions first, the plan (with its marker) last.</summary>
     private async Task<int> PlanWeekAsync(string runId, string week, List<Candidate> eligible, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await retraining.RetrainAsync(cancellationToken);
-        var plan = await PlanAsync(eligible, now, cancellationToken);
+        // One read of the history serves both the retraining and the exclusions.
+        var history = await suggestions.AllAsync(cancellationToken).ToListAsync(cancellationToken);
+        await retraining.RetrainAsync(history, cancellationToken);
+        var plan = await PlanAsync(eligible, history, now, cancellationToken);
         await suggestions.SaveAsync(plan.Suggestions.Select(s =>
             new StoredSuggestion(s.PractitionerId, s.PeerId, week, runId, s.Score, s.Reasons, s.Features, now)), cancellationToken);
         var counts = plan.Suggestions.GroupBy(s => s.PractitionerId).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
@@ -116,17 +119,10 @@ public sealed class MatchRunner(
         }
     }
 
-    private async Task<MatchPlan> PlanAsync(List<Candidate> eligible, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<MatchPlan> PlanAsync(List<Candidate> eligible, IReadOnlyList<StoredSuggestion> history, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var since = now.AddDays(-7 * RepeatWindowWeeks);
-        var excluded = new List<(string, string)>();
-        await foreach (var s in suggestions.AllAsync(cancellationToken))
-        {
-            if (s.CreatedAt >= since || s.Answer == "no")
-            {
-                excluded.Add((s.PractitionerId, s.PeerId));
-            }
-        }
+        var excluded = history.Where(s => s.CreatedAt >= since || s.Answer == "no").Select(s => (s.PractitionerId, s.PeerId));
         var scorer = await models.CurrentAsync(cancellationToken);
         return new MatchPlanner(scorer, options.Value.SuggestionsPerWeek).Plan(eligible, excluded, now);
     }

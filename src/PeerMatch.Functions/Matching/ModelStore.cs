@@ -82,16 +82,13 @@ public sealed class ModelStore(StorageAccount storage, TimeProvider clock) : IDi
 /// <summary>Retraining: answers in, a challenger out, promoted only if it ranks held-out answers better.</summary>
 public sealed class Retraining(SuggestionTable suggestions, ModelStore models, TimeProvider clock, ILogger<Retraining> log)
 {
-    public async Task<PromotionResult> RetrainAsync(CancellationToken cancellationToken)
+    public async Task<PromotionResult> RetrainAsync(CancellationToken cancellationToken) =>
+        await RetrainAsync(await suggestions.AllAsync(cancellationToken).ToListAsync(cancellationToken), cancellationToken);
+
+    /// <summary>Retrains on suggestions already read (the weekly plan reads them once for this and for its exclusions).</summary>
+    public async Task<PromotionResult> RetrainAsync(IReadOnlyList<StoredSuggestion> history, CancellationToken cancellationToken)
     {
-        var answers = new List<LabelledPair>();
-        await foreach (var suggestion in suggestions.AllAsync(cancellationToken))
-        {
-            if (SuggestionTable.ToLabelledPair(suggestion) is { } pair)
-            {
-                answers.Add(pair);
-            }
-        }
+        var answers = history.Select(SuggestionTable.ToLabelledPair).OfType<LabelledPair>().ToList();
         var incumbent = await models.CurrentAsync(cancellationToken);
         var version = clock.GetUtcNow().ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
         var result = RankerPromotion.Challenge(answers, incumbent, version);
