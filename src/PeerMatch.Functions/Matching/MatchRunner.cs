@@ -35,19 +35,7 @@ public sealed class MatchRunner(
     {
         var now = clock.GetUtcNow();
         var week = IsoWeeks.Planning(now);
-        var everyone = new Dictionary<string, Practitioner>(StringComparer.Ordinal);
-        await foreach (var practitioner in practitioners.ListAllAsync(cancellationToken))
-        {
-            everyone[practitioner.Id] = practitioner;
-        }
-        var suppressed = await suppressions.AllKeysAsync(cancellationToken);
-        var eligible = everyone.Values
-            .Where(p => p.Status == PractitionerStatus.Active
-                && !suppressed.Contains(TableNames.EmailKey(p.Profile.Email))
-                && !(p.PausedUntil > IsoWeeks.Monday(week)))
-            .OrderBy(p => p.Id, StringComparer.Ordinal)
-            .Select(p => new Candidate(p.Id, p.Profile))
-            .ToList();
+        var (everyone, eligible) = await Population.LoadAsync(practitioners, suppressions, IsoWeeks.Monday(week), cancellationToken);
 
         if (request.DryRun)
         {

@@ -97,17 +97,8 @@ public static class OrganizerApi
             return Problems.Validation(errors);
         }
 
-        var suppressed = await suppressions.AllKeysAsync(cancellationToken);
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        var candidates = new List<Candidate>();
-        await foreach (var p in practitioners.ListAllAsync(cancellationToken))
-        {
-            if (p.Status == PractitionerStatus.Active && !suppressed.Contains(TableNames.EmailKey(p.Profile.Email)) && !(p.PausedUntil > today))
-            {
-                candidates.Add(new Candidate(p.Id, p.Profile));
-            }
-        }
-        var groups = GroupProposer.Propose(candidates.OrderBy(c => c.Id, StringComparer.Ordinal).ToList(), region, model, size, clock.GetUtcNow());
+        var population = await Population.LoadAsync(practitioners, suppressions, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), cancellationToken);
+        var groups = GroupProposer.Propose(population.Eligible, region, model, size, clock.GetUtcNow());
         return TypedResults.Ok(new GroupProposals(groups));
     }
 
