@@ -113,8 +113,7 @@ public sealed class SendEmailFunction(
             }
             case EmailKind.Introduction:
             {
-                var suggestion = await suggestions.GetAsync(practitioner.Id, job.Context ?? "", cancellationToken);
-                var peer = suggestion is null ? null : await practitioners.GetAsync(suggestion.PeerId, cancellationToken);
+                var (suggestion, peer) = await suggestions.WithPeerAsync(practitioner.Id, job.Context ?? "", practitioners, cancellationToken);
                 if (suggestion is null || peer is null)
                 {
                     return null;
@@ -124,8 +123,7 @@ public sealed class SendEmailFunction(
             }
             case EmailKind.FollowUp:
             {
-                var suggestion = await suggestions.GetAsync(practitioner.Id, job.Context ?? "", cancellationToken);
-                var peer = suggestion is null ? null : await practitioners.GetAsync(suggestion.PeerId, cancellationToken);
+                var (suggestion, peer) = await suggestions.WithPeerAsync(practitioner.Id, job.Context ?? "", practitioners, cancellationToken);
                 if (suggestion is null || peer is null)
                 {
                     return null;

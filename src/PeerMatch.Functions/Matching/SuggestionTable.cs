@@ -72,6 +72,15 @@ public sealed class SuggestionTable(StorageAccount storage) : IPersonalDataStore
         return rows.OrderByDescending(s => s.Score).ToList();
     }
 
+    /// <summary>A suggestion with the peer it names, or nulls when either is gone (erased, or never there).</summary>
+    public async Task<(StoredSuggestion? Suggestion, Practitioner? Peer)> WithPeerAsync(
+        string practitionerId, string id, IPractitionerRepository practitioners, CancellationToken cancellationToken)
+    {
+        var suggestion = await GetAsync(practitionerId, id, cancellationToken);
+        var peer = suggestion is null ? null : await practitioners.GetAsync(suggestion.PeerId, cancellationToken);
+        return peer is null ? (null, null) : (suggestion, peer);
+    }
+
     /// <summary>Records the first answer; false when the suggestion was already answered.</summary>
     public Task<bool> TryAnswerAsync(StoredSuggestion suggestion, string answer, DateTimeOffset now, CancellationToken cancellationToken) =>
         TryRecordOnceAsync(suggestion, "Answer", answer, now, cancellationToken);

@@ -159,9 +159,7 @@ public static class SuggestionsApi
         {
             return (null, null);
         }
-        var suggestion = await suggestions.GetAsync(subject[..separator], id, cancellationToken);
-        var peer = suggestion is null ? null : await practitioners.GetAsync(suggestion.PeerId, cancellationToken);
-        return (suggestion, peer);
+        return await suggestions.WithPeerAsync(subject[..separator], id, practitioners, cancellationToken);
     }
 
     /// <summary>The page's buttons post a form; scripts may post JSON <c>{"answer":"yes"}</c> or use <c>?answer=</c>.</summary>
