@@ -1,0 +1,68 @@
+using Azure;
+using Azure.Data.Tables;
+using PeerMatch.Functions.Storage;
+using PeerMatch.Intake;
+
+namespace PeerMatch.Functions.Matching;
+
+/// <summary>
+/// <c>Introductions</c>: one row per introduced pair, PK = the smaller id, RK = the larger. Its insert
+/// is what makes an introduction happen once, whoever says the second yes.
+/// </summary>
+public sealed class IntroductionTable(StorageAccount storage, TimeProvider clock) : IPersonalDataStore
+{
+    public const string Name = "Introductions";
+
+    /// <summary>An introduced pair: each side's suggestion (practitioner id, suggestion id).</summary>
+    public sealed record Introduction((string Practitioner, string Suggestion) Low, (string Practitioner, string Suggestion) High, DateTimeOffset IntroducedAt);
+
+    /// <summary>After this long, each of the two is asked whether they met.</summary>
+    public static readonly TimeSpan FollowUpAfter = TimeSpan.FromDays(14);
+
+    public async Task<bool> TryRecordAsync(StoredSuggestion one, StoredSuggestion other, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Name, cancellationToken);
+        var (low, high) = string.CompareOrdinal(one.PractitionerId, other.PractitionerId) < 0 ? (one, other) : (other, one);
+        try
+        {
+            await table.AddEntityAsync(new TableEntity(low.PractitionerId, high.PractitionerId)
+            {
+                ["IntroducedAt"] = clock.GetUtcNow(), ["LowSuggestion"] = low.Id, ["HighSuggestion"] = high.Id,
+            }, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Introductions made at least <see cref="FollowUpAfter"/> ago whose follow-up has not gone out.</summary>
+    public async Task<List<Introduction>> DueForFollowUpAsync(CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Name, cancellationToken);
+        var filter = TableClient.CreateQueryFilter($"IntroducedAt le {clock.GetUtcNow() - FollowUpAfter}");
+        var due = new List<Introduction>();
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            if (row.GetDateTimeOffset("FollowUpQueuedAt") is null)
+            {
+                due.Add(new Introduction((row.PartitionKey, row.GetString("LowSuggestion")), (row.RowKey, row.GetString("HighSuggestion")), row.GetDateTimeOffset("IntroducedAt") ?? default));
+            }
+        }
+        return due;
+    }
+
+    public async Task MarkFollowUpQueuedAsync(Introduction introduction, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Name, cancellationToken);
+        await table.UpsertEntityAsync(new TableEntity(introduction.Low.Practitioner, introduction.High.Practitioner) { ["FollowUpQueuedAt"] = clock.GetUtcNow() }, TableUpdateMode.Merge, cancellationToken);
+    }
+
+    public async Task EraseAsync(string practitionerId, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Name, cancellationToken);
+        await table.DeletePartitionAsync(practitionerId, cancellationToken);
+        await table.DeleteWhereAsync(TableClient.CreateQueryFilter($"RowKey eq {practitionerId}"), cancellationToken);
+    }
+}
