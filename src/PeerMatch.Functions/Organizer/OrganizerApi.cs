@@ -107,7 +107,7 @@ public static class OrganizerApi
     {
         if (request.ContentLength is null or 0 && request.Headers.TransferEncoding.Count == 0)
         {
-            return (JsonDocument.Parse("{}").RootElement, null);
+            return (JsonElement.Parse("{}"), null);
         }
         if (!request.HasJsonContentType())
         {
@@ -115,7 +115,7 @@ public static class OrganizerApi
         }
         try
         {
-            var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
+            using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 return (default, TypedResults.Problem(statusCode: 400, title: "The body must be a JSON object."));
@@ -125,7 +125,8 @@ public static class OrganizerApi
             {
                 return (default, TypedResults.Problem(statusCode: 400, title: "Unknown fields.", detail: $"Not accepted here: {string.Join(", ", unknown)}."));
             }
-            return (document.RootElement, null);
+            // A copy that outlives the document, which returns its pooled buffers here.
+            return (document.RootElement.Clone(), null);
         }
         catch (JsonException e)
         {
