@@ -1,67 +1,50 @@
+using Microsoft.Azure.Functions.Worker.Builder;
 using PeerMatch.Functions;
 using PeerMatch.Functions.Email;
-using PeerMatch.Functions.Health;
 using PeerMatch.Functions.Hosting;
 using PeerMatch.Functions.Http;
 using PeerMatch.Functions.Intake;
+using PeerMatch.Functions.Links;
 using PeerMatch.Functions.Matching;
-using PeerMatch.Functions.Organizer;
 using PeerMatch.Functions.Outreach;
 using PeerMatch.Functions.Settings;
 using PeerMatch.Functions.Storage;
 
-var builder = WebApplication.CreateSlimBuilder(args);
-var underFunctionsHost = CustomHandlerApi.UnderFunctionsHost(builder.Configuration);
-if (underFunctionsHost)
-{
-    // The Functions host calls its custom handler on loopback, on the port it chose.
-    builder.WebHost.UseUrls($"http://127.0.0.1:{builder.Configuration[CustomHandlerApi.PortSetting]}");
-}
-else if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
-{
-    builder.WebHost.UseUrls("http://localhost:7071");
-}
+// One application, two hosts: the Azure Functions host starts it as an isolated worker; scripts/run.sh
+// and the tests start it standalone, where it serves the same routes and runs the same triggers itself.
+var underFunctionsHost = FunctionsHosting.IsStartedByHost(args);
+IHostApplicationBuilder builder = underFunctionsHost ? FunctionsHosting.CreateBuilder(args) : StandaloneFunctions.CreateBuilder(args);
 
 // Settings, checked at start-up.
 builder.Services.AddOptions<PeerMatchOptions>().BindConfiguration(PeerMatchOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddOptions<SendGridOptions>().BindConfiguration(SendGridOptions.Section);
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddProblemDetails();
-builder.Services.AddPeerMatchRateLimits(builder.Configuration);
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJson.Default));
+builder.AddTelemetry(underFunctionsHost);
 
-// Storage (Azurite locally), e-mail (SendGrid or the outbox folder), and the features.
+// The functions (found once, by their attributes), host.json, and the gate every HTTP function passes.
+builder.Services.AddSingleton(FunctionCatalog.Discover(typeof(Program).Assembly));
+builder.Services.AddSingleton(HostJson.Load(AppContext.BaseDirectory));
+builder.Services.AddSingleton<HttpGate>();
+
+// Storage (Azurite locally), links, e-mail (SendGrid or the outbox folder), and the features.
 builder.Services.AddStorage();
+builder.Services.AddLinks();
 builder.Services.AddEmail(builder.Configuration);
+builder.Services.AddOutreach();
 builder.Services.AddIntake();
 builder.Services.AddMatching();
 
-// Timer and queue functions: described by the function.json files, run by the host or in-process.
-var catalog = FunctionCatalog.Load(AppContext.BaseDirectory);
-builder.Services.AddSingleton(catalog);
-builder.Services.AddSingleton<FunctionInvoker>();
-if (!underFunctionsHost)
+if (builder is WebApplicationBuilder standalone)
 {
-    builder.Services.AddHostedService<StandaloneTriggers>();
+    var app = standalone.Build();
+    app.MapFunctions();
+    app.Run();
 }
-
-var app = builder.Build();
-FunctionInvoker.EnsureEveryFunctionIsImplemented(catalog, app.Services);
-
-app.UseExceptionHandler();
-app.UseStatusCodePages();
-app.Use(SecurityHeaders.ApplyAsync);
-app.UseRateLimiter();
-
-app.MapCustomHandler(acceptInvocations: underFunctionsHost);
-app.MapHealth();
-app.MapIntake();
-app.MapProfile();
-app.MapUnsubscribe();
-app.MapSuggestions();
-app.MapOrganizer();
-
-app.Run();
+else
+{
+    ((FunctionsApplicationBuilder)builder).Build().Run();
+}
 
 public partial class Program;

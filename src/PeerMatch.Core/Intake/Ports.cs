@@ -1,5 +1,3 @@
-using PeerMatch.Email;
-
 namespace PeerMatch.Intake;
 
 /// <summary>Where practitioners are kept. Implemented on Azure Tables at the edge.</summary>
@@ -33,15 +31,9 @@ public interface ISuppressionList
     Task SuppressAsync(string email, CancellationToken cancellationToken);
 
     Task LiftAsync(string email, CancellationToken cancellationToken);
-}
 
-/// <summary>
-/// Schedules an e-mail to a practitioner. Sending happens in a queue worker, so a SendGrid outage
-/// delays mail instead of failing the request or losing it.
-/// </summary>
-public interface IEmailScheduler
-{
-    Task EnqueueAsync(EmailKind kind, string practitionerId, CancellationToken cancellationToken);
+    /// <summary>The <see cref="EmailAddresses.Key"/> of every suppressed address, for runs that check many at once.</summary>
+    Task<IReadOnlySet<string>> SuppressedKeysAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>A store that keeps something naming a practitioner; erasing a profile erases it there too.</summary>

@@ -28,7 +28,7 @@ public sealed class PractitionerService(
             var created = new Practitioner(Practitioner.NewId(), profile, PractitionerStatus.PendingConfirmation, now, now, null, null);
             if (await practitioners.TryCreateAsync(created, cancellationToken))
             {
-                await emails.EnqueueAsync(EmailKind.Confirmation, created.Id, cancellationToken);
+                await emails.EnqueueAsync(EmailJob.Fresh(EmailKind.Confirmation, created.Id), cancellationToken);
                 return;
             }
             // Another intake for the same address won the race: treat this one as a repeat.
@@ -40,17 +40,17 @@ public sealed class PractitionerService(
         {
             // Nobody has proved they own the address yet: the latest intake wins, and the link goes out again.
             await practitioners.UpdateAsync(existing with { Profile = profile, UpdatedAt = now }, cancellationToken);
-            await emails.EnqueueAsync(EmailKind.Confirmation, existing.Id, cancellationToken);
+            await emails.EnqueueAsync(EmailJob.Fresh(EmailKind.Confirmation, existing.Id), cancellationToken);
         }
         else if (await suppressions.IsSuppressedAsync(existing.Profile.Email, cancellationToken))
         {
             // An unsubscribed address only ever gets a confirmation for an explicit new intake;
             // confirming it again lifts the suppression.
-            await emails.EnqueueAsync(EmailKind.Confirmation, existing.Id, cancellationToken);
+            await emails.EnqueueAsync(EmailJob.Fresh(EmailKind.Confirmation, existing.Id), cancellationToken);
         }
         else
         {
-            await emails.EnqueueAsync(EmailKind.ManageLink, existing.Id, cancellationToken);
+            await emails.EnqueueAsync(EmailJob.Fresh(EmailKind.ManageLink, existing.Id), cancellationToken);
         }
     }
 

@@ -8,13 +8,16 @@ namespace PeerMatch.Functions.Email;
 /// <summary>Local delivery: each message becomes one RFC 5322 <c>.eml</c> file in the outbox folder.</summary>
 public sealed class OutboxEmailSender(IOptions<EmailOptions> options, TimeProvider clock) : IEmailSender
 {
+    private static long _sequence;
+
     public async Task SendAsync(EmailMessage message, CancellationToken cancellationToken)
     {
         var folder = Path.GetFullPath(options.Value.OutboxPath);
         Directory.CreateDirectory(folder);
         using var mime = MimeMessages.Build(message, options.Value, clock.GetUtcNow());
 
-        var name = $"{clock.GetUtcNow():yyyyMMdd'T'HHmmssfff}-{message.Kind.HeaderValue()}-{Guid.NewGuid():N}.eml";
+        // Sorted by name, the folder reads in the order of sending, even for messages of the same millisecond.
+        var name = $"{clock.GetUtcNow():yyyyMMdd'T'HHmmssfff}-{Interlocked.Increment(ref _sequence):D8}-{message.Kind.HeaderValue()}-{Guid.NewGuid():N}.eml";
         // Written aside and moved in, so a reader of the folder never sees half a message.
         var partial = Path.Combine(folder, name + ".partial");
         await using (var stream = File.Create(partial))

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Azure.Functions.Worker;
 using PeerMatch.Functions.Storage;
 
 namespace PeerMatch.Functions.Health;
@@ -6,16 +7,11 @@ namespace PeerMatch.Functions.Health;
 public sealed record HealthStatus(string Status);
 
 /// <summary><c>GET /api/health</c>: 200 when storage answers, 503 otherwise.</summary>
-public static class HealthApi
+public sealed class HealthApi(StorageAccount storage, ILogger<HealthApi> log)
 {
-    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder routes)
-    {
-        routes.MapGet("/api/health", CheckAsync).WithTags("Health");
-        return routes;
-    }
-
-    private static async Task<Results<Ok<HealthStatus>, JsonHttpResult<HealthStatus>>> CheckAsync(
-        StorageAccount storage, ILoggerFactory loggers, CancellationToken cancellationToken)
+    [Function("Health")]
+    public async Task<Results<Ok<HealthStatus>, JsonHttpResult<HealthStatus>>> CheckAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(5));
@@ -29,7 +25,7 @@ public static class HealthApi
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            loggers.CreateLogger("PeerMatch.Health").LogWarning(e, "Health check: storage did not answer");
+            log.LogWarning(e, "Health check: storage did not answer");
             return TypedResults.Json(new HealthStatus("unavailable"), statusCode: StatusCodes.Status503ServiceUnavailable);
         }
     }

@@ -1,74 +1,117 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
+using System.Reflection;
+using Azure.Storage.Queues.Models;
+using Microsoft.Azure.Functions.Worker;
 
 namespace PeerMatch.Functions.Hosting;
 
 public enum TriggerKind { Http, Timer, Queue }
 
-/// <summary>One function as its <c>function.json</c> describes it.</summary>
-public sealed record FunctionDefinition(string Name, TriggerKind Trigger, string? Schedule, string? QueueName, string? Route);
+/// <summary>
+/// One <c>[Function]</c> as its attributes declare it: the same attributes the Worker SDK turns into
+/// <c>functions.metadata</c> for the Functions host, so the standalone runner and the host read one declaration.
+/// </summary>
+public sealed record FunctionDescriptor(
+    string Name,
+    TriggerKind Trigger,
+    MethodInfo Method,
+    string? Route = null,
+    IReadOnlyList<string>? HttpMethods = null,
+    string? Schedule = null,
+    string? DefaultSchedule = null,
+    string? QueueName = null)
+{
+    /// <summary>Organizer routes: the gate asks for the organizer key before the function runs.</summary>
+    public bool OrganizerOnly => IsMarked<OrganizerOnlyAttribute>();
+
+    /// <summary>Routes that send e-mail to whatever address is typed in: the gate limits each client.</summary>
+    public bool SignUpLimited => IsMarked<SignUpLimitedAttribute>();
+
+    private bool IsMarked<T>() where T : Attribute =>
+        Method.GetCustomAttribute<T>() is not null || Method.DeclaringType!.GetCustomAttribute<T>() is not null;
+}
+
+/// <summary>Every <c>[Function]</c> of this app, found once by reflection.</summary>
+public sealed class FunctionCatalog(IReadOnlyList<FunctionDescriptor> functions)
+{
+    public IReadOnlyList<FunctionDescriptor> Functions { get; } = functions;
+
+    public FunctionDescriptor Get(string name) =>
+        Functions.FirstOrDefault(f => string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase))
+        ?? throw new InvalidOperationException($"No function named {name}.");
+
+    public static FunctionCatalog Discover(Assembly assembly)
+    {
+        var functions = new List<FunctionDescriptor>();
+        foreach (var method in assembly.GetTypes().SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static)))
+        {
+            if (method.GetCustomAttribute<FunctionAttribute>() is not { } function)
+            {
+                continue;
+            }
+            var triggers = method.GetParameters()
+                .Select(p => (Parameter: p, Attribute: p.GetCustomAttributes().FirstOrDefault(a => a is HttpTriggerAttribute or TimerTriggerAttribute or QueueTriggerAttribute)))
+                .Where(p => p.Attribute is not null)
+                .ToList();
+            if (triggers.Count != 1)
+            {
+                throw new InvalidOperationException($"Function {function.Name} needs exactly one HTTP, timer or queue trigger.");
+            }
+            var descriptor = triggers[0].Attribute switch
+            {
+                HttpTriggerAttribute http => new FunctionDescriptor(function.Name, TriggerKind.Http, method,
+                    Route: http.Route ?? function.Name, HttpMethods: (http.Methods ?? ["get", "post"]).Select(m => m.ToUpperInvariant()).ToList()),
+                TimerTriggerAttribute timer => new FunctionDescriptor(function.Name, TriggerKind.Timer, method,
+                    Schedule: timer.Schedule, DefaultSchedule: method.GetCustomAttribute<DefaultScheduleAttribute>()?.Schedule),
+                QueueTriggerAttribute queue => new FunctionDescriptor(function.Name, TriggerKind.Queue, method, QueueName: queue.QueueName),
+                _ => throw new InvalidOperationException("Unreachable."),
+            };
+            EnsureStandaloneCanBind(descriptor);
+            functions.Add(descriptor);
+        }
+        return new FunctionCatalog(functions.OrderBy(f => f.Name, StringComparer.Ordinal).ToList());
+    }
+
+    /// <summary>Fails start-up (and the tests) when a function asks for something only the Functions host could give it.</summary>
+    private static void EnsureStandaloneCanBind(FunctionDescriptor function)
+    {
+        var routeValues = function.Route is null ? [] : RouteParameters(function.Route);
+        foreach (var parameter in function.Method.GetParameters())
+        {
+            var type = parameter.ParameterType;
+            var bindable = type == typeof(CancellationToken)
+                || function.Trigger switch
+                {
+                    TriggerKind.Http => type == typeof(Microsoft.AspNetCore.Http.HttpRequest) || (type == typeof(string) && routeValues.Contains(parameter.Name!)),
+                    TriggerKind.Timer => type == typeof(TimerInfo),
+                    TriggerKind.Queue => type == typeof(QueueMessage),
+                    _ => false,
+                };
+            if (!bindable)
+            {
+                throw new InvalidOperationException($"Function {function.Name}: parameter '{parameter.Name}' ({type.Name}) cannot be bound when the app runs standalone.");
+            }
+        }
+    }
+
+    private static HashSet<string> RouteParameters(string route) =>
+        route.Split('/').Where(s => s.StartsWith('{') && s.EndsWith('}')).Select(s => s[1..^1].Split(':')[0].TrimEnd('?')).ToHashSet(StringComparer.OrdinalIgnoreCase);
+}
+
+/// <summary>On an HTTP function (or its class): only with the organizer key.</summary>
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Method)]
+public sealed class OrganizerOnlyAttribute : Attribute;
+
+/// <summary>On an HTTP function: each client may call it only <c>PeerMatch__IntakePerMinute</c> times a minute.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class SignUpLimitedAttribute : Attribute;
 
 /// <summary>
-/// The functions of this app, read from the <c>&lt;Name&gt;/function.json</c> files beside the
-/// executable: the same files the Functions host reads, so schedules and queue names have one source.
+/// On a timer function whose schedule is a setting (<c>%Name%</c>): the schedule when the setting is
+/// not set. Standalone reads it here; for the Functions host, which needs every <c>%Name%</c> set, the
+/// same value is in <c>local.settings.json.example</c> and in <c>infra/</c> (a test keeps the three equal).
 /// </summary>
-public sealed class FunctionCatalog(IReadOnlyList<FunctionDefinition> functions)
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class DefaultScheduleAttribute(string schedule) : Attribute
 {
-    public IReadOnlyList<FunctionDefinition> Functions { get; } = functions;
-
-    public FunctionDefinition? Find(string name) =>
-        Functions.FirstOrDefault(f => string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase));
-
-    public static FunctionCatalog Load(string appRoot)
-    {
-        var functions = new List<FunctionDefinition>();
-        // The host's layout: <app root>/<FunctionName>/function.json, one level down.
-        var files = Directory.EnumerateDirectories(appRoot)
-            .Select(folder => Path.Combine(folder, "function.json"))
-            .Where(File.Exists)
-            .Order(StringComparer.Ordinal);
-        foreach (var file in files)
-        {
-            var name = Path.GetFileName(Path.GetDirectoryName(file))!;
-            var json = JsonSerializer.Deserialize(File.ReadAllText(file), InvocationJson.Default.FunctionJson)
-                ?? throw new InvalidOperationException($"{file} is empty.");
-            var trigger = json.Bindings.SingleOrDefault(b => b.Direction == "in" && b.Type.EndsWith("Trigger", StringComparison.Ordinal))
-                ?? throw new InvalidOperationException($"{file} has no trigger binding.");
-            functions.Add(trigger.Type switch
-            {
-                "httpTrigger" => new FunctionDefinition(name, TriggerKind.Http, null, null, trigger.Route),
-                "timerTrigger" => new FunctionDefinition(name, TriggerKind.Timer, trigger.Schedule, null, null),
-                "queueTrigger" => new FunctionDefinition(name, TriggerKind.Queue, null, trigger.QueueName, null),
-                _ => throw new InvalidOperationException($"{file}: trigger '{trigger.Type}' is not supported."),
-            });
-        }
-        return new FunctionCatalog(functions);
-    }
-}
-
-internal sealed class FunctionJson
-{
-    [JsonPropertyName("bindings")]
-    public List<FunctionBinding> Bindings { get; init; } = [];
-}
-
-internal sealed class FunctionBinding
-{
-    [JsonPropertyName("type")]
-    public string Type { get; init; } = "";
-
-    [JsonPropertyName("direction")]
-    public string Direction { get; init; } = "";
-
-    [JsonPropertyName("name")]
-    public string Name { get; init; } = "";
-
-    [JsonPropertyName("route")]
-    public string? Route { get; init; }
-
-    [JsonPropertyName("schedule")]
-    public string? Schedule { get; init; }
-
-    [JsonPropertyName("queueName")]
-    public string? QueueName { get; init; }
+    public string Schedule { get; } = schedule;
 }

@@ -1,8 +1,8 @@
-using System.Globalization;
-using System.Text.Json;
+using System.Reflection;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using Cronos;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 using PeerMatch.Functions.Settings;
 using PeerMatch.Functions.Storage;
@@ -10,62 +10,63 @@ using PeerMatch.Functions.Storage;
 namespace PeerMatch.Functions.Hosting;
 
 /// <summary>
-/// Standalone mode: does what the Functions host would. Fires each timer function on the schedule in
-/// its function.json (NCRONTAB with seconds, UTC) and drains each queue function's queue, with the
-/// host's retry rules: back-off between attempts, then the <c>&lt;queue&gt;-poison</c> queue.
+/// Standalone (no Functions host), does what the host would: fires each timer function on its schedule
+/// (NCRONTAB with seconds, UTC) and drains each queue function's queue with host.json's rules: a failed
+/// message comes back after <c>visibilityTimeout</c>, and after <c>maxDequeueCount</c> attempts it moves
+/// to <c>&lt;queue&gt;-poison</c>.
 /// </summary>
 public sealed class StandaloneTriggers(
     FunctionCatalog catalog,
-    FunctionInvoker invoker,
+    HostJson host,
+    IServiceScopeFactory scopes,
     StorageAccount storage,
+    IConfiguration configuration,
     IOptions<PeerMatchOptions> options,
     TimeProvider clock,
     ILogger<StandaloneTriggers> log) : BackgroundService
 {
-    public const int MaxDequeueCount = 5;
-    private static readonly TimeSpan Visibility = TimeSpan.FromMinutes(2);
+    // Long enough for any one message; a message whose worker died comes back after it.
+    private static readonly TimeSpan Visibility = TimeSpan.FromMinutes(5);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var loops = catalog.Functions.Select(f => f.Trigger switch
         {
-            TriggerKind.Timer when options.Value.RunTimers => RunTimerAsync(f, stoppingToken),
+            TriggerKind.Timer when options.Value.RunTimers => RunTimerAsync(f, Schedule(f, configuration), stoppingToken),
             TriggerKind.Queue => RunQueueAsync(f, stoppingToken),
             _ => Task.CompletedTask,
         });
         return Task.WhenAll(loops);
     }
 
-    private async Task RunTimerAsync(FunctionDefinition function, CancellationToken stoppingToken)
+    /// <summary>A timer's schedule: the setting its <c>%Name%</c> names, or its declared default.</summary>
+    public static CronExpression Schedule(FunctionDescriptor timer, IConfiguration configuration)
     {
-        var schedule = CronExpression.Parse(function.Schedule ?? throw new InvalidOperationException($"{function.Name} has no schedule."), CronFormat.IncludeSeconds);
+        var schedule = timer.Schedule!;
+        if (schedule.Length > 2 && schedule[0] == '%' && schedule[^1] == '%')
+        {
+            schedule = configuration[schedule[1..^1]] is { Length: > 0 } configured ? configured
+                : timer.DefaultSchedule ?? throw new InvalidOperationException($"{timer.Name}: set {schedule} or declare a default schedule.");
+        }
+        return CronExpression.Parse(schedule, CronFormat.IncludeSeconds);
+    }
+
+    private async Task RunTimerAsync(FunctionDescriptor function, CronExpression schedule, CancellationToken stoppingToken)
+    {
         var last = clock.GetUtcNow();
         while (!stoppingToken.IsCancellationRequested)
         {
-            var next = schedule.GetNextOccurrence(clock.GetUtcNow(), TimeZoneInfo.Utc);
-            if (next is null)
+            if (schedule.GetNextOccurrence(clock.GetUtcNow(), TimeZoneInfo.Utc) is not { } next)
             {
                 return;
             }
             try
             {
-                await Task.Delay(Max(next.Value - clock.GetUtcNow(), TimeSpan.Zero), clock, stoppingToken);
-                var data = JsonSerializer.SerializeToElement(new Dictionary<string, object>
-                {
-                    ["timer"] = new Dictionary<string, object>
-                    {
-                        ["Schedule"] = new Dictionary<string, object> { ["AdjustForDST"] = false },
-                        ["ScheduleStatus"] = new Dictionary<string, string> { ["Last"] = Iso(last), ["Next"] = Iso(next.Value), ["LastUpdated"] = Iso(clock.GetUtcNow()) },
-                        ["IsPastDue"] = false,
-                    },
-                });
-                var metadata = JsonSerializer.SerializeToElement(new Dictionary<string, object>
-                {
-                    ["sys"] = new Dictionary<string, string> { ["MethodName"] = function.Name, ["UtcNow"] = Iso(clock.GetUtcNow()), ["RandGuid"] = Guid.NewGuid().ToString() },
-                });
-                last = next.Value;
-                var result = await invoker.InvokeAsync(function.Name, data, metadata, stoppingToken);
-                LogLines(function, result);
+                // The app's clock: a test moves it to make a timer fire.
+                await Task.Delay(Max(next - clock.GetUtcNow(), TimeSpan.Zero), clock, stoppingToken);
+                var timer = new TimerInfo { ScheduleStatus = new ScheduleStatus { Last = last.UtcDateTime, Next = next.UtcDateTime, LastUpdated = clock.GetUtcNow().UtcDateTime } };
+                last = next;
+                await InvokeAsync(function, parameter => parameter.ParameterType == typeof(TimerInfo) ? timer : stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -79,7 +80,7 @@ public sealed class StandaloneTriggers(
         }
     }
 
-    private async Task RunQueueAsync(FunctionDefinition function, CancellationToken stoppingToken)
+    private async Task RunQueueAsync(FunctionDescriptor function, CancellationToken stoppingToken)
     {
         QueueClient? queue = null;
         while (!stoppingToken.IsCancellationRequested)
@@ -87,16 +88,14 @@ public sealed class StandaloneTriggers(
             try
             {
                 queue ??= await storage.QueueAsync(function.QueueName!, stoppingToken);
-                QueueMessage[] messages = await queue.ReceiveMessagesAsync(16, Visibility, stoppingToken);
+                QueueMessage[] messages = await queue.ReceiveMessagesAsync(host.QueueBatchSize, Visibility, stoppingToken);
                 if (messages.Length == 0)
                 {
-                    await Task.Delay(options.Value.QueuePollInterval, clock, stoppingToken);
+                    // Real time: polling waits for other processes, which no test clock moves.
+                    await Task.Delay(options.Value.QueuePollInterval, stoppingToken);
                     continue;
                 }
-                foreach (var message in messages)
-                {
-                    await HandleAsync(function, queue, message, stoppingToken);
-                }
+                await Parallel.ForEachAsync(messages, stoppingToken, (message, ct) => new ValueTask(HandleAsync(function, queue, message, ct)));
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -106,32 +105,21 @@ public sealed class StandaloneTriggers(
             {
                 // Storage unreachable: keep trying; messages stay queued meanwhile.
                 log.LogWarning(e, "Queue {Queue} could not be read; trying again shortly", function.QueueName);
-                await Task.Delay(TimeSpan.FromSeconds(5), clock, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await Task.Delay(TimeSpan.FromSeconds(5), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
     }
 
-    private async Task HandleAsync(FunctionDefinition function, QueueClient queue, QueueMessage message, CancellationToken stoppingToken)
+    private async Task HandleAsync(FunctionDescriptor function, QueueClient queue, QueueMessage message, CancellationToken stoppingToken)
     {
-        var data = JsonSerializer.SerializeToElement(new Dictionary<string, string> { ["msg"] = message.Body.ToString() });
-        var metadata = JsonSerializer.SerializeToElement(new Dictionary<string, object?>
-        {
-            ["DequeueCount"] = message.DequeueCount,
-            ["Id"] = message.MessageId,
-            ["PopReceipt"] = message.PopReceipt,
-            ["InsertionTime"] = message.InsertedOn,
-            ["ExpirationTime"] = message.ExpiresOn,
-            ["NextVisibleTime"] = message.NextVisibleOn,
-        });
         try
         {
-            var result = await invoker.InvokeAsync(function.Name, data, metadata, stoppingToken);
-            LogLines(function, result);
+            await InvokeAsync(function, parameter => parameter.ParameterType == typeof(QueueMessage) ? message : stoppingToken);
             await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, stoppingToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
-            if (message.DequeueCount >= MaxDequeueCount)
+            if (message.DequeueCount >= host.MaxDequeueCount)
             {
                 log.LogError(e, "{Function} failed {Count} times; message {Id} moved to the poison queue", function.Name, message.DequeueCount, message.MessageId);
                 var poison = await storage.QueueAsync(function.QueueName + "-poison", stoppingToken);
@@ -139,25 +127,17 @@ public sealed class StandaloneTriggers(
                 await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, stoppingToken);
                 return;
             }
-            var backOff = RetryDelay(options.Value.QueueRetryDelay, message.DequeueCount);
-            log.LogWarning(e, "{Function} failed (attempt {Count}); retrying in {Delay}", function.Name, message.DequeueCount, backOff);
-            await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: backOff, cancellationToken: stoppingToken);
+            var retryDelay = options.Value.QueueRetryDelay ?? host.QueueRetryDelay;
+            log.LogWarning(e, "{Function} failed (attempt {Count}); retrying in {Delay}", function.Name, message.DequeueCount, retryDelay);
+            await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: retryDelay, cancellationToken: stoppingToken);
         }
     }
 
-    /// <summary>Exponential back-off: first, twice that, four times… at most 10 minutes.</summary>
-    public static TimeSpan RetryDelay(TimeSpan first, long dequeueCount) =>
-        TimeSpan.FromSeconds(Math.Min(600, first.TotalSeconds * Math.Pow(2, Math.Max(0, dequeueCount - 1))));
-
-    private void LogLines(FunctionDefinition function, InvocationResult result)
+    private async Task InvokeAsync(FunctionDescriptor function, Func<ParameterInfo, object?> bind)
     {
-        foreach (var line in result.Logs)
-        {
-            log.LogInformation("{Function}: {Line}", function.Name, line);
-        }
+        await using var scope = scopes.CreateAsyncScope();
+        await StandaloneFunctions.InvokeAsync(function, scope.ServiceProvider, bind);
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
-
-    private static string Iso(DateTimeOffset time) => time.ToString("O", CultureInfo.InvariantCulture);
 }

@@ -26,6 +26,21 @@ public static class Problems
         title: "The body is not valid JSON.",
         detail: e.LineNumber is { } line ? $"The JSON could not be read near line {line + 1}, position {e.BytePositionInLine + 1}." : "The JSON could not be read.");
 
+    public static ProblemHttpResult OrganizerKeyRequired() => TypedResults.Problem(
+        statusCode: StatusCodes.Status401Unauthorized,
+        title: "Organizer key required.",
+        detail: "Send the organizer key in the x-functions-key header or the code query parameter.");
+
+    public static ProblemHttpResult TooManySignUps() => TypedResults.Problem(
+        statusCode: StatusCodes.Status429TooManyRequests,
+        title: "Too many sign-ups from here.",
+        detail: "Nothing was saved. Please wait a minute and send the form again.");
+
+    public static ProblemHttpResult Unexpected() => TypedResults.Problem(
+        statusCode: StatusCodes.Status500InternalServerError,
+        title: "Something went wrong on our side.",
+        detail: "Nothing you did caused this. Please try again in a few minutes.");
+
     public static ProblemHttpResult InvalidLink() => TypedResults.Problem(
         statusCode: StatusCodes.Status404NotFound,
         title: "This link is not valid.",

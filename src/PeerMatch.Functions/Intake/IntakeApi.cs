@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Azure.Functions.Worker;
+using PeerMatch.Functions.Hosting;
 using PeerMatch.Functions.Http;
 using PeerMatch.Intake;
 using static System.Net.WebUtility;
@@ -8,18 +10,15 @@ namespace PeerMatch.Functions.Intake;
 public sealed record IntakeAccepted(string Status);
 
 /// <summary><c>GET /api/intake</c> (the form) and <c>POST /api/practitioners</c> (the intake itself).</summary>
-public static class IntakeApi
+public sealed class IntakeApi(IntakeForm form, PractitionerService practitioners)
 {
-    public static IEndpointRouteBuilder MapIntake(this IEndpointRouteBuilder routes)
-    {
-        var api = routes.MapGroup("/api").WithTags("Intake");
-        api.MapGet("/intake", (IntakeForm form) => TypedResults.Content(form.Html, "text/html; charset=utf-8"));
-        api.MapPost("/practitioners", SubmitAsync).RequireRateLimiting(RateLimits.Intake);
-        return routes;
-    }
+    [Function("IntakeForm")]
+    public ContentHttpResult Form([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "intake")] HttpRequest request) =>
+        TypedResults.Content(form.Html, "text/html; charset=utf-8");
 
-    private static async Task<Results<Accepted<IntakeAccepted>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> SubmitAsync(
-        HttpRequest request, PractitionerService practitioners, CancellationToken cancellationToken)
+    [Function("Intake"), SignUpLimited]
+    public async Task<Results<Accepted<IntakeAccepted>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> SubmitAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "practitioners")] HttpRequest request, CancellationToken cancellationToken)
     {
         var read = await RequestBodies.ReadIntakeAsync(request, IntakeShape.NewIntake, cancellationToken);
         // The form posts here directly when scripts are off: answer that browser with a page, not JSON.

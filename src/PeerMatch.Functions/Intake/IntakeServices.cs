@@ -1,16 +1,15 @@
-using PeerMatch.Functions.Hosting;
+using PeerMatch.Functions.Email;
 using PeerMatch.Intake;
 
 namespace PeerMatch.Functions.Intake;
 
 public static class IntakeServices
 {
-    /// <summary>Sign-up, confirmation, the profile routes and the daily purge of unconfirmed sign-ups.</summary>
-    public static IServiceCollection AddIntake(this IServiceCollection services)
-    {
-        services.AddSingleton<PractitionerService>();
-        services.AddSingleton<IntakeForm>();
-        services.AddInvokedFunction<PurgeUnconfirmedFunction>(PurgeUnconfirmedFunction.Name);
-        return services;
-    }
+    /// <summary>Sign-up with double opt-in, the profile routes, their tables and e-mails, and the daily purge.</summary>
+    public static IServiceCollection AddIntake(this IServiceCollection services) =>
+        services
+            .AddSingleton<IPractitionerRepository, PractitionerTable>()
+            .AddSingleton<PractitionerService>()
+            .AddSingleton<IntakeForm>()
+            .AddEmailComposer<IntakeEmailComposer>();
 }

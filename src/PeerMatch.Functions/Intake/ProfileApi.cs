@@ -1,8 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
+using Microsoft.Azure.Functions.Worker;
 using PeerMatch.Functions.Http;
 using PeerMatch.Functions.Links;
-using PeerMatch.Functions.Settings;
 using PeerMatch.Intake;
 using PeerMatch.Links;
 using static System.Net.WebUtility;
@@ -39,22 +38,13 @@ public sealed record ProfileExport(
 }
 
 /// <summary><c>GET /api/confirm</c> and <c>GET</c>/<c>PUT</c>/<c>DELETE /api/me</c>.</summary>
-public static class ProfileApi
+public sealed class ProfileApi(LinkSigner links, IPractitionerRepository repository, PractitionerService practitioners, TimeProvider clock)
 {
-    public static IEndpointRouteBuilder MapProfile(this IEndpointRouteBuilder routes)
+    [Function("Confirm")]
+    public async Task<ContentHttpResult> ConfirmAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "confirm")] HttpRequest request, CancellationToken cancellationToken)
     {
-        var api = routes.MapGroup("/api").WithTags("Profile");
-        api.MapGet("/confirm", ConfirmAsync);
-        api.MapGet("/me", ExportAsync);
-        api.MapPut("/me", UpdateAsync);
-        api.MapDelete("/me", EraseAsync);
-        return routes;
-    }
-
-    private static async Task<ContentHttpResult> ConfirmAsync(
-        string? token, LinkSigner links, PractitionerService practitioners, CancellationToken cancellationToken)
-    {
-        var id = await links.ReadAsync(token, TokenPurpose.Confirm, cancellationToken);
+        var id = await links.ReadAsync(request.Query["token"], TokenPurpose.Confirm, cancellationToken);
         var outcome = id is null ? ConfirmOutcome.NotFound : await practitioners.ConfirmAsync(id, cancellationToken);
         if (outcome == ConfirmOutcome.NotFound)
         {
@@ -72,26 +62,27 @@ public static class ProfileApi
             """);
     }
 
-    private static async Task<Results<Ok<ProfileExport>, ContentHttpResult, ProblemHttpResult>> ExportAsync(
-        string? token, string? format, HttpRequest request, LinkSigner links, IPractitionerRepository repository, CancellationToken cancellationToken)
+    [Function("Me")]
+    public async Task<Results<Ok<ProfileExport>, ContentHttpResult, ProblemHttpResult>> ExportAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me")] HttpRequest request, CancellationToken cancellationToken)
     {
-        var practitioner = await FindAsync(token, links, repository, cancellationToken);
+        var practitioner = await FindAsync(request, cancellationToken);
         if (practitioner is null)
         {
             return Problems.InvalidLink();
         }
-        if (format != "json" && Pages.PrefersHtml(request))
+        if (request.Query["format"] != "json" && Pages.PrefersHtml(request))
         {
-            return ManagePage(practitioner, token!);
+            return ManagePage(practitioner, request.Query["token"]!);
         }
         return TypedResults.Ok(ProfileExport.From(practitioner));
     }
 
-    private static async Task<Results<Ok<ProfileExport>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        string? token, HttpRequest request, LinkSigner links, IPractitionerRepository repository, PractitionerService practitioners,
-        TimeProvider clock, CancellationToken cancellationToken)
+    [Function("UpdateMe")]
+    public async Task<Results<Ok<ProfileExport>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "me")] HttpRequest request, CancellationToken cancellationToken)
     {
-        var practitioner = await FindAsync(token, links, repository, cancellationToken);
+        var practitioner = await FindAsync(request, cancellationToken);
         if (practitioner is null)
         {
             return Problems.InvalidLink();
@@ -117,10 +108,11 @@ public static class ProfileApi
         return TypedResults.Ok(ProfileExport.From(updated));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> EraseAsync(
-        string? token, LinkSigner links, IPractitionerRepository repository, PractitionerService practitioners, CancellationToken cancellationToken)
+    [Function("EraseMe")]
+    public async Task<Results<NoContent, ProblemHttpResult>> EraseAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "me")] HttpRequest request, CancellationToken cancellationToken)
     {
-        var practitioner = await FindAsync(token, links, repository, cancellationToken);
+        var practitioner = await FindAsync(request, cancellationToken);
         if (practitioner is null)
         {
             return Problems.InvalidLink();
@@ -129,9 +121,9 @@ public static class ProfileApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<Practitioner?> FindAsync(string? token, LinkSigner links, IPractitionerRepository repository, CancellationToken cancellationToken)
+    private async Task<Practitioner?> FindAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var id = await links.ReadAsync(token, TokenPurpose.Manage, cancellationToken);
+        var id = await links.ReadAsync(request.Query["token"], TokenPurpose.Manage, cancellationToken);
         return id is null ? null : await repository.GetAsync(id, cancellationToken);
     }
 

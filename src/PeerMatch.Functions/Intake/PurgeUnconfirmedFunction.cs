@@ -1,20 +1,16 @@
+using Microsoft.Azure.Functions.Worker;
 using PeerMatch.Functions.Hosting;
 using PeerMatch.Intake;
 
 namespace PeerMatch.Functions.Intake;
 
 /// <summary>Timer-triggered, daily: forgets sign-ups whose confirmation link expired unused.</summary>
-public sealed class PurgeUnconfirmedFunction(PractitionerService practitioners) : IInvokedFunction
+public sealed class PurgeUnconfirmedFunction(PractitionerService practitioners, ILogger<PurgeUnconfirmedFunction> log)
 {
-    public const string Name = "PurgeUnconfirmedIntakes";
-
-    public async Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken)
+    [Function("PurgeUnconfirmedIntakes"), DefaultSchedule("0 15 3 * * *")]
+    public async Task RunAsync([TimerTrigger("%PurgeUnconfirmedIntakesSchedule%")] TimerInfo timer, CancellationToken cancellationToken)
     {
         var purged = await practitioners.PurgeUnconfirmedAsync(cancellationToken);
-        return new InvocationResult
-        {
-            Logs = [$"Removed {purged} unconfirmed sign-up(s) older than {PractitionerService.UnconfirmedRetention.TotalDays} days."],
-            ReturnValue = purged,
-        };
+        log.LogInformation("Removed {Count} unconfirmed sign-up(s) older than {Days} days", purged, PractitionerService.UnconfirmedRetention.TotalDays);
     }
 }

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using PeerMatch.Functions.Settings;
-using PeerMatch.Functions.Storage;
+using PeerMatch.Intake;
 using PeerMatch.Links;
 
 namespace PeerMatch.Functions.Links;
@@ -43,10 +43,18 @@ public sealed class LinkSigner(SigningKeyStore keys, TimeProvider clock, IOption
 
     public static string SuggestionSubject(string practitionerId, string suggestionId) => $"{practitionerId}:{suggestionId}";
 
+    /// <summary>The practitioner a suggestion or follow-up token was issued to, when it is valid for <paramref name="suggestionId"/>.</summary>
+    public async Task<string?> ReadSuggestionAsync(string? token, TokenPurpose purpose, string suggestionId, CancellationToken cancellationToken)
+    {
+        var subject = await ReadAsync(token, purpose, cancellationToken);
+        var separator = subject?.IndexOf(':', StringComparison.Ordinal) ?? -1;
+        return separator > 0 && subject![(separator + 1)..] == suggestionId ? subject[..separator] : null;
+    }
+
     /// <summary>
     /// Unsubscribe links name the address (by its hash), not a profile: they keep working after an
     /// erase, and serve invitees who have no profile.
     /// </summary>
     public async Task<Uri> UnsubscribeUrlAsync(string email, CancellationToken cancellationToken) =>
-        Links.Unsubscribe(await IssueAsync(TokenPurpose.Unsubscribe, TableNames.EmailKey(email), LinkToken.UnsubscribeLifetime, cancellationToken));
+        Links.Unsubscribe(await IssueAsync(TokenPurpose.Unsubscribe, EmailAddresses.Key(email), LinkToken.UnsubscribeLifetime, cancellationToken));
 }

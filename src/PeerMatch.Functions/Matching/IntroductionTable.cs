@@ -2,6 +2,7 @@ using Azure;
 using Azure.Data.Tables;
 using PeerMatch.Functions.Storage;
 using PeerMatch.Intake;
+using PeerMatch.Matching;
 
 namespace PeerMatch.Functions.Matching;
 
@@ -9,17 +10,11 @@ namespace PeerMatch.Functions.Matching;
 /// <c>Introductions</c>: one row per introduced pair, PK = the smaller id, RK = the larger. Its insert
 /// is what makes an introduction happen once, whoever says the second yes.
 /// </summary>
-public sealed class IntroductionTable(StorageAccount storage, TimeProvider clock) : IPersonalDataStore
+public sealed class IntroductionTable(StorageAccount storage) : IIntroductionStore, IPersonalDataStore
 {
     public const string Name = "Introductions";
 
-    /// <summary>An introduced pair: each side's suggestion (practitioner id, suggestion id).</summary>
-    public sealed record Introduction((string Practitioner, string Suggestion) Low, (string Practitioner, string Suggestion) High, DateTimeOffset IntroducedAt);
-
-    /// <summary>After this long, each of the two is asked whether they met.</summary>
-    public static readonly TimeSpan FollowUpAfter = TimeSpan.FromDays(14);
-
-    public async Task<bool> TryRecordAsync(StoredSuggestion one, StoredSuggestion other, CancellationToken cancellationToken)
+    public async Task<bool> TryRecordAsync(StoredSuggestion one, StoredSuggestion other, DateTimeOffset at, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(Name, cancellationToken);
         var (low, high) = string.CompareOrdinal(one.PractitionerId, other.PractitionerId) < 0 ? (one, other) : (other, one);
@@ -27,7 +22,7 @@ public sealed class IntroductionTable(StorageAccount storage, TimeProvider clock
         {
             await table.AddEntityAsync(new TableEntity(low.PractitionerId, high.PractitionerId)
             {
-                ["IntroducedAt"] = clock.GetUtcNow(), ["LowSuggestion"] = low.Id, ["HighSuggestion"] = high.Id,
+                ["IntroducedAt"] = at, ["LowSuggestion"] = low.Id, ["HighSuggestion"] = high.Id,
             }, cancellationToken);
             return true;
         }
@@ -37,11 +32,10 @@ public sealed class IntroductionTable(StorageAccount storage, TimeProvider clock
         }
     }
 
-    /// <summary>Introductions made at least <see cref="FollowUpAfter"/> ago whose follow-up has not gone out.</summary>
-    public async Task<List<Introduction>> DueForFollowUpAsync(CancellationToken cancellationToken)
+    public async Task<List<Introduction>> AwaitingFollowUpAsync(DateTimeOffset introducedBy, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(Name, cancellationToken);
-        var filter = TableClient.CreateQueryFilter($"IntroducedAt le {clock.GetUtcNow() - FollowUpAfter}");
+        var filter = TableClient.CreateQueryFilter($"IntroducedAt le {introducedBy}");
         var due = new List<Introduction>();
         await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
@@ -53,10 +47,10 @@ public sealed class IntroductionTable(StorageAccount storage, TimeProvider clock
         return due;
     }
 
-    public async Task MarkFollowUpQueuedAsync(Introduction introduction, CancellationToken cancellationToken)
+    public async Task MarkFollowUpQueuedAsync(Introduction introduction, DateTimeOffset at, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(Name, cancellationToken);
-        await table.UpsertEntityAsync(new TableEntity(introduction.Low.Practitioner, introduction.High.Practitioner) { ["FollowUpQueuedAt"] = clock.GetUtcNow() }, TableUpdateMode.Merge, cancellationToken);
+        await table.UpsertEntityAsync(new TableEntity(introduction.Low.Practitioner, introduction.High.Practitioner) { ["FollowUpQueuedAt"] = at }, TableUpdateMode.Merge, cancellationToken);
     }
 
     public async Task EraseAsync(string practitionerId, CancellationToken cancellationToken)

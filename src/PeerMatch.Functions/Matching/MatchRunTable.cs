@@ -8,25 +8,6 @@ using PeerMatch.Matching;
 
 namespace PeerMatch.Functions.Matching;
 
-/// <summary>A suggestion a dry run would make, as the organizer sees it.</summary>
-public sealed record PreviewSuggestion(string PractitionerId, string PractitionerName, string PeerId, string PeerName, float Score, IReadOnlyList<string> Reasons);
-
-/// <summary>What <c>GET /api/organizer/match-runs/{runId}</c> answers.</summary>
-public sealed record MatchRunStatus(
-    string RunId,
-    string Status,
-    bool DryRun,
-    bool Force,
-    string? Week,
-    int Practitioners,
-    int Suggestions,
-    int EmailsSent,
-    string? Error,
-    IReadOnlyList<PreviewSuggestion>? Preview = null);
-
-/// <summary>The message that starts a run on the <c>match-runs</c> queue.</summary>
-public sealed record MatchRunRequest(string RunId, bool DryRun, bool Force);
-
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(IReadOnlyList<string>))]
 [JsonSerializable(typeof(List<PreviewSuggestion>))]
@@ -36,12 +17,22 @@ public sealed record MatchRunRequest(string RunId, bool DryRun, bool Force);
 [JsonSerializable(typeof(List<GroupProposal>))]
 internal sealed partial class MatchingJson : JsonSerializerContext;
 
-/// <summary><c>MatchRuns</c>: PK = "runs", RK = run id; dry-run previews in <c>match-runs/{runId}.json</c>.</summary>
-public sealed class MatchRunTable(StorageAccount storage, TimeProvider clock) : IPersonalDataStore
+/// <summary>
+/// <c>MatchRuns</c>: PK = "runs", RK = run id; dry-run previews in the blob <c>match-runs/{runId}.json</c>;
+/// runs wait on the <c>match-runs</c> queue.
+/// </summary>
+public sealed class MatchRunTable(StorageAccount storage, TimeProvider clock) : IMatchRunStore, IPersonalDataStore
 {
     public const string Name = "MatchRuns";
+    public const string QueueName = "match-runs";
     private const string Partition = "runs";
     private const string PreviewContainer = "match-runs";
+
+    public async Task EnqueueAsync(MatchRunRequest request, CancellationToken cancellationToken)
+    {
+        var queue = await storage.QueueAsync(QueueName, cancellationToken);
+        await queue.SendMessageAsync(JsonSerializer.Serialize(request, MatchingJson.Default.MatchRunRequest), cancellationToken);
+    }
 
     public async Task CreateAsync(MatchRunRequest request, CancellationToken cancellationToken)
     {
@@ -67,8 +58,8 @@ public sealed class MatchRunTable(StorageAccount storage, TimeProvider clock) : 
         }, cancellationToken);
     }
 
-    public Task FailAsync(string runId, string error, CancellationToken cancellationToken) =>
-        UpdateAsync(new TableEntity(Partition, runId) { ["Status"] = "failed", ["Error"] = error, ["CompletedAt"] = clock.GetUtcNow() }, cancellationToken);
+    public Task FailAsync(string runId, string reason, CancellationToken cancellationToken) =>
+        UpdateAsync(new TableEntity(Partition, runId) { ["Status"] = "failed", ["Error"] = reason, ["CompletedAt"] = clock.GetUtcNow() }, cancellationToken);
 
     public async Task<MatchRunStatus?> GetAsync(string runId, CancellationToken cancellationToken)
     {

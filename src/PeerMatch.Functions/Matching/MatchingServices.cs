@@ -1,25 +1,35 @@
-using PeerMatch.Functions.Hosting;
+using Microsoft.Extensions.Options;
+using PeerMatch.Functions.Email;
+using PeerMatch.Functions.Settings;
 using PeerMatch.Intake;
+using PeerMatch.Matching;
 
 namespace PeerMatch.Functions.Matching;
 
 public static class MatchingServices
 {
-    /// <summary>The weekly run, its stores (each takes part in erasure), the model store and retraining.</summary>
+    /// <summary>The weekly matching: its services, its stores (each takes part in erasure), the ranker store and its e-mails.</summary>
     public static IServiceCollection AddMatching(this IServiceCollection services)
     {
-        foreach (var store in new[] { typeof(SuggestionTable), typeof(WeekPlanTable), typeof(IntroductionTable), typeof(MatchRunTable) })
-        {
-            services.AddSingleton(store);
-            services.AddSingleton(typeof(IPersonalDataStore), sp => sp.GetRequiredService(store));
-        }
+        AddStore<ISuggestionStore, SuggestionTable>(services);
+        AddStore<IWeekPlanStore, WeekPlanTable>(services);
+        AddStore<IIntroductionStore, IntroductionTable>(services);
+        AddStore<IMatchRunStore, MatchRunTable>(services);
         services.AddSingleton<ModelStore>();
+        services.AddSingleton<IRankerStore>(sp => sp.GetRequiredService<ModelStore>());
+        services.AddSingleton(sp => new MatchingSettings(sp.GetRequiredService<IOptions<PeerMatchOptions>>().Value.SuggestionsPerWeek));
         services.AddSingleton<Retraining>();
-        services.AddSingleton<MatchRunner>();
-        services.AddInvokedFunction<MatchRunFunction>(MatchRunFunction.Name);
-        services.AddInvokedFunction<WeeklyMatchDigestFunction>(WeeklyMatchDigestFunction.Name);
-        services.AddInvokedFunction<RetrainMatchModelFunction>(RetrainMatchModelFunction.Name);
-        services.AddInvokedFunction<IntroductionFollowUpFunction>(IntroductionFollowUpFunction.Name);
-        return services;
+        services.AddSingleton<MatchRuns>();
+        services.AddSingleton<SuggestionAnswers>();
+        return services.AddEmailComposer<MatchEmailComposer>();
+    }
+
+    private static void AddStore<TPort, TTable>(IServiceCollection services)
+        where TPort : class
+        where TTable : class, TPort, IPersonalDataStore
+    {
+        services.AddSingleton<TTable>();
+        services.AddSingleton<TPort>(sp => sp.GetRequiredService<TTable>());
+        services.AddSingleton<IPersonalDataStore>(sp => sp.GetRequiredService<TTable>());
     }
 }

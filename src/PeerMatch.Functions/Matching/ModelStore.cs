@@ -10,7 +10,7 @@ namespace PeerMatch.Functions.Matching;
 /// one (<c>models/current</c>). The loaded model is cached and shared; a new version is loaded once.
 /// Until a ranker has been promoted, the prior scores.
 /// </summary>
-public sealed class ModelStore(StorageAccount storage, TimeProvider clock) : IDisposable
+public sealed class ModelStore(StorageAccount storage, TimeProvider clock) : IRankerStore, IDisposable
 {
     private const string Container = "models";
     private const string Pointer = "current";
@@ -55,7 +55,7 @@ public sealed class ModelStore(StorageAccount storage, TimeProvider clock) : IDi
     public void Dispose() => _gate.Dispose();
 
     /// <summary>Stores a ranker under a new version and makes it current.</summary>
-    public async Task<string> PromoteAsync(LearnedRanker ranker, CancellationToken cancellationToken)
+    public async Task PromoteAsync(LearnedRanker ranker, CancellationToken cancellationToken)
     {
         var container = await storage.ContainerAsync(Container, cancellationToken);
         using var zip = new MemoryStream();
@@ -64,7 +64,6 @@ public sealed class ModelStore(StorageAccount storage, TimeProvider clock) : IDi
         await container.GetBlobClient($"ranker-{ranker.Version}.zip").UploadAsync(zip, overwrite: true, cancellationToken);
         await container.GetBlobClient(Pointer).UploadAsync(BinaryData.FromString(ranker.Version), overwrite: true, cancellationToken);
         await container.GetBlobClient(Pointer).SetMetadataAsync(new Dictionary<string, string> { ["promotedAt"] = clock.GetUtcNow().ToString("O") }, cancellationToken: cancellationToken);
-        return ranker.Version;
     }
 
     public async Task<List<string>> VersionsAsync(CancellationToken cancellationToken)
@@ -76,28 +75,5 @@ public sealed class ModelStore(StorageAccount storage, TimeProvider clock) : IDi
             versions.Add(blob.Name["ranker-".Length..^".zip".Length]);
         }
         return versions;
-    }
-}
-
-/// <summary>Retraining: answers in, a challenger out, promoted only if it ranks held-out answers better.</summary>
-public sealed class Retraining(SuggestionTable suggestions, ModelStore models, TimeProvider clock, ILogger<Retraining> log)
-{
-    public async Task<PromotionResult> RetrainAsync(CancellationToken cancellationToken) =>
-        await RetrainAsync(await suggestions.AllAsync(cancellationToken).ToListAsync(cancellationToken), cancellationToken);
-
-    /// <summary>Retrains on suggestions already read (the weekly plan reads them once for this and for its exclusions).</summary>
-    public async Task<PromotionResult> RetrainAsync(IReadOnlyList<StoredSuggestion> history, CancellationToken cancellationToken)
-    {
-        var answers = history.Select(SuggestionTable.ToLabelledPair).OfType<LabelledPair>().ToList();
-        var incumbent = await models.CurrentAsync(cancellationToken);
-        var version = clock.GetUtcNow().ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
-        var result = RankerPromotion.Challenge(answers, incumbent, version);
-        if (result.Promoted)
-        {
-            await models.PromoteAsync(result.Challenger!, cancellationToken);
-        }
-        log.LogInformation("Retraining on {Answers} answers: challenger {Challenger:0.000} vs {Incumbent} {IncumbentNdcg:0.000} → {Outcome}",
-            answers.Count, result.ChallengerNdcg, incumbent.Name, result.IncumbentNdcg, result.Promoted ? "promoted" : "kept");
-        return result;
     }
 }

@@ -9,33 +9,13 @@ using PeerMatch.Matching;
 
 namespace PeerMatch.Functions.Matching;
 
-/// <summary>A suggestion as stored: who got whom in which week, why, and what they answered.</summary>
-public sealed record StoredSuggestion(
-    string PractitionerId,
-    string PeerId,
-    string Week,
-    string RunId,
-    float Score,
-    IReadOnlyList<string> Reasons,
-    float[] Features,
-    DateTimeOffset CreatedAt,
-    string? Answer = null,
-    DateTimeOffset? AnsweredAt = null,
-    string? Met = null)
-{
-    /// <summary>Deterministic, so a repeated run writes the same row, and the other side's row is found without a query.</summary>
-    public string Id => SuggestionTable.IdFor(Week, PeerId);
-}
-
 /// <summary>
 /// <c>Suggestions</c>: PK = the practitioner the suggestion went to, RK = "{week}-{peer id}".
 /// A person's history is one partition; the reciprocal row is a point read.
 /// </summary>
-public sealed class SuggestionTable(StorageAccount storage) : IPersonalDataStore
+public sealed class SuggestionTable(StorageAccount storage) : ISuggestionStore, IPersonalDataStore
 {
     public const string Name = "Suggestions";
-
-    public static string IdFor(string week, string peerId) => $"{week}-{peerId}";
 
     public async Task SaveAsync(IEnumerable<StoredSuggestion> suggestions, CancellationToken cancellationToken)
     {
@@ -72,33 +52,17 @@ public sealed class SuggestionTable(StorageAccount storage) : IPersonalDataStore
         return rows.OrderByDescending(s => s.Score).ToList();
     }
 
-    /// <summary>A suggestion with the peer it names, or nulls when either is gone (erased, or never there).</summary>
-    public async Task<(StoredSuggestion? Suggestion, Practitioner? Peer)> WithPeerAsync(
-        string practitionerId, string id, IPractitionerRepository practitioners, CancellationToken cancellationToken)
+    public async Task<bool> TryRecordOnceAsync(StoredSuggestion suggestion, AnswerField field, string value, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var suggestion = await GetAsync(practitionerId, id, cancellationToken);
-        var peer = suggestion is null ? null : await practitioners.GetAsync(suggestion.PeerId, cancellationToken);
-        return peer is null ? (null, null) : (suggestion, peer);
-    }
-
-    /// <summary>Records the first answer; false when the suggestion was already answered.</summary>
-    public Task<bool> TryAnswerAsync(StoredSuggestion suggestion, string answer, DateTimeOffset now, CancellationToken cancellationToken) =>
-        TryRecordOnceAsync(suggestion, "Answer", answer, now, cancellationToken);
-
-    /// <summary>Records the first answer to "did you meet?"; false when it was already answered.</summary>
-    public Task<bool> TryRecordMetAsync(StoredSuggestion suggestion, string met, DateTimeOffset now, CancellationToken cancellationToken) =>
-        TryRecordOnceAsync(suggestion, "Met", met, now, cancellationToken);
-
-    private async Task<bool> TryRecordOnceAsync(StoredSuggestion suggestion, string field, string value, DateTimeOffset now, CancellationToken cancellationToken)
-    {
+        var column = field.ToString();
         var table = await storage.TableAsync(Name, cancellationToken);
         var row = await table.GetEntityAsync<TableEntity>(suggestion.PractitionerId, suggestion.Id, cancellationToken: cancellationToken);
-        if (row.Value.GetString(field) is not null)
+        if (row.Value.GetString(column) is not null)
         {
             return false;
         }
-        row.Value[field] = value;
-        row.Value[field + "At"] = now;
+        row.Value[column] = value;
+        row.Value[column + "At"] = now;
         try
         {
             await table.UpdateEntityAsync(row.Value, row.Value.ETag, TableUpdateMode.Replace, cancellationToken);
@@ -110,7 +74,6 @@ public sealed class SuggestionTable(StorageAccount storage) : IPersonalDataStore
         }
     }
 
-    /// <summary>Every stored suggestion (the weekly run's exclusions; retraining's answers).</summary>
     public async IAsyncEnumerable<StoredSuggestion> AllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(Name, cancellationToken);
@@ -156,13 +119,4 @@ public sealed class SuggestionTable(StorageAccount storage) : IPersonalDataStore
         e.GetString("Answer"),
         e.GetDateTimeOffset("AnswerAt"),
         e.GetString("Met"));
-
-    /// <summary>
-    /// An answer as a training example: "yes" is positive, unless a follow-up later says the two
-    /// never met; "no" is negative.
-    /// </summary>
-    public static LabelledPair? ToLabelledPair(StoredSuggestion s) =>
-        s.Answer is null || s.Features.Length != PairFeatures.Count
-            ? null
-            : new LabelledPair(s.PractitionerId, s.PeerId, s.Features, s.Answer == "yes" && s.Met != "no");
 }

@@ -1,10 +1,11 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
-using PeerMatch.Email;
-using PeerMatch.Functions.Email;
+using Microsoft.Azure.Functions.Worker;
 using PeerMatch.Functions.Http;
 using PeerMatch.Functions.Links;
 using PeerMatch.Intake;
 using PeerMatch.Links;
+using PeerMatch.Matching;
 using static System.Net.WebUtility;
 
 namespace PeerMatch.Functions.Matching;
@@ -15,33 +16,24 @@ public sealed record MetRecorded(string Met);
 
 /// <summary>
 /// <c>GET /api/suggestions/{id}</c> shows a suggested peer (mail scanners follow links: GET records
-/// nothing); <c>POST …/answer</c> records yes or no, and on the second yes of a pair introduces both, once.
+/// nothing); <c>POST …/answer</c> records yes or no. <c>GET</c>/<c>POST …/met</c> do the same for a
+/// follow-up's "did you meet?".
 /// </summary>
-public static class SuggestionsApi
+public sealed class SuggestionsApi(LinkSigner links, SuggestionAnswers answers)
 {
-    public static IEndpointRouteBuilder MapSuggestions(this IEndpointRouteBuilder routes)
+    [Function("Suggestion")]
+    public async Task<ContentHttpResult> ShowAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "suggestions/{id}")] HttpRequest request, string id, CancellationToken cancellationToken)
     {
-        var api = routes.MapGroup("/api/suggestions").WithTags("Matching");
-        api.MapGet("/{id}", ShowAsync);
-        api.MapPost("/{id}/answer", AnswerAsync);
-        api.MapGet("/{id}/met", ShowFollowUpAsync);
-        api.MapPost("/{id}/met", RecordMetAsync);
-        return routes;
-    }
-
-    private static async Task<ContentHttpResult> ShowAsync(
-        string id, string? token, LinkSigner links, SuggestionTable suggestions, IPractitionerRepository practitioners, CancellationToken cancellationToken)
-    {
-        var (suggestion, peer) = await FindAsync(id, token, TokenPurpose.Suggestion, links, suggestions, practitioners, cancellationToken);
-        if (suggestion is null || peer is null)
+        if (await FindAsync(request, id, TokenPurpose.Suggestion, cancellationToken) is not var (suggestion, peer))
         {
             return NotAvailablePage();
         }
         var p = peer.Profile;
-        var first = PeerMatch.Matching.Reasons.FirstName(p.Name);
+        var first = Reasons.FirstName(p.Name);
         var place = string.Join(", ", new[] { p.Region.City, p.Region.Subdivision ?? p.Region.Country }.Where(s => !string.IsNullOrEmpty(s)));
         var reasons = string.Concat(suggestion.Reasons.Select(r => $"<li>{HtmlEncode(r)}</li>"));
-        var action = $"/api/suggestions/{Uri.EscapeDataString(id)}/answer?token={Uri.EscapeDataString(token!)}";
+        var action = $"/api/suggestions/{Uri.EscapeDataString(id)}/answer?token={Uri.EscapeDataString(request.Query["token"]!)}";
         var answered = suggestion.Answer is { } answer
             ? $"<p role=\"status\">You answered <strong>{(answer == "yes" ? "“I'd like to connect”" : "“Not now”")}</strong>.</p>"
             : $"""
@@ -60,64 +52,41 @@ public static class SuggestionsApi
             """);
     }
 
-    private static async Task<Results<Ok<AnswerRecorded>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> AnswerAsync(
-        string id, string? token, HttpRequest request, LinkSigner links, SuggestionTable suggestions, IPractitionerRepository practitioners,
-        IntroductionTable introductions, EmailJobScheduler emails, TimeProvider clock, CancellationToken cancellationToken)
+    [Function("SuggestionAnswer")]
+    public async Task<Results<Ok<AnswerRecorded>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> AnswerAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "suggestions/{id}/answer")] HttpRequest request, string id, CancellationToken cancellationToken)
     {
-        var (suggestion, peer) = await FindAsync(id, token, TokenPurpose.Suggestion, links, suggestions, practitioners, cancellationToken);
-        if (suggestion is null || peer is null)
+        if (await FindAsync(request, id, TokenPurpose.Suggestion, cancellationToken) is not var (suggestion, peer))
         {
             return Problems.InvalidLink();
         }
         var answer = await ReadAnswerAsync(request, cancellationToken);
-        if (answer is not ("yes" or "no"))
+        if (!SuggestionAnswers.IsYesOrNo(answer))
         {
             return NotYesOrNo();
         }
 
-        var recorded = await suggestions.TryAnswerAsync(suggestion, answer, clock.GetUtcNow(), cancellationToken);
-        var final = recorded ? answer : (await suggestions.GetAsync(suggestion.PractitionerId, suggestion.Id, cancellationToken))?.Answer ?? answer;
-        var introduced = false;
-        if (final == "yes")
+        var outcome = await answers.AnswerAsync(suggestion, answer!, cancellationToken);
+        if (!Pages.PrefersHtml(request))
         {
-            // Checked on every "yes", not only the first: if a crash came between recording the answer
-            // and queueing the introduction, the next click finishes the job. The job ids make a
-            // repeated enqueue harmless; the Introductions row says whether this was the first time.
-            var reciprocal = await suggestions.GetAsync(suggestion.PeerId, SuggestionTable.IdFor(suggestion.Week, suggestion.PractitionerId), cancellationToken);
-            if (reciprocal?.Answer == "yes")
-            {
-                var pair = string.CompareOrdinal(suggestion.PractitionerId, suggestion.PeerId) < 0
-                    ? $"{suggestion.PractitionerId}-{suggestion.PeerId}" : $"{suggestion.PeerId}-{suggestion.PractitionerId}";
-                await emails.EnqueueAsync(new EmailJob($"intro-{pair}", EmailKind.Introduction, suggestion.PractitionerId, suggestion.Id), cancellationToken);
-                await emails.EnqueueAsync(new EmailJob($"intro-{pair}", EmailKind.Introduction, reciprocal.PractitionerId, reciprocal.Id), cancellationToken);
-                introduced = await introductions.TryRecordAsync(suggestion, reciprocal, cancellationToken);
-            }
+            return TypedResults.Ok(new AnswerRecorded(outcome.Answer, outcome.Introduced));
         }
-
-        if (Pages.PrefersHtml(request))
-        {
-            var first = PeerMatch.Matching.Reasons.FirstName(peer.Profile.Name);
-            return Pages.Html("Thank you", final == "yes"
-                ? $"<p>You said you'd like to connect with {HtmlEncode(first)}. {(introduced ? "You both said yes: an introduction is on its way to both of you." : $"If {HtmlEncode(first)} says yes too, we introduce you by e-mail.")}</p>"
-                : $"<p>Noted: not now. We won't suggest {HtmlEncode(first)} to you again.</p>");
-        }
-        return TypedResults.Ok(new AnswerRecorded(final, introduced));
+        var first = HtmlEncode(Reasons.FirstName(peer.Profile.Name));
+        return Pages.Html("Thank you", outcome.Answer == "yes"
+            ? $"<p>You said you'd like to connect with {first}. {(outcome.Introduced ? "You both said yes: an introduction is on its way to both of you." : $"If {first} says yes too, we introduce you by e-mail.")}</p>"
+            : $"<p>Noted: not now. We won't suggest {first} to you again.</p>");
     }
 
-    /// <summary>
-    /// A follow-up's "did you meet?" page: GET shows the question, POST records the first answer,
-    /// which then counts in training (a "yes" to a suggestion whose pair never met is not a success).
-    /// </summary>
-    private static async Task<ContentHttpResult> ShowFollowUpAsync(
-        string id, string? token, LinkSigner links, SuggestionTable suggestions, IPractitionerRepository practitioners, CancellationToken cancellationToken)
+    [Function("FollowUp")]
+    public async Task<ContentHttpResult> ShowFollowUpAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "suggestions/{id}/met")] HttpRequest request, string id, CancellationToken cancellationToken)
     {
-        var (suggestion, peer) = await FindAsync(id, token, TokenPurpose.FollowUp, links, suggestions, practitioners, cancellationToken);
-        if (suggestion is null || peer is null)
+        if (await FindAsync(request, id, TokenPurpose.FollowUp, cancellationToken) is not var (suggestion, peer))
         {
             return NotAvailablePage();
         }
-        var first = PeerMatch.Matching.Reasons.FirstName(peer.Profile.Name);
-        var action = $"/api/suggestions/{Uri.EscapeDataString(id)}/met?token={Uri.EscapeDataString(token!)}";
+        var first = Reasons.FirstName(peer.Profile.Name);
+        var action = $"/api/suggestions/{Uri.EscapeDataString(id)}/met?token={Uri.EscapeDataString(request.Query["token"]!)}";
         return Pages.Html($"Did you meet {first}?", suggestion.Met is { } met
             ? $"<p role=\"status\">You answered <strong>{(met == "yes" ? "yes, we met" : "no, not yet")}</strong>. Thank you.</p>"
             : $"""
@@ -129,38 +98,30 @@ public static class SuggestionsApi
               """);
     }
 
-    private static async Task<Results<Ok<MetRecorded>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> RecordMetAsync(
-        string id, string? token, HttpRequest request, LinkSigner links, SuggestionTable suggestions, IPractitionerRepository practitioners,
-        TimeProvider clock, CancellationToken cancellationToken)
+    [Function("FollowUpAnswer")]
+    public async Task<Results<Ok<MetRecorded>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> RecordMetAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "suggestions/{id}/met")] HttpRequest request, string id, CancellationToken cancellationToken)
     {
-        var (suggestion, peer) = await FindAsync(id, token, TokenPurpose.FollowUp, links, suggestions, practitioners, cancellationToken);
-        if (suggestion is null || peer is null)
+        if (await FindAsync(request, id, TokenPurpose.FollowUp, cancellationToken) is not var (suggestion, _))
         {
             return Problems.InvalidLink();
         }
         var answer = await ReadAnswerAsync(request, cancellationToken);
-        if (answer is not ("yes" or "no"))
+        if (!SuggestionAnswers.IsYesOrNo(answer))
         {
             return NotYesOrNo();
         }
-        var recorded = await suggestions.TryRecordMetAsync(suggestion, answer, clock.GetUtcNow(), cancellationToken);
-        var final = recorded ? answer : suggestion.Met ?? answer;
+        var met = await answers.RecordMetAsync(suggestion, answer!, cancellationToken);
         return Pages.PrefersHtml(request)
             ? Pages.Html("Thank you", "<p>Noted. Your answers help PeerMatch suggest better peers.</p>")
-            : TypedResults.Ok(new MetRecorded(final));
+            : TypedResults.Ok(new MetRecorded(met));
     }
 
-    private static async Task<(StoredSuggestion?, Practitioner?)> FindAsync(
-        string id, string? token, TokenPurpose purpose, LinkSigner links, SuggestionTable suggestions, IPractitionerRepository practitioners, CancellationToken cancellationToken)
-    {
-        var subject = await links.ReadAsync(token, purpose, cancellationToken);
-        var separator = subject?.IndexOf(':', StringComparison.Ordinal) ?? -1;
-        if (subject is null || separator < 0 || subject[(separator + 1)..] != id)
-        {
-            return (null, null);
-        }
-        return await suggestions.WithPeerAsync(subject[..separator], id, practitioners, cancellationToken);
-    }
+    /// <summary>The suggestion the link's token opens, with its peer; the token names both its holder and this suggestion.</summary>
+    private async Task<(StoredSuggestion Suggestion, Practitioner Peer)?> FindAsync(HttpRequest request, string id, TokenPurpose purpose, CancellationToken cancellationToken) =>
+        await links.ReadSuggestionAsync(request.Query["token"], purpose, id, cancellationToken) is { } practitionerId
+            ? await answers.FindAsync(practitionerId, id, cancellationToken)
+            : null;
 
     /// <summary>The page's buttons post a form; scripts may post JSON <c>{"answer":"yes"}</c> or use <c>?answer=</c>.</summary>
     private static async Task<string?> ReadAnswerAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -174,21 +135,21 @@ public static class SuggestionsApi
             var form = await request.ReadFormAsync(cancellationToken);
             return form["answer"].ToString();
         }
-        if (request.HasJsonContentType())
+        if (!request.HasJsonContentType())
         {
-            try
-            {
-                using var document = await System.Text.Json.JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
-                return document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
-                    && document.RootElement.TryGetProperty("answer", out var value) && value.ValueKind == System.Text.Json.JsonValueKind.String
-                    ? value.GetString() : null;
-            }
-            catch (System.Text.Json.JsonException)
-            {
-                return null;
-            }
+            return null;
         }
-        return null;
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("answer", out var value) && value.ValueKind == JsonValueKind.String
+                ? value.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private static ValidationProblem NotYesOrNo()

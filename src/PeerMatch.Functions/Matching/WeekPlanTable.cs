@@ -3,27 +3,21 @@ using Azure;
 using Azure.Data.Tables;
 using PeerMatch.Functions.Storage;
 using PeerMatch.Intake;
+using PeerMatch.Matching;
 
 namespace PeerMatch.Functions.Matching;
-
-/// <summary>Who is in a week's plan, why someone got no suggestion, and whether their digest is queued.</summary>
-public sealed record WeekPlanEntry(string PractitionerId, int Suggestions, string? NoSuggestionReason, DateTimeOffset? DigestQueuedAt, string? RunId = null);
 
 /// <summary>
 /// <c>WeekPlans</c>: PK = ISO week, RK = practitioner id, plus a marker row "~plan" written once the
 /// week's suggestions are stored. The marker makes the plan once-per-week; DigestQueuedAt makes the
 /// digest once-per-week.
 /// </summary>
-public sealed class WeekPlanTable(StorageAccount storage, TimeProvider clock) : IPersonalDataStore
+public sealed class WeekPlanTable(StorageAccount storage, TimeProvider clock) : IWeekPlanStore, IPersonalDataStore
 {
     public const string Name = "WeekPlans";
     private const string Marker = "~plan";
     private const string Claim = "~claim";
 
-    /// <summary>A claim older than this, with no plan behind it, belongs to a run that died: it can be taken over.</summary>
-    public static readonly TimeSpan ClaimLifetime = TimeSpan.FromMinutes(15);
-
-    /// <summary>Claims the planning of <paramref name="week"/> for one run, so two runs never plan the same week.</summary>
     public async Task<bool> TryClaimAsync(string week, string runId, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(Name, cancellationToken);
@@ -40,7 +34,7 @@ public sealed class WeekPlanTable(StorageAccount storage, TimeProvider clock) : 
             {
                 return true; // our own claim: this run's message is being retried
             }
-            if (existing.Value.GetDateTimeOffset("ClaimedAt") > clock.GetUtcNow() - ClaimLifetime || await IsPlannedAsync(week, cancellationToken))
+            if (existing.Value.GetDateTimeOffset("ClaimedAt") > clock.GetUtcNow() - MatchRuns.PlanningClaimLifetime || await IsPlannedAsync(week, cancellationToken))
             {
                 return false;
             }
@@ -68,7 +62,7 @@ public sealed class WeekPlanTable(StorageAccount storage, TimeProvider clock) : 
         var options = new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(entries.Chunk(100), options, async (batch, ct) =>
             await table.SubmitTransactionAsync(batch.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertMerge,
-                new TableEntity(week, e.PractitionerId) { ["Suggestions"] = e.Suggestions, ["NoSuggestionReason"] = e.NoSuggestionReason, ["RunId"] = runId })), ct));
+                new TableEntity(week, e.PractitionerId) { ["TimeZone"] = e.TimeZone, ["Suggestions"] = e.Suggestions, ["NoSuggestionReason"] = e.NoSuggestionReason, ["RunId"] = runId })), ct));
         await table.UpsertEntityAsync(new TableEntity(week, Marker) { ["RunId"] = runId }, cancellationToken: cancellationToken);
     }
 
@@ -78,7 +72,7 @@ public sealed class WeekPlanTable(StorageAccount storage, TimeProvider clock) : 
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {week} and RowKey lt {"~"}");
         await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
-            yield return new WeekPlanEntry(row.RowKey, row.GetInt32("Suggestions") ?? 0, row.GetString("NoSuggestionReason"), row.GetDateTimeOffset("DigestQueuedAt"), row.GetString("RunId"));
+            yield return FromEntity(row);
         }
     }
 
@@ -86,9 +80,7 @@ public sealed class WeekPlanTable(StorageAccount storage, TimeProvider clock) : 
     {
         var table = await storage.TableAsync(Name, cancellationToken);
         var row = await table.GetEntityIfExistsAsync<TableEntity>(week, practitionerId, cancellationToken: cancellationToken);
-        return row.HasValue
-            ? new WeekPlanEntry(practitionerId, row.Value!.GetInt32("Suggestions") ?? 0, row.Value.GetString("NoSuggestionReason"), row.Value.GetDateTimeOffset("DigestQueuedAt"), row.Value.GetString("RunId"))
-            : null;
+        return row.HasValue ? FromEntity(row.Value!) : null;
     }
 
     public async Task MarkDigestQueuedAsync(string week, string practitionerId, DateTimeOffset at, CancellationToken cancellationToken)
@@ -102,4 +94,8 @@ public sealed class WeekPlanTable(StorageAccount storage, TimeProvider clock) : 
         var table = await storage.TableAsync(Name, cancellationToken);
         await table.DeleteWhereAsync(TableClient.CreateQueryFilter($"RowKey eq {practitionerId}"), cancellationToken);
     }
+
+    private static WeekPlanEntry FromEntity(TableEntity row) => new(
+        row.RowKey, row.GetString("TimeZone") ?? "UTC", row.GetInt32("Suggestions") ?? 0, row.GetString("NoSuggestionReason"),
+        row.GetDateTimeOffset("DigestQueuedAt"), row.GetString("RunId"));
 }

@@ -1,12 +1,9 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
+using Microsoft.Azure.Functions.Worker;
+using PeerMatch.Functions.Hosting;
 using PeerMatch.Functions.Http;
 using PeerMatch.Functions.Matching;
-using PeerMatch.Functions.Settings;
-using PeerMatch.Functions.Storage;
 using PeerMatch.Intake;
 using PeerMatch.Matching;
 
@@ -16,33 +13,13 @@ public sealed record MatchRunStarted(string RunId);
 
 public sealed record GroupProposals(IReadOnlyList<GroupProposal> Groups);
 
-/// <summary>Organizer routes: every one needs the organizer key (<c>x-functions-key</c> or <c>?code=</c>).</summary>
-public static class OrganizerApi
+/// <summary>Organizer routes: the gate lets none run without the organizer key (<c>x-functions-key</c> or <c>?code=</c>).</summary>
+[OrganizerOnly]
+public sealed class OrganizerApi(MatchRuns matchRuns, IMatchRunStore runs, IPractitionerRepository practitioners, ISuppressionList suppressions, TimeProvider clock)
 {
-    public static IEndpointRouteBuilder MapOrganizer(this IEndpointRouteBuilder routes)
-    {
-        var api = routes.MapGroup("/api/organizer").WithTags("Organizer").AddEndpointFilter(RequireOrganizerKey);
-        api.MapPost("/match-runs", StartRunAsync);
-        api.MapGet("/match-runs/{runId}", GetRunAsync);
-        api.MapPost("/groups/proposals", ProposeGroupsAsync);
-        return routes;
-    }
-
-    private static async ValueTask<object?> RequireOrganizerKey(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        var request = context.HttpContext.Request;
-        var expected = context.HttpContext.RequestServices.GetRequiredService<IOptions<PeerMatchOptions>>().Value.OrganizerKey;
-        var given = request.Headers["x-functions-key"].FirstOrDefault() ?? request.Query["code"].FirstOrDefault() ?? "";
-        if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(expected)))
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Organizer key required.",
-                detail: "Send the organizer key in the x-functions-key header or the code query parameter.");
-        }
-        return await next(context);
-    }
-
-    private static async Task<Results<Accepted<MatchRunStarted>, ValidationProblem, ProblemHttpResult>> StartRunAsync(
-        HttpRequest request, StorageAccount storage, MatchRunTable runs, CancellationToken cancellationToken)
+    [Function("MatchRuns")]
+    public async Task<Results<Accepted<MatchRunStarted>, ValidationProblem, ProblemHttpResult>> StartRunAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "organizer/match-runs")] HttpRequest request, CancellationToken cancellationToken)
     {
         var (body, problem) = await ReadObjectAsync(request, ["dryRun", "force"], cancellationToken);
         if (problem is not null)
@@ -56,17 +33,20 @@ public static class OrganizerApi
         {
             return Problems.Validation(errors);
         }
-        var runId = await MatchRunFunction.StartAsync(storage, runs, dryRun, force, cancellationToken);
+        var runId = await matchRuns.StartAsync(dryRun, force, cancellationToken);
         return TypedResults.Accepted($"/api/organizer/match-runs/{runId}", new MatchRunStarted(runId));
     }
 
-    private static async Task<Results<JsonHttpResult<MatchRunStatus>, NotFound>> GetRunAsync(string runId, MatchRunTable runs, CancellationToken cancellationToken) =>
+    [Function("MatchRunStatus")]
+    public async Task<Results<JsonHttpResult<MatchRunStatus>, NotFound>> GetRunAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "organizer/match-runs/{runId}")] HttpRequest request, string runId, CancellationToken cancellationToken) =>
         await runs.GetAsync(runId, cancellationToken) is { } status
             ? TypedResults.Json(status, MatchingJson.Default.MatchRunStatus)
             : TypedResults.NotFound();
 
-    private static async Task<Results<Ok<GroupProposals>, ValidationProblem, ProblemHttpResult>> ProposeGroupsAsync(
-        HttpRequest request, IPractitionerRepository practitioners, SuppressionTable suppressions, TimeProvider clock, CancellationToken cancellationToken)
+    [Function("GroupProposals")]
+    public async Task<Results<Ok<GroupProposals>, ValidationProblem, ProblemHttpResult>> ProposeGroupsAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "organizer/groups/proposals")] HttpRequest request, CancellationToken cancellationToken)
     {
         var (body, problem) = await ReadObjectAsync(request, ["region", "model", "size"], cancellationToken);
         if (problem is not null)

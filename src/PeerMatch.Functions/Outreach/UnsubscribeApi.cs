@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Azure.Functions.Worker;
 using PeerMatch.Functions.Http;
 using PeerMatch.Functions.Links;
-using PeerMatch.Functions.Storage;
 using PeerMatch.Links;
 
 namespace PeerMatch.Functions.Outreach;
@@ -10,18 +10,13 @@ namespace PeerMatch.Functions.Outreach;
 /// <c>GET /api/unsubscribe</c> shows a button (mail scanners follow links, so GET changes nothing);
 /// <c>POST</c> is the RFC 8058 one-click unsubscribe: 200, no redirect.
 /// </summary>
-public static class UnsubscribeApi
+public sealed class UnsubscribeApi(LinkSigner links, SuppressionTable suppressions)
 {
-    public static IEndpointRouteBuilder MapUnsubscribe(this IEndpointRouteBuilder routes)
+    [Function("Unsubscribe")]
+    public async Task<ContentHttpResult> ShowAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "unsubscribe")] HttpRequest request, CancellationToken cancellationToken)
     {
-        var api = routes.MapGroup("/api").WithTags("Outreach");
-        api.MapGet("/unsubscribe", ShowAsync);
-        api.MapPost("/unsubscribe", UnsubscribeAsync);
-        return routes;
-    }
-
-    private static async Task<ContentHttpResult> ShowAsync(string? token, LinkSigner links, CancellationToken cancellationToken)
-    {
+        string? token = request.Query["token"];
         if (await links.ReadAsync(token, TokenPurpose.Unsubscribe, cancellationToken) is null)
         {
             return InvalidLinkPage();
@@ -35,10 +30,11 @@ public static class UnsubscribeApi
             """);
     }
 
-    private static async Task<ContentHttpResult> UnsubscribeAsync(
-        string? token, LinkSigner links, SuppressionTable suppressions, CancellationToken cancellationToken)
+    [Function("UnsubscribeOneClick")]
+    public async Task<ContentHttpResult> UnsubscribeAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "unsubscribe")] HttpRequest request, CancellationToken cancellationToken)
     {
-        var emailKey = await links.ReadAsync(token, TokenPurpose.Unsubscribe, cancellationToken);
+        var emailKey = await links.ReadAsync(request.Query["token"], TokenPurpose.Unsubscribe, cancellationToken);
         if (emailKey is null)
         {
             return InvalidLinkPage();

@@ -34,9 +34,9 @@ public sealed class PeerMatchOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
     public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Standalone mode: the first back-off after a failed queue message; it doubles on each retry.</summary>
+    /// <summary>Standalone mode: how long a failed queue message waits before its next attempt (default: host.json's <c>visibilityTimeout</c>).</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
-    public TimeSpan QueueRetryDelay { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan? QueueRetryDelay { get; set; }
 }
 
 /// <summary>The <c>Email</c> section.</summary>

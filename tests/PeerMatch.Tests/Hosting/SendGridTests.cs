@@ -36,7 +36,7 @@ public sealed class SendGridTests
         await Intakes.PostAsync(client, Intakes.Valid());
 
         await WaitForAsync(sendGrid, "confirmation");
-        await Task.Delay(500);
+        await app.DrainAsync();
         Assert.Single(sendGrid.Accepted);
         Assert.Equal(3, sendGrid.Requests);
     }

@@ -1,69 +1,58 @@
 using System.Net;
-using Cronos;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using PeerMatch.Email;
 using PeerMatch.Functions.Hosting;
+using PeerMatch.Functions.Matching;
 using PeerMatch.Tests.Infrastructure;
 
 namespace PeerMatch.Tests.Hosting;
 
-/// <summary>The same executable with no Functions tooling: triggers from function.json, queues drained in-process.</summary>
+/// <summary>The same executable with no Functions tooling: timers on their schedules, queues drained with host.json's rules.</summary>
 public sealed class StandaloneTests
 {
     [Fact]
-    public void The_build_output_is_a_functions_app_whose_files_describe_every_function()
-    {
-        var root = AppContext.BaseDirectory;
-        Assert.True(File.Exists(Path.Combine(root, "host.json")));
-        var catalog = FunctionCatalog.Load(root);
-
-        var timer = Assert.Single(catalog.Functions, f => f.Name == "PurgeUnconfirmedIntakes");
-        Assert.Equal(TriggerKind.Timer, timer.Trigger);
-        Assert.NotNull(CronExpression.Parse(timer.Schedule!, CronFormat.IncludeSeconds).GetNextOccurrence(DateTime.UtcNow));
-        Assert.Equal("email", Assert.Single(catalog.Functions, f => f.Name == "SendEmail").QueueName);
-    }
-
-    [Fact]
-    public async Task Every_http_function_json_has_a_route_and_every_api_route_has_a_function_json()
-    {
-        await using var app = new PeerMatchApp();
-        _ = app.Server;
-        var catalog = app.Services.GetRequiredService<FunctionCatalog>();
-        var served = app.Services.GetRequiredService<EndpointDataSource>().Endpoints
-            .OfType<RouteEndpoint>()
-            .Select(e => e.RoutePattern.RawText!.TrimStart('/'))
-            .Where(r => r.StartsWith("api/", StringComparison.Ordinal))
-            .Select(r => r["api/".Length..])
-            .ToHashSet();
-        var declared = catalog.Functions.Where(f => f.Trigger == TriggerKind.Http).Select(f => f.Route!).ToHashSet();
-
-        Assert.Equal(served.Order(), declared.Order());
-    }
-
-    [Fact]
-    public async Task Timers_fire_on_the_schedule_in_their_function_json()
+    public async Task Timers_fire_on_their_schedule_as_the_clock_passes_it()
     {
         await using var app = new PeerMatchApp(new() { ["PeerMatch:RunTimers"] = "true" });
         // Just before the top of an hour: WeeklyMatchDigest ("0 0 * * * *") is due, the daily timers are not.
-        app.Clock.Set(new DateTimeOffset(2026, 11, 30, 10, 59, 58, 500, TimeSpan.Zero));
+        app.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 30, 10, 59, 58, TimeSpan.Zero));
         _ = app.Server;
 
+        // Move the clock a second at a time until a timer fires (should the loops not be waiting yet at
+        // 11:00, the next top of the hour does).
         var runs = new List<Azure.Data.Tables.TableEntity>();
-        for (var i = 0; i < 100 && runs.Count == 0; i++)
+        for (var step = 0; step < 8_000 && runs.Count == 0; step++)
         {
-            await Task.Delay(100);
-            runs = await app.RowsAsync(PeerMatch.Functions.Matching.MatchRunTable.Name);
+            app.Clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(20);
+            runs = await app.RowsAsync(MatchRunTable.Name);
         }
 
         var run = Assert.Single(runs);
         Assert.False(run.GetBoolean("Force"));
         Assert.False(run.GetBoolean("DryRun"));
+        var startedAt = run.GetDateTimeOffset("CreatedAt")!.Value;
+        Assert.True(startedAt.Hour >= 11 && startedAt.Minute == 0, $"The run started at {startedAt:HH:mm:ss}, not at the top of an hour.");
     }
 
     [Fact]
-    public async Task A_failed_send_is_retried_with_back_off_and_sent_once()
+    public async Task A_timer_schedule_comes_from_its_setting_when_set()
+    {
+        await using var app = new PeerMatchApp(new() { ["WeeklyMatchDigestSchedule"] = "0 */5 * * * *" });
+        var catalog = app.Services.GetRequiredService<FunctionCatalog>();
+        var configuration = app.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>();
+
+        var weekly = StandaloneTriggers.Schedule(catalog.Get("WeeklyMatchDigest"), configuration);
+        var retrain = StandaloneTriggers.Schedule(catalog.Get("RetrainMatchModel"), configuration);
+
+        var from = new DateTime(2026, 11, 30, 10, 1, 0, DateTimeKind.Utc);
+        Assert.Equal(from.AddMinutes(4), weekly.GetNextOccurrence(from));
+        Assert.Equal(new DateTime(2026, 12, 1, 2, 30, 0, DateTimeKind.Utc), retrain.GetNextOccurrence(from));
+    }
+
+    [Fact]
+    public async Task A_failed_send_is_retried_and_sent_once()
     {
         var sender = new FlakySender(failures: 2);
         await using var app = new PeerMatchApp(services: s => s.Replace(ServiceDescriptor.Singleton<IEmailSender>(sender)));
@@ -72,14 +61,14 @@ public sealed class StandaloneTests
         await Intakes.PostAsync(client, Intakes.Valid());
 
         await sender.Delivered.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        await app.DrainAsync();
         Assert.Equal(3, sender.Attempts);
-        await Task.Delay(500);
         Assert.Single(sender.Sent);
-        Assert.Single(await app.RowsAsync("Deliveries"));
+        Assert.Equal("sent", Assert.Single(await app.RowsAsync("Deliveries")).GetString("State"));
     }
 
     [Fact]
-    public async Task A_send_that_keeps_failing_ends_in_the_poison_queue_not_in_silence()
+    public async Task A_send_that_keeps_failing_ends_in_the_poison_queue_after_host_json_s_max_dequeue_count()
     {
         var sender = new FlakySender(failures: int.MaxValue);
         await using var app = new PeerMatchApp(
@@ -88,15 +77,12 @@ public sealed class StandaloneTests
         using var client = app.CreateClient();
 
         await Intakes.PostAsync(client, Intakes.Valid());
+        await app.DrainAsync();
 
-        var poison = app.Queue("email-poison");
-        for (var i = 0; i < 200 && !(await poison.ExistsAsync() && (await poison.PeekMessagesAsync()).Value.Length > 0); i++)
-        {
-            await Task.Delay(100);
-        }
-        var kept = Assert.Single((await poison.PeekMessagesAsync()).Value);
+        var kept = Assert.Single((await app.Queue("email-poison").PeekMessagesAsync()).Value);
         Assert.Contains("\"confirmation\"", kept.Body.ToString(), StringComparison.Ordinal);
-        Assert.Equal(StandaloneTriggers.MaxDequeueCount, sender.Attempts);
+        Assert.Equal(app.Services.GetRequiredService<HostJson>().MaxDequeueCount, sender.Attempts);
+        Assert.Equal(5, sender.Attempts);
         Assert.DoesNotContain(await app.RowsAsync("Deliveries"), d => d.GetString("State") == "sent");
     }
 
@@ -120,7 +106,24 @@ public sealed class StandaloneTests
         await using var app = new PeerMatchApp();
         using var client = app.CreateClient();
 
-        Assert.Equal("{\"status\":\"ok\"}", await client.GetStringAsync("/api/health"));
+        using var response = await client.GetAsync("/api/health");
+
+        Assert.Equal("{\"status\":\"ok\"}", await response.Content.ReadAsStringAsync());
+        Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
+    }
+
+    [Fact]
+    public async Task A_function_that_throws_answers_a_problem_with_the_security_headers()
+    {
+        await using var app = new PeerMatchApp(services: s => s.Replace(ServiceDescriptor.Singleton<PeerMatch.Intake.IPractitionerRepository>(new BrokenRepository())));
+        using var client = app.CreateClient();
+
+        using var response = await Intakes.PostAsync(client, Intakes.Valid());
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.DoesNotContain("storage is down", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     private sealed class FlakySender(int failures) : IEmailSender
@@ -146,5 +149,24 @@ public sealed class StandaloneTests
             Delivered.TrySetResult();
             return Task.CompletedTask;
         }
+    }
+
+    private sealed class BrokenRepository : PeerMatch.Intake.IPractitionerRepository
+    {
+        private static InvalidOperationException Down() => new("storage is down");
+
+        public Task<PeerMatch.Intake.Practitioner?> GetAsync(string id, CancellationToken cancellationToken) => throw Down();
+
+        public Task<PeerMatch.Intake.Practitioner?> FindByEmailAsync(string email, CancellationToken cancellationToken) => throw Down();
+
+        public Task<bool> TryCreateAsync(PeerMatch.Intake.Practitioner practitioner, CancellationToken cancellationToken) => throw Down();
+
+        public Task UpdateAsync(PeerMatch.Intake.Practitioner practitioner, CancellationToken cancellationToken) => throw Down();
+
+        public Task EraseAsync(PeerMatch.Intake.Practitioner practitioner, CancellationToken cancellationToken) => throw Down();
+
+        public IAsyncEnumerable<PeerMatch.Intake.Practitioner> ListAllAsync(CancellationToken cancellationToken) => throw Down();
+
+        public IAsyncEnumerable<PeerMatch.Intake.Practitioner> ListUnconfirmedAsync(DateTimeOffset createdBefore, CancellationToken cancellationToken) => throw Down();
     }
 }

@@ -4,17 +4,24 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace PeerMatch.Tests.Infrastructure;
 
 /// <summary>
-/// The whole app in-process, on the shared Azurite (PEERMATCH_TEST_STORAGE) under a table prefix of
-/// its own, with its own outbox folder and a clock the test can move.
+/// The whole app in-process and standalone, on the shared Azurite (PEERMATCH_TEST_STORAGE) under a
+/// table prefix of its own, with its own outbox folder and a clock the test moves.
 /// </summary>
 public sealed class PeerMatchApp : WebApplicationFactory<Program>
 {
     public const string OrganizerKey = "test-organizer-key-0123456789";
     public const string PublicBaseUrl = "https://peermatch.test";
+
+    /// <summary>Where every app's clock starts: Monday 2 November 2026, 09:00 UTC. Tests move it forward.</summary>
+    public static readonly DateTimeOffset Start = new(2026, 11, 2, 9, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The queues this app's functions drain.</summary>
+    private static readonly string[] Queues = ["email", "match-runs"];
 
     private readonly Dictionary<string, string?> _settings;
     private readonly Action<IServiceCollection>? _services;
@@ -55,12 +62,38 @@ public sealed class PeerMatchApp : WebApplicationFactory<Program>
 
     public Outbox Outbox { get; }
 
-    public ShiftableClock Clock { get; } = new();
+    /// <summary>The app's clock: it stands still unless the test moves it (timers fire when it passes their time).</summary>
+    public FakeTimeProvider Clock { get; } = new(Start);
 
     public TableClient Table(string name) => new TableServiceClient(StorageConnection).GetTableClient(Prefix + name);
 
     public QueueClient Queue(string name) =>
         new QueueServiceClient(StorageConnection, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }).GetQueueClient(Prefix + name);
+
+    /// <summary>
+    /// Waits until every queue of this app is empty: all work that was queued (and all it queued in
+    /// turn) is done. A message being worked on, or waiting to be retried, still counts as queued.
+    /// </summary>
+    public async Task DrainAsync(TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        var emptyInARow = 0;
+        while (emptyInARow < 2)
+        {
+            var empty = true;
+            foreach (var name in Queues)
+            {
+                var queue = Queue(name);
+                empty &= !await queue.ExistsAsync() || (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount == 0;
+            }
+            emptyInARow = empty ? emptyInARow + 1 : 0;
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("The app's queues did not drain.");
+            }
+            await Task.Delay(50);
+        }
+    }
 
     /// <summary>Every row of a table of this app (none when the table was never created).</summary>
     public async Task<List<TableEntity>> RowsAsync(string table)
@@ -107,15 +140,4 @@ public sealed class PeerMatchApp : WebApplicationFactory<Program>
             Directory.Delete(OutboxPath, recursive: true);
         }
     }
-}
-
-/// <summary>The system clock, moved forward when a test needs time to pass (timers keep real time).</summary>
-public sealed class ShiftableClock : TimeProvider
-{
-    public TimeSpan Offset { get; set; }
-
-    public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + Offset;
-
-    /// <summary>Moves the clock to <paramref name="moment"/>; it keeps ticking from there.</summary>
-    public void Set(DateTimeOffset moment) => Offset = moment - base.GetUtcNow();
 }

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 using PeerMatch.Functions.Matching;
+using PeerMatch.Functions.Outreach;
 using PeerMatch.Intake;
 using PeerMatch.Matching;
 using PeerMatch.Tests.Infrastructure;
@@ -21,7 +22,7 @@ public sealed class MatchingFlowTests : AppTest
     {
         await base.InitializeAsync();
         Client.DefaultRequestHeaders.Add("x-functions-key", PeerMatchApp.OrganizerKey);
-        App.Clock.Set(MondayAfternoonUtc);
+        App.Clock.SetUtcNow(MondayAfternoonUtc);
     }
 
     [Fact]
@@ -48,7 +49,7 @@ public sealed class MatchingFlowTests : AppTest
         await SeedAsync(PractitionerStatus.PendingConfirmation, Person("pending"));
         await SeedAsync(PractitionerStatus.Active, Person("paused"), pausedUntil: new DateOnly(2027, 3, 1));
         await SeedAsync(Person("gone"));
-        await App.Services.GetRequiredService<PeerMatch.Functions.Storage.SuppressionTable>().SuppressAsync("gone@example.org", default);
+        await App.Services.GetRequiredService<SuppressionTable>().SuppressAsync("gone@example.org", default);
 
         var run = await RunAsync(force: true);
 
@@ -90,7 +91,7 @@ public sealed class MatchingFlowTests : AppTest
         await RunAsync(force: false);
 
         Assert.Equal(0, again["emailsSent"]!.GetValue<int>());
-        await Task.Delay(500);
+        await App.DrainAsync();
         Assert.Single(App.Outbox.To("ada@example.org"), m => m.Headers["X-PeerMatch-Kind"] == "digest");
         Assert.Equal(suggestionsBefore, (await App.RowsAsync(SuggestionTable.Name)).Count);
     }
@@ -107,7 +108,7 @@ public sealed class MatchingFlowTests : AppTest
         {
             await App.Outbox.WaitForAsync($"p{i}@example.org", "digest");
         }
-        await Task.Delay(500);
+        await App.DrainAsync();
         Assert.Equal(6, App.Outbox.All().Count);
         Assert.All((await App.RowsAsync(SuggestionTable.Name)).GroupBy(r => r.PartitionKey), g => Assert.InRange(g.Count(), 1, 3));
         Assert.Single(runs, r => r["suggestions"]!.GetValue<int>() > 0);
@@ -138,15 +139,17 @@ public sealed class MatchingFlowTests : AppTest
             Person("lon1", country: "GB", subdivision: "GB-ENG", city: "London", timeZone: "Europe/London", meeting: "online"),
             Person("lon2", country: "GB", subdivision: "GB-ENG", city: "London", timeZone: "Europe/London", meeting: "online"),
             Person("oak1", meeting: "online"), Person("oak2", meeting: "online"));
-        App.Clock.Set(MondayAfternoonUtc.AddHours(-6)); // 11:00 in London, 03:00 in Oakland
+        var nextMonday = MondayAfternoonUtc.AddDays(7);
+        App.Clock.SetUtcNow(nextMonday.AddHours(-6)); // 11:00 in London, 03:00 in Oakland
 
         await RunAsync(force: false);
 
         await App.Outbox.WaitForAsync("lon1@example.org", "digest");
         await App.Outbox.WaitForAsync("lon2@example.org", "digest");
+        await App.DrainAsync();
         Assert.Empty(App.Outbox.To("oak1@example.org"));
 
-        App.Clock.Set(MondayAfternoonUtc); // 09:00 in Oakland
+        App.Clock.SetUtcNow(nextMonday); // 09:00 in Oakland
         await RunAsync(force: false);
 
         await App.Outbox.WaitForAsync("oak1@example.org", "digest");
@@ -161,7 +164,7 @@ public sealed class MatchingFlowTests : AppTest
         await RunAsync(force: true);
         var firstWeek = await PairsAsync();
 
-        App.Clock.Set(MondayAfternoonUtc.AddDays(7));
+        App.Clock.SetUtcNow(MondayAfternoonUtc.AddDays(7));
         await RunAsync(force: true);
         var allPairs = await PairsAsync();
 
@@ -200,7 +203,7 @@ public sealed class MatchingFlowTests : AppTest
 
         var adaSays = await AnswerAsync(toAda, "yes");
         Assert.False(adaSays["introduced"]!.GetValue<bool>());
-        await Task.Delay(300);
+        await App.DrainAsync();
         Assert.DoesNotContain(App.Outbox.All(), m => m.Headers["X-PeerMatch-Kind"] == "introduction");
 
         var beaSays = await AnswerAsync(toBea, "yes");
@@ -213,7 +216,7 @@ public sealed class MatchingFlowTests : AppTest
 
         var again = await AnswerAsync(toBea, "yes");
         Assert.False(again["introduced"]!.GetValue<bool>());
-        await Task.Delay(500);
+        await App.DrainAsync();
         Assert.Single(App.Outbox.All(), m => m.Headers["X-PeerMatch-Kind"] == "introduction" && m.To.Mailboxes.Single().Address == "ada@example.org");
     }
 
@@ -227,12 +230,12 @@ public sealed class MatchingFlowTests : AppTest
         await AnswerAsync(toAda, "yes");
         await AnswerAsync(toBea, "yes");
         await App.Outbox.WaitForAsync("bea@example.org", "introduction");
-        var followUps = App.Services.GetRequiredService<PeerMatch.Functions.Hosting.FunctionInvoker>();
+        var followUps = App.Services.GetRequiredService<SuggestionAnswers>();
 
-        await followUps.InvokeAsync(IntroductionFollowUpFunction.Name, default, default, default); // too early
-        App.Clock.Set(MondayAfternoonUtc.AddDays(15));
-        await followUps.InvokeAsync(IntroductionFollowUpFunction.Name, default, default, default);
-        await followUps.InvokeAsync(IntroductionFollowUpFunction.Name, default, default, default); // nothing new
+        Assert.Equal(0, await followUps.QueueDueFollowUpsAsync(default)); // too early
+        App.Clock.SetUtcNow(MondayAfternoonUtc.AddDays(15));
+        Assert.Equal(1, await followUps.QueueDueFollowUpsAsync(default));
+        Assert.Equal(0, await followUps.QueueDueFollowUpsAsync(default)); // nothing new
 
         var adaFollowUp = await App.Outbox.WaitForAsync("ada@example.org", "follow-up");
         await App.Outbox.WaitForAsync("bea@example.org", "follow-up");
@@ -248,10 +251,10 @@ public sealed class MatchingFlowTests : AppTest
         using var answered = await Client.PostAsync(met.PathAndQuery, new FormUrlEncodedContent([new("answer", "no")]));
         Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
         Assert.Equal("no", (await App.RowsAsync(SuggestionTable.Name)).Single(r => r.PartitionKey == "ada").GetString("Met"));
-        var pair = SuggestionTable.ToLabelledPair((await App.Services.GetRequiredService<SuggestionTable>().ForWeekAsync("ada", IsoWeeks.Planning(MondayAfternoonUtc), default)).Single());
+        var pair = (await App.Services.GetRequiredService<SuggestionTable>().ForWeekAsync("ada", IsoWeeks.Planning(MondayAfternoonUtc), default)).Single().ToLabelledPair();
         Assert.False(pair!.Accepted); // "yes" but never met: not a success to learn from
 
-        await Task.Delay(500);
+        await App.DrainAsync();
         Assert.Single(App.Outbox.To("ada@example.org"), m => m.Headers["X-PeerMatch-Kind"] == "follow-up");
     }
 
@@ -265,10 +268,10 @@ public sealed class MatchingFlowTests : AppTest
 
         await AnswerAsync(toAda, "yes");
         await AnswerAsync(toBea, "no");
-        App.Clock.Set(MondayAfternoonUtc.AddDays(7 * 13)); // past the 12-week window
+        App.Clock.SetUtcNow(MondayAfternoonUtc.AddDays(7 * 13)); // past the 12-week window
         await RunAsync(force: true);
 
-        await Task.Delay(500);
+        await App.DrainAsync();
         Assert.DoesNotContain(App.Outbox.All(), m => m.Headers["X-PeerMatch-Kind"] == "introduction");
         Assert.Equal(2, (await App.RowsAsync(SuggestionTable.Name)).Count);
     }
@@ -299,7 +302,7 @@ public sealed class MatchingFlowTests : AppTest
         Assert.All(preview, p => Assert.NotEmpty(p!["reasons"]!.AsArray()));
         Assert.Equal(0, run["emailsSent"]!.GetValue<int>());
         Assert.Empty(await App.RowsAsync(SuggestionTable.Name));
-        await Task.Delay(300);
+        await App.DrainAsync();
         Assert.Empty(App.Outbox.All());
     }
 
@@ -307,7 +310,7 @@ public sealed class MatchingFlowTests : AppTest
     public async Task Retraining_promotes_a_better_model_and_only_a_better_one()
     {
         var retraining = App.Services.GetRequiredService<Retraining>();
-        var models = App.Services.GetRequiredService<ModelStore>();
+        var models = App.Services.GetRequiredService<IRankerStore>();
         Assert.Null((await retraining.RetrainAsync(default)).Challenger); // no answers yet
         Assert.IsType<PriorScorer>(await models.CurrentAsync(default));
 
@@ -316,11 +319,11 @@ public sealed class MatchingFlowTests : AppTest
         Assert.True(first.Promoted, $"{first.ChallengerNdcg} vs {first.IncumbentNdcg}");
         var current = Assert.IsType<LearnedRanker>(await models.CurrentAsync(default));
 
-        App.Clock.Offset += TimeSpan.FromMinutes(1);
+        App.Clock.Advance(TimeSpan.FromMinutes(1));
         var second = await retraining.RetrainAsync(default); // the same answers: the challenger is no better
         Assert.False(second.Promoted);
         Assert.Equal(current.Version, Assert.IsType<LearnedRanker>(await models.CurrentAsync(default)).Version);
-        Assert.Single(await models.VersionsAsync(default));
+        Assert.Single(await App.Services.GetRequiredService<ModelStore>().VersionsAsync(default));
     }
 
     [Fact]
@@ -377,7 +380,7 @@ public sealed class MatchingFlowTests : AppTest
         }
 
         // And nobody is suggested an erased practitioner in the weeks after.
-        App.Clock.Set(MondayAfternoonUtc.AddDays(7));
+        App.Clock.SetUtcNow(MondayAfternoonUtc.AddDays(7));
         await RunAsync(force: true);
         Assert.DoesNotContain(await App.RowsAsync(SuggestionTable.Name), r => r.PartitionKey == "ada" || r.GetString("PeerId") == "ada");
         await App.Outbox.WaitForAsync("bea@example.org", "digest", count: 2);

@@ -1,0 +1,41 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using PeerMatch.Email;
+using PeerMatch.Functions.Storage;
+
+namespace PeerMatch.Functions.Email;
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, Converters = [typeof(EmailKindConverter)])]
+[JsonSerializable(typeof(EmailJob))]
+internal sealed partial class EmailJobJson : JsonSerializerContext;
+
+/// <summary>Kinds travel as they read in the e-mail header: "manage-link", not "ManageLink".</summary>
+internal sealed class EmailKindConverter() : JsonStringEnumConverter<EmailKind>(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false);
+
+/// <summary>Schedules e-mail on the <c>email</c> queue, where jobs wait for the <c>SendEmail</c> function.</summary>
+public sealed class QueuedEmailScheduler(StorageAccount storage) : IEmailScheduler
+{
+    public const string QueueName = "email";
+
+    public async Task EnqueueAsync(EmailJob job, CancellationToken cancellationToken)
+    {
+        var queue = await storage.QueueAsync(QueueName, cancellationToken);
+        await queue.SendMessageAsync(JsonSerializer.Serialize(job, EmailJobJson.Default.EmailJob), cancellationToken);
+    }
+
+    public static EmailJob? Parse(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+        try
+        {
+            return JsonSerializer.Deserialize(text, EmailJobJson.Default.EmailJob);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

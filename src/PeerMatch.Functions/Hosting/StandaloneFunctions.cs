@@ -1,0 +1,78 @@
+using System.Reflection;
+using System.Runtime.ExceptionServices;
+using Microsoft.Extensions.Options;
+using PeerMatch.Functions.Http;
+using PeerMatch.Functions.Settings;
+
+namespace PeerMatch.Functions.Hosting;
+
+/// <summary>
+/// Standalone (no Functions host): each HTTP function answers at <c>/{routePrefix}/{route}</c> for its
+/// methods, through the same <see cref="HttpGate"/>, calling the same method the host would call.
+/// </summary>
+public static class StandaloneFunctions
+{
+    public static IEndpointRouteBuilder MapFunctions(this IEndpointRouteBuilder endpoints)
+    {
+        var catalog = endpoints.ServiceProvider.GetRequiredService<FunctionCatalog>();
+        var prefix = endpoints.ServiceProvider.GetRequiredService<HostJson>().RoutePrefix;
+        foreach (var function in catalog.Functions.Where(f => f.Trigger == TriggerKind.Http))
+        {
+            endpoints.MapMethods($"/{prefix}/{function.Route}", function.HttpMethods!, async http =>
+            {
+                var gate = http.RequestServices.GetRequiredService<HttpGate>();
+                var answer = await gate.RunAsync(http, function, async () =>
+                    await InvokeAsync(function, http.RequestServices, parameter => BindHttp(parameter, http)) as IResult);
+                await answer.ExecuteAsync(http);
+            }).WithName(function.Name).WithDisplayName(function.Name);
+        }
+        return endpoints;
+    }
+
+    /// <summary>
+    /// Calls a function's method on a fresh instance of its class, built from <paramref name="services"/>
+    /// as the Functions worker builds it, and returns what it returned (awaited).
+    /// </summary>
+    public static async Task<object?> InvokeAsync(FunctionDescriptor function, IServiceProvider services, Func<ParameterInfo, object?> bind)
+    {
+        var method = function.Method;
+        var instance = method.IsStatic ? null : ActivatorUtilities.CreateInstance(services, method.DeclaringType!);
+        try
+        {
+            var returned = method.Invoke(instance, method.GetParameters().Select(bind).ToArray());
+            if (returned is not Task task)
+            {
+                return returned;
+            }
+            await task;
+            return method.ReturnType.IsGenericType ? method.ReturnType.GetProperty(nameof(Task<object>.Result))!.GetValue(task) : null;
+        }
+        catch (TargetInvocationException e) when (e.InnerException is not null)
+        {
+            ExceptionDispatchInfo.Throw(e.InnerException);
+            throw;
+        }
+        finally
+        {
+            (instance as IDisposable)?.Dispose();
+        }
+    }
+
+    private static object? BindHttp(ParameterInfo parameter, HttpContext http) =>
+        parameter.ParameterType == typeof(HttpRequest) ? http.Request
+        : parameter.ParameterType == typeof(CancellationToken) ? http.RequestAborted
+        : http.Request.RouteValues.TryGetValue(parameter.Name!, out var value) ? value?.ToString()
+        : null;
+
+    /// <summary>The standalone host: Kestrel on <c>--urls</c> (default http://localhost:7071), the routes, and the triggers.</summary>
+    public static WebApplicationBuilder CreateBuilder(string[] args)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls("http://localhost:7071");
+        }
+        builder.Services.AddHostedService<StandaloneTriggers>();
+        return builder;
+    }
+}

@@ -1,0 +1,161 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Azure;
+using Azure.Data.Tables;
+using PeerMatch.Functions.Storage;
+using PeerMatch.Intake;
+
+namespace PeerMatch.Functions.Intake;
+
+/// <summary>
+/// Practitioners on Azure Tables:
+/// <c>Practitioners</c> (PK = practitioner id, RK = "profile": point reads by id; the weekly run reads them all) and
+/// <c>EmailIndex</c> (PK = <see cref="EmailAddresses.Key"/> of the address, RK = "": a profile by address without a scan,
+/// and the insert that decides a race between two intakes).
+/// </summary>
+public sealed class PractitionerTable(StorageAccount storage) : IPractitionerRepository
+{
+    public const string Practitioners = "Practitioners";
+    public const string EmailIndex = "EmailIndex";
+    private const string ProfileRow = "profile";
+
+    public async Task<Practitioner?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(id) || id.Length > 64 || !id.All(char.IsAsciiLetterOrDigit))
+        {
+            return null;
+        }
+        var table = await storage.TableAsync(Practitioners, cancellationToken);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(id, ProfileRow, cancellationToken: cancellationToken);
+        return row.HasValue ? FromEntity(row.Value!) : null;
+    }
+
+    public async Task<Practitioner?> FindByEmailAsync(string email, CancellationToken cancellationToken)
+    {
+        var index = await storage.TableAsync(EmailIndex, cancellationToken);
+        var pointer = await index.GetEntityIfExistsAsync<TableEntity>(EmailAddresses.Key(email), "", cancellationToken: cancellationToken);
+        return pointer.HasValue ? await GetAsync(pointer.Value!.GetString("PractitionerId"), cancellationToken) : null;
+    }
+
+    public async Task<bool> TryCreateAsync(Practitioner practitioner, CancellationToken cancellationToken)
+    {
+        // The profile goes first, the index row second: whoever inserts the index row wins a race
+        // between two intakes, and the winner's profile is already there for the loser to find.
+        var table = await storage.TableAsync(Practitioners, cancellationToken);
+        await table.AddEntityAsync(ToEntity(practitioner), cancellationToken);
+
+        var index = await storage.TableAsync(EmailIndex, cancellationToken);
+        var pointer = new TableEntity(EmailAddresses.Key(practitioner.Profile.Email), "") { ["PractitionerId"] = practitioner.Id };
+        try
+        {
+            await index.AddEntityAsync(pointer, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            var existing = await index.GetEntityAsync<TableEntity>(pointer.PartitionKey, "", cancellationToken: cancellationToken);
+            if (await GetAsync(existing.Value.GetString("PractitionerId"), cancellationToken) is null)
+            {
+                // A pointer to nobody (an erase cut short between its two deletes): take it over.
+                try
+                {
+                    await index.UpdateEntityAsync(pointer, existing.Value.ETag, TableUpdateMode.Replace, cancellationToken);
+                    return true;
+                }
+                catch (RequestFailedException stale) when (stale.Status == 412)
+                {
+                    // Someone else took it over first.
+                }
+            }
+            await table.DeleteEntityAsync(practitioner.Id, ProfileRow, ETag.All, cancellationToken);
+            return false;
+        }
+    }
+
+    public async Task UpdateAsync(Practitioner practitioner, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Practitioners, cancellationToken);
+        await table.UpdateEntityAsync(ToEntity(practitioner), ETag.All, TableUpdateMode.Replace, cancellationToken);
+    }
+
+    public async Task EraseAsync(Practitioner practitioner, CancellationToken cancellationToken)
+    {
+        // The profile goes last, so an erase cut short can be repeated with the same link.
+        var index = await storage.TableAsync(EmailIndex, cancellationToken);
+        var key = EmailAddresses.Key(practitioner.Profile.Email);
+        var pointer = await index.GetEntityIfExistsAsync<TableEntity>(key, "", cancellationToken: cancellationToken);
+        if (pointer.HasValue && pointer.Value!.GetString("PractitionerId") == practitioner.Id)
+        {
+            await index.DeleteEntityAsync(key, "", pointer.Value.ETag, cancellationToken);
+        }
+
+        var table = await storage.TableAsync(Practitioners, cancellationToken);
+        await table.DeleteEntityAsync(practitioner.Id, ProfileRow, ETag.All, cancellationToken);
+    }
+
+    public async IAsyncEnumerable<Practitioner> ListUnconfirmedAsync(DateTimeOffset createdBefore, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Practitioners, cancellationToken);
+        var filter = TableClient.CreateQueryFilter($"Status eq {nameof(PractitionerStatus.PendingConfirmation)} and CreatedAt lt {createdBefore}");
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            yield return FromEntity(row);
+        }
+    }
+
+    public async IAsyncEnumerable<Practitioner> ListAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Practitioners, cancellationToken);
+        await foreach (var row in table.QueryAsync<TableEntity>(cancellationToken: cancellationToken))
+        {
+            yield return FromEntity(row);
+        }
+    }
+
+    private static TableEntity ToEntity(Practitioner p) => new(p.Id, ProfileRow)
+    {
+        ["Name"] = p.Profile.Name,
+        ["Email"] = p.Profile.Email,
+        ["Models"] = Join(p.Profile.Models),
+        ["Country"] = p.Profile.Region.Country,
+        ["Subdivision"] = p.Profile.Region.Subdivision,
+        ["City"] = p.Profile.Region.City,
+        ["TimeZone"] = p.Profile.Region.TimeZone,
+        ["YearsExperience"] = p.Profile.YearsExperience,
+        ["PracticeAreas"] = Join(p.Profile.PracticeAreas),
+        ["Languages"] = Join(p.Profile.Languages),
+        ["Meeting"] = p.Profile.Meeting,
+        ["Seeking"] = Join(p.Profile.Seeking),
+        ["WillingToConvene"] = p.Profile.WillingToConvene,
+        ["Bio"] = p.Profile.Bio,
+        ["Status"] = p.Status.ToString(),
+        ["CreatedAt"] = p.CreatedAt,
+        ["UpdatedAt"] = p.UpdatedAt,
+        ["ConfirmedAt"] = p.ConfirmedAt,
+        ["PausedUntil"] = p.PausedUntil?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+    };
+
+    private static Practitioner FromEntity(TableEntity e) => new(
+        e.PartitionKey,
+        new Profile(
+            e.GetString("Name"),
+            e.GetString("Email"),
+            Split(e.GetString("Models")),
+            new Region(e.GetString("Country"), e.GetString("Subdivision"), e.GetString("City"), e.GetString("TimeZone")),
+            e.GetInt32("YearsExperience") ?? 0,
+            Split(e.GetString("PracticeAreas")),
+            Split(e.GetString("Languages")),
+            e.GetString("Meeting"),
+            Split(e.GetString("Seeking")),
+            e.GetBoolean("WillingToConvene") ?? false,
+            e.GetString("Bio")),
+        Enum.Parse<PractitionerStatus>(e.GetString("Status")),
+        e.GetDateTimeOffset("CreatedAt") ?? default,
+        e.GetDateTimeOffset("UpdatedAt") ?? default,
+        e.GetDateTimeOffset("ConfirmedAt"),
+        e.GetString("PausedUntil") is { } paused ? DateOnly.ParseExact(paused, "yyyy-MM-dd", CultureInfo.InvariantCulture) : null);
+
+    private static string Join(IReadOnlyList<string> values) => string.Join(',', values);
+
+    private static string[] Split(string? value) => string.IsNullOrEmpty(value) ? [] : value.Split(',');
+}

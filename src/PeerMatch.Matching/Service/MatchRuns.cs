@@ -1,0 +1,152 @@
+using PeerMatch.Email;
+using PeerMatch.Intake;
+
+namespace PeerMatch.Matching;
+
+/// <summary>Settings of the weekly matching.</summary>
+public sealed record MatchingSettings(int SuggestionsPerWeek = 3);
+
+/// <summary>What a run did: the week, how many it planned for, how many suggestions it made, how many digests it queued.</summary>
+public sealed record MatchRunOutcome(string Week, int Practitioners, int Suggestions, int DigestsQueued);
+
+/// <summary>
+/// Matching runs. A run plans the ISO week once (retrain, then plan over everyone eligible, then store
+/// the suggestions and who got none and why), then queues the digest of everyone whose local Monday
+/// morning has come (everyone, when forced) and whose digest is not queued yet. A repeated or crashed
+/// run re-plans nothing that was stored and queues only what is still unqueued; the digest's job id
+/// ("digest-{week}") makes a second send impossible even then.
+/// </summary>
+public sealed class MatchRuns(
+    IPractitionerRepository practitioners,
+    ISuppressionList suppressions,
+    ISuggestionStore suggestions,
+    IWeekPlanStore plans,
+    IMatchRunStore runs,
+    IRankerStore rankers,
+    Retraining retraining,
+    IEmailScheduler emails,
+    MatchingSettings settings,
+    TimeProvider clock)
+{
+    /// <summary>Nobody is suggested to the same person twice within this many weeks.</summary>
+    public const int RepeatWindowWeeks = 12;
+
+    /// <summary>A claim older than this, with no plan behind it, belongs to a run that died: it can be taken over.</summary>
+    public static readonly TimeSpan PlanningClaimLifetime = TimeSpan.FromMinutes(15);
+
+    /// <summary>Records a run and queues it; the run worker picks it up.</summary>
+    public async Task<string> StartAsync(bool dryRun, bool force, CancellationToken cancellationToken)
+    {
+        var request = new MatchRunRequest(Guid.NewGuid().ToString("N"), dryRun, force);
+        await runs.CreateAsync(request, cancellationToken);
+        await runs.EnqueueAsync(request, cancellationToken);
+        return request.RunId;
+    }
+
+    public async Task<MatchRunOutcome> RunAsync(MatchRunRequest request, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var week = IsoWeeks.Planning(now);
+        if (request.DryRun)
+        {
+            return await PreviewAsync(request.RunId, week, now, cancellationToken);
+        }
+
+        var planned = 0;
+        // Most hourly runs find the week planned: they read the plan, not everyone.
+        if (!await plans.IsPlannedAsync(week, cancellationToken))
+        {
+            if (await plans.TryClaimAsync(week, request.RunId, cancellationToken))
+            {
+                planned = await PlanWeekAsync(request.RunId, week, now, cancellationToken);
+            }
+            else
+            {
+                await WaitForPlanAsync(week, cancellationToken);
+            }
+        }
+
+        var (inPlan, queued) = await QueueDueDigestsAsync(week, request.Force, now, cancellationToken);
+        await runs.CompleteAsync(request.RunId, week, inPlan, planned, queued, preview: null, cancellationToken);
+        return new MatchRunOutcome(week, inPlan, planned, queued);
+    }
+
+    /// <summary>The last attempt at a run failed: say so on the run, for the organizer watching it.</summary>
+    public Task FailAsync(MatchRunRequest request, Exception error, CancellationToken cancellationToken) =>
+        runs.FailAsync(request.RunId, error.Message, cancellationToken);
+
+    private async Task<MatchRunOutcome> PreviewAsync(string runId, string week, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var population = await Population.LoadAsync(practitioners, suppressions, IsoWeeks.Monday(week), cancellationToken);
+        var history = await suggestions.AllAsync(cancellationToken).ToListAsync(cancellationToken);
+        var plan = await PlanAsync(population.Eligible, history, now, cancellationToken);
+        var preview = plan.Suggestions.Select(s => new PreviewSuggestion(
+            s.PractitionerId, population.Everyone[s.PractitionerId].Profile.Name, s.PeerId, population.Everyone[s.PeerId].Profile.Name, s.Score, s.Reasons)).ToList();
+        await runs.CompleteAsync(runId, week, population.Eligible.Count, preview.Count, emails: 0, preview, cancellationToken);
+        return new MatchRunOutcome(week, population.Eligible.Count, preview.Count, 0);
+    }
+
+    /// <summary>Retrains, plans, and stores the week: the suggestions first, the plan (with its marker) last.</summary>
+    private async Task<int> PlanWeekAsync(string runId, string week, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var population = await Population.LoadAsync(practitioners, suppressions, IsoWeeks.Monday(week), cancellationToken);
+        // One read of the history serves both the retraining and the exclusions.
+        var history = await suggestions.AllAsync(cancellationToken).ToListAsync(cancellationToken);
+        await retraining.RetrainAsync(history, cancellationToken);
+        var plan = await PlanAsync(population.Eligible, history, now, cancellationToken);
+        await suggestions.SaveAsync(plan.Suggestions.Select(s =>
+            new StoredSuggestion(s.PractitionerId, s.PeerId, week, runId, s.Score, s.Reasons, s.Features, now)), cancellationToken);
+        var counts = plan.Suggestions.GroupBy(s => s.PractitionerId).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        await plans.SaveAsync(week, runId, population.Eligible.Select(c => new WeekPlanEntry(
+            c.Id, c.Profile.Region.TimeZone, counts.GetValueOrDefault(c.Id), plan.NoSuggestionReasons.GetValueOrDefault(c.Id), null)), cancellationToken);
+        return plan.Suggestions.Count;
+    }
+
+    /// <summary>Another run is planning this week: wait for its plan, then send from it.</summary>
+    private async Task WaitForPlanAsync(string week, CancellationToken cancellationToken)
+    {
+        // Real time, not the app's clock: this waits for another worker, which no test clock moves.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!await plans.IsPlannedAsync(week, cancellationToken))
+        {
+            if (waited.Elapsed > PlanningClaimLifetime)
+            {
+                throw new TimeoutException($"Week {week} is being planned by another run that has not finished.");
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+        }
+    }
+
+    /// <summary>Queues the digest of each planned practitioner whose local Monday morning has come (everyone, when forced).</summary>
+    private async Task<(int InPlan, int Queued)> QueueDueDigestsAsync(string week, bool force, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        int inPlan = 0, queued = 0;
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        await foreach (var entry in plans.EntriesAsync(week, cancellationToken))
+        {
+            inPlan++;
+            if (entry.DigestQueuedAt is not null || !(force || IsoWeeks.IsDue(week, entry.TimeZone, now)))
+            {
+                continue;
+            }
+            // Only the due are read: someone who erased since the plan gets nothing, someone who paused waits.
+            var practitioner = await practitioners.GetAsync(entry.PractitionerId, cancellationToken);
+            if (practitioner is null || practitioner.PausedUntil > today)
+            {
+                continue;
+            }
+            await emails.EnqueueAsync(MatchingEmailJobs.Digest(practitioner.Id, week), cancellationToken);
+            await plans.MarkDigestQueuedAsync(week, practitioner.Id, now, cancellationToken);
+            queued++;
+        }
+        return (inPlan, queued);
+    }
+
+    private async Task<MatchPlan> PlanAsync(List<Candidate> eligible, IReadOnlyList<StoredSuggestion> history, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var since = now.AddDays(-7 * RepeatWindowWeeks);
+        var excluded = history.Where(s => s.CreatedAt >= since || s.Answer == "no").Select(s => (s.PractitionerId, s.PeerId));
+        var scorer = await rankers.CurrentAsync(cancellationToken);
+        return new MatchPlanner(scorer, settings.SuggestionsPerWeek).Plan(eligible, excluded, now);
+    }
+}

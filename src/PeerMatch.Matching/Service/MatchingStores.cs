@@ -1,0 +1,149 @@
+using PeerMatch.Email;
+
+namespace PeerMatch.Matching;
+
+/// <summary>A suggestion as stored: who got whom in which week, why, and what they answered.</summary>
+public sealed record StoredSuggestion(
+    string PractitionerId,
+    string PeerId,
+    string Week,
+    string RunId,
+    float Score,
+    IReadOnlyList<string> Reasons,
+    float[] Features,
+    DateTimeOffset CreatedAt,
+    string? Answer = null,
+    DateTimeOffset? AnsweredAt = null,
+    string? Met = null)
+{
+    /// <summary>Deterministic, so a repeated run writes the same row, and the other side's row is found without a query.</summary>
+    public string Id => IdFor(Week, PeerId);
+
+    /// <summary>The same suggestion as the peer received it.</summary>
+    public string ReciprocalId => IdFor(Week, PractitionerId);
+
+    public static string IdFor(string week, string peerId) => $"{week}-{peerId}";
+
+    /// <summary>
+    /// An answer as a training example: "yes" is positive, unless a follow-up later says the two
+    /// never met; "no" is negative.
+    /// </summary>
+    public LabelledPair? ToLabelledPair() =>
+        Answer is null || Features.Length != PairFeatures.Count
+            ? null
+            : new LabelledPair(PractitionerId, PeerId, Features, Answer == "yes" && Met != "no");
+}
+
+/// <summary>Who is in a week's plan, why someone got no suggestion, and whether their digest is queued.</summary>
+public sealed record WeekPlanEntry(string PractitionerId, string TimeZone, int Suggestions, string? NoSuggestionReason, DateTimeOffset? DigestQueuedAt, string? RunId = null);
+
+/// <summary>An introduced pair: each side's suggestion (practitioner id, suggestion id).</summary>
+public sealed record Introduction((string Practitioner, string Suggestion) Low, (string Practitioner, string Suggestion) High, DateTimeOffset IntroducedAt)
+{
+    /// <summary>The pair's key, the same whichever side is asked: "{lower id}-{higher id}".</summary>
+    public string Pair => $"{Low.Practitioner}-{High.Practitioner}";
+}
+
+/// <summary>The message that starts a matching run.</summary>
+public sealed record MatchRunRequest(string RunId, bool DryRun, bool Force);
+
+/// <summary>A suggestion a dry run would make, as the organizer sees it.</summary>
+public sealed record PreviewSuggestion(string PractitionerId, string PractitionerName, string PeerId, string PeerName, float Score, IReadOnlyList<string> Reasons);
+
+/// <summary>A run as the organizer sees it: <c>GET /api/organizer/match-runs/{runId}</c>.</summary>
+public sealed record MatchRunStatus(
+    string RunId,
+    string Status,
+    bool DryRun,
+    bool Force,
+    string? Week,
+    int Practitioners,
+    int Suggestions,
+    int EmailsSent,
+    string? Error,
+    IReadOnlyList<PreviewSuggestion>? Preview = null);
+
+/// <summary>Stored suggestions; each person's history, and the first answer to each.</summary>
+public interface ISuggestionStore
+{
+    Task SaveAsync(IEnumerable<StoredSuggestion> suggestions, CancellationToken cancellationToken);
+
+    Task<StoredSuggestion?> GetAsync(string practitionerId, string id, CancellationToken cancellationToken);
+
+    Task<List<StoredSuggestion>> ForWeekAsync(string practitionerId, string week, CancellationToken cancellationToken);
+
+    /// <summary>Records <paramref name="value"/> in <paramref name="field"/> unless it holds one already; false when it did.</summary>
+    Task<bool> TryRecordOnceAsync(StoredSuggestion suggestion, AnswerField field, string value, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Every stored suggestion (the weekly run's exclusions; retraining's answers).</summary>
+    IAsyncEnumerable<StoredSuggestion> AllAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>What a person answered about a suggestion: whether to connect, and later whether they met.</summary>
+public enum AnswerField { Answer, Met }
+
+/// <summary>Week plans: planned once per week (a claim, then a marker), and each digest queued once.</summary>
+public interface IWeekPlanStore
+{
+    /// <summary>Claims the planning of <paramref name="week"/> for one run, so two runs never plan the same week.</summary>
+    Task<bool> TryClaimAsync(string week, string runId, CancellationToken cancellationToken);
+
+    Task<bool> IsPlannedAsync(string week, CancellationToken cancellationToken);
+
+    /// <summary>Stores the entries, then the marker that says the week is planned.</summary>
+    Task SaveAsync(string week, string runId, IEnumerable<WeekPlanEntry> entries, CancellationToken cancellationToken);
+
+    IAsyncEnumerable<WeekPlanEntry> EntriesAsync(string week, CancellationToken cancellationToken);
+
+    Task<WeekPlanEntry?> GetAsync(string week, string practitionerId, CancellationToken cancellationToken);
+
+    Task MarkDigestQueuedAsync(string week, string practitionerId, DateTimeOffset at, CancellationToken cancellationToken);
+}
+
+/// <summary>Introduced pairs: recorded once, whoever says the second yes.</summary>
+public interface IIntroductionStore
+{
+    /// <summary>Records the pair; false when it was already introduced.</summary>
+    Task<bool> TryRecordAsync(StoredSuggestion one, StoredSuggestion other, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>Introductions made no later than <paramref name="introducedBy"/> whose follow-up has not been queued.</summary>
+    Task<List<Introduction>> AwaitingFollowUpAsync(DateTimeOffset introducedBy, CancellationToken cancellationToken);
+
+    Task MarkFollowUpQueuedAsync(Introduction introduction, DateTimeOffset at, CancellationToken cancellationToken);
+}
+
+/// <summary>Matching runs: their state, and the queue they wait on.</summary>
+public interface IMatchRunStore
+{
+    Task CreateAsync(MatchRunRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Puts a created run on the queue that the run worker drains.</summary>
+    Task EnqueueAsync(MatchRunRequest request, CancellationToken cancellationToken);
+
+    Task CompleteAsync(string runId, string week, int practitioners, int suggestions, int emails, IReadOnlyList<PreviewSuggestion>? preview, CancellationToken cancellationToken);
+
+    Task FailAsync(string runId, string reason, CancellationToken cancellationToken);
+
+    Task<MatchRunStatus?> GetAsync(string runId, CancellationToken cancellationToken);
+}
+
+/// <summary>Ranker versions: the one that scores now, and promotion of a better one.</summary>
+public interface IRankerStore
+{
+    /// <summary>The promoted ranker, or the prior until one is promoted.</summary>
+    Task<IPairScorer> CurrentAsync(CancellationToken cancellationToken);
+
+    Task PromoteAsync(LearnedRanker ranker, CancellationToken cancellationToken);
+}
+
+/// <summary>E-mail jobs of matching: their ids make a repeated enqueue harmless.</summary>
+public static class MatchingEmailJobs
+{
+    public static EmailJob Digest(string practitionerId, string week) => new($"digest-{week}", EmailKind.Digest, practitionerId, week);
+
+    public static EmailJob Introduction(string pair, StoredSuggestion suggestion) =>
+        new($"intro-{pair}", EmailKind.Introduction, suggestion.PractitionerId, suggestion.Id);
+
+    public static EmailJob FollowUp(Introduction introduction, (string Practitioner, string Suggestion) side) =>
+        new($"follow-up-{introduction.Pair}", EmailKind.FollowUp, side.Practitioner, side.Suggestion);
+}
