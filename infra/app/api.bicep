@@ -10,6 +10,15 @@ param organizerKeySecretUri string
 param sendGridApiKeySecretUri string
 param emailFromAddress string
 
+// Timer schedules (NCRONTAB, UTC). The triggers name them as %Setting%, which the host must find set;
+// these are the defaults the code declares (a test keeps them equal).
+var timerSchedules = {
+  WeeklyMatchDigestSchedule: '0 0 * * * *'
+  RetrainMatchModelSchedule: '0 30 2 * * *'
+  IntroductionFollowUpsSchedule: '0 0 16 * * *'
+  PurgeUnconfirmedIntakesSchedule: '0 15 3 * * *'
+}
+
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
   name: identityName
   location: location
@@ -56,8 +65,8 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         }
       }
       scaleAndConcurrency: { maximumInstanceCount: 40, instanceMemoryMB: 2048 }
-      // A custom handler: the Functions host starts src/PeerMatch.Functions (see host.json).
-      runtime: { name: 'custom', version: '1.0' }
+      // The isolated worker model on .NET 10: the host runs src/PeerMatch.Functions (functions.metadata, worker.config.json).
+      runtime: { name: 'dotnet-isolated', version: '10.0' }
     }
   }
 
@@ -75,7 +84,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       PeerMatch__PublicBaseUrl: 'https://${name}.azurewebsites.net'
       PeerMatch__OrganizerKey: '@Microsoft.KeyVault(SecretUri=${organizerKeySecretUri})'
       Email__FromAddress: emailFromAddress
-    }, empty(sendGridApiKeySecretUri) ? {} : {
+    }, timerSchedules, empty(sendGridApiKeySecretUri) ? {} : {
       SendGrid__ApiKey: '@Microsoft.KeyVault(SecretUri=${sendGridApiKeySecretUri})'
     })
   }

@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using System.Reflection;
+using Microsoft.Extensions.Hosting;
+
+namespace PeerMatch.Tests.Infrastructure;
+
+/// <summary>
+/// The app as the Functions host starts it (<c>--functions-uri …</c>), built but never run: the worker
+/// would connect to the host's gRPC endpoint, which does not exist here. Program's own code builds it;
+/// the host is taken from the "HostBuilt" diagnostic event, as WebApplicationFactory does for web hosts.
+/// </summary>
+public static class WorkerHost
+{
+    public static IHost Build(params string[] settings)
+    {
+        IHost? built = null;
+        Exception? failure = null;
+        var thread = new Thread(() =>
+        {
+            using var subscription = DiagnosticListener.AllListeners.Subscribe(new Observer<DiagnosticListener>(listener =>
+            {
+                if (listener.Name == "Microsoft.Extensions.Hosting")
+                {
+                    listener.Subscribe(new Observer<KeyValuePair<string, object?>>(e =>
+                    {
+                        // Other tests build hosts at the same time: only this thread's host is ours.
+                        if (e.Key == "HostBuilt" && Environment.CurrentManagedThreadId == ThreadId)
+                        {
+                            built = (IHost)e.Value!;
+                            throw new StopBeforeRun();
+                        }
+                    }));
+                }
+            }));
+            try
+            {
+                ThreadId = Environment.CurrentManagedThreadId;
+                string[] args = ["--functions-uri", "http://127.0.0.1:9/", "--functions-worker-id", "test", .. settings.Select(s => "--" + s)];
+                typeof(Program).Assembly.EntryPoint!.Invoke(null, [args]);
+            }
+            catch (TargetInvocationException e) when (e.InnerException is StopBeforeRun)
+            {
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+        });
+        thread.Start();
+        thread.Join();
+        return built ?? throw new InvalidOperationException("Program did not build a host.", failure);
+    }
+
+    [ThreadStatic]
+    private static int ThreadId;
+
+    private sealed class StopBeforeRun : Exception;
+
+    private sealed class Observer<T>(Action<T> onNext) : IObserver<T>
+    {
+        public void OnCompleted()
+        {
+        }
+
+        public void OnError(Exception error)
+        {
+        }
+
+        public void OnNext(T value) => onNext(value);
+    }
+}
