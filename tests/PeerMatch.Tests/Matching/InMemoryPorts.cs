@@ -1,0 +1,247 @@
+using System.Collections.Concurrent;
+using PeerMatch.Email;
+using PeerMatch.Intake;
+using PeerMatch.Matching;
+
+namespace PeerMatch.Tests.Matching;
+
+/// <summary>
+/// The matching services' ports kept in memory, to test their rules without storage. The stores'
+/// own behaviour on Azure Tables is tested against Azurite (MatchingFlowTests).
+/// </summary>
+internal sealed class InMemoryPorts
+{
+    public Practitioners People { get; } = new();
+
+    public Suppressions Suppressed { get; } = new();
+
+    public Suggestions SuggestionRows { get; } = new();
+
+    public WeekPlans Plans { get; } = new();
+
+    public Introductions IntroductionRows { get; } = new();
+
+    public Runs RunRows { get; } = new();
+
+    public Emails Outbox { get; } = new();
+
+    public Rankers Models { get; } = new();
+
+    public MatchRuns MatchRuns(TimeProvider clock) =>
+        new(People, Suppressed, SuggestionRows, Plans, RunRows, Models, new Retraining(SuggestionRows, Models, clock), Outbox, new MatchingSettings(), clock);
+
+    public SuggestionAnswers Answers(TimeProvider clock) => new(SuggestionRows, IntroductionRows, People, Outbox, clock);
+
+    public sealed class Practitioners : IPractitionerRepository
+    {
+        private readonly ConcurrentDictionary<string, Practitioner> _rows = new();
+
+        public int FullReads { get; private set; }
+
+        public void Add(Candidate person, DateTimeOffset now) =>
+            _rows[person.Id] = new Practitioner(person.Id, person.Profile, PractitionerStatus.Active, now, now, now, null);
+
+        public void Remove(string id) => _rows.TryRemove(id, out _);
+
+        public Task<Practitioner?> GetAsync(string id, CancellationToken cancellationToken) => Task.FromResult(_rows.GetValueOrDefault(id));
+
+        public Task<Practitioner?> FindByEmailAsync(string email, CancellationToken cancellationToken) =>
+            Task.FromResult(_rows.Values.FirstOrDefault(p => p.Profile.Email == email));
+
+        public Task<bool> TryCreateAsync(Practitioner practitioner, CancellationToken cancellationToken) => Task.FromResult(_rows.TryAdd(practitioner.Id, practitioner));
+
+        public Task UpdateAsync(Practitioner practitioner, CancellationToken cancellationToken)
+        {
+            _rows[practitioner.Id] = practitioner;
+            return Task.CompletedTask;
+        }
+
+        public Task EraseAsync(Practitioner practitioner, CancellationToken cancellationToken)
+        {
+            Remove(practitioner.Id);
+            return Task.CompletedTask;
+        }
+
+        public IAsyncEnumerable<Practitioner> ListAllAsync(CancellationToken cancellationToken)
+        {
+            FullReads++;
+            return _rows.Values.ToAsyncEnumerable();
+        }
+
+        public IAsyncEnumerable<Practitioner> ListUnconfirmedAsync(DateTimeOffset createdBefore, CancellationToken cancellationToken) =>
+            AsyncEnumerable.Empty<Practitioner>();
+    }
+
+    public sealed class Suppressions : ISuppressionList
+    {
+        private readonly HashSet<string> _keys = [];
+
+        public Task<bool> IsSuppressedAsync(string email, CancellationToken cancellationToken) => Task.FromResult(_keys.Contains(EmailAddresses.Key(email)));
+
+        public Task SuppressAsync(string email, CancellationToken cancellationToken) => Task.FromResult(_keys.Add(EmailAddresses.Key(email)));
+
+        public Task LiftAsync(string email, CancellationToken cancellationToken) => Task.FromResult(_keys.Remove(EmailAddresses.Key(email)));
+
+        public Task<IReadOnlySet<string>> SuppressedKeysAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlySet<string>>(_keys.ToHashSet());
+    }
+
+    public sealed class Suggestions : ISuggestionStore
+    {
+        private readonly ConcurrentDictionary<(string, string), StoredSuggestion> _rows = new();
+
+        public IReadOnlyCollection<StoredSuggestion> All => _rows.Values.ToList();
+
+        public Task SaveAsync(IEnumerable<StoredSuggestion> suggestions, CancellationToken cancellationToken)
+        {
+            foreach (var s in suggestions)
+            {
+                _rows[(s.PractitionerId, s.Id)] = s;
+            }
+            return Task.CompletedTask;
+        }
+
+        public Task<StoredSuggestion?> GetAsync(string practitionerId, string id, CancellationToken cancellationToken) =>
+            Task.FromResult(_rows.GetValueOrDefault((practitionerId, id)));
+
+        public Task<List<StoredSuggestion>> ForWeekAsync(string practitionerId, string week, CancellationToken cancellationToken) =>
+            Task.FromResult(_rows.Values.Where(s => s.PractitionerId == practitionerId && s.Week == week).ToList());
+
+        public Task<bool> TryRecordOnceAsync(StoredSuggestion suggestion, AnswerField field, string value, DateTimeOffset now, CancellationToken cancellationToken)
+        {
+            lock (_rows)
+            {
+                var row = _rows[(suggestion.PractitionerId, suggestion.Id)];
+                if ((field == AnswerField.Answer ? row.Answer : row.Met) is not null)
+                {
+                    return Task.FromResult(false);
+                }
+                _rows[(row.PractitionerId, row.Id)] = field == AnswerField.Answer ? row with { Answer = value, AnsweredAt = now } : row with { Met = value };
+                return Task.FromResult(true);
+            }
+        }
+
+        public IAsyncEnumerable<StoredSuggestion> AllAsync(CancellationToken cancellationToken) => All.ToAsyncEnumerable();
+    }
+
+    public sealed class WeekPlans : IWeekPlanStore
+    {
+        private readonly ConcurrentDictionary<(string Week, string Id), WeekPlanEntry> _entries = new();
+        private readonly ConcurrentDictionary<string, string> _claims = new();
+        private readonly HashSet<string> _planned = [];
+
+        public Task<bool> TryClaimAsync(string week, string runId, CancellationToken cancellationToken) =>
+            Task.FromResult(_claims.GetOrAdd(week, runId) == runId);
+
+        public Task<bool> IsPlannedAsync(string week, CancellationToken cancellationToken) => Task.FromResult(_planned.Contains(week));
+
+        public Task SaveAsync(string week, string runId, IEnumerable<WeekPlanEntry> entries, CancellationToken cancellationToken)
+        {
+            foreach (var entry in entries)
+            {
+                _entries[(week, entry.PractitionerId)] = entry with { RunId = runId };
+            }
+            _planned.Add(week);
+            return Task.CompletedTask;
+        }
+
+        public IAsyncEnumerable<WeekPlanEntry> EntriesAsync(string week, CancellationToken cancellationToken) =>
+            _entries.Where(e => e.Key.Week == week).Select(e => e.Value).ToList().ToAsyncEnumerable();
+
+        public Task<WeekPlanEntry?> GetAsync(string week, string practitionerId, CancellationToken cancellationToken) =>
+            Task.FromResult(_entries.GetValueOrDefault((week, practitionerId)));
+
+        public Task MarkDigestQueuedAsync(string week, string practitionerId, DateTimeOffset at, CancellationToken cancellationToken)
+        {
+            _entries[(week, practitionerId)] = _entries[(week, practitionerId)] with { DigestQueuedAt = at };
+            return Task.CompletedTask;
+        }
+    }
+
+    public sealed class Introductions : IIntroductionStore
+    {
+        private readonly ConcurrentDictionary<string, (Introduction Introduction, bool FollowedUp)> _rows = new();
+
+        public int Count => _rows.Count;
+
+        public Task<bool> TryRecordAsync(StoredSuggestion one, StoredSuggestion other, DateTimeOffset at, CancellationToken cancellationToken)
+        {
+            var (low, high) = string.CompareOrdinal(one.PractitionerId, other.PractitionerId) < 0 ? (one, other) : (other, one);
+            var introduction = new Introduction((low.PractitionerId, low.Id), (high.PractitionerId, high.Id), at);
+            return Task.FromResult(_rows.TryAdd(introduction.Pair, (introduction, false)));
+        }
+
+        public Task<List<Introduction>> AwaitingFollowUpAsync(DateTimeOffset introducedBy, CancellationToken cancellationToken) =>
+            Task.FromResult(_rows.Values.Where(r => !r.FollowedUp && r.Introduction.IntroducedAt <= introducedBy).Select(r => r.Introduction).ToList());
+
+        public Task MarkFollowUpQueuedAsync(Introduction introduction, DateTimeOffset at, CancellationToken cancellationToken)
+        {
+            _rows[introduction.Pair] = (introduction, true);
+            return Task.CompletedTask;
+        }
+    }
+
+    public sealed class Runs : IMatchRunStore
+    {
+        public ConcurrentDictionary<string, MatchRunStatus> Rows { get; } = new();
+
+        public ConcurrentQueue<MatchRunRequest> Queued { get; } = new();
+
+        public Task CreateAsync(MatchRunRequest request, CancellationToken cancellationToken)
+        {
+            Rows[request.RunId] = new MatchRunStatus(request.RunId, "running", request.DryRun, request.Force, null, 0, 0, 0, null);
+            return Task.CompletedTask;
+        }
+
+        public Task EnqueueAsync(MatchRunRequest request, CancellationToken cancellationToken)
+        {
+            Queued.Enqueue(request);
+            return Task.CompletedTask;
+        }
+
+        public Task CompleteAsync(string runId, string week, int practitioners, int suggestions, int emails, IReadOnlyList<PreviewSuggestion>? preview, CancellationToken cancellationToken)
+        {
+            Rows[runId] = Rows[runId] with { Status = "completed", Week = week, Practitioners = practitioners, Suggestions = suggestions, EmailsSent = emails, Preview = preview };
+            return Task.CompletedTask;
+        }
+
+        public Task FailAsync(string runId, string reason, CancellationToken cancellationToken)
+        {
+            Rows[runId] = Rows[runId] with { Status = "failed", Error = reason };
+            return Task.CompletedTask;
+        }
+
+        public Task<MatchRunStatus?> GetAsync(string runId, CancellationToken cancellationToken) => Task.FromResult(Rows.GetValueOrDefault(runId));
+    }
+
+    public sealed class Emails : IEmailScheduler
+    {
+        public ConcurrentQueue<EmailJob> Jobs { get; } = new();
+
+        /// <summary>How many enqueues fail before they work (a queue outage).</summary>
+        public int FailNext { get; set; }
+
+        public Task EnqueueAsync(EmailJob job, CancellationToken cancellationToken)
+        {
+            if (FailNext > 0)
+            {
+                FailNext--;
+                throw new InvalidOperationException("The queue is unreachable.");
+            }
+            Jobs.Enqueue(job);
+            return Task.CompletedTask;
+        }
+    }
+
+    public sealed class Rankers : IRankerStore
+    {
+        public IPairScorer Current { get; private set; } = PriorScorer.Instance;
+
+        public Task<IPairScorer> CurrentAsync(CancellationToken cancellationToken) => Task.FromResult(Current);
+
+        public Task PromoteAsync(LearnedRanker ranker, CancellationToken cancellationToken)
+        {
+            Current = ranker;
+            return Task.CompletedTask;
+        }
+    }
+}
