@@ -126,6 +126,20 @@ public sealed class StandaloneTests
         Assert.DoesNotContain("storage is down", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Telemetry_goes_to_azure_monitor_only_when_a_connection_string_is_set()
+    {
+        await using var plain = new PeerMatchApp();
+        await using var monitored = new PeerMatchApp(new()
+        {
+            ["APPLICATIONINSIGHTS_CONNECTION_STRING"] = "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=http://127.0.0.1:9/",
+        });
+
+        Assert.Null(plain.Services.GetService<OpenTelemetry.Trace.TracerProvider>());
+        Assert.NotNull(monitored.Services.GetService<OpenTelemetry.Trace.TracerProvider>());
+        Assert.NotNull(monitored.Services.GetService<OpenTelemetry.Metrics.MeterProvider>());
+    }
+
     private sealed class FlakySender(int failures) : IEmailSender
     {
         private int _attempts;
