@@ -27,6 +27,12 @@ public static class EmailKinds
         EmailKind.GroupInvitation => "group-invitation",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
+
+    /// <summary>
+    /// Whether this kind goes to an address that unsubscribed: only a confirmation, which answers an
+    /// explicit new sign-up from that address.
+    /// </summary>
+    public static bool ReachesUnsubscribed(this EmailKind kind) => kind == EmailKind.Confirmation;
 }
 
 /// <summary>
@@ -44,7 +50,7 @@ public sealed record EmailMessage(
 {
     public void EnsureComplete()
     {
-        if (Kind != EmailKind.Confirmation && UnsubscribeUrl is null)
+        if (!Kind.ReachesUnsubscribed() && UnsubscribeUrl is null)
         {
             throw new InvalidOperationException($"A {Kind.HeaderValue()} e-mail must carry a List-Unsubscribe link.");
         }

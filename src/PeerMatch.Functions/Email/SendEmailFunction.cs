@@ -33,19 +33,20 @@ public sealed class SendEmailFunction(
             log.LogInformation("Job {Job}: the practitioner no longer exists; nothing sent", job.JobId);
             return;
         }
-        if (job.Kind != EmailKind.Confirmation && await suppressions.IsSuppressedAsync(recipient.Profile.Email, cancellationToken))
+        if (!job.Kind.ReachesUnsubscribed() && await suppressions.IsSuppressedAsync(recipient.Profile.Email, cancellationToken))
         {
             log.LogInformation("Job {Job}: the address unsubscribed; nothing sent", job.JobId);
             return;
         }
+        // Before the claim: a kind nobody composes fails (and ends in the poison queue) without blocking its job id.
+        var composer = composers.FirstOrDefault(c => c.Kinds.Contains(job.Kind))
+            ?? throw new NotSupportedException($"No composer for {job.Kind.HeaderValue()} e-mail jobs.");
         if (!await deliveries.TryClaimAsync(recipient.Id, job.JobId, message.MessageId, cancellationToken))
         {
             log.LogInformation("Job {Job}: already sent, or being sent by another message", job.JobId);
             return;
         }
 
-        var composer = composers.FirstOrDefault(c => c.Kinds.Contains(job.Kind))
-            ?? throw new NotSupportedException($"No composer for {job.Kind.HeaderValue()} e-mail jobs.");
         if (await composer.ComposeAsync(job, recipient, cancellationToken) is not { } email)
         {
             log.LogInformation("Job {Job}: nothing left to say (the peer erased their profile); nothing sent", job.JobId);

@@ -38,7 +38,7 @@ public sealed class SendGridEmailSender(ISendGridClient client, IOptions<EmailOp
     }
 }
 
-/// <summary>SendGrid refused or failed a message; the queue worker retries it with back-off.</summary>
+/// <summary>SendGrid refused or failed a message; the e-mail queue delivers the job again (host.json's retry rules).</summary>
 public sealed class EmailDeliveryException(HttpStatusCode status, string detail)
     : Exception($"SendGrid answered {(int)status}: {detail}")
 {

@@ -21,13 +21,11 @@ public sealed record FunctionDescriptor(
     string? QueueName = null)
 {
     /// <summary>Organizer routes: the gate asks for the organizer key before the function runs.</summary>
-    public bool OrganizerOnly => IsMarked<OrganizerOnlyAttribute>();
+    public bool OrganizerOnly { get; } = Method.GetCustomAttribute<OrganizerOnlyAttribute>() is not null
+        || Method.DeclaringType!.GetCustomAttribute<OrganizerOnlyAttribute>() is not null;
 
     /// <summary>Routes that send e-mail to whatever address is typed in: the gate limits each client.</summary>
-    public bool SignUpLimited => IsMarked<SignUpLimitedAttribute>();
-
-    private bool IsMarked<T>() where T : Attribute =>
-        Method.GetCustomAttribute<T>() is not null || Method.DeclaringType!.GetCustomAttribute<T>() is not null;
+    public bool SignUpLimited { get; } = Method.GetCustomAttribute<SignUpLimitedAttribute>() is not null;
 }
 
 /// <summary>Every <c>[Function]</c> of this app, found once by reflection.</summary>
@@ -59,7 +57,8 @@ public sealed class FunctionCatalog(IReadOnlyList<FunctionDescriptor> functions)
             var descriptor = triggers[0].Attribute switch
             {
                 HttpTriggerAttribute http => new FunctionDescriptor(function.Name, TriggerKind.Http, method,
-                    Route: http.Route ?? function.Name, HttpMethods: (http.Methods ?? ["get", "post"]).Select(m => m.ToUpperInvariant()).ToList()),
+                    Route: http.Route ?? throw new InvalidOperationException($"Function {function.Name}: declare its route."),
+                    HttpMethods: http.Methods?.Select(m => m.ToUpperInvariant()).ToList() ?? throw new InvalidOperationException($"Function {function.Name}: declare its HTTP methods.")),
                 TimerTriggerAttribute timer => new FunctionDescriptor(function.Name, TriggerKind.Timer, method,
                     Schedule: timer.Schedule, DefaultSchedule: method.GetCustomAttribute<DefaultScheduleAttribute>()?.Schedule),
                 QueueTriggerAttribute queue => new FunctionDescriptor(function.Name, TriggerKind.Queue, method, QueueName: queue.QueueName),
@@ -74,6 +73,12 @@ public sealed class FunctionCatalog(IReadOnlyList<FunctionDescriptor> functions)
     /// <summary>Fails start-up (and the tests) when a function asks for something only the Functions host could give it.</summary>
     private static void EnsureStandaloneCanBind(FunctionDescriptor function)
     {
+        var returns = function.Method.ReturnType;
+        if (returns != typeof(Task) && !(returns.IsGenericType && returns.GetGenericTypeDefinition() == typeof(Task<>))
+            && !typeof(IResult).IsAssignableFrom(returns))
+        {
+            throw new InvalidOperationException($"Function {function.Name}: return Task, Task<T> or an IResult.");
+        }
         var routeValues = function.Route is null ? [] : RouteParameters(function.Route);
         foreach (var parameter in function.Method.GetParameters())
         {

@@ -29,6 +29,9 @@ public sealed record HostJson(string RoutePrefix, int QueueBatchSize, TimeSpan Q
             Number(queues, "maxDequeueCount") ?? Defaults.MaxDequeueCount);
     }
 
+    /// <summary>Whether this delivery of a queue message is its last before the poison queue.</summary>
+    public bool IsLastAttempt(Azure.Storage.Queues.Models.QueueMessage message) => message.DequeueCount >= MaxDequeueCount;
+
     private static JsonElement Section(JsonElement parent, string name) =>
         parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var value) ? value : default;
 

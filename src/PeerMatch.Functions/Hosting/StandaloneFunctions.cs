@@ -12,13 +12,22 @@ namespace PeerMatch.Functions.Hosting;
 /// </summary>
 public static class StandaloneFunctions
 {
-    public static IEndpointRouteBuilder MapFunctions(this IEndpointRouteBuilder endpoints)
+    public static WebApplication MapFunctions(this WebApplication app)
     {
-        var catalog = endpoints.ServiceProvider.GetRequiredService<FunctionCatalog>();
-        var prefix = endpoints.ServiceProvider.GetRequiredService<HostJson>().RoutePrefix;
+        // What the Functions host answers itself (no function at that route or method) gets the same headers and a problem body.
+        app.UseStatusCodePages();
+        app.Use((http, next) =>
+        {
+            HttpGate.ApplySecurityHeaders(http.Response);
+            return next(http);
+        });
+
+        var catalog = app.Services.GetRequiredService<FunctionCatalog>();
+        var prefix = app.Services.GetRequiredService<HostJson>().RoutePrefix;
         foreach (var function in catalog.Functions.Where(f => f.Trigger == TriggerKind.Http))
         {
-            endpoints.MapMethods($"/{prefix}/{function.Route}", function.HttpMethods!, async http =>
+            var path = string.IsNullOrEmpty(prefix) ? $"/{function.Route}" : $"/{prefix}/{function.Route}";
+            app.MapMethods(path, function.HttpMethods!, async http =>
             {
                 var gate = http.RequestServices.GetRequiredService<HttpGate>();
                 var answer = await gate.RunAsync(http, function, async () =>
@@ -26,7 +35,7 @@ public static class StandaloneFunctions
                 await answer.ExecuteAsync(http);
             }).WithName(function.Name).WithDisplayName(function.Name);
         }
-        return endpoints;
+        return app;
     }
 
     /// <summary>
@@ -54,7 +63,14 @@ public static class StandaloneFunctions
         }
         finally
         {
-            (instance as IDisposable)?.Dispose();
+            if (instance is IAsyncDisposable asyncDisposable)
+            {
+                await asyncDisposable.DisposeAsync();
+            }
+            else
+            {
+                (instance as IDisposable)?.Dispose();
+            }
         }
     }
 
@@ -73,6 +89,7 @@ public static class StandaloneFunctions
             builder.WebHost.UseUrls("http://localhost:7071");
         }
         builder.Services.AddHostedService<StandaloneTriggers>();
+        builder.Services.AddProblemDetails();
         return builder;
     }
 }

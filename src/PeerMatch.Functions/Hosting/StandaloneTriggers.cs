@@ -11,9 +11,9 @@ namespace PeerMatch.Functions.Hosting;
 
 /// <summary>
 /// Standalone (no Functions host), does what the host would: fires each timer function on its schedule
-/// (NCRONTAB with seconds, UTC) and drains each queue function's queue with host.json's rules: a failed
-/// message comes back after <c>visibilityTimeout</c>, and after <c>maxDequeueCount</c> attempts it moves
-/// to <c>&lt;queue&gt;-poison</c>.
+/// (NCRONTAB with seconds, UTC) and drains each queue function's queue with host.json's rules: a message
+/// stays hidden while its function runs, a failed one comes back after <c>visibilityTimeout</c>, and
+/// after <c>maxDequeueCount</c> attempts it moves to <c>&lt;queue&gt;-poison</c>.
 /// </summary>
 public sealed class StandaloneTriggers(
     FunctionCatalog catalog,
@@ -25,8 +25,9 @@ public sealed class StandaloneTriggers(
     TimeProvider clock,
     ILogger<StandaloneTriggers> log) : BackgroundService
 {
-    // Long enough for any one message; a message whose worker died comes back after it.
-    private static readonly TimeSpan Visibility = TimeSpan.FromMinutes(5);
+    // A message is hidden this long when taken, and again every half of it while its function runs,
+    // as the host does: a message whose worker died comes back within a minute.
+    private static readonly TimeSpan Visibility = TimeSpan.FromMinutes(1);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -56,14 +57,17 @@ public sealed class StandaloneTriggers(
         var last = clock.GetUtcNow();
         while (!stoppingToken.IsCancellationRequested)
         {
-            if (schedule.GetNextOccurrence(clock.GetUtcNow(), TimeZoneInfo.Utc) is not { } next)
+            // From the last occurrence at the earliest: a delay that ends a little early never fires one twice.
+            var from = clock.GetUtcNow() > last ? clock.GetUtcNow() : last;
+            if (schedule.GetNextOccurrence(from, TimeZoneInfo.Utc) is not { } next)
             {
                 return;
             }
             try
             {
                 // The app's clock: a test moves it to make a timer fire.
-                await Task.Delay(Max(next - clock.GetUtcNow(), TimeSpan.Zero), clock, stoppingToken);
+                var wait = next - clock.GetUtcNow();
+                await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, clock, stoppingToken);
                 var timer = new TimerInfo { ScheduleStatus = new ScheduleStatus { Last = last.UtcDateTime, Next = next.UtcDateTime, LastUpdated = clock.GetUtcNow().UtcDateTime } };
                 last = next;
                 await InvokeAsync(function, parameter => parameter.ParameterType == typeof(TimerInfo) ? timer : stoppingToken);
@@ -95,7 +99,8 @@ public sealed class StandaloneTriggers(
                     await Task.Delay(options.Value.QueuePollInterval, stoppingToken);
                     continue;
                 }
-                await Parallel.ForEachAsync(messages, stoppingToken, (message, ct) => new ValueTask(HandleAsync(function, queue, message, ct)));
+                // A batch runs side by side, as under the host; each message settles on its own.
+                await Task.WhenAll(messages.Select(message => HandleAsync(function, queue, message, stoppingToken)));
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -110,26 +115,53 @@ public sealed class StandaloneTriggers(
         }
     }
 
+    /// <summary>Runs one message's function and settles the message: deleted, retried later, or poisoned. Never throws.</summary>
     private async Task HandleAsync(FunctionDescriptor function, QueueClient queue, QueueMessage message, CancellationToken stoppingToken)
     {
+        var lease = new MessageLease(queue, message);
+        using var renewing = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var renewal = lease.KeepHiddenAsync(Visibility, renewing.Token);
+        Exception? failure = null;
         try
         {
             await InvokeAsync(function, parameter => parameter.ParameterType == typeof(QueueMessage) ? message : stoppingToken);
-            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, stoppingToken);
         }
-        catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        catch (Exception e)
         {
-            if (message.DequeueCount >= host.MaxDequeueCount)
+            failure = e;
+        }
+        await renewing.CancelAsync();
+        await renewal;
+        if (stoppingToken.IsCancellationRequested)
+        {
+            return; // stopping: the message comes back when its visibility ends
+        }
+
+        try
+        {
+            if (failure is null)
             {
-                log.LogError(e, "{Function} failed {Count} times; message {Id} moved to the poison queue", function.Name, message.DequeueCount, message.MessageId);
+                await queue.DeleteMessageAsync(message.MessageId, lease.PopReceipt, stoppingToken);
+            }
+            else if (host.IsLastAttempt(message))
+            {
+                log.LogError(failure, "{Function} failed {Count} times; message {Id} moved to the poison queue", function.Name, message.DequeueCount, message.MessageId);
                 var poison = await storage.QueueAsync(function.QueueName + "-poison", stoppingToken);
                 await poison.SendMessageAsync(message.Body, cancellationToken: stoppingToken);
-                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, stoppingToken);
-                return;
+                await queue.DeleteMessageAsync(message.MessageId, lease.PopReceipt, stoppingToken);
             }
-            var retryDelay = options.Value.QueueRetryDelay ?? host.QueueRetryDelay;
-            log.LogWarning(e, "{Function} failed (attempt {Count}); retrying in {Delay}", function.Name, message.DequeueCount, retryDelay);
-            await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: retryDelay, cancellationToken: stoppingToken);
+            else
+            {
+                var retryDelay = options.Value.QueueRetryDelay ?? host.QueueRetryDelay;
+                log.LogWarning(failure, "{Function} failed (attempt {Count}); retrying in {Delay}", function.Name, message.DequeueCount, retryDelay);
+                await queue.UpdateMessageAsync(message.MessageId, lease.PopReceipt, visibilityTimeout: retryDelay, cancellationToken: stoppingToken);
+            }
+        }
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+        {
+            // Settling failed (storage hiccup, or the message was taken over): it reappears when its
+            // visibility ends, and the function's own idempotence makes the repeat harmless.
+            log.LogWarning(e, "{Function}: message {Id} could not be settled; it will be delivered again", function.Name, message.MessageId);
         }
     }
 
@@ -139,5 +171,29 @@ public sealed class StandaloneTriggers(
         await StandaloneFunctions.InvokeAsync(function, scope.ServiceProvider, bind);
     }
 
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+    /// <summary>Keeps a message hidden while its function runs; each renewal gives it a new pop receipt.</summary>
+    private sealed class MessageLease(QueueClient queue, QueueMessage message)
+    {
+        public string PopReceipt { get; private set; } = message.PopReceipt;
+
+        public async Task KeepHiddenAsync(TimeSpan visibility, CancellationToken cancellationToken)
+        {
+            try
+            {
+                while (true)
+                {
+                    await Task.Delay(visibility / 2, cancellationToken);
+                    var receipt = await queue.UpdateMessageAsync(message.MessageId, PopReceipt, visibilityTimeout: visibility, cancellationToken: cancellationToken);
+                    PopReceipt = receipt.Value.PopReceipt;
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+            }
+            catch (Azure.RequestFailedException)
+            {
+                // Lost the message (storage hiccup): it may come back to another worker; settling will say so.
+            }
+        }
+    }
 }

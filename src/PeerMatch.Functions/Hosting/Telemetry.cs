@@ -24,12 +24,16 @@ public static class Telemetry
         var telemetry = builder.Services.AddOpenTelemetry();
         if (underFunctionsHost)
         {
-            // Correlates the worker's spans and logs with the host's invocation.
+            // The host records each request and invocation; the worker's spans and logs join them.
             telemetry.UseFunctionsWorkerDefaults();
         }
+        else
+        {
+            telemetry.WithTracing(tracing => tracing.AddAspNetCoreInstrumentation()).WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation());
+        }
         telemetry
-            .WithTracing(tracing => tracing.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation())
-            .WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation())
+            .WithTracing(tracing => tracing.AddHttpClientInstrumentation())
+            .WithMetrics(metrics => metrics.AddHttpClientInstrumentation())
             .UseAzureMonitorExporter(options =>
             {
                 options.ConnectionString = connection;

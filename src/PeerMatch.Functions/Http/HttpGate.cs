@@ -56,7 +56,7 @@ public sealed class HttpGate(IOptions<PeerMatchOptions> options, ILogger<HttpGat
     /// Links carry tokens in their query string: no Referer may leak them to another site, and pages
     /// are never framed, sniffed or cached.
     /// </summary>
-    private static void ApplySecurityHeaders(HttpResponse response)
+    public static void ApplySecurityHeaders(HttpResponse response)
     {
         var headers = response.Headers;
         headers["Referrer-Policy"] = "no-referrer";

@@ -36,6 +36,9 @@ public static class Pages
             </html>
             """, "text/html; charset=utf-8", statusCode: statusCode);
 
+    /// <summary>Where the sign-up form is: pages point people back to it.</summary>
+    public static readonly string IntakeFormPath = PeerMatch.Links.Routes.Path(PeerMatch.Links.Routes.IntakeForm);
+
     public static bool PrefersHtml(HttpRequest request) =>
         request.GetTypedHeaders().Accept is { Count: > 0 } accept
         && accept.Any(a => a.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase));

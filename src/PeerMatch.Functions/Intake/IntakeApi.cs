@@ -5,6 +5,8 @@ using PeerMatch.Functions.Http;
 using PeerMatch.Intake;
 using static System.Net.WebUtility;
 
+using PeerMatch.Links;
+
 namespace PeerMatch.Functions.Intake;
 
 public sealed record IntakeAccepted(string Status);
@@ -13,12 +15,12 @@ public sealed record IntakeAccepted(string Status);
 public sealed class IntakeApi(IntakeForm form, PractitionerService practitioners)
 {
     [Function("IntakeForm")]
-    public ContentHttpResult Form([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "intake")] HttpRequest request) =>
+    public ContentHttpResult Form([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.IntakeForm)] HttpRequest request) =>
         TypedResults.Content(form.Html, "text/html; charset=utf-8");
 
     [Function("Intake"), SignUpLimited]
     public async Task<Results<Accepted<IntakeAccepted>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> SubmitAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "practitioners")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Practitioners)] HttpRequest request, CancellationToken cancellationToken)
     {
         var read = await RequestBodies.ReadIntakeAsync(request, IntakeShape.NewIntake, cancellationToken);
         // The form posts here directly when scripts are off: answer that browser with a page, not JSON.
@@ -38,7 +40,7 @@ public sealed class IntakeApi(IntakeForm form, PractitionerService practitioners
         // The same answer whether the address is new or known: no account enumeration.
         return answerWithPage
             ? Pages.Html("Check your inbox",
-                $"<p>We sent a message to <strong>{HtmlEncode(profile.Email)}</strong>. Open the link in it to confirm your address and activate your profile.</p><p>No message after a few minutes? Look in your spam folder, or <a href=\"/api/intake\">send the form again</a>.</p>",
+                $"<p>We sent a message to <strong>{HtmlEncode(profile.Email)}</strong>. Open the link in it to confirm your address and activate your profile.</p><p>No message after a few minutes? Look in your spam folder, or <a href=\"{Pages.IntakeFormPath}\">send the form again</a>.</p>",
                 StatusCodes.Status202Accepted)
             : TypedResults.Accepted((string?)null, new IntakeAccepted("pending-confirmation"));
     }
@@ -48,12 +50,12 @@ public sealed class IntakeApi(IntakeForm form, PractitionerService practitioners
         var items = string.Concat(errors.ToDictionary().Select(e =>
             $"<li><strong>{HtmlEncode(e.Key)}</strong>: {HtmlEncode(string.Join(" ", e.Value))}</li>"));
         return Pages.Html("Some fields need attention",
-            $"<p>Nothing was saved.</p><ul>{items}</ul><p><a href=\"/api/intake\">Back to the form</a> (use your browser's back button to keep what you typed).</p>",
+            $"<p>Nothing was saved.</p><ul>{items}</ul><p><a href=\"{Pages.IntakeFormPath}\">Back to the form</a> (use your browser's back button to keep what you typed).</p>",
             StatusCodes.Status400BadRequest);
     }
 
     private static ContentHttpResult ProblemPage(ProblemHttpResult problem) =>
         Pages.Html(problem.ProblemDetails.Title ?? "The form could not be read",
-            $"<p>{HtmlEncode(problem.ProblemDetails.Detail ?? "")}</p><p><a href=\"/api/intake\">Back to the form</a></p>",
+            $"<p>{HtmlEncode(problem.ProblemDetails.Detail ?? "")}</p><p><a href=\"{Pages.IntakeFormPath}\">Back to the form</a></p>",
             problem.StatusCode);
 }

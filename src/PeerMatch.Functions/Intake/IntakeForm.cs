@@ -25,7 +25,9 @@ public sealed class IntakeForm
             .Replace("{{meeting}}", Choices("meeting", "radio", ReferenceData.MeetingPreferences), StringComparison.Ordinal)
             .Replace("{{countries}}", Options(Countries()), StringComparison.Ordinal)
             .Replace("{{timeZones}}", Options(TimeZones()), StringComparison.Ordinal)
-            .Replace("{{styles}}", Http.Pages.Styles, StringComparison.Ordinal);
+            .Replace("{{styles}}", Http.Pages.Styles, StringComparison.Ordinal)
+            .Replace("{{practitionersPath}}", PeerMatch.Links.Routes.Path(PeerMatch.Links.Routes.Practitioners), StringComparison.Ordinal)
+            .Replace("{{mePath}}", PeerMatch.Links.Routes.Path(PeerMatch.Links.Routes.Me), StringComparison.Ordinal);
     }
 
     public string Html { get; }

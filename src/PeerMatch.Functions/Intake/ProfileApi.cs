@@ -42,14 +42,14 @@ public sealed class ProfileApi(LinkSigner links, IPractitionerRepository reposit
 {
     [Function("Confirm")]
     public async Task<ContentHttpResult> ConfirmAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "confirm")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Confirm)] HttpRequest request, CancellationToken cancellationToken)
     {
         var id = await links.ReadAsync(request.Query["token"], TokenPurpose.Confirm, cancellationToken);
         var outcome = id is null ? ConfirmOutcome.NotFound : await practitioners.ConfirmAsync(id, cancellationToken);
         if (outcome == ConfirmOutcome.NotFound)
         {
             return Pages.Html("This link is not valid",
-                "<p>It may have expired (confirmation links work for 7 days), or the sign-up was removed.</p><p><a href=\"/api/intake\">Sign up again</a>: it takes two minutes.</p>",
+                $"<p>It may have expired (confirmation links work for 7 days), or the sign-up was removed.</p><p><a href=\"{Pages.IntakeFormPath}\">Sign up again</a>: it takes two minutes.</p>",
                 StatusCodes.Status404NotFound);
         }
 
@@ -64,7 +64,7 @@ public sealed class ProfileApi(LinkSigner links, IPractitionerRepository reposit
 
     [Function("Me")]
     public async Task<Results<Ok<ProfileExport>, ContentHttpResult, ProblemHttpResult>> ExportAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Me)] HttpRequest request, CancellationToken cancellationToken)
     {
         var practitioner = await FindAsync(request, cancellationToken);
         if (practitioner is null)
@@ -80,7 +80,7 @@ public sealed class ProfileApi(LinkSigner links, IPractitionerRepository reposit
 
     [Function("UpdateMe")]
     public async Task<Results<Ok<ProfileExport>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "me")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = Routes.Me)] HttpRequest request, CancellationToken cancellationToken)
     {
         var practitioner = await FindAsync(request, cancellationToken);
         if (practitioner is null)
@@ -110,7 +110,7 @@ public sealed class ProfileApi(LinkSigner links, IPractitionerRepository reposit
 
     [Function("EraseMe")]
     public async Task<Results<NoContent, ProblemHttpResult>> EraseAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "me")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = Routes.Me)] HttpRequest request, CancellationToken cancellationToken)
     {
         var practitioner = await FindAsync(request, cancellationToken);
         if (practitioner is null)
@@ -130,7 +130,6 @@ public sealed class ProfileApi(LinkSigner links, IPractitionerRepository reposit
     private static ContentHttpResult ManagePage(Practitioner practitioner, string token)
     {
         var p = practitioner.Profile;
-        var t = Uri.EscapeDataString(token);
         var place = string.Join(", ", new[] { p.Region.City, p.Region.Subdivision, p.Region.Country }.Where(s => !string.IsNullOrEmpty(s)));
         var paused = practitioner.PausedUntil is { } until ? $"<p>Suggestions are paused until {until:yyyy-MM-dd}.</p>" : "";
         return Pages.Html("Your PeerMatch profile", $$"""
@@ -142,8 +141,8 @@ public sealed class ProfileApi(LinkSigner links, IPractitionerRepository reposit
               <dt>Years of experience</dt><dd>{{p.YearsExperience}}</dd>
             </dl>
             {{paused}}
-            <p><a class="button" href="/api/intake?token={{t}}">Change or pause my profile</a></p>
-            <p><a href="/api/me?token={{t}}&amp;format=json" download="peermatch-profile.json">Download all my data (JSON)</a></p>
+            <p><a class="button" href="{{HtmlEncode(Routes.WithToken(Routes.IntakeForm, token))}}">Change or pause my profile</a></p>
+            <p><a href="{{HtmlEncode(Routes.WithToken(Routes.Me, token))}}&amp;format=json" download="peermatch-profile.json">Download all my data (JSON)</a></p>
             <form id="erase" method="post" action="#">
               <p><button type="submit" class="secondary">Erase my profile</button></p>
             </form>
@@ -152,7 +151,7 @@ public sealed class ProfileApi(LinkSigner links, IPractitionerRepository reposit
             document.getElementById('erase').addEventListener('submit', async (e) => {
               e.preventDefault();
               if (!confirm('Erase your profile and everything PeerMatch keeps about you? This cannot be undone.')) return;
-              const res = await fetch('/api/me?token={{t}}', { method: 'DELETE' });
+              const res = await fetch('{{Routes.WithToken(Routes.Me, token)}}', { method: 'DELETE' });
               document.getElementById('erase-status').textContent = res.status === 204
                 ? 'Your profile and everything that named you have been erased.'
                 : 'The profile could not be erased; please try again.';

@@ -33,7 +33,7 @@ public sealed class MatchingFunctions(MatchRuns runs, Retraining retraining, Sug
             log.LogInformation("Match run {RunId} for {Week}: {Suggestions} suggestions, {Digests} digests queued, {People} practitioners in the plan",
                 request.RunId, outcome.Week, outcome.Suggestions, outcome.DigestsQueued, outcome.Practitioners);
         }
-        catch (Exception e) when (e is not OperationCanceledException && message.DequeueCount >= host.MaxDequeueCount)
+        catch (Exception e) when (e is not OperationCanceledException && host.IsLastAttempt(message))
         {
             // The last attempt: say so on the run before the message goes to the poison queue.
             await runs.FailAsync(request, e, cancellationToken);

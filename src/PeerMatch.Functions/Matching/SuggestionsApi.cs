@@ -23,7 +23,7 @@ public sealed class SuggestionsApi(LinkSigner links, SuggestionAnswers answers)
 {
     [Function("Suggestion")]
     public async Task<ContentHttpResult> ShowAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "suggestions/{id}")] HttpRequest request, string id, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Suggestion)] HttpRequest request, string id, CancellationToken cancellationToken)
     {
         if (await FindAsync(request, id, TokenPurpose.Suggestion, cancellationToken) is not var (suggestion, peer))
         {
@@ -33,7 +33,7 @@ public sealed class SuggestionsApi(LinkSigner links, SuggestionAnswers answers)
         var first = Reasons.FirstName(p.Name);
         var place = string.Join(", ", new[] { p.Region.City, p.Region.Subdivision ?? p.Region.Country }.Where(s => !string.IsNullOrEmpty(s)));
         var reasons = string.Concat(suggestion.Reasons.Select(r => $"<li>{HtmlEncode(r)}</li>"));
-        var action = $"/api/suggestions/{Uri.EscapeDataString(id)}/answer?token={Uri.EscapeDataString(request.Query["token"]!)}";
+        var action = Routes.WithToken(Routes.SuggestionAnswer, request.Query["token"]!, id);
         var answered = suggestion.Answer is { } answer
             ? $"<p role=\"status\">You answered <strong>{(answer == "yes" ? "“I'd like to connect”" : "“Not now”")}</strong>.</p>"
             : $"""
@@ -54,7 +54,7 @@ public sealed class SuggestionsApi(LinkSigner links, SuggestionAnswers answers)
 
     [Function("SuggestionAnswer")]
     public async Task<Results<Ok<AnswerRecorded>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> AnswerAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "suggestions/{id}/answer")] HttpRequest request, string id, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.SuggestionAnswer)] HttpRequest request, string id, CancellationToken cancellationToken)
     {
         if (await FindAsync(request, id, TokenPurpose.Suggestion, cancellationToken) is not var (suggestion, peer))
         {
@@ -79,14 +79,14 @@ public sealed class SuggestionsApi(LinkSigner links, SuggestionAnswers answers)
 
     [Function("FollowUp")]
     public async Task<ContentHttpResult> ShowFollowUpAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "suggestions/{id}/met")] HttpRequest request, string id, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.FollowUp)] HttpRequest request, string id, CancellationToken cancellationToken)
     {
         if (await FindAsync(request, id, TokenPurpose.FollowUp, cancellationToken) is not var (suggestion, peer))
         {
             return NotAvailablePage();
         }
         var first = Reasons.FirstName(peer.Profile.Name);
-        var action = $"/api/suggestions/{Uri.EscapeDataString(id)}/met?token={Uri.EscapeDataString(request.Query["token"]!)}";
+        var action = Routes.WithToken(Routes.FollowUp, request.Query["token"]!, id);
         return Pages.Html($"Did you meet {first}?", suggestion.Met is { } met
             ? $"<p role=\"status\">You answered <strong>{(met == "yes" ? "yes, we met" : "no, not yet")}</strong>. Thank you.</p>"
             : $"""
@@ -100,7 +100,7 @@ public sealed class SuggestionsApi(LinkSigner links, SuggestionAnswers answers)
 
     [Function("FollowUpAnswer")]
     public async Task<Results<Ok<MetRecorded>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> RecordMetAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "suggestions/{id}/met")] HttpRequest request, string id, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.FollowUp)] HttpRequest request, string id, CancellationToken cancellationToken)
     {
         if (await FindAsync(request, id, TokenPurpose.FollowUp, cancellationToken) is not var (suggestion, _))
         {

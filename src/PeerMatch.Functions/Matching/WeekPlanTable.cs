@@ -96,6 +96,6 @@ public sealed class WeekPlanTable(StorageAccount storage, TimeProvider clock) : 
     }
 
     private static WeekPlanEntry FromEntity(TableEntity row) => new(
-        row.RowKey, row.GetString("TimeZone") ?? "UTC", row.GetInt32("Suggestions") ?? 0, row.GetString("NoSuggestionReason"),
+        row.RowKey, row.GetString("TimeZone"), row.GetInt32("Suggestions") ?? 0, row.GetString("NoSuggestionReason"),
         row.GetDateTimeOffset("DigestQueuedAt"), row.GetString("RunId"));
 }

@@ -7,6 +7,8 @@ using PeerMatch.Functions.Matching;
 using PeerMatch.Intake;
 using PeerMatch.Matching;
 
+using PeerMatch.Links;
+
 namespace PeerMatch.Functions.Organizer;
 
 public sealed record MatchRunStarted(string RunId);
@@ -19,7 +21,7 @@ public sealed class OrganizerApi(MatchRuns matchRuns, IMatchRunStore runs, IPrac
 {
     [Function("MatchRuns")]
     public async Task<Results<Accepted<MatchRunStarted>, ValidationProblem, ProblemHttpResult>> StartRunAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "organizer/match-runs")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.MatchRuns)] HttpRequest request, CancellationToken cancellationToken)
     {
         var (body, problem) = await ReadObjectAsync(request, ["dryRun", "force"], cancellationToken);
         if (problem is not null)
@@ -34,19 +36,19 @@ public sealed class OrganizerApi(MatchRuns matchRuns, IMatchRunStore runs, IPrac
             return Problems.Validation(errors);
         }
         var runId = await matchRuns.StartAsync(dryRun, force, cancellationToken);
-        return TypedResults.Accepted($"/api/organizer/match-runs/{runId}", new MatchRunStarted(runId));
+        return TypedResults.Accepted(Routes.Path(Routes.MatchRun, runId), new MatchRunStarted(runId));
     }
 
     [Function("MatchRunStatus")]
     public async Task<Results<JsonHttpResult<MatchRunStatus>, NotFound>> GetRunAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "organizer/match-runs/{runId}")] HttpRequest request, string runId, CancellationToken cancellationToken) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.MatchRun)] HttpRequest request, string runId, CancellationToken cancellationToken) =>
         await runs.GetAsync(runId, cancellationToken) is { } status
             ? TypedResults.Json(status, MatchingJson.Default.MatchRunStatus)
             : TypedResults.NotFound();
 
     [Function("GroupProposals")]
     public async Task<Results<Ok<GroupProposals>, ValidationProblem, ProblemHttpResult>> ProposeGroupsAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "organizer/groups/proposals")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.GroupProposals)] HttpRequest request, CancellationToken cancellationToken)
     {
         var (body, problem) = await ReadObjectAsync(request, ["region", "model", "size"], cancellationToken);
         if (problem is not null)

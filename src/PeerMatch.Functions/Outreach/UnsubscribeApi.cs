@@ -3,6 +3,7 @@ using Microsoft.Azure.Functions.Worker;
 using PeerMatch.Functions.Http;
 using PeerMatch.Functions.Links;
 using PeerMatch.Links;
+using static System.Net.WebUtility;
 
 namespace PeerMatch.Functions.Outreach;
 
@@ -14,7 +15,7 @@ public sealed class UnsubscribeApi(LinkSigner links, SuppressionTable suppressio
 {
     [Function("Unsubscribe")]
     public async Task<ContentHttpResult> ShowAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "unsubscribe")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Unsubscribe)] HttpRequest request, CancellationToken cancellationToken)
     {
         string? token = request.Query["token"];
         if (await links.ReadAsync(token, TokenPurpose.Unsubscribe, cancellationToken) is null)
@@ -24,7 +25,7 @@ public sealed class UnsubscribeApi(LinkSigner links, SuppressionTable suppressio
         return Pages.Html("Stop e-mail from PeerMatch", $"""
             <p>After this, PeerMatch sends nothing more to this address: no suggestions, introductions or invitations.
             Only if you sign up again yourself will a confirmation message be sent.</p>
-            <form method="post" action="/api/unsubscribe?token={Uri.EscapeDataString(token!)}">
+            <form method="post" action="{HtmlEncode(Routes.WithToken(Routes.Unsubscribe, token!))}">
               <button type="submit">Unsubscribe</button>
             </form>
             """);
@@ -32,7 +33,7 @@ public sealed class UnsubscribeApi(LinkSigner links, SuppressionTable suppressio
 
     [Function("UnsubscribeOneClick")]
     public async Task<ContentHttpResult> UnsubscribeAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "unsubscribe")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Unsubscribe)] HttpRequest request, CancellationToken cancellationToken)
     {
         var emailKey = await links.ReadAsync(request.Query["token"], TokenPurpose.Unsubscribe, cancellationToken);
         if (emailKey is null)

@@ -125,13 +125,15 @@ public sealed class MatchRuns(
         await foreach (var entry in plans.EntriesAsync(week, cancellationToken))
         {
             inPlan++;
-            if (entry.DigestQueuedAt is not null || !(force || IsoWeeks.IsDue(week, entry.TimeZone, now)))
+            // The time zone kept with the plan spares reading everyone whose morning has not come.
+            if (entry.DigestQueuedAt is not null || (!force && entry.TimeZone is { } planned && !IsoWeeks.IsDue(week, planned, now)))
             {
                 continue;
             }
-            // Only the due are read: someone who erased since the plan gets nothing, someone who paused waits.
+            // The profile decides: someone who erased since the plan gets nothing, someone who paused or moved waits.
             var practitioner = await practitioners.GetAsync(entry.PractitionerId, cancellationToken);
-            if (practitioner is null || practitioner.PausedUntil > today)
+            if (practitioner is null || practitioner.PausedUntil > today
+                || !(force || IsoWeeks.IsDue(week, practitioner.Profile.Region.TimeZone, now)))
             {
                 continue;
             }

@@ -34,8 +34,11 @@ public sealed record StoredSuggestion(
             : new LabelledPair(PractitionerId, PeerId, Features, Answer == "yes" && Met != "no");
 }
 
-/// <summary>Who is in a week's plan, why someone got no suggestion, and whether their digest is queued.</summary>
-public sealed record WeekPlanEntry(string PractitionerId, string TimeZone, int Suggestions, string? NoSuggestionReason, DateTimeOffset? DigestQueuedAt, string? RunId = null);
+/// <summary>
+/// Who is in a week's plan, in which time zone when planned (null in plans stored before it was kept),
+/// why they got no suggestion, and whether their digest is queued.
+/// </summary>
+public sealed record WeekPlanEntry(string PractitionerId, string? TimeZone, int Suggestions, string? NoSuggestionReason, DateTimeOffset? DigestQueuedAt, string? RunId = null);
 
 /// <summary>An introduced pair: each side's suggestion (practitioner id, suggestion id).</summary>
 public sealed record Introduction((string Practitioner, string Suggestion) Low, (string Practitioner, string Suggestion) High, DateTimeOffset IntroducedAt)

@@ -31,6 +31,7 @@ public sealed class FunctionsHostTests
 
         Assert.Equal(metadata.Keys.Order(), catalog.Functions.Select(f => f.Name).Order());
         Assert.Equal(22, metadata.Count);
+        Assert.Equal(PeerMatch.Links.Routes.Prefix, app.Services.GetRequiredService<HostJson>().RoutePrefix);
         foreach (var (name, trigger) in metadata)
         {
             var function = catalog.Get(name);

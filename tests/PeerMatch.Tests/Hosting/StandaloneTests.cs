@@ -29,7 +29,14 @@ public sealed class StandaloneTests
             runs = await app.RowsAsync(MatchRunTable.Name);
         }
 
-        var run = Assert.Single(runs);
+        // Within the same hour, no second run.
+        for (var step = 0; step < 30; step++)
+        {
+            app.Clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(20);
+        }
+        await app.DrainAsync();
+        var run = Assert.Single(await app.RowsAsync(MatchRunTable.Name));
         Assert.False(run.GetBoolean("Force"));
         Assert.False(run.GetBoolean("DryRun"));
         var startedAt = run.GetDateTimeOffset("CreatedAt")!.Value;

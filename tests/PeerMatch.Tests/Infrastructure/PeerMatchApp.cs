@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
+using PeerMatch.Functions.Hosting;
 
 namespace PeerMatch.Tests.Infrastructure;
 
@@ -20,8 +21,6 @@ public sealed class PeerMatchApp : WebApplicationFactory<Program>
     /// <summary>Where every app's clock starts: Monday 2 November 2026, 09:00 UTC. Tests move it forward.</summary>
     public static readonly DateTimeOffset Start = new(2026, 11, 2, 9, 0, 0, TimeSpan.Zero);
 
-    /// <summary>The queues this app's functions drain.</summary>
-    private static readonly string[] Queues = ["email", "match-runs"];
 
     private readonly Dictionary<string, string?> _settings;
     private readonly Action<IServiceCollection>? _services;
@@ -77,11 +76,12 @@ public sealed class PeerMatchApp : WebApplicationFactory<Program>
     public async Task DrainAsync(TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        var queues = Services.GetRequiredService<FunctionCatalog>().Functions.Where(f => f.QueueName is not null).Select(f => f.QueueName!).ToList();
         var emptyInARow = 0;
         while (emptyInARow < 2)
         {
             var empty = true;
-            foreach (var name in Queues)
+            foreach (var name in queues)
             {
                 var queue = Queue(name);
                 empty &= !await queue.ExistsAsync() || (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount == 0;

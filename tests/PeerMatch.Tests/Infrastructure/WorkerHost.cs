@@ -17,24 +17,25 @@ public static class WorkerHost
         Exception? failure = null;
         var thread = new Thread(() =>
         {
-            using var subscription = DiagnosticListener.AllListeners.Subscribe(new Observer<DiagnosticListener>(listener =>
+            var ours = Environment.CurrentManagedThreadId;
+            var events = new List<IDisposable>();
+            using var listeners = DiagnosticListener.AllListeners.Subscribe(new Observer<DiagnosticListener>(listener =>
             {
                 if (listener.Name == "Microsoft.Extensions.Hosting")
                 {
-                    listener.Subscribe(new Observer<KeyValuePair<string, object?>>(e =>
+                    events.Add(listener.Subscribe(new Observer<KeyValuePair<string, object?>>(e =>
                     {
-                        // Other tests build hosts at the same time: only this thread's host is ours.
-                        if (e.Key == "HostBuilt" && Environment.CurrentManagedThreadId == ThreadId)
+                        // Other tests build hosts at the same time, on other threads: only this thread's host is ours.
+                        if (e.Key == "HostBuilt" && Environment.CurrentManagedThreadId == ours)
                         {
                             built = (IHost)e.Value!;
                             throw new StopBeforeRun();
                         }
-                    }));
+                    })));
                 }
             }));
             try
             {
-                ThreadId = Environment.CurrentManagedThreadId;
                 string[] args = ["--functions-uri", "http://127.0.0.1:9/", "--functions-worker-id", "test", .. settings.Select(s => "--" + s)];
                 typeof(Program).Assembly.EntryPoint!.Invoke(null, [args]);
             }
@@ -45,14 +46,15 @@ public static class WorkerHost
             {
                 failure = e;
             }
+            finally
+            {
+                events.ForEach(e => e.Dispose());
+            }
         });
         thread.Start();
         thread.Join();
         return built ?? throw new InvalidOperationException("Program did not build a host.", failure);
     }
-
-    [ThreadStatic]
-    private static int ThreadId;
 
     private sealed class StopBeforeRun : Exception;
 

@@ -105,6 +105,21 @@ public sealed class MatchingServiceTests
     }
 
     [Fact]
+    public async Task A_plan_stored_without_time_zones_still_sends_each_digest_in_the_person_s_monday_morning()
+    {
+        _ports.People.Add(Person("ada"), _clock.GetUtcNow());
+        _ports.People.Add(Person("lon", country: "GB", subdivision: "GB-ENG", city: "London", timeZone: "Europe/London"), _clock.GetUtcNow());
+        var week = IsoWeeks.Planning(_clock.GetUtcNow());
+        await _ports.Plans.SaveAsync(week, "older", [new WeekPlanEntry("ada", null, 0, "none", null), new WeekPlanEntry("lon", null, 0, "none", null)], default);
+        _clock.SetUtcNow(new DateTimeOffset(2026, 11, 30, 9, 0, 0, TimeSpan.Zero)); // 09:00 in London, 01:00 in Oakland
+
+        var outcome = await RunAsync(_ports.MatchRuns(_clock), force: false);
+
+        Assert.Equal(1, outcome.DigestsQueued);
+        Assert.Equal("lon", Assert.Single(_ports.Outbox.Jobs).PractitionerId);
+    }
+
+    [Fact]
     public async Task A_planned_practitioner_who_erased_since_gets_no_digest()
     {
         _ports.People.Add(Person("ada"), _clock.GetUtcNow());
