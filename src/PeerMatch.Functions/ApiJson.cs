@@ -10,6 +10,8 @@ namespace PeerMatch.Functions;
 /// <summary>Source-generated JSON for everything the HTTP routes read or write (camelCase).</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(IntakeAccepted))]
+[JsonSerializable(typeof(ConfirmationStatus))]
+[JsonSerializable(typeof(IReadOnlyList<PeerMatch.Places.Named>))]
 [JsonSerializable(typeof(ProfileExport))]
 [JsonSerializable(typeof(HealthStatus))]
 [JsonSerializable(typeof(PeerMatch.Functions.Matching.AnswerRecorded))]

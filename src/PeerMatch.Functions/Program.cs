@@ -20,6 +20,7 @@ builder.Services.AddOptions<PeerMatchOptions>().BindConfiguration(PeerMatchOptio
 builder.Services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddOptions<SendGridOptions>().BindConfiguration(SendGridOptions.Section);
 builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddRazorComponents();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJson.Default));
 builder.AddTelemetry(underFunctionsHost);
 

@@ -11,8 +11,8 @@ namespace PeerMatch.Matching;
 /// <summary>Turns candidates into <see cref="MatchProfile"/>s; bios go through ML.NET's FeaturizeText.</summary>
 public static class Featurizer
 {
-    private static readonly FrozenDictionary<string, int> LanguageIndex = ReferenceData.LanguageCodes
-        .Order(StringComparer.Ordinal).Select((code, i) => (code, i)).ToFrozenDictionary(x => x.code, x => x.i);
+    private static readonly FrozenDictionary<string, int> LanguageIndex = PeerMatch.Places.PlaceNames.Languages
+        .Select(l => l.Code).Order(StringComparer.Ordinal).Select((code, i) => (code, i)).ToFrozenDictionary(x => x.code, x => x.i);
 
     public static MatchProfile[] Featurize(IReadOnlyList<Candidate> candidates, DateTimeOffset now)
     {
@@ -38,7 +38,7 @@ public static class Featurizer
                 PracticeAreas = areas,
                 Seeking = seeking,
                 Languages = profile.Languages.Select(l => LanguageIndex.GetValueOrDefault(l, -1)).Where(l => l >= 0).Order().ToArray(),
-                Place = Places.Locate(profile.Region),
+                Place = Locations.Locate(profile.Region),
                 UtcOffsetHours = offset,
                 InPerson = profile.Meeting is "in-person" or "either",
                 Online = profile.Meeting is "online" or "either",

@@ -1,4 +1,5 @@
-using System.Globalization;
+using PeerMatch.Intake;
+using PeerMatch.Places;
 
 namespace PeerMatch.Matching;
 
@@ -22,7 +23,7 @@ public static class Reasons
         var sharedModels = a.Profile.Models.Intersect(b.Profile.Models).Where(m => m != "other").ToList();
         if (sharedModels.Count > 0)
         {
-            reasons.Add((3 + sharedModels.Count, $"both practise {JoinAnd(sharedModels)} mediation"));
+            reasons.Add((3 + sharedModels.Count, $"both practise {JoinAnd(sharedModels.Select(ReferenceData.InSentence))} mediation"));
         }
 
         if (PairFeatures.CanMeetInPerson(a, b))
@@ -34,7 +35,7 @@ public static class Reasons
             }
             else if (a.Profile.Region.Subdivision is { } subdivision && subdivision == b.Profile.Region.Subdivision)
             {
-                reasons.Add((2.5, $"both in {subdivision}"));
+                reasons.Add((2.5, $"both in {PlaceNames.Subdivision(subdivision)}, {PlaceNames.Country(a.Profile.Region.Country)}"));
             }
             else if (PairFeatures.DistanceKm(a, b) is { } km)
             {
@@ -61,13 +62,13 @@ public static class Reasons
         var areas = a.Profile.PracticeAreas.Intersect(b.Profile.PracticeAreas).Where(x => x != "other").Take(2).ToList();
         if (areas.Count > 0)
         {
-            reasons.Add((1.8 + areas.Count * 0.2, $"both work in {JoinAnd(areas)} mediation"));
+            reasons.Add((1.8 + areas.Count * 0.2, $"both work in {JoinAnd(areas.Select(ReferenceData.InSentence))} mediation"));
         }
 
         var seeking = a.Profile.Seeking.Intersect(b.Profile.Seeking).Where(s => s is not ("mentor" or "mentee")).Take(2).ToList();
         if (seeking.Count > 0)
         {
-            reasons.Add((1.6, $"both looking for {JoinAnd(seeking.Select(Seeking))}"));
+            reasons.Add((1.6, $"both looking for {JoinAnd(seeking.Select(ReferenceData.InSentence))}"));
         }
 
         if (b.Profile.WillingToConvene && a.Seeks("peer-group"))
@@ -78,7 +79,7 @@ public static class Reasons
         var languages = a.Profile.Languages.Intersect(b.Profile.Languages).Where(l => l != "en").Take(2).ToList();
         if (languages.Count > 0)
         {
-            reasons.Add((1.2, $"both speak {JoinAnd(languages.Select(LanguageName))}"));
+            reasons.Add((1.2, $"both speak {JoinAnd(languages.Select(PlaceNames.Language))}"));
         }
 
         if (SharedWord(a.Profile.Bio, b.Profile.Bio) is { } word)
@@ -95,28 +96,6 @@ public static class Reasons
     }
 
     public static string FirstName(string name) => name.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var first, ..] ? first : name;
-
-    private static string Seeking(string value) => value switch
-    {
-        "peer-group" => "a peer group",
-        "case-consultation" => "case consultation",
-        "co-mediation" => "co-mediation",
-        "looping-practice" => "looping practice",
-        "business-development" => "business development",
-        _ => value,
-    };
-
-    private static string LanguageName(string code)
-    {
-        try
-        {
-            return CultureInfo.GetCultureInfo(code).EnglishName;
-        }
-        catch (CultureNotFoundException)
-        {
-            return code;
-        }
-    }
 
     private static string? SharedWord(string? a, string? b)
     {

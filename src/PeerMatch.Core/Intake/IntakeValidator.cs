@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Mail;
 using System.Text.RegularExpressions;
+using PeerMatch.Places;
 
 namespace PeerMatch.Intake;
 
@@ -37,7 +38,7 @@ public static partial class IntakeValidator
             raw.WillingToConvene ?? false, string.IsNullOrEmpty(bio) ? null : bio);
     }
 
-    /// <summary><c>pausedUntil</c>: an ISO date (yyyy-MM-dd) or empty to clear the pause.</summary>
+    /// <summary><c>pausedUntil</c>: an ISO date (yyyy-MM-dd) after today and at most a year ahead, or empty to clear the pause.</summary>
     public static DateOnly? PausedUntil(string? value, DateOnly today, ValidationErrors errors)
     {
         var text = value?.Trim();
@@ -50,9 +51,14 @@ public static partial class IntakeValidator
             errors.Add("pausedUntil", "Must be a date written as yyyy-MM-dd.");
             return null;
         }
-        if (date > today.AddYears(2))
+        if (date <= today)
         {
-            errors.Add("pausedUntil", "A pause can last at most two years.");
+            errors.Add("pausedUntil", "Choose a date after today: suggestions start again on that day.");
+            return null;
+        }
+        if (date > today.AddYears(1))
+        {
+            errors.Add("pausedUntil", "A pause can last at most a year.");
             return null;
         }
         return date;
@@ -85,7 +91,7 @@ public static partial class IntakeValidator
         return text;
     }
 
-    private static string? Email(string? value, ValidationErrors errors)
+    public static string? Email(string? value, ValidationErrors errors)
     {
         var text = Text(value, "email", EmailMaxLength, required: true, errors);
         if (text is null)
@@ -119,24 +125,13 @@ public static partial class IntakeValidator
         {
             AddOnce(errors, "region.country", "This field is required.");
         }
-        else if (!ReferenceData.CountryCodes.Contains(country))
+        else if (!PlaceNames.IsCountry(country))
         {
-            errors.Add("region.country", "Must be an ISO 3166-1 alpha-2 country code, such as US or DE.");
+            errors.Add("region.country", "Choose a country from the list (or send an ISO 3166-1 code, such as US or DE).");
+            country = null;
         }
 
-        var subdivision = raw.Subdivision?.Trim().ToUpperInvariant();
-        if (string.IsNullOrEmpty(subdivision))
-        {
-            subdivision = null;
-        }
-        else if (!SubdivisionPattern().IsMatch(subdivision))
-        {
-            errors.Add("region.subdivision", "Must be an ISO 3166-2 code, such as US-CA.");
-        }
-        else if (country is not null && !subdivision.StartsWith(country + "-", StringComparison.Ordinal))
-        {
-            errors.Add("region.subdivision", $"Must be a subdivision of {country}, such as {country}-….");
-        }
+        var subdivision = Subdivision(raw.Subdivision, country, errors);
 
         var city = Text(raw.City, "region.city", CityMaxLength, required: false, errors);
         var timeZone = TimeZoneId(raw.TimeZone, errors);
@@ -145,6 +140,30 @@ public static partial class IntakeValidator
             return null;
         }
         return new Region(country!, subdivision, city, timeZone!);
+    }
+
+    /// <summary>A state, province or region of the country, by its name ("Brandenburg") or its ISO 3166-2 code ("DE-BB"); optional.</summary>
+    private static string? Subdivision(string? value, string? country, ValidationErrors errors)
+    {
+        var text = value?.Trim();
+        if (string.IsNullOrEmpty(text) || country is null)
+        {
+            return null;
+        }
+        if (text.Length > CityMaxLength)
+        {
+            errors.Add("region.subdivision", $"At most {CityMaxLength} characters.");
+            return null;
+        }
+        if (PlaceNames.FindSubdivision(country, text) is { } code)
+        {
+            return code;
+        }
+        var known = PlaceNames.SubdivisionsOf(country);
+        errors.Add("region.subdivision", known.Count == 0
+            ? $"{PlaceNames.Country(country)} has no states or regions to choose from: leave this empty."
+            : $"We do not know a state, province or region called “{text}” in {PlaceNames.Country(country)}. Leave it empty, or write one as it is officially named, such as {string.Join(", ", known.Take(3).Select(k => k.Name))}.");
+        return null;
     }
 
     private static string? TimeZoneId(string? value, ValidationErrors errors)
@@ -178,20 +197,22 @@ public static partial class IntakeValidator
         return value;
     }
 
+    /// <summary>Languages by two-letter code or by name ("de", "German"); kept as ISO 639-1 codes.</summary>
     private static List<string>? Languages(List<string>? values, ValidationErrors errors)
     {
-        var codes = values?.Select(v => v.Trim().ToLowerInvariant()).Where(v => v.Length > 0).Distinct().ToList();
-        if (codes is null || codes.Count == 0)
+        var given = values?.Select(v => v.Trim()).Where(v => v.Length > 0).ToList();
+        if (given is null || given.Count == 0)
         {
-            AddOnce(errors, "languages", "Name at least one language.");
+            AddOnce(errors, "languages", "Choose at least one language.");
             return null;
         }
-        var unknown = codes.Where(c => !ReferenceData.LanguageCodes.Contains(c)).ToList();
+        var unknown = given.Where(v => PlaceNames.FindLanguage(v) is null).ToList();
         if (unknown.Count > 0)
         {
-            errors.Add("languages", $"Not ISO 639-1 language codes: {string.Join(", ", unknown)}.");
+            errors.Add("languages", $"We do not know {(unknown.Count == 1 ? "this language" : "these languages")}: {string.Join(", ", unknown)}. Choose from the list, or write two-letter codes such as en or de.");
             return null;
         }
+        var codes = given.Select(v => PlaceNames.FindLanguage(v)!).Distinct().ToList();
         if (codes.Count > 10)
         {
             errors.Add("languages", "At most 10 languages.");
@@ -249,7 +270,4 @@ public static partial class IntakeValidator
 
     [GeneratedRegex(@"^[^\s@]+@[^\s@]+\.[^\s@]+$")]
     private static partial Regex EmailPattern();
-
-    [GeneratedRegex(@"^[A-Z]{2}-[A-Z0-9]{1,3}$")]
-    private static partial Regex SubdivisionPattern();
 }

@@ -16,6 +16,12 @@ public sealed class PractitionerService(
     public static readonly TimeSpan UnconfirmedRetention = Links.LinkToken.ConfirmLifetime;
 
     /// <summary>
+    /// An address gets at most one sign-up e-mail (confirmation or profile link) in this time: a
+    /// double click, a reload or a repeated request sends no second one, and the first link still works.
+    /// </summary>
+    public static readonly TimeSpan LinkInterval = TimeSpan.FromMinutes(10);
+
+    /// <summary>
     /// Registers an intake. The caller answers the same way whatever happens here, so that the
     /// response never tells whether an address is known.
     /// </summary>
@@ -25,7 +31,7 @@ public sealed class PractitionerService(
         var existing = await practitioners.FindByEmailAsync(profile.Email, cancellationToken);
         if (existing is null)
         {
-            var created = new Practitioner(Practitioner.NewId(), profile, PractitionerStatus.PendingConfirmation, now, now, null, null);
+            var created = new Practitioner(Practitioner.NewId(), profile, PractitionerStatus.PendingConfirmation, now, now, null, null, LinkSentAt: now);
             if (await practitioners.TryCreateAsync(created, cancellationToken))
             {
                 await emails.EnqueueAsync(EmailJob.Fresh(EmailKind.Confirmation, created.Id), cancellationToken);
@@ -38,20 +44,42 @@ public sealed class PractitionerService(
 
         if (existing.Status == PractitionerStatus.PendingConfirmation)
         {
-            // Nobody has proved they own the address yet: the latest intake wins, and the link goes out again.
-            await practitioners.UpdateAsync(existing with { Profile = profile, UpdatedAt = now }, cancellationToken);
-            await emails.EnqueueAsync(EmailJob.Fresh(EmailKind.Confirmation, existing.Id), cancellationToken);
+            // Nobody has proved they own the address yet: the latest intake wins.
+            existing = existing with { Profile = profile, UpdatedAt = now };
+            await practitioners.UpdateAsync(existing, cancellationToken);
         }
-        else if (await suppressions.IsSuppressedAsync(existing.Profile.Email, cancellationToken))
+        await SendLinkAsync(existing, cancellationToken);
+    }
+
+    /// <summary>
+    /// "Send me a new link": the way back in for an address that has a profile, and nothing for one
+    /// that has none. The caller answers the same either way.
+    /// </summary>
+    public async Task RequestLinkAsync(string email, CancellationToken cancellationToken)
+    {
+        if (await practitioners.FindByEmailAsync(email, cancellationToken) is { } practitioner)
         {
-            // An unsubscribed address only ever gets a confirmation for an explicit new intake;
-            // confirming it again lifts the suppression.
-            await emails.EnqueueAsync(EmailJob.Fresh(EmailKind.Confirmation, existing.Id), cancellationToken);
+            await SendLinkAsync(practitioner, cancellationToken);
         }
-        else
+    }
+
+    /// <summary>
+    /// A confirmation to an address not yet confirmed, or unsubscribed since (confirming again lifts the
+    /// unsubscribe: nothing else reaches such an address); otherwise the profile link. At most one per <see cref="LinkInterval"/>.
+    /// </summary>
+    private async Task SendLinkAsync(Practitioner practitioner, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        if (practitioner.LinkSentAt > now - LinkInterval)
         {
-            await emails.EnqueueAsync(EmailJob.Fresh(EmailKind.ManageLink, existing.Id), cancellationToken);
+            return;
         }
+        var kind = practitioner.Status == PractitionerStatus.PendingConfirmation || await suppressions.IsSuppressedAsync(practitioner.Profile.Email, cancellationToken)
+            ? EmailKind.Confirmation
+            : EmailKind.ManageLink;
+        // Queued first, marked second: a failure in between may send twice, never not at all.
+        await emails.EnqueueAsync(EmailJob.Fresh(kind, practitioner.Id), cancellationToken);
+        await practitioners.UpdateAsync(practitioner with { LinkSentAt = now }, cancellationToken);
     }
 
     public async Task<ConfirmOutcome> ConfirmAsync(string practitionerId, CancellationToken cancellationToken)

@@ -23,7 +23,10 @@ public enum PractitionerStatus
     Active,
 }
 
-/// <summary>A practitioner as stored: the profile plus what PeerMatch keeps about its life cycle.</summary>
+/// <summary>
+/// A practitioner as stored: the profile plus what PeerMatch keeps about its life cycle
+/// (<see cref="LinkSentAt"/>: when the last confirmation or profile link went to the address).
+/// </summary>
 public sealed record Practitioner(
     string Id,
     Profile Profile,
@@ -31,7 +34,8 @@ public sealed record Practitioner(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     DateTimeOffset? ConfirmedAt,
-    DateOnly? PausedUntil)
+    DateOnly? PausedUntil,
+    DateTimeOffset? LinkSentAt = null)
 {
     public static string NewId() => Guid.NewGuid().ToString("N");
 }

@@ -2,7 +2,7 @@ using System.Collections.Frozen;
 
 namespace PeerMatch.Intake;
 
-/// <summary>The closed vocabularies of the intake form (SPEC, "Intake body").</summary>
+/// <summary>The closed vocabularies of the intake form (SPEC, "Intake body"), and the words people read for them.</summary>
 public static class ReferenceData
 {
     public static readonly IReadOnlyList<string> Models =
@@ -16,26 +16,44 @@ public static class ReferenceData
 
     public static readonly IReadOnlyList<string> MeetingPreferences = ["in-person", "online", "either"];
 
-    /// <summary>ISO 3166-1 alpha-2, all officially assigned codes.</summary>
-    public static readonly FrozenSet<string> CountryCodes = Split("""
-        AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ
-        CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR
-        GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO
-        JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR
-        MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO
-        RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV
-        TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW
-        """);
+    private static readonly FrozenDictionary<string, string> Labels = new Dictionary<string, string>
+    {
+        ["understanding-based"] = "Understanding-based",
+        ["facilitative"] = "Facilitative",
+        ["transformative"] = "Transformative",
+        ["evaluative"] = "Evaluative",
+        ["narrative"] = "Narrative",
+        ["insight"] = "Insight",
+        ["collaborative"] = "Collaborative",
+        ["family"] = "Family",
+        ["divorce"] = "Divorce and separation",
+        ["workplace"] = "Workplace",
+        ["commercial"] = "Commercial",
+        ["community"] = "Community",
+        ["elder"] = "Elder",
+        ["estate"] = "Estates and inheritance",
+        ["school"] = "School",
+        ["healthcare"] = "Health care",
+        ["restorative"] = "Restorative justice",
+        ["international"] = "International",
+        ["peer-group"] = "A peer support group",
+        ["case-consultation"] = "Case consultation",
+        ["co-mediation"] = "Co-mediation",
+        ["mentor"] = "A mentor",
+        ["mentee"] = "Someone to mentor",
+        ["looping-practice"] = "Looping practice",
+        ["business-development"] = "Business development",
+        ["in-person"] = "In person",
+        ["online"] = "Online",
+        ["either"] = "In person or online",
+        ["other"] = "Other",
+    }.ToFrozenDictionary(StringComparer.Ordinal);
 
-    /// <summary>ISO 639-1 two-letter language codes.</summary>
-    public static readonly FrozenSet<string> LanguageCodes = Split("""
-        aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz ee el en
-        eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie ig ii ik io is it iu ja jv
-        ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne
-        ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st
-        su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu
-        """);
+    /// <summary>The words the form shows for a value: "co-mediation" → "Co-mediation", "estate" → "Estates and inheritance".</summary>
+    public static string Label(string value) => Labels.GetValueOrDefault(value, value);
 
-    private static FrozenSet<string> Split(string codes) =>
-        codes.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries).ToFrozenSet(StringComparer.Ordinal);
+    /// <summary>The same words inside a sentence: "both practise understanding-based and narrative mediation".</summary>
+    public static string InSentence(string value) => Label(value) is var label && label.Length > 1 && !char.IsUpper(label[1])
+        ? char.ToLowerInvariant(label[0]) + label[1..]
+        : label;
 }

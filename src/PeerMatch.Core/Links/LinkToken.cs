@@ -15,6 +15,14 @@ public enum TokenPurpose
     FollowUp,
 }
 
+/// <summary>What a link's token turned out to be: good, good but too old, or not PeerMatch's at all.</summary>
+public enum TokenState
+{
+    Valid,
+    Expired,
+    Invalid,
+}
+
 /// <summary>
 /// Signed, expiring, purpose-bound tokens: <c>base64url(purpose|subject|expiry)</c> + "." + <c>base64url(HMAC-SHA256)</c>.
 /// Nothing is stored per token; the signature and the subject's own state (the profile still exists)
@@ -40,35 +48,45 @@ public static class LinkToken
     }
 
     /// <summary>The token's subject when it is well-formed, signed with <paramref name="key"/>, for <paramref name="purpose"/> and not expired.</summary>
-    public static bool TryRead(ReadOnlySpan<byte> key, string? token, TokenPurpose purpose, DateTimeOffset now, out string subject)
+    public static bool TryRead(ReadOnlySpan<byte> key, string? token, TokenPurpose purpose, DateTimeOffset now, out string subject) =>
+        Check(key, token, purpose, now, out subject) == TokenState.Valid;
+
+    /// <summary>
+    /// Whether the token is valid, or signed for <paramref name="purpose"/> but expired (so a page can say
+    /// "this link has expired" rather than "this link does not work"), or neither.
+    /// </summary>
+    public static TokenState Check(ReadOnlySpan<byte> key, string? token, TokenPurpose purpose, DateTimeOffset now, out string subject)
     {
         subject = "";
         if (string.IsNullOrEmpty(token) || token.Length > 512)
         {
-            return false;
+            return TokenState.Invalid;
         }
         var dot = token.IndexOf('.', StringComparison.Ordinal);
         if (dot <= 0 || !Base64Url.IsValid(token.AsSpan(0, dot)) || !Base64Url.IsValid(token.AsSpan(dot + 1)))
         {
-            return false;
+            return TokenState.Invalid;
         }
 
         var payload = Base64Url.DecodeFromChars(token.AsSpan(0, dot));
         var signature = Base64Url.DecodeFromChars(token.AsSpan(dot + 1));
         if (!CryptographicOperations.FixedTimeEquals(signature, HMACSHA256.HashData(key, payload)))
         {
-            return false;
+            return TokenState.Invalid;
         }
 
         var parts = Encoding.UTF8.GetString(payload).Split('|');
         if (parts.Length != 3
             || parts[0] != purpose.ToString()
-            || !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var expires)
-            || now.ToUnixTimeSeconds() >= expires)
+            || !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var expires))
         {
-            return false;
+            return TokenState.Invalid;
+        }
+        if (now.ToUnixTimeSeconds() >= expires)
+        {
+            return TokenState.Expired;
         }
         subject = parts[1];
-        return true;
+        return TokenState.Valid;
     }
 }

@@ -11,9 +11,15 @@ public static class Routes
 
     public const string Health = "health";
     public const string IntakeForm = "intake";
+    public const string IntakeSent = "intake/sent";
+    public const string Subdivisions = "places/{country}";
     public const string Practitioners = "practitioners";
     public const string Confirm = "confirm";
     public const string Me = "me";
+    public const string Erase = "me/erase";
+    public const string Erased = "me/erased";
+    public const string NewLink = "me/link";
+    public const string NewLinkSent = "me/link/sent";
     public const string Unsubscribe = "unsubscribe";
     public const string Suggestion = "suggestions/{id}";
     public const string SuggestionAnswer = "suggestions/{id}/answer";

@@ -13,6 +13,7 @@ public static class EmailServices
     {
         services.AddSingleton<IEmailScheduler, QueuedEmailScheduler>();
         services.AddSingleton<DeliveryTable>();
+        services.AddSingleton<EmailRenderer>();
         services.AddSingleton<IPersonalDataStore>(sp => sp.GetRequiredService<DeliveryTable>());
         if (string.IsNullOrEmpty(configuration["SendGrid:ApiKey"]))
         {

@@ -41,8 +41,13 @@ public static class Problems
         title: "Something went wrong on our side.",
         detail: "Nothing you did caused this. Please try again in a few minutes.");
 
-    public static ProblemHttpResult InvalidLink() => TypedResults.Problem(
+    public static ProblemHttpResult InvalidLink(LinkProblem problem = LinkProblem.Invalid) => TypedResults.Problem(
         statusCode: StatusCodes.Status404NotFound,
-        title: "This link is not valid.",
-        detail: "It may have expired, or the profile it belonged to was erased. Ask for a new one by signing up again with the same address.");
+        title: problem switch
+        {
+            LinkProblem.Expired => "This link has expired.",
+            LinkProblem.Gone => "What this link pointed to no longer exists.",
+            _ => "This link is not valid.",
+        },
+        detail: $"Ask for a new link: POST your address to {PeerMatch.Links.Routes.Path(PeerMatch.Links.Routes.NewLink)}.");
 }

@@ -3,59 +3,97 @@ using Microsoft.Azure.Functions.Worker;
 using PeerMatch.Functions.Hosting;
 using PeerMatch.Functions.Http;
 using PeerMatch.Intake;
-using static System.Net.WebUtility;
-
 using PeerMatch.Links;
+using PeerMatch.Places;
 
 namespace PeerMatch.Functions.Intake;
 
 public sealed record IntakeAccepted(string Status);
 
-/// <summary><c>GET /api/intake</c> (the form) and <c>POST /api/practitioners</c> (the intake itself).</summary>
-public sealed class IntakeApi(IntakeForm form, PractitionerService practitioners)
+/// <summary>
+/// Signing up: the form (<c>GET /api/intake</c>), the intake itself (<c>POST /api/practitioners</c>), and
+/// "send me a new link" (<c>/api/me/link</c>). A browser posting the form is answered with pages
+/// (post/redirect/get); an API client with JSON and problem details.
+/// </summary>
+public sealed class IntakeApi(PractitionerService practitioners)
 {
     [Function("IntakeForm")]
-    public ContentHttpResult Form([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.IntakeForm)] HttpRequest request) =>
-        TypedResults.Content(form.Html, "text/html; charset=utf-8");
+    public static Results<RazorComponentResult<IntakePage>, SeeOther> Form(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.IntakeForm)] HttpRequest request) =>
+        // Profile links once opened the form here; the profile page is the form now.
+        request.Query["token"] is [{ Length: > 0 } token] ? Pages.SeeOther(Routes.WithToken(Routes.Me, token)) : Pages.Render<IntakePage>();
 
     [Function("Intake"), SignUpLimited]
-    public async Task<Results<Accepted<IntakeAccepted>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> SubmitAsync(
+    public async Task<Results<Accepted<IntakeAccepted>, SeeOther, RazorComponentResult<IntakePage>, ValidationProblem, ProblemHttpResult>> SubmitAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Practitioners)] HttpRequest request, CancellationToken cancellationToken)
     {
         var read = await RequestBodies.ReadIntakeAsync(request, IntakeShape.NewIntake, cancellationToken);
-        // The form posts here directly when scripts are off: answer that browser with a page, not JSON.
-        var answerWithPage = read.IsForm && Pages.PrefersHtml(request);
+        // The form posts here directly: answer that browser with pages, not JSON.
+        var browser = read.IsForm && Pages.PrefersHtml(request);
         if (read.Problem is { } problem)
         {
-            return answerWithPage ? ProblemPage(problem) : problem;
+            return browser ? FormAgain(ProfileFormValues.Empty, FormProblem(problem), problem.StatusCode) : problem;
         }
-
         var profile = IntakeValidator.Validate(read.Intake!, read.Errors);
         if (profile is null)
         {
-            return answerWithPage ? ErrorsPage(read.Errors) : Problems.Validation(read.Errors);
+            return browser ? FormAgain(ProfileFormValues.From(read.Intake!), read.Errors.ToDictionary(), StatusCodes.Status400BadRequest) : Problems.Validation(read.Errors);
         }
 
         await practitioners.SubmitAsync(profile, cancellationToken);
         // The same answer whether the address is new or known: no account enumeration.
-        return answerWithPage
-            ? Pages.Html("Check your inbox",
-                $"<p>We sent a message to <strong>{HtmlEncode(profile.Email)}</strong>. Open the link in it to confirm your address and activate your profile.</p><p>No message after a few minutes? Look in your spam folder, or <a href=\"{Pages.IntakeFormPath}\">send the form again</a>.</p>",
-                StatusCodes.Status202Accepted)
-            : TypedResults.Accepted((string?)null, new IntakeAccepted("pending-confirmation"));
+        return browser ? Pages.SeeOther(Routes.Path(Routes.IntakeSent)) : TypedResults.Accepted((string?)null, new IntakeAccepted("pending-confirmation"));
     }
 
-    private static ContentHttpResult ErrorsPage(ValidationErrors errors)
+    /// <summary>The sign-up form reopened from history after it was sent: back to the form.</summary>
+    [Function("IntakeReopened")]
+    public static SeeOther Reopened([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Practitioners)] HttpRequest request) =>
+        Pages.SeeOther(Pages.IntakeFormPath);
+
+    [Function("IntakeSent")]
+    public static RazorComponentResult<SignUpSentPage> Sent([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.IntakeSent)] HttpRequest request) =>
+        Pages.Render<SignUpSentPage>();
+
+    [Function("NewLinkForm")]
+    public static RazorComponentResult<NewLinkPage> NewLinkForm([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.NewLink)] HttpRequest request) =>
+        Pages.Render<NewLinkPage>();
+
+    /// <summary>"Send me a new link": a profile link (or a fresh confirmation) if the address has a profile; the same answer if not.</summary>
+    [Function("NewLink"), SignUpLimited]
+    public async Task<Results<Accepted<IntakeAccepted>, SeeOther, ValidationProblem, ProblemHttpResult>> NewLinkAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.NewLink)] HttpRequest request, CancellationToken cancellationToken)
     {
-        var items = string.Concat(errors.ToDictionary().Select(e =>
-            $"<li><strong>{HtmlEncode(e.Key)}</strong>: {HtmlEncode(string.Join(" ", e.Value))}</li>"));
-        return Pages.Html("Some fields need attention",
-            $"<p>Nothing was saved.</p><ul>{items}</ul><p><a href=\"{Pages.IntakeFormPath}\">Back to the form</a> (use your browser's back button to keep what you typed).</p>",
-            StatusCodes.Status400BadRequest);
+        var fields = await RequestBodies.ReadFieldsAsync(request, cancellationToken);
+        if (fields.Problem is { } problem)
+        {
+            return problem;
+        }
+        var errors = new ValidationErrors();
+        var email = IntakeValidator.Email(fields["email"], errors);
+        if (email is null)
+        {
+            return Problems.Validation(errors);
+        }
+        await practitioners.RequestLinkAsync(email, cancellationToken);
+        return Pages.PrefersHtml(request)
+            ? Pages.SeeOther(Routes.Path(Routes.NewLinkSent))
+            : TypedResults.Accepted((string?)null, new IntakeAccepted("sent-if-known"));
     }
 
-    private static ContentHttpResult ProblemPage(ProblemHttpResult problem) =>
-        Pages.Html(problem.ProblemDetails.Title ?? "The form could not be read",
-            $"<p>{HtmlEncode(problem.ProblemDetails.Detail ?? "")}</p><p><a href=\"{Pages.IntakeFormPath}\">Back to the form</a></p>",
-            problem.StatusCode);
+    [Function("NewLinkSent")]
+    public static RazorComponentResult<NewLinkSentPage> NewLinkSent([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.NewLinkSent)] HttpRequest request) =>
+        Pages.Render<NewLinkSentPage>();
+
+    /// <summary>The states, provinces and regions of a country, for the form's suggestions.</summary>
+    [Function("Subdivisions")]
+    public static Results<Ok<IReadOnlyList<Named>>, NotFound> Subdivisions(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Subdivisions)] HttpRequest request, string country) =>
+        PlaceNames.IsCountry(country.ToUpperInvariant()) ? TypedResults.Ok(PlaceNames.SubdivisionsOf(country.ToUpperInvariant())) : TypedResults.NotFound();
+
+    private static RazorComponentResult<IntakePage> FormAgain(ProfileFormValues values, IDictionary<string, string[]> errors, int status) =>
+        Pages.Render<IntakePage>(new { Values = values, Errors = errors }, status);
+
+    /// <summary>A problem with the whole body, as the form's error summary shows it.</summary>
+    public static IDictionary<string, string[]> FormProblem(ProblemHttpResult problem) =>
+        new Dictionary<string, string[]> { ["form"] = [problem.ProblemDetails.Detail ?? problem.ProblemDetails.Title ?? "The form could not be read."] };
 }

@@ -6,16 +6,29 @@ using PeerMatch.Intake;
 namespace PeerMatch.Functions.Intake;
 
 /// <summary>The e-mails of sign-up: confirm a new address, or a way back in for a known one.</summary>
-public sealed class IntakeEmailComposer(LinkSigner links) : IEmailComposer
+public sealed class IntakeEmailComposer(LinkSigner links, EmailRenderer renderer) : IEmailComposer
 {
     public IReadOnlyCollection<EmailKind> Kinds { get; } = [EmailKind.Confirmation, EmailKind.ManageLink];
 
     public async Task<EmailMessage?> ComposeAsync(EmailJob job, Practitioner recipient, CancellationToken cancellationToken)
     {
         var profile = recipient.Profile;
-        return job.Kind == EmailKind.Confirmation
-            ? IntakeEmails.Confirmation(profile.Name, profile.Email, await links.ConfirmUrlAsync(recipient.Id, cancellationToken))
-            : IntakeEmails.ManageLink(profile.Name, profile.Email,
-                await links.ManageUrlAsync(recipient.Id, cancellationToken), await links.UnsubscribeUrlAsync(profile.Email, cancellationToken));
+        if (job.Kind == EmailKind.Confirmation)
+        {
+            var confirm = await renderer.RenderAsync<ConfirmationEmail>(new Dictionary<string, object?>
+            {
+                [nameof(ConfirmationEmail.Name)] = profile.Name,
+                [nameof(ConfirmationEmail.ConfirmUrl)] = await links.ConfirmUrlAsync(recipient.Id, cancellationToken),
+            });
+            return new EmailMessage(job.Kind, profile.Email, profile.Name, ConfirmationEmail.Subject, confirm.Text, confirm.Html, UnsubscribeUrl: null);
+        }
+        var unsubscribe = await links.UnsubscribeUrlAsync(profile.Email, cancellationToken);
+        var manage = await renderer.RenderAsync<ManageLinkEmail>(new Dictionary<string, object?>
+        {
+            [nameof(ManageLinkEmail.Name)] = profile.Name,
+            [nameof(ManageLinkEmail.ManageUrl)] = await links.ManageUrlAsync(recipient.Id, cancellationToken),
+            [nameof(ManageLinkEmail.UnsubscribeUrl)] = unsubscribe,
+        });
+        return new EmailMessage(job.Kind, profile.Email, profile.Name, ManageLinkEmail.Subject, manage.Text, manage.Html, unsubscribe);
     }
 }

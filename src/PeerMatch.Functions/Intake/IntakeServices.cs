@@ -10,6 +10,5 @@ public static class IntakeServices
         services
             .AddSingleton<IPractitionerRepository, PractitionerTable>()
             .AddSingleton<PractitionerService>()
-            .AddSingleton<IntakeForm>()
             .AddEmailComposer<IntakeEmailComposer>();
 }

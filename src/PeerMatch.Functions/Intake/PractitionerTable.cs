@@ -133,6 +133,7 @@ public sealed class PractitionerTable(StorageAccount storage) : IPractitionerRep
         ["UpdatedAt"] = p.UpdatedAt,
         ["ConfirmedAt"] = p.ConfirmedAt,
         ["PausedUntil"] = p.PausedUntil?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        ["LinkSentAt"] = p.LinkSentAt,
     };
 
     private static Practitioner FromEntity(TableEntity e) => new(
@@ -153,7 +154,8 @@ public sealed class PractitionerTable(StorageAccount storage) : IPractitionerRep
         e.GetDateTimeOffset("CreatedAt") ?? default,
         e.GetDateTimeOffset("UpdatedAt") ?? default,
         e.GetDateTimeOffset("ConfirmedAt"),
-        e.GetString("PausedUntil") is { } paused ? DateOnly.ParseExact(paused, "yyyy-MM-dd", CultureInfo.InvariantCulture) : null);
+        e.GetString("PausedUntil") is { } paused ? DateOnly.ParseExact(paused, "yyyy-MM-dd", CultureInfo.InvariantCulture) : null,
+        e.GetDateTimeOffset("LinkSentAt"));
 
     private static string Join(IReadOnlyList<string> values) => string.Join(',', values);
 

@@ -4,7 +4,6 @@ using PeerMatch.Functions.Http;
 using PeerMatch.Functions.Links;
 using PeerMatch.Intake;
 using PeerMatch.Links;
-using static System.Net.WebUtility;
 
 namespace PeerMatch.Functions.Intake;
 
@@ -37,61 +36,141 @@ public sealed record ProfileExport(
         p.Profile.WillingToConvene, p.Profile.Bio);
 }
 
-/// <summary><c>GET /api/confirm</c> and <c>GET</c>/<c>PUT</c>/<c>DELETE /api/me</c>.</summary>
-public sealed class ProfileApi(LinkSigner links, IPractitionerRepository repository, PractitionerService practitioners, TimeProvider clock)
+public sealed record ConfirmationStatus(string Status);
+
+/// <summary>
+/// The links that open a practitioner's own profile: <c>/api/confirm</c> (a button, then the profile is
+/// active), <c>/api/me</c> (the profile as a form, its JSON export, update and erase) and the erase
+/// steps. A browser gets pages, with post/redirect/get after each form; an API client gets JSON.
+/// </summary>
+public sealed class ProfileApi(LinkSigner links, IPractitionerRepository repository, ISuppressionList suppressions, PractitionerService practitioners, TimeProvider clock)
 {
     [Function("Confirm")]
-    public async Task<ContentHttpResult> ConfirmAsync(
+    public async Task<Results<RazorComponentResult<ConfirmPage>, Ok<ConfirmationStatus>, RazorComponentResult<LinkProblemPage>, ProblemHttpResult>> ShowConfirmationAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Confirm)] HttpRequest request, CancellationToken cancellationToken)
     {
-        var id = await links.ReadAsync(request.Query["token"], TokenPurpose.Confirm, cancellationToken);
-        var outcome = id is null ? ConfirmOutcome.NotFound : await practitioners.ConfirmAsync(id, cancellationToken);
-        if (outcome == ConfirmOutcome.NotFound)
+        var (practitioner, problem) = await OpenAsync(request, TokenPurpose.Confirm, cancellationToken);
+        if (practitioner is null)
         {
-            return Pages.Html("This link is not valid",
-                $"<p>It may have expired (confirmation links work for 7 days), or the sign-up was removed.</p><p><a href=\"{Pages.IntakeFormPath}\">Sign up again</a>: it takes two minutes.</p>",
-                StatusCodes.Status404NotFound);
+            return Pages.PrefersHtml(request) ? LinkProblems.Page(LinkKind.Confirm, problem) : Problems.InvalidLink(problem);
         }
+        // Unsubscribed since: confirming again is how e-mail starts again.
+        var active = practitioner.Status == PractitionerStatus.Active && !await suppressions.IsSuppressedAsync(practitioner.Profile.Email, cancellationToken);
+        if (!Pages.PrefersHtml(request))
+        {
+            return TypedResults.Ok(new ConfirmationStatus(active ? "active" : "pending-confirmation"));
+        }
+        return Pages.Render<ConfirmPage>(new
+        {
+            Active = active,
+            ConfirmPath = Routes.WithToken(Routes.Confirm, Token(request)),
+            ProfilePath = active ? (await links.ManageUrlAsync(practitioner.Id, cancellationToken)).PathAndQuery : "",
+        });
+    }
 
-        var manage = await links.ManageUrlAsync(id!, cancellationToken);
-        var title = outcome == ConfirmOutcome.Confirmed ? "Your profile is active" : "Your profile was already active";
-        return Pages.Html(title, $"""
-            <p>Thank you. From next Monday morning you will receive a short e-mail with a few suggested peers, and the reasons for each suggestion.</p>
-            <p>Your contact details are shared only when you and a peer both say yes.</p>
-            <p><a class="button" href="{HtmlEncode(manage.PathAndQuery)}">Review or change my profile</a></p>
-            """);
+    [Function("ConfirmAddress")]
+    public async Task<Results<SeeOther, Ok<ConfirmationStatus>, RazorComponentResult<LinkProblemPage>, ProblemHttpResult>> ConfirmAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Confirm)] HttpRequest request, CancellationToken cancellationToken)
+    {
+        var (practitioner, problem) = await OpenAsync(request, TokenPurpose.Confirm, cancellationToken);
+        if (practitioner is null)
+        {
+            return Pages.PrefersHtml(request) ? LinkProblems.Page(LinkKind.Confirm, problem) : Problems.InvalidLink(problem);
+        }
+        await practitioners.ConfirmAsync(practitioner.Id, cancellationToken);
+        return Pages.PrefersHtml(request)
+            ? Pages.SeeOther(Routes.WithToken(Routes.Confirm, Token(request)))
+            : TypedResults.Ok(new ConfirmationStatus("active"));
     }
 
     [Function("Me")]
-    public async Task<Results<Ok<ProfileExport>, ContentHttpResult, ProblemHttpResult>> ExportAsync(
+    public async Task<Results<Ok<ProfileExport>, RazorComponentResult<ProfilePage>, RazorComponentResult<LinkProblemPage>, ProblemHttpResult>> ShowAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Me)] HttpRequest request, CancellationToken cancellationToken)
     {
-        var practitioner = await FindAsync(request, cancellationToken);
+        var (practitioner, problem) = await OpenAsync(request, TokenPurpose.Manage, cancellationToken);
         if (practitioner is null)
         {
-            return Problems.InvalidLink();
+            return Pages.PrefersHtml(request) ? LinkProblems.Page(LinkKind.Profile, problem) : Problems.InvalidLink(problem);
         }
-        if (request.Query["format"] != "json" && Pages.PrefersHtml(request))
+        if (request.Query["format"] == "json" || !Pages.PrefersHtml(request))
         {
-            return ManagePage(practitioner, request.Query["token"]!);
+            return TypedResults.Ok(ProfileExport.From(practitioner));
         }
-        return TypedResults.Ok(ProfileExport.From(practitioner));
+        return await ProfilePageAsync(request, practitioner, ProfileFormValues.From(practitioner), errors: null, saved: request.Query["saved"] == "1", cancellationToken);
     }
 
+    /// <summary>The profile page's form (no script needed): saved, then shown again.</summary>
+    [Function("SaveProfile")]
+    public Task<IResult> SaveFromFormAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Me)] HttpRequest request, CancellationToken cancellationToken) =>
+        SaveAsync(request, cancellationToken);
+
     [Function("UpdateMe")]
-    public async Task<Results<Ok<ProfileExport>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = Routes.Me)] HttpRequest request, CancellationToken cancellationToken)
+    public Task<IResult> UpdateAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = Routes.Me)] HttpRequest request, CancellationToken cancellationToken) =>
+        SaveAsync(request, cancellationToken);
+
+    [Function("EraseMe")]
+    public async Task<Results<NoContent, ProblemHttpResult>> EraseAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = Routes.Me)] HttpRequest request, CancellationToken cancellationToken)
     {
-        var practitioner = await FindAsync(request, cancellationToken);
+        var (practitioner, problem) = await OpenAsync(request, TokenPurpose.Manage, cancellationToken);
         if (practitioner is null)
         {
-            return Problems.InvalidLink();
+            return Problems.InvalidLink(problem);
         }
+        await practitioners.EraseAsync(practitioner, cancellationToken);
+        return TypedResults.NoContent();
+    }
 
-        var read = await RequestBodies.ReadIntakeAsync(request, IntakeShape.ProfileUpdate, cancellationToken);
-        if (read.Problem is { } problem)
+    /// <summary>The step before an erase: one click never erases anything.</summary>
+    [Function("EraseForm")]
+    public async Task<Results<RazorComponentResult<ErasePage>, RazorComponentResult<LinkProblemPage>, ProblemHttpResult>> ShowEraseAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Erase)] HttpRequest request, CancellationToken cancellationToken)
+    {
+        var (practitioner, problem) = await OpenAsync(request, TokenPurpose.Manage, cancellationToken);
+        if (practitioner is null)
         {
-            return problem;
+            return Pages.PrefersHtml(request) ? LinkProblems.Page(LinkKind.Profile, problem) : Problems.InvalidLink(problem);
+        }
+        return Pages.Render<ErasePage>(new { Token = Token(request) });
+    }
+
+    [Function("EraseProfile")]
+    public async Task<Results<SeeOther, NoContent, RazorComponentResult<LinkProblemPage>, ProblemHttpResult>> EraseFromFormAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Erase)] HttpRequest request, CancellationToken cancellationToken)
+    {
+        var (practitioner, problem) = await OpenAsync(request, TokenPurpose.Manage, cancellationToken);
+        if (practitioner is null)
+        {
+            return Pages.PrefersHtml(request) ? LinkProblems.Page(LinkKind.Profile, problem) : Problems.InvalidLink(problem);
+        }
+        await practitioners.EraseAsync(practitioner, cancellationToken);
+        return Pages.PrefersHtml(request) ? Pages.SeeOther(Routes.Path(Routes.Erased)) : TypedResults.NoContent();
+    }
+
+    [Function("Erased")]
+    public static RazorComponentResult<ErasedPage> Erased([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Erased)] HttpRequest request) =>
+        Pages.Render<ErasedPage>();
+
+    /// <summary>
+    /// Saves the profile from the page's form or a JSON <c>PUT</c>: the intake body plus <c>pausedUntil</c>.
+    /// A browser sees the page again (saved, or with what needs attention); an API client gets the export.
+    /// </summary>
+    private async Task<IResult> SaveAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var (practitioner, problem) = await OpenAsync(request, TokenPurpose.Manage, cancellationToken);
+        if (practitioner is null)
+        {
+            return Pages.PrefersHtml(request) ? LinkProblems.Page(LinkKind.Profile, problem) : Problems.InvalidLink(problem);
+        }
+        var read = await RequestBodies.ReadIntakeAsync(request, IntakeShape.ProfileUpdate, cancellationToken);
+        var browser = read.IsForm && Pages.PrefersHtml(request);
+        if (read.Problem is { } unreadable)
+        {
+            return browser
+                ? await ProfilePageAsync(request, practitioner, ProfileFormValues.From(practitioner), IntakeApi.FormProblem(unreadable), saved: false, cancellationToken, unreadable.StatusCode)
+                : unreadable;
         }
         var profile = IntakeValidator.Validate(read.Intake!, read.Errors);
         var pausedUntil = IntakeValidator.PausedUntil(read.Intake!.PausedUntil, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), read.Errors);
@@ -101,62 +180,39 @@ public sealed class ProfileApi(LinkSigner links, IPractitionerRepository reposit
         }
         if (profile is null || !read.Errors.IsEmpty)
         {
-            return Problems.Validation(read.Errors);
+            return browser
+                ? await ProfilePageAsync(request, practitioner, ProfileFormValues.From(read.Intake) with { Email = practitioner.Profile.Email }, read.Errors.ToDictionary(), saved: false, cancellationToken, StatusCodes.Status400BadRequest)
+                : Problems.Validation(read.Errors);
         }
 
         var updated = await practitioners.UpdateAsync(practitioner, profile with { Email = practitioner.Profile.Email }, pausedUntil, cancellationToken);
-        return TypedResults.Ok(ProfileExport.From(updated));
+        return browser
+            ? Pages.SeeOther(Routes.WithToken(Routes.Me, Token(request)) + "&saved=1")
+            : TypedResults.Ok(ProfileExport.From(updated));
     }
 
-    [Function("EraseMe")]
-    public async Task<Results<NoContent, ProblemHttpResult>> EraseAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = Routes.Me)] HttpRequest request, CancellationToken cancellationToken)
-    {
-        var practitioner = await FindAsync(request, cancellationToken);
-        if (practitioner is null)
+    private async Task<RazorComponentResult<ProfilePage>> ProfilePageAsync(HttpRequest request, Practitioner practitioner, ProfileFormValues values,
+        IDictionary<string, string[]>? errors, bool saved, CancellationToken cancellationToken, int status = StatusCodes.Status200OK) =>
+        Pages.Render<ProfilePage>(new
         {
-            return Problems.InvalidLink();
+            Token = Token(request),
+            Values = values,
+            Errors = errors,
+            practitioner.PausedUntil,
+            Saved = saved,
+            UnsubscribePath = (await links.UnsubscribeUrlAsync(practitioner.Profile.Email, cancellationToken)).PathAndQuery,
+        }, status);
+
+    /// <summary>The practitioner a link opens, or what is wrong with the link.</summary>
+    private async Task<(Practitioner? Practitioner, LinkProblem Problem)> OpenAsync(HttpRequest request, TokenPurpose purpose, CancellationToken cancellationToken)
+    {
+        var (state, id) = await links.CheckAsync(Token(request), purpose, cancellationToken);
+        if (state != TokenState.Valid)
+        {
+            return (null, LinkProblems.From(state));
         }
-        await practitioners.EraseAsync(practitioner, cancellationToken);
-        return TypedResults.NoContent();
+        return await repository.GetAsync(id, cancellationToken) is { } practitioner ? (practitioner, default) : (null, LinkProblem.Gone);
     }
 
-    private async Task<Practitioner?> FindAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        var id = await links.ReadAsync(request.Query["token"], TokenPurpose.Manage, cancellationToken);
-        return id is null ? null : await repository.GetAsync(id, cancellationToken);
-    }
-
-    private static ContentHttpResult ManagePage(Practitioner practitioner, string token)
-    {
-        var p = practitioner.Profile;
-        var place = string.Join(", ", new[] { p.Region.City, p.Region.Subdivision, p.Region.Country }.Where(s => !string.IsNullOrEmpty(s)));
-        var paused = practitioner.PausedUntil is { } until ? $"<p>Suggestions are paused until {until:yyyy-MM-dd}.</p>" : "";
-        return Pages.Html("Your PeerMatch profile", $$"""
-            <dl>
-              <dt>Name</dt><dd>{{HtmlEncode(p.Name)}}</dd>
-              <dt>E-mail</dt><dd>{{HtmlEncode(p.Email)}}</dd>
-              <dt>Mediation models</dt><dd>{{HtmlEncode(string.Join(", ", p.Models))}}</dd>
-              <dt>Region</dt><dd>{{HtmlEncode(place)}} ({{HtmlEncode(p.Region.TimeZone)}})</dd>
-              <dt>Years of experience</dt><dd>{{p.YearsExperience}}</dd>
-            </dl>
-            {{paused}}
-            <p><a class="button" href="{{HtmlEncode(Routes.WithToken(Routes.IntakeForm, token))}}">Change or pause my profile</a></p>
-            <p><a href="{{HtmlEncode(Routes.WithToken(Routes.Me, token))}}&amp;format=json" download="peermatch-profile.json">Download all my data (JSON)</a></p>
-            <form id="erase" method="post" action="#">
-              <p><button type="submit" class="secondary">Erase my profile</button></p>
-            </form>
-            <p id="erase-status" role="status"></p>
-            <script>
-            document.getElementById('erase').addEventListener('submit', async (e) => {
-              e.preventDefault();
-              if (!confirm('Erase your profile and everything PeerMatch keeps about you? This cannot be undone.')) return;
-              const res = await fetch('{{Routes.WithToken(Routes.Me, token)}}', { method: 'DELETE' });
-              document.getElementById('erase-status').textContent = res.status === 204
-                ? 'Your profile and everything that named you have been erased.'
-                : 'The profile could not be erased; please try again.';
-            });
-            </script>
-            """);
-    }
+    private static string Token(HttpRequest request) => request.Query["token"].ToString();
 }

@@ -17,14 +17,19 @@ public sealed class LinkSigner(SigningKeyStore keys, TimeProvider clock, IOption
     }
 
     /// <summary>The subject of a valid token for <paramref name="purpose"/>, or null.</summary>
-    public async Task<string?> ReadAsync(string? token, TokenPurpose purpose, CancellationToken cancellationToken)
+    public async Task<string?> ReadAsync(string? token, TokenPurpose purpose, CancellationToken cancellationToken) =>
+        await CheckAsync(token, purpose, cancellationToken) is (TokenState.Valid, var subject) ? subject : null;
+
+    /// <summary>Whether the token is valid for <paramref name="purpose"/> (with its subject), expired, or not a token of ours.</summary>
+    public async Task<(TokenState State, string Subject)> CheckAsync(string? token, TokenPurpose purpose, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(token))
         {
-            return null;
+            return (TokenState.Invalid, "");
         }
         var key = await keys.GetAsync(cancellationToken);
-        return LinkToken.TryRead(key, token, purpose, clock.GetUtcNow(), out var subject) ? subject : null;
+        var state = LinkToken.Check(key, token, purpose, clock.GetUtcNow(), out var subject);
+        return (state, subject);
     }
 
     public async Task<Uri> ConfirmUrlAsync(string practitionerId, CancellationToken cancellationToken) =>
@@ -44,11 +49,13 @@ public sealed class LinkSigner(SigningKeyStore keys, TimeProvider clock, IOption
     public static string SuggestionSubject(string practitionerId, string suggestionId) => $"{practitionerId}:{suggestionId}";
 
     /// <summary>The practitioner a suggestion or follow-up token was issued to, when it is valid for <paramref name="suggestionId"/>.</summary>
-    public async Task<string?> ReadSuggestionAsync(string? token, TokenPurpose purpose, string suggestionId, CancellationToken cancellationToken)
+    public async Task<(TokenState State, string PractitionerId)> CheckSuggestionAsync(string? token, TokenPurpose purpose, string suggestionId, CancellationToken cancellationToken)
     {
-        var subject = await ReadAsync(token, purpose, cancellationToken);
-        var separator = subject?.IndexOf(':', StringComparison.Ordinal) ?? -1;
-        return separator > 0 && subject![(separator + 1)..] == suggestionId ? subject[..separator] : null;
+        var (state, subject) = await CheckAsync(token, purpose, cancellationToken);
+        var separator = subject.IndexOf(':', StringComparison.Ordinal);
+        return state != TokenState.Valid ? (state, "")
+            : separator > 0 && subject[(separator + 1)..] == suggestionId ? (state, subject[..separator])
+            : (TokenState.Invalid, "");
     }
 
     /// <summary>

@@ -6,26 +6,34 @@ using PeerMatch.Matching;
 
 namespace PeerMatch.Functions.Matching;
 
+/// <summary>One suggestion as a digest shows it.</summary>
+public sealed record DigestItem(string PeerName, IReadOnlyList<string> Reasons, Uri AnswerUrl);
+
 /// <summary>The e-mails of matching: the weekly digest, the introduction, and its follow-up.</summary>
 public sealed class MatchEmailComposer(
     IPractitionerRepository practitioners,
     ISuggestionStore suggestions,
     IWeekPlanStore plans,
     SuggestionAnswers answers,
-    LinkSigner links) : IEmailComposer
+    LinkSigner links,
+    EmailRenderer renderer) : IEmailComposer
 {
     public IReadOnlyCollection<EmailKind> Kinds { get; } = [EmailKind.Digest, EmailKind.Introduction, EmailKind.FollowUp];
 
     public async Task<EmailMessage?> ComposeAsync(EmailJob job, Practitioner recipient, CancellationToken cancellationToken)
     {
-        var manage = await links.ManageUrlAsync(recipient.Id, cancellationToken);
-        var unsubscribe = await links.UnsubscribeUrlAsync(recipient.Profile.Email, cancellationToken);
+        var common = new Dictionary<string, object?>
+        {
+            ["Name"] = recipient.Profile.Name,
+            ["ManageUrl"] = await links.ManageUrlAsync(recipient.Id, cancellationToken),
+            ["UnsubscribeUrl"] = await links.UnsubscribeUrlAsync(recipient.Profile.Email, cancellationToken),
+        };
         return job.Kind == EmailKind.Digest
-            ? await DigestAsync(recipient, job.Context ?? throw new InvalidOperationException("A digest job names its week."), manage, unsubscribe, cancellationToken)
-            : await AboutPeerAsync(job, recipient, manage, unsubscribe, cancellationToken);
+            ? await DigestAsync(recipient, job.Context ?? throw new InvalidOperationException("A digest job names its week."), common, cancellationToken)
+            : await AboutPeerAsync(job, recipient, common, cancellationToken);
     }
 
-    private async Task<EmailMessage> DigestAsync(Practitioner recipient, string week, Uri manage, Uri unsubscribe, CancellationToken cancellationToken)
+    private async Task<EmailMessage> DigestAsync(Practitioner recipient, string week, Dictionary<string, object?> parameters, CancellationToken cancellationToken)
     {
         var entry = await plans.GetAsync(week, recipient.Id, cancellationToken);
         var items = new List<DigestItem>();
@@ -38,22 +46,36 @@ public sealed class MatchEmailComposer(
                     await links.SuggestionUrlAsync(recipient.Id, suggestion.Id, cancellationToken)));
             }
         }
-        return MatchEmails.Digest(recipient.Profile.Name, recipient.Profile.Email, items,
-            entry?.NoSuggestionReason ?? "Those who suited you best this week have left PeerMatch since.", manage, unsubscribe);
+        parameters[nameof(DigestEmail.Items)] = items;
+        parameters[nameof(DigestEmail.NoneReason)] = entry?.NoSuggestionReason ?? "Those who suited you best this week have left PeerMatch since.";
+        return await RenderAsync<DigestEmail>(EmailKind.Digest, recipient, DigestEmail.Subject(items.Count), parameters);
     }
 
     /// <summary>An introduction or a follow-up: it names its suggestion, and nothing is sent once the peer is gone.</summary>
-    private async Task<EmailMessage?> AboutPeerAsync(EmailJob job, Practitioner recipient, Uri manage, Uri unsubscribe, CancellationToken cancellationToken)
+    private async Task<EmailMessage?> AboutPeerAsync(EmailJob job, Practitioner recipient, Dictionary<string, object?> parameters, CancellationToken cancellationToken)
     {
         if (await answers.FindAsync(recipient.Id, job.Context ?? "", cancellationToken) is not { } found)
         {
             return null;
         }
         var (suggestion, peer) = found;
-        var (name, email) = (recipient.Profile.Name, recipient.Profile.Email);
-        return job.Kind == EmailKind.Introduction
-            ? MatchEmails.Introduction(name, email, peer.Profile.Name, peer.Profile.Email, suggestion.Reasons, manage, unsubscribe)
-            : MatchEmails.FollowUp(name, email, Reasons.FirstName(peer.Profile.Name),
-                await links.FollowUpUrlAsync(recipient.Id, suggestion.Id, cancellationToken), manage, unsubscribe);
+        if (job.Kind == EmailKind.Introduction)
+        {
+            parameters[nameof(IntroductionEmail.PeerName)] = peer.Profile.Name;
+            parameters[nameof(IntroductionEmail.PeerEmail)] = peer.Profile.Email;
+            parameters[nameof(IntroductionEmail.Reasons)] = suggestion.Reasons;
+            return await RenderAsync<IntroductionEmail>(job.Kind, recipient, IntroductionEmail.Subject(peer.Profile.Name), parameters);
+        }
+        var first = Reasons.FirstName(peer.Profile.Name);
+        parameters[nameof(FollowUpEmail.PeerName)] = first;
+        parameters[nameof(FollowUpEmail.AnswerUrl)] = await links.FollowUpUrlAsync(recipient.Id, suggestion.Id, cancellationToken);
+        return await RenderAsync<FollowUpEmail>(job.Kind, recipient, FollowUpEmail.Subject(first), parameters);
+    }
+
+    private async Task<EmailMessage> RenderAsync<TTemplate>(EmailKind kind, Practitioner recipient, string subject, Dictionary<string, object?> parameters)
+        where TTemplate : Microsoft.AspNetCore.Components.IComponent
+    {
+        var (html, text) = await renderer.RenderAsync<TTemplate>(parameters);
+        return new EmailMessage(kind, recipient.Profile.Email, recipient.Profile.Name, subject, text, html, (Uri)parameters["UnsubscribeUrl"]!);
     }
 }

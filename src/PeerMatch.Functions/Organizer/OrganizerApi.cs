@@ -57,7 +57,7 @@ public sealed class OrganizerApi(MatchRuns matchRuns, IMatchRunStore runs, IPrac
         }
         var errors = new ValidationErrors();
         var region = Text(body, "region", errors)?.ToUpperInvariant();
-        if (region is not null && !(region.Length == 2 ? ReferenceData.CountryCodes.Contains(region) : System.Text.RegularExpressions.Regex.IsMatch(region, "^[A-Z]{2}-[A-Z0-9]{1,3}$")))
+        if (region is not null && !(region.Length == 2 ? PeerMatch.Places.PlaceNames.IsCountry(region) : region.Length > 3 && PeerMatch.Places.PlaceNames.IsSubdivisionOf(region, region[..2])))
         {
             errors.Add("region", "Must be an ISO 3166-1 country code (US) or ISO 3166-2 subdivision code (US-CA).");
         }

@@ -13,10 +13,14 @@ public sealed class SuppressionTable(StorageAccount storage, TimeProvider clock)
 {
     public const string Name = "Suppressions";
 
-    public async Task<bool> IsSuppressedAsync(string email, CancellationToken cancellationToken)
+    public Task<bool> IsSuppressedAsync(string email, CancellationToken cancellationToken) =>
+        IsSuppressedKeyAsync(EmailAddresses.Key(email), cancellationToken);
+
+    /// <summary>Whether an address known only by its key, as an unsubscribe link carries it, is suppressed.</summary>
+    public async Task<bool> IsSuppressedKeyAsync(string emailKey, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(Name, cancellationToken);
-        var row = await table.GetEntityIfExistsAsync<TableEntity>(EmailAddresses.Key(email), "", ["PartitionKey"], cancellationToken);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(emailKey, "", ["PartitionKey"], cancellationToken);
         return row.HasValue;
     }
 

@@ -3,47 +3,48 @@ using Microsoft.Azure.Functions.Worker;
 using PeerMatch.Functions.Http;
 using PeerMatch.Functions.Links;
 using PeerMatch.Links;
-using static System.Net.WebUtility;
 
 namespace PeerMatch.Functions.Outreach;
 
 /// <summary>
-/// <c>GET /api/unsubscribe</c> shows a button (mail scanners follow links, so GET changes nothing);
-/// <c>POST</c> is the RFC 8058 one-click unsubscribe: 200, no redirect.
+/// <c>GET /api/unsubscribe</c> shows a button, or that the address is unsubscribed already (mail scanners
+/// follow links, so GET changes nothing). <c>POST</c> unsubscribes: the RFC 8058 one-click from a mail
+/// client gets 200 and no redirect; the page's own button is redirected to the page (post/redirect/get).
 /// </summary>
 public sealed class UnsubscribeApi(LinkSigner links, SuppressionTable suppressions)
 {
     [Function("Unsubscribe")]
-    public async Task<ContentHttpResult> ShowAsync(
+    public async Task<Results<RazorComponentResult<UnsubscribePage>, RazorComponentResult<LinkProblemPage>>> ShowAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Unsubscribe)] HttpRequest request, CancellationToken cancellationToken)
     {
-        string? token = request.Query["token"];
-        if (await links.ReadAsync(token, TokenPurpose.Unsubscribe, cancellationToken) is null)
+        var token = request.Query["token"].ToString();
+        var (state, emailKey) = await links.CheckAsync(token, TokenPurpose.Unsubscribe, cancellationToken);
+        if (state != TokenState.Valid)
         {
-            return InvalidLinkPage();
+            return LinkProblems.Page(LinkKind.Unsubscribe, LinkProblems.From(state));
         }
-        return Pages.Html("Stop e-mail from PeerMatch", $"""
-            <p>After this, PeerMatch sends nothing more to this address: no suggestions, introductions or invitations.
-            Only if you sign up again yourself will a confirmation message be sent.</p>
-            <form method="post" action="{HtmlEncode(Routes.WithToken(Routes.Unsubscribe, token!))}">
-              <button type="submit">Unsubscribe</button>
-            </form>
-            """);
+        return Pages.Render<UnsubscribePage>(new
+        {
+            Unsubscribed = await suppressions.IsSuppressedKeyAsync(emailKey, cancellationToken),
+            JustNow = request.Query["done"] == "1",
+            UnsubscribePath = Routes.WithToken(Routes.Unsubscribe, token),
+        });
     }
 
     [Function("UnsubscribeOneClick")]
-    public async Task<ContentHttpResult> UnsubscribeAsync(
+    public async Task<Results<RazorComponentResult<UnsubscribePage>, SeeOther, RazorComponentResult<LinkProblemPage>, ProblemHttpResult>> UnsubscribeAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Unsubscribe)] HttpRequest request, CancellationToken cancellationToken)
     {
-        var emailKey = await links.ReadAsync(request.Query["token"], TokenPurpose.Unsubscribe, cancellationToken);
-        if (emailKey is null)
+        var token = request.Query["token"].ToString();
+        var (state, emailKey) = await links.CheckAsync(token, TokenPurpose.Unsubscribe, cancellationToken);
+        if (state != TokenState.Valid)
         {
-            return InvalidLinkPage();
+            return Pages.PrefersHtml(request) ? LinkProblems.Page(LinkKind.Unsubscribe, LinkProblems.From(state)) : Problems.InvalidLink(LinkProblems.From(state));
         }
+        var fields = await RequestBodies.ReadFieldsAsync(request, cancellationToken);
         await suppressions.SuppressKeyAsync(emailKey, cancellationToken);
-        return Pages.Html("You are unsubscribed", "<p>PeerMatch will send no more e-mail to this address.</p>");
+        return fields["from"] == "page" && Pages.PrefersHtml(request)
+            ? Pages.SeeOther(Routes.WithToken(Routes.Unsubscribe, token) + "&done=1")
+            : Pages.Render<UnsubscribePage>(new { Unsubscribed = true, JustNow = true });
     }
-
-    private static ContentHttpResult InvalidLinkPage() => Pages.Html("This link is not valid",
-        "<p>It may have expired. Reply to any PeerMatch e-mail to be taken off the list by hand.</p>", StatusCodes.Status404NotFound);
 }

@@ -30,6 +30,10 @@ public sealed class SuggestionAnswers(
         return peer is null ? null : (suggestion!, peer);
     }
 
+    /// <summary>Whether both sides of this suggestion said yes (the pair is introduced, or about to be).</summary>
+    public async Task<bool> IsIntroducedAsync(StoredSuggestion suggestion, CancellationToken cancellationToken) =>
+        suggestion.Answer == "yes" && (await suggestions.GetAsync(suggestion.PeerId, suggestion.ReciprocalId, cancellationToken))?.Answer == "yes";
+
     public async Task<AnswerOutcome> AnswerAsync(StoredSuggestion suggestion, string answer, CancellationToken cancellationToken)
     {
         EnsureYesOrNo(answer);

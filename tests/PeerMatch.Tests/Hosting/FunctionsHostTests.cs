@@ -30,7 +30,7 @@ public sealed class FunctionsHostTests
             .ToDictionary(e => e.Metadata.GetMetadata<IEndpointNameMetadata>()!.EndpointName);
 
         Assert.Equal(metadata.Keys.Order(), catalog.Functions.Select(f => f.Name).Order());
-        Assert.Equal(22, metadata.Count);
+        Assert.Superset(new HashSet<string> { "Intake", "Me", "SendEmail", "MatchRun", "WeeklyMatchDigest", "PurgeUnconfirmedIntakes" }, metadata.Keys.ToHashSet());
         Assert.Equal(PeerMatch.Links.Routes.Prefix, app.Services.GetRequiredService<HostJson>().RoutePrefix);
         foreach (var (name, trigger) in metadata)
         {

@@ -37,11 +37,27 @@ public static class Intakes
         using var response = await PostAsync(client, Valid(email, name));
         response.EnsureSuccessStatusCode();
         var confirmation = await app.Outbox.WaitForAsync(email, "confirmation");
-        using var confirmed = await client.GetAsync(Outbox.Relative(Outbox.Link(confirmation, PeerMatchApp.PublicBaseUrl + "/api/confirm?token=")));
-        confirmed.EnsureSuccessStatusCode();
-        var page = await confirmed.Content.ReadAsStringAsync();
+        var page = await ConfirmAsync(client, Outbox.Link(confirmation, PeerMatchApp.PublicBaseUrl + "/api/confirm?token="));
         var start = page.IndexOf("/api/me?token=", StringComparison.Ordinal);
-        return page[start..page.IndexOf('"', start)];
+        return System.Net.WebUtility.HtmlDecode(page[start..page.IndexOf('"', start)]);
+    }
+
+    /// <summary>Presses the confirmation page's button, as a browser does (the page is the answer); returns the page it ends on.</summary>
+    public static async Task<string> ConfirmAsync(HttpClient client, Uri confirmLink)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, confirmLink.PathAndQuery) { Content = new FormUrlEncodedContent([]) };
+        request.Headers.Accept.ParseAdd("text/html");
+        using var confirmed = await client.SendAsync(request);
+        confirmed.EnsureSuccessStatusCode();
+        return await confirmed.Content.ReadAsStringAsync();
+    }
+
+    /// <summary>A GET as a browser sends it (asking for HTML).</summary>
+    public static async Task<HttpResponseMessage> BrowseAsync(HttpClient client, string pathAndQuery)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, pathAndQuery);
+        request.Headers.Accept.ParseAdd("text/html");
+        return await client.SendAsync(request);
     }
 
     /// <summary>Signs up and confirms through a SendGrid fake instead of the outbox.</summary>
@@ -53,7 +69,7 @@ public static class Intakes
         var text = confirmation["content"]!.AsArray().First(c => c!["type"]!.GetValue<string>() == "text/plain")!["value"]!.GetValue<string>();
         var start = text.IndexOf("/api/confirm?token=", StringComparison.Ordinal);
         var end = text.IndexOfAny([' ', '\r', '\n'], start);
-        using var confirmed = await client.GetAsync(text[start..end]);
+        using var confirmed = await client.PostAsync(text[start..end], new FormUrlEncodedContent([]));
         confirmed.EnsureSuccessStatusCode();
     }
 }

@@ -27,19 +27,42 @@ public sealed class IntakeTests : AppTest
     }
 
     [Fact]
-    public async Task Confirm_link_activates_the_profile_and_offers_the_manage_link()
+    public async Task Opening_the_confirm_link_changes_nothing_and_its_button_activates_the_profile()
     {
         await Intakes.PostAsync(Client, Intakes.Valid());
         var mail = await App.Outbox.WaitForAsync("ada@example.org", "confirmation");
+        var link = Outbox.Link(mail, PeerMatchApp.PublicBaseUrl + "/api/confirm?token=");
 
-        using var page = await Client.GetAsync(Outbox.Relative(Outbox.Link(mail, PeerMatchApp.PublicBaseUrl + "/api/confirm?token=")));
+        using var opened = await Intakes.BrowseAsync(Client, link.PathAndQuery);
+        var button = await opened.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, opened.StatusCode);
+        Assert.Contains("Confirm my address", button, StringComparison.Ordinal);
+        Assert.Equal("PendingConfirmation", Assert.Single(await App.RowsAsync("Practitioners")).GetString("Status"));
 
-        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-        Assert.Equal("text/html", page.Content.Headers.ContentType!.MediaType);
-        Assert.Contains("/api/me?token=", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var page = await Intakes.ConfirmAsync(Client, link);
+
+        Assert.Contains("Your profile is active", page, StringComparison.Ordinal);
+        Assert.Contains("/api/me?token=", page, StringComparison.Ordinal);
         var profile = Assert.Single(await App.RowsAsync("Practitioners"));
         Assert.Equal("Active", profile.GetString("Status"));
         Assert.NotNull(profile.GetDateTimeOffset("ConfirmedAt"));
+        // Reloading the page, or opening the link again, shows the state and asks nothing more.
+        using var again = await Intakes.BrowseAsync(Client, link.PathAndQuery);
+        Assert.Contains("Your profile is active", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_api_client_confirms_with_a_post_and_gets_json()
+    {
+        await Intakes.PostAsync(Client, Intakes.Valid());
+        var link = Outbox.Link(await App.Outbox.WaitForAsync("ada@example.org", "confirmation"), PeerMatchApp.PublicBaseUrl + "/api/confirm?token=");
+
+        var before = await Client.GetFromJsonAsync<JsonObject>(link.PathAndQuery);
+        using var confirmed = await Client.PostAsync(link.PathAndQuery, null);
+
+        Assert.Equal("pending-confirmation", before!["status"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        Assert.Equal("active", (await confirmed.Content.ReadFromJsonAsync<JsonObject>())!["status"]!.GetValue<string>());
     }
 
     [Fact]
@@ -49,9 +72,9 @@ public sealed class IntakeTests : AppTest
         [
             new("name", "Bea Form"), new("email", "bea@example.org"),
             new("models", "facilitative"), new("models", "narrative"),
-            new("region.country", "DE"), new("region.subdivision", "DE-BY"), new("region.city", "München"), new("region.timeZone", "Europe/Berlin"),
+            new("region.country", "DE"), new("region.subdivision", "Bayern"), new("region.city", "München"), new("region.timeZone", "Europe/Berlin"),
             new("yearsExperience", "12"), new("meeting", "in-person"), new("practiceAreas", "workplace"),
-            new("languages", "de, en"), new("seeking", "peer-group"), new("seeking", "mentor"),
+            new("languages", "de"), new("languages", "en"), new("seeking", "peer-group"), new("seeking", "mentor"),
             new("willingToConvene", "true"), new("bio", ""), new("consent", "true"),
         ]);
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/practitioners") { Content = form };
@@ -59,21 +82,52 @@ public sealed class IntakeTests : AppTest
 
         using var response = await Client.SendAsync(request);
 
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        // Post/redirect/get: the browser lands on a page it can reload without sending the form again.
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.EndsWith("/api/intake/sent", response.RequestMessage!.RequestUri!.AbsolutePath, StringComparison.Ordinal);
         Assert.Contains("Check your inbox", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         await App.Outbox.WaitForAsync("bea@example.org", "confirmation");
         var profile = Assert.Single(await App.RowsAsync("Practitioners"));
         Assert.Equal("facilitative,narrative", profile.GetString("Models"));
         Assert.Equal("de,en", profile.GetString("Languages"));
         Assert.Equal("München", profile.GetString("City"));
+        Assert.Equal("DE-BY", profile.GetString("Subdivision"));
         Assert.Null(profile.GetString("Bio"));
+    }
+
+    [Fact]
+    public async Task A_form_with_mistakes_comes_back_filled_in_with_each_problem_in_words()
+    {
+        var form = new FormUrlEncodedContent(
+        [
+            new("name", "Bea Form"), new("email", "bea@example"), new("models", "facilitative"),
+            new("region.country", "DE"), new("region.subdivision", "Narnia"), new("region.timeZone", "Europe/Berlin"),
+            new("yearsExperience", "12"), new("meeting", "online"), new("seeking", "peer-group"), new("consent", "true"),
+        ]);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/practitioners") { Content = form };
+        request.Headers.Accept.ParseAdd("text/html");
+
+        using var response = await Client.SendAsync(request);
+        var page = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("Some fields need attention", page, StringComparison.Ordinal);
+        Assert.Contains("E-mail address:", page, StringComparison.Ordinal);
+        Assert.Contains("State, province or region: We do not know", page, StringComparison.Ordinal);
+        Assert.Contains("Languages: Choose at least one language.", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("region.subdivision:", page, StringComparison.Ordinal);
+        Assert.Contains("value=\"Bea Form\"", page, StringComparison.Ordinal);
+        Assert.Contains("value=\"Narnia\"", page, StringComparison.Ordinal);
+        Assert.Empty(await App.RowsAsync("Practitioners"));
     }
 
     [Fact]
     public async Task A_known_address_gets_the_same_answer_no_second_profile_and_a_manage_link()
     {
         await Intakes.SignUpAndConfirmAsync(App, Client);
+        App.Clock.Advance(TimeSpan.FromMinutes(11));
         var first = await Intakes.PostAsync(Client, Intakes.Valid());
+        App.Clock.Advance(TimeSpan.FromMinutes(11));
         var second = await Intakes.PostAsync(Client, Intakes.Valid(email: "ADA@Example.org", name: "Someone Else"));
 
         Assert.Equal(HttpStatusCode.Accepted, second.StatusCode);
@@ -92,14 +146,41 @@ public sealed class IntakeTests : AppTest
     }
 
     [Fact]
-    public async Task Repeating_an_unconfirmed_intake_keeps_one_profile_and_sends_the_link_again()
+    public async Task Repeating_an_unconfirmed_intake_within_minutes_keeps_one_profile_and_sends_no_second_link()
     {
         await Intakes.PostAsync(Client, Intakes.Valid());
+        App.Clock.Advance(TimeSpan.FromMinutes(2));
         await Intakes.PostAsync(Client, Intakes.Valid(name: "Ada Corrected"));
+        await App.DrainAsync();
 
-        await App.Outbox.WaitForAsync("ada@example.org", "confirmation", count: 2);
+        Assert.Single(App.Outbox.To("ada@example.org"));
         var profile = Assert.Single(await App.RowsAsync("Practitioners"));
         Assert.Equal("Ada Corrected", profile.GetString("Name"));
+
+        // Later, the link goes out again (the first may have been lost), and both work.
+        App.Clock.Advance(TimeSpan.FromMinutes(10));
+        await Intakes.PostAsync(Client, Intakes.Valid());
+        await App.Outbox.WaitForAsync("ada@example.org", "confirmation", count: 2);
+    }
+
+    [Fact]
+    public async Task Asking_for_a_new_link_sends_one_to_a_known_address_and_the_same_answer_for_any()
+    {
+        await Intakes.SignUpAndConfirmAsync(App, Client);
+        App.Clock.Advance(TimeSpan.FromMinutes(11));
+
+        using var known = await Client.PostAsJsonAsync("/api/me/link", new { email = "ADA@example.org" });
+        using var unknown = await Client.PostAsJsonAsync("/api/me/link", new { email = "nobody@example.org" });
+        using var invalid = await Client.PostAsJsonAsync("/api/me/link", new { email = "not an address" });
+
+        Assert.Equal(HttpStatusCode.Accepted, known.StatusCode);
+        Assert.Equal(await known.Content.ReadAsStringAsync(), await unknown.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        var manage = await App.Outbox.WaitForAsync("ada@example.org", "manage-link");
+        using var export = await Client.GetAsync(Outbox.Relative(Outbox.Link(manage, PeerMatchApp.PublicBaseUrl + "/api/me?token=")));
+        Assert.Equal(HttpStatusCode.OK, export.StatusCode);
+        await App.DrainAsync();
+        Assert.Empty(App.Outbox.To("nobody@example.org"));
     }
 
     [Fact]
@@ -126,6 +207,7 @@ public sealed class IntakeTests : AppTest
     public async Task An_unsubscribed_address_gets_only_a_confirmation_for_a_new_intake()
     {
         await Intakes.SignUpAndConfirmAsync(App, Client);
+        App.Clock.Advance(TimeSpan.FromMinutes(11));
         await Intakes.PostAsync(Client, Intakes.Valid());
         var manage = await App.Outbox.WaitForAsync("ada@example.org", "manage-link");
         var unsubscribe = Outbox.Relative(Outbox.Link(manage, PeerMatchApp.PublicBaseUrl + "/api/unsubscribe?token="));
@@ -136,22 +218,28 @@ public sealed class IntakeTests : AppTest
         using var oneClick = await Client.PostAsync(unsubscribe, new FormUrlEncodedContent([new("List-Unsubscribe", "One-Click")]));
         Assert.Equal(HttpStatusCode.OK, oneClick.StatusCode);
         Assert.Single(await App.RowsAsync("Suppressions"));
+        using var reopened = await Intakes.BrowseAsync(Client, unsubscribe);
+        Assert.Contains("already unsubscribed", await reopened.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
+        App.Clock.Advance(TimeSpan.FromMinutes(11));
         await Intakes.PostAsync(Client, Intakes.Valid());
         await App.Outbox.WaitForAsync("ada@example.org", "confirmation", count: 2);
         Assert.Single(App.Outbox.To("ada@example.org"), m => m.Headers["X-PeerMatch-Kind"] == "manage-link");
     }
 
     [Fact]
-    public async Task The_form_is_served_with_labels_for_every_field()
+    public async Task The_form_is_served_with_labels_for_every_field_and_names_where_codes_are_kept()
     {
         var html = await Client.GetStringAsync("/api/intake");
 
-        foreach (var id in new[] { "name", "email", "region.country", "region.subdivision", "region.city", "region.timeZone", "yearsExperience", "languages", "bio", "consent", "willingToConvene" })
+        foreach (var id in new[] { "name", "email", "region-country", "region-subdivision", "region-city", "region-timeZone", "yearsExperience", "bio", "consent", "willingToConvene", "languages-de", "seeking-co-mediation" })
         {
             Assert.Contains($"<label for=\"{id}\"", html, StringComparison.Ordinal);
         }
-        Assert.Contains("<option value=\"America/Los_Angeles\">", html, StringComparison.Ordinal);
+        Assert.Contains("<option value=\"America/Los_Angeles\">America/Los Angeles</option>", html, StringComparison.Ordinal);
+        Assert.Contains("<option value=\"EH\">Western Sahara</option>", html, StringComparison.Ordinal);
+        Assert.Contains(">German</label>", html, StringComparison.Ordinal);
+        Assert.Contains(">Co-mediation</label>", html, StringComparison.Ordinal);
         Assert.Contains("name=\"viewport\"", html, StringComparison.Ordinal);
     }
 }

@@ -39,13 +39,92 @@ public sealed class ProfileTests : AppTest
     }
 
     [Fact]
+    public async Task In_a_browser_the_profile_is_a_filled_in_form_that_saves_without_scripts()
+    {
+        var manage = await Intakes.SignUpAndConfirmAsync(App, Client);
+        using var opened = await Intakes.BrowseAsync(Client, manage);
+        var page = await opened.Content.ReadAsStringAsync();
+        Assert.Contains("value=\"Ada Example\"", page, StringComparison.Ordinal);
+        Assert.Matches("id=\"languages-es\"[^>]*checked", page);
+        Assert.Contains("<option value=\"California\">", page, StringComparison.Ordinal); // the region field offers the country's regions by name
+
+        var form = FormOf(("name", "Ada Renamed"), ("email", "ada@example.org"), ("models", "narrative"), ("region.country", "US"),
+            ("region.subdivision", "California"), ("region.timeZone", "America/Los_Angeles"), ("yearsExperience", "9"), ("meeting", "online"),
+            ("languages", "en"), ("seeking", "mentor"), ("pausedUntil", "2026-12-24"), ("consent", "true"));
+        using var saved = await Client.SendAsync(BrowserPost(manage, form));
+
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        var after = await saved.Content.ReadAsStringAsync();
+        Assert.Contains("Your changes are saved", after, StringComparison.Ordinal);
+        Assert.Contains("paused until Thursday 24 December 2026", after, StringComparison.Ordinal);
+        var row = Assert.Single(await App.RowsAsync("Practitioners"));
+        Assert.Equal(("Ada Renamed", "2026-12-24", "US-CA"), (row.GetString("Name"), row.GetString("PausedUntil"), row.GetString("Subdivision")));
+    }
+
+    [Fact]
+    public async Task A_form_with_a_past_pause_comes_back_with_the_problem_and_saves_nothing()
+    {
+        var manage = await Intakes.SignUpAndConfirmAsync(App, Client);
+        var before = Assert.Single(await App.RowsAsync("Practitioners"));
+        var form = FormOf(("name", "Ada Example"), ("email", "ada@example.org"), ("models", "narrative"), ("region.country", "US"),
+            ("region.timeZone", "America/Los_Angeles"), ("yearsExperience", "9"), ("meeting", "online"), ("languages", "en"),
+            ("seeking", "mentor"), ("pausedUntil", "2020-01-01"), ("consent", "true"));
+
+        using var response = await Client.SendAsync(BrowserPost(manage, form));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("Pause until: Choose a date after today", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(before.ETag, Assert.Single(await App.RowsAsync("Practitioners")).ETag);
+    }
+
+    [Fact]
+    public async Task Erasing_from_the_page_asks_first_then_shows_nothing_of_the_profile()
+    {
+        var manage = await Intakes.SignUpAndConfirmAsync(App, Client);
+        var erase = manage.Replace("/api/me?", "/api/me/erase?", StringComparison.Ordinal);
+
+        using var asked = await Intakes.BrowseAsync(Client, erase);
+        Assert.Contains("Erase your profile?", await asked.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Single(await App.RowsAsync("Practitioners"));
+
+        using var erased = await Client.SendAsync(BrowserPost(erase, FormOf()));
+        var page = await erased.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, erased.StatusCode);
+        Assert.Contains("Your profile is erased", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("Ada", page, StringComparison.Ordinal);
+        Assert.Empty(await App.RowsAsync("Practitioners"));
+        using var reopened = await Intakes.BrowseAsync(Client, manage);
+        Assert.Equal(HttpStatusCode.NotFound, reopened.StatusCode);
+        Assert.Contains("This profile no longer exists", await reopened.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_bad_or_expired_link_in_a_browser_gets_a_page_that_says_which_and_offers_a_new_link()
+    {
+        var manage = await Intakes.SignUpAndConfirmAsync(App, Client);
+        var tampered = manage[..^4] + (manage[^4] == 'A' ? "B" : "A") + manage[^3..];
+
+        using var bad = await Intakes.BrowseAsync(Client, tampered);
+        App.Clock.Advance(TimeSpan.FromDays(31));
+        using var expired = await Intakes.BrowseAsync(Client, manage);
+
+        Assert.Equal(HttpStatusCode.NotFound, bad.StatusCode);
+        Assert.Equal("text/html", bad.Content.Headers.ContentType!.MediaType);
+        var badPage = await bad.Content.ReadAsStringAsync();
+        Assert.Contains("This link does not work", badPage, StringComparison.Ordinal);
+        Assert.Contains("action=\"/api/me/link\"", badPage, StringComparison.Ordinal);
+        Assert.Contains("This link has expired", await expired.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Update_replaces_the_profile_and_sets_a_pause()
     {
         var manage = await Intakes.SignUpAndConfirmAsync(App, Client);
         var body = Intakes.Valid();
         body["models"] = new JsonArray("transformative", "narrative");
         body["yearsExperience"] = 8;
-        body["pausedUntil"] = "2027-01-15";
+        body["pausedUntil"] = "2027-01-15"; // the clock stands at 2 November 2026
 
         using var response = await Client.PutAsJsonAsync(manage, body);
 
@@ -75,6 +154,24 @@ public sealed class ProfileTests : AppTest
         Assert.Equal(before.ETag, Assert.Single(await App.RowsAsync("Practitioners")).ETag);
     }
 
+    [Theory]
+    [InlineData("2026-11-02")] // today: the pause would end before it began
+    [InlineData("2020-01-01")]
+    [InlineData("2027-11-03")] // more than a year ahead
+    public async Task A_pause_must_end_after_today_and_within_a_year(string until)
+    {
+        var manage = await Intakes.SignUpAndConfirmAsync(App, Client);
+        var body = Intakes.Valid();
+        body["pausedUntil"] = until;
+
+        using var response = await Client.PutAsJsonAsync(manage, body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        Assert.True((await response.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject().ContainsKey("pausedUntil"));
+        Assert.Null(Assert.Single(await App.RowsAsync("Practitioners")).GetString("PausedUntil"));
+    }
+
     [Fact]
     public async Task The_address_cannot_be_changed_by_an_update()
     {
@@ -91,6 +188,7 @@ public sealed class ProfileTests : AppTest
     public async Task Erase_removes_every_row_that_names_the_person()
     {
         var manage = await Intakes.SignUpAndConfirmAsync(App, Client);
+        App.Clock.Advance(TimeSpan.FromMinutes(11));
         await Intakes.PostAsync(Client, Intakes.Valid()); // a manage-link delivery is recorded too
         await App.Outbox.WaitForAsync("ada@example.org", "manage-link");
         await Intakes.SignUpAndConfirmAsync(App, Client, "bea@example.org", "Bea Bystander");
@@ -117,6 +215,16 @@ public sealed class ProfileTests : AppTest
 
         await App.Outbox.WaitForAsync("ada@example.org", "confirmation", count: 2);
         Assert.Equal("PendingConfirmation", Assert.Single(await App.RowsAsync("Practitioners")).GetString("Status"));
+    }
+
+    private static FormUrlEncodedContent FormOf(params (string Name, string Value)[] fields) =>
+        new(fields.Select(f => KeyValuePair.Create(f.Name, f.Value)));
+
+    private static HttpRequestMessage BrowserPost(string pathAndQuery, HttpContent content)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, pathAndQuery) { Content = content };
+        request.Headers.Accept.ParseAdd("text/html");
+        return request;
     }
 
     /// <summary>Every row of every table of this app that holds the id, the address or the name anywhere.</summary>

@@ -31,7 +31,7 @@ public sealed class ValidationTests : AppTest
         { "yearsExperience", "\"seven\"", "yearsExperience" },
         { "practiceAreas", "[\"astrology\"]", "practiceAreas" },
         { "languages", "[]", "languages" },
-        { "languages", "[\"english\"]", "languages" },
+        { "languages", "[\"klingon\"]", "languages" },
         { "languages", "[\"xx\"]", "languages" },
         { "meeting", "\"by-post\"", "meeting" },
         { "meeting", "null", "meeting" },
@@ -50,7 +50,7 @@ public sealed class ValidationTests : AppTest
         { "country", "\"ZZ\"" },
         { "country", "\"USA\"" },
         { "country", "null" },
-        { "subdivision", "\"California\"" },
+        { "subdivision", "\"Narnia\"" },
         { "subdivision", "\"DE-BY\"" },
         { "timeZone", "\"Pacific Standard Time\"" },
         { "timeZone", "\"Mars/Olympus_Mons\"" },
@@ -83,6 +83,21 @@ public sealed class ValidationTests : AppTest
 
         await AssertValidationProblemAsync(response, "region." + field);
         await AssertNothingStoredOrSentAsync();
+    }
+
+    [Fact]
+    public async Task Languages_and_regions_may_be_given_by_name_and_are_kept_as_codes()
+    {
+        var body = Intakes.Valid();
+        body["languages"] = new JsonArray("German", "es", "greek");
+        body["region"] = new JsonObject { ["country"] = "de", ["subdivision"] = "Baden-Wurttemberg", ["timeZone"] = "Europe/Berlin" };
+
+        using var response = await Intakes.PostAsync(Client, body);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var row = Assert.Single(await App.RowsAsync("Practitioners"));
+        Assert.Equal("de,es,el", row.GetString("Languages"));
+        Assert.Equal(("DE", "DE-BW"), (row.GetString("Country"), row.GetString("Subdivision")));
     }
 
     [Fact]
@@ -163,7 +178,8 @@ public sealed class ValidationTests : AppTest
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var page = await response.Content.ReadAsStringAsync();
         Assert.Contains("Nothing was saved", page, StringComparison.Ordinal);
-        Assert.Contains("yearsExperience", page, StringComparison.Ordinal);
+        Assert.Contains("Years of experience: Must be a whole number.", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("yearsExperience:", page, StringComparison.Ordinal);
         await AssertNothingStoredOrSentAsync();
     }
 

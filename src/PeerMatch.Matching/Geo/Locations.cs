@@ -27,7 +27,7 @@ public readonly record struct Place(double Latitude, double Longitude)
 /// Where a region is: the centroid of its subdivision when PeerMatch knows it, else of its country.
 /// The table (Geo/centroids.csv) is small and approximate: good for "12 km" versus "900 km", not for addresses.
 /// </summary>
-public static class Places
+public static class Locations
 {
     private static readonly FrozenDictionary<string, Place> Centroids = Load();
 

@@ -1,0 +1,175 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using MimeKit;
+using PeerMatch.Intake;
+using PeerMatch.Tests.Infrastructure;
+using static PeerMatch.Tests.Matching.People;
+
+namespace PeerMatch.Tests.Browser;
+
+/// <summary>Every page a practitioner can reach, in Chromium: what it says when a link leads nowhere, and what axe-core finds.</summary>
+public sealed class PagesBrowserTests : BrowserTest
+{
+    [Fact]
+    public async Task Every_page_is_accessible_and_fits_a_phone()
+    {
+        var manage = await SignUpAndConfirmAsync("ada@example.org");
+        var (toAda, _) = await IntroducedPairAsync();
+        var page = await NewPageAsync(Phone);
+        var visited = new List<string>();
+
+        async Task CheckAsync(string what)
+        {
+            await AssertAccessibleAsync(page);
+            await AssertFitsAsync(page);
+            visited.Add(what);
+        }
+
+        await page.GotoAsync(BaseUrl + "/api/intake");
+        await CheckAsync("sign-up form");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Join PeerMatch" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#error-summary")).ToBeVisibleAsync();
+        await CheckAsync("sign-up form with errors");
+        await page.GotoAsync(BaseUrl + "/api/intake/sent");
+        await CheckAsync("check your inbox");
+        await page.GotoAsync(BaseUrl + "/api/me/link");
+        await CheckAsync("get a new link");
+        await page.GetByLabel("Your e-mail address").FillAsync("someone@example.org");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send me a new link" }).ClickAsync();
+        await Assertions.Expect(Heading(page)).ToHaveTextAsync("Check your inbox");
+        await CheckAsync("new link sent");
+        await page.GotoAsync(BaseUrl + manage);
+        await CheckAsync("profile");
+        await page.GotoAsync(BaseUrl + manage.Replace("/api/me?", "/api/me/erase?", StringComparison.Ordinal));
+        await CheckAsync("erase, asked");
+        await page.GotoAsync(BaseUrl + "/api/me/erased");
+        await CheckAsync("erased");
+        await page.GotoAsync(Local(toAda));
+        await CheckAsync("suggestion, answered");
+        await page.GotoAsync(BaseUrl + "/api/me?token=not-a-token");
+        await CheckAsync("link problem");
+
+        Assert.Equal(10, visited.Count);
+    }
+
+    [Fact]
+    public async Task A_link_that_leads_nowhere_shows_a_page_saying_what_happened_and_what_to_do()
+    {
+        var manage = await SignUpAndConfirmAsync("cy@example.org");
+        var (toAda, toBea) = await IntroducedPairAsync();
+        var page = await NewPageAsync();
+
+        // A profile link cut short when copied.
+        await page.GotoAsync(BaseUrl + manage[..^5]);
+        await Assertions.Expect(Heading(page)).ToHaveTextAsync("This link does not work");
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Send me a new link" })).ToBeVisibleAsync();
+
+        // An answer's address reopened from the browser's history: the suggestion's page, not a 405.
+        await page.GotoAsync(Local(toAda).Replace("?token", "/answer?token", StringComparison.Ordinal));
+        await Assertions.Expect(Heading(page)).ToHaveTextAsync("Meet bea");
+
+        // The peer erased their profile: the suggestion is gone, and the page says so.
+        await App.Services.GetRequiredService<PractitionerService>().EraseAsync((await App.Services.GetRequiredService<IPractitionerRepository>().GetAsync("bea", default))!, default);
+        await page.GotoAsync(Local(toAda));
+        await Assertions.Expect(Heading(page)).ToHaveTextAsync("This suggestion is no longer available");
+        await AssertAccessibleAsync(page);
+
+        // A link past its time.
+        App.Clock.Advance(TimeSpan.FromDays(31));
+        await page.GotoAsync(BaseUrl + manage);
+        await Assertions.Expect(Heading(page)).ToHaveTextAsync("This link has expired");
+        await Assertions.Expect(page.Locator("main")).ToContainTextAsync("Profile links work for 30 days");
+        _ = toBea;
+    }
+
+    [Fact]
+    public async Task Answering_a_suggestion_in_the_browser_shows_the_answer_and_a_reload_sends_nothing_again()
+    {
+        var (toAda, toBea) = await PlannedPairAsync();
+        var ada = await NewPageAsync(Phone);
+        await ada.GotoAsync(Local(toAda));
+        await Assertions.Expect(ada.Locator("main")).ToContainTextAsync("both practise understanding-based mediation");
+        await AssertAccessibleAsync(ada);
+
+        await ada.GetByRole(AriaRole.Button, new() { Name = "I'd like to connect" }).ClickAsync();
+        await Assertions.Expect(ada.GetByRole(AriaRole.Status)).ToContainTextAsync("If bea says yes too");
+        await ada.ReloadAsync();
+        await Assertions.Expect(ada.GetByRole(AriaRole.Button, new() { Name = "I'd like to connect" })).ToHaveCountAsync(0);
+
+        var bea = await NewPageAsync();
+        await bea.GotoAsync(Local(toBea));
+        await bea.GetByRole(AriaRole.Button, new() { Name = "I'd like to connect" }).ClickAsync();
+        await Assertions.Expect(bea.GetByRole(AriaRole.Status)).ToContainTextAsync("You both said yes");
+        await App.Outbox.WaitForAsync("ada@example.org", "introduction");
+        await App.DrainAsync();
+        Assert.Single(App.Outbox.To("bea@example.org"), m => m.Headers["X-PeerMatch-Kind"] == "introduction");
+    }
+
+    [Fact]
+    public async Task The_digest_reads_on_a_phone_and_its_html_says_what_its_text_says()
+    {
+        await PlannedPairAsync();
+        var digest = await App.Outbox.WaitForAsync("ada@example.org", "digest");
+        var page = await NewPageAsync(Phone);
+
+        await page.SetContentAsync(digest.HtmlBody!);
+
+        await AssertFitsAsync(page);
+        await AssertAccessibleAsync(page, isEmail: true);
+        var shown = Normalize(await page.Locator("body").InnerTextAsync());
+        foreach (var line in digest.TextBody!.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0))
+        {
+            // A list item in the text part starts "- "; a link is "words: address", where the HTML shows the words and links the address.
+            var words = line.StartsWith("- ", StringComparison.Ordinal) ? line[2..] : line;
+            words = words.Contains(": http", StringComparison.Ordinal) ? words[..words.IndexOf(": http", StringComparison.Ordinal)] : words;
+            Assert.Contains(Normalize(words), shown, StringComparison.Ordinal);
+        }
+        var hrefs = await page.Locator("a").EvaluateAllAsync<string[]>("links => links.map(a => a.href)");
+        Assert.All(LinksIn(digest.TextBody!), link => Assert.Contains(link, hrefs));
+    }
+
+    private static string Normalize(string text) => string.Join(' ', text.Split((char[])[' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries));
+
+    private static IEnumerable<string> LinksIn(string text) =>
+        text.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries).Where(w => w.StartsWith("http", StringComparison.Ordinal));
+
+    /// <summary>Signs up through the API and confirms; the profile link's path and query.</summary>
+    private async Task<string> SignUpAndConfirmAsync(string email)
+    {
+        using var client = App.CreateClient();
+        return await Intakes.SignUpAndConfirmAsync(App, client, email, "Cy Example");
+    }
+
+    /// <summary>ada and bea, who suit each other, and a forced run: the links of their suggestions to each other.</summary>
+    private async Task<(Uri ToAda, Uri ToBea)> PlannedPairAsync()
+    {
+        var repository = App.Services.GetRequiredService<IPractitionerRepository>();
+        var now = App.Clock.GetUtcNow();
+        foreach (var person in new[] { Person("ada"), Person("bea") })
+        {
+            await repository.TryCreateAsync(new Practitioner(person.Id, person.Profile, PractitionerStatus.Active, now, now, now, null), default);
+        }
+        using var organizer = App.CreateClient();
+        organizer.DefaultRequestHeaders.Add("x-functions-key", PeerMatchApp.OrganizerKey);
+        using var run = await organizer.PostAsJsonAsync("/api/organizer/match-runs", new { force = true });
+        run.EnsureSuccessStatusCode();
+        return (SuggestionLink(await App.Outbox.WaitForAsync("ada@example.org", "digest")), SuggestionLink(await App.Outbox.WaitForAsync("bea@example.org", "digest")));
+    }
+
+    /// <summary>A planned pair who have both said yes.</summary>
+    private async Task<(Uri ToAda, Uri ToBea)> IntroducedPairAsync()
+    {
+        var (toAda, toBea) = await PlannedPairAsync();
+        using var client = App.CreateClient();
+        foreach (var link in new[] { toAda, toBea })
+        {
+            using var answered = await client.PostAsJsonAsync(link.PathAndQuery.Replace("?token", "/answer?token", StringComparison.Ordinal), new JsonObject { ["answer"] = "yes" });
+            answered.EnsureSuccessStatusCode();
+        }
+        return (toAda, toBea);
+    }
+
+    private static Uri SuggestionLink(MimeMessage digest) => Outbox.Link(digest, PeerMatchApp.PublicBaseUrl + "/api/suggestions/");
+}
