@@ -14,6 +14,11 @@ public static class Featurizer
     private static readonly FrozenDictionary<string, int> LanguageIndex = PeerMatch.Places.PlaceNames.Languages
         .Select(l => l.Code).Order(StringComparer.Ordinal).Select((code, i) => (code, i)).ToFrozenDictionary(x => x.code, x => x.i);
 
+    private static readonly string[] LanguageCodes = LanguageIndex.OrderBy(l => l.Value).Select(l => l.Key).ToArray();
+
+    /// <summary>The ISO 639-1 code behind a language's index in <see cref="MatchProfile.Languages"/>.</summary>
+    public static string LanguageCode(int index) => LanguageCodes[index];
+
     public static MatchProfile[] Featurize(IReadOnlyList<Candidate> candidates, DateTimeOffset now)
     {
         var bios = BioVectors(candidates);

@@ -88,9 +88,10 @@ public sealed class MatchPlanner(IPairScorer scorer, int perPerson = 3, int cand
         }
 
         var silent = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var person in people.Where(p => given[p.Index] == 0))
+        var none = people.Where(p => given[p.Index] == 0).ToList();
+        foreach (var person in none)
         {
-            silent[person.Id] = WhyNone(person, top[person.Index].Length);
+            silent[person.Id] = Obstacles.Explain(person, people, (a, b) => !excluded.Contains(PairKey(a, b)), none.Count);
         }
         var selectionTime = clock.Elapsed;
         return new MatchPlan(suggestions, silent, new MatchPlanStats(people.Length, edges.Length, featurizeTime, candidateTime, rankingTime, selectionTime));
@@ -113,14 +114,5 @@ public sealed class MatchPlanner(IPairScorer scorer, int perPerson = 3, int cand
             }
         }
         return [.. edges];
-    }
-
-    private static string WhyNone(MatchProfile person, int candidates)
-    {
-        var model = person.Profile.Models[0];
-        var where = person.InPerson && !person.Online ? "near you" : "in working hours close to yours";
-        return candidates == 0
-            ? $"Nobody on PeerMatch yet shares a language with you and can meet you {(person.Online ? "online in overlapping working hours" : "in person nearby")}. As more practitioners join, suggestions will follow."
-            : $"Few practitioners of {model} mediation {where} are on PeerMatch yet, and none of those who are suited you closely enough this week (or they were suggested to you recently).";
     }
 }

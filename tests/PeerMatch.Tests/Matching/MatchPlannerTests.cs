@@ -48,7 +48,10 @@ public sealed class MatchPlannerTests
         var plan = Plan([Person("ada", languages: ["en"]), Person("bruno", languages: ["pt"])]);
 
         Assert.Empty(plan.Suggestions);
-        Assert.Contains("shares a language", plan.NoSuggestionReasons["ada"], StringComparison.Ordinal);
+        Assert.StartsWith("Nobody on PeerMatch yet works in English.", plan.NoSuggestionReasons["ada"], StringComparison.Ordinal);
+        // The one change that would help: bruno could meet ada, and works in Portuguese.
+        Assert.Contains("If you also work in Portuguese, adding it to your profile would help most: 1 practitioner who could meet you works in it.",
+            plan.NoSuggestionReasons["ada"], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -120,7 +123,30 @@ public sealed class MatchPlannerTests
 
         Assert.Empty(plan.Suggestions);
         Assert.Equal(2, plan.NoSuggestionReasons.Count);
-        Assert.Contains("in person nearby", plan.NoSuggestionReasons["ada"], StringComparison.Ordinal);
+        Assert.StartsWith("Nobody who works in English is within reach of you for meeting in person", plan.NoSuggestionReasons["ada"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_in_person_practitioner_with_peers_online_is_told_that_choosing_either_would_help()
+    {
+        var plan = Plan([
+            Person("ada", meeting: "in-person"),
+            Person("lon", meeting: "either", country: "US", subdivision: "US-NY", city: "New York", timeZone: "America/New_York"),
+            Person("bos", meeting: "online", country: "US", subdivision: "US-MA", city: "Boston", timeZone: "America/New_York"),
+        ]);
+
+        Assert.DoesNotContain(plan.Suggestions, s => s.PractitionerId == "ada");
+        Assert.Contains("Choosing “in person or online” in your profile would help most: 2 practitioners who work in English could then meet you.",
+            plan.NoSuggestionReasons["ada"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Someone_whose_every_peer_was_suggested_recently_is_told_so()
+    {
+        var plan = Plan([Person("ada"), Person("bea")], excluded: [("ada", "bea")]);
+
+        Assert.Empty(plan.Suggestions);
+        Assert.StartsWith("Everyone who could meet you (1 practitioner) has been suggested to you in the last 12 weeks", plan.NoSuggestionReasons["ada"], StringComparison.Ordinal);
     }
 
     [Fact]

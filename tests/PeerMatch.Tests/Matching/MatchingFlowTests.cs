@@ -184,7 +184,7 @@ public sealed class MatchingFlowTests : AppTest
 
         var digest = await App.Outbox.WaitForAsync("solo@example.org", "digest");
         Assert.Contains("No suggestion this week", digest.TextBody, StringComparison.Ordinal);
-        Assert.Contains("shares a language", digest.TextBody, StringComparison.Ordinal);
+        Assert.Contains("Nobody on PeerMatch yet works in Finnish.", digest.TextBody, StringComparison.Ordinal);
         Assert.Empty(SuggestionLinks(digest));
     }
 

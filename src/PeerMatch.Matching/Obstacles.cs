@@ -1,0 +1,108 @@
+using System.Globalization;
+using PeerMatch.Intake;
+using PeerMatch.Places;
+
+namespace PeerMatch.Matching;
+
+/// <summary>
+/// Why nobody was suggested to someone this week, in words for them: the obstacle (no shared language,
+/// nobody within reach in person, no overlapping working hours online, everyone already suggested)
+/// and the one change to their own profile that would help most.
+/// </summary>
+public static class Obstacles
+{
+    /// <summary>Past this many pairs looked at in one run, each person is compared with a sample of the others.</summary>
+    public const long MaxPairs = 20_000_000;
+
+    public static string Explain(MatchProfile person, IReadOnlyList<MatchProfile> everyone, Func<int, int, bool> mayBeSuggested, int silentCount)
+    {
+        var stride = Math.Max(1, (int)Math.Ceiling((double)silentCount * everyone.Count / MaxPairs));
+        var counts = new Counts();
+        var languagesOfOthers = new Dictionary<int, int>();
+        for (var i = person.Index % stride; i < everyone.Count; i += stride)
+        {
+            var other = everyone[i];
+            if (other.Index == person.Index)
+            {
+                continue;
+            }
+            var nearby = PairFeatures.DistanceKm(person, other) is { } km ? km <= PairFeatures.NearKm
+                : person.Profile.Region.Subdivision is { } s && s == other.Profile.Region.Subdivision;
+            var hoursShared = PairFeatures.SharedWorkingHours(person, other) >= 2;
+            var meetsNow = (person.InPerson && other.InPerson && nearby) || (person.Online && other.Online && hoursShared);
+            var meetsIfEither = (other.InPerson && nearby) || (other.Online && hoursShared);
+            if (MatchProfile.SharedCount(person.Languages, other.Languages) == 0)
+            {
+                if (meetsNow)
+                {
+                    foreach (var language in other.Languages)
+                    {
+                        languagesOfOthers[language] = languagesOfOthers.GetValueOrDefault(language) + 1;
+                    }
+                }
+                continue;
+            }
+            counts.ShareLanguage += stride;
+            counts.MeetIfEither += meetsIfEither ? stride : 0;
+            if (meetsNow)
+            {
+                counts.CanMeet += stride;
+                counts.Available += mayBeSuggested(person.Index, other.Index) ? stride : 0;
+            }
+        }
+        var bestLanguage = languagesOfOthers.Count == 0 ? ((string Name, int Count)?)null
+            : languagesOfOthers.OrderByDescending(l => l.Value).Select(l => (PlaceNames.Language(Featurizer.LanguageCode(l.Key)), l.Value * stride)).First();
+        return Describe(person, counts, bestLanguage, approximate: stride > 1);
+    }
+
+    private static string Describe(MatchProfile person, Counts counts, (string Name, int Count)? bestLanguage, bool approximate)
+    {
+        var yourLanguages = JoinOr(person.Profile.Languages.Select(PlaceNames.Language));
+        string Many(int n) => (approximate ? "about " : "") + n.ToString(CultureInfo.InvariantCulture) + (n == 1 ? " practitioner" : " practitioners");
+        var either = person.InPerson && person.Online;
+        var chooseEither = !either && counts.MeetIfEither > counts.CanMeet
+            ? $" Choosing “in person or online” in your profile would help most: {Many(counts.MeetIfEither)} who work in {yourLanguages} could then meet you."
+            : null;
+
+        if (counts.ShareLanguage == 0)
+        {
+            return $"Nobody on PeerMatch yet works in {yourLanguages}."
+                + (bestLanguage is { } language
+                    ? $" If you also work in {language.Name}, adding it to your profile would help most: {Many(language.Count)} who could meet you {(language.Count == 1 ? "works" : "work")} in it."
+                    : " As more practitioners join, suggestions will follow.");
+        }
+        if (counts.CanMeet == 0)
+        {
+            var obstacle = person.InPerson && !person.Online
+                ? $"Nobody who works in {yourLanguages} is within reach of you for meeting in person (about {PairFeatures.NearKm:0} km)."
+                : !person.InPerson
+                    ? $"Nobody who works in {yourLanguages} shares at least two working hours with you, for meeting online."
+                    : $"Nobody who works in {yourLanguages} is within reach of you in person or shares at least two working hours with you online.";
+            return obstacle + (chooseEither
+                ?? $" Check that your time zone ({person.Profile.Region.TimeZone.Replace('_', ' ')}) and your country and region are right: they decide who can meet you.");
+        }
+        if (counts.Available == 0)
+        {
+            return $"Everyone who could meet you ({Many(counts.CanMeet)}) has been suggested to you in the last 12 weeks, or one of you said “not now”."
+                + (chooseEither ?? " New practitioners join every week: suggestions will follow.");
+        }
+        return $"The {Many(counts.Available)} who could meet you suited others more closely this week, or you less closely."
+            + (chooseEither ?? (person.Profile.PracticeAreas.Count == 0
+                ? " Adding your practice areas to your profile helps us see who suits you."
+                : " New practitioners join every week: suggestions will follow."));
+    }
+
+    private static string JoinOr(IEnumerable<string> items)
+    {
+        var list = items.ToList();
+        return list.Count <= 1 ? string.Concat(list) : string.Join(", ", list.Take(list.Count - 1)) + " or " + list[^1];
+    }
+
+    private sealed class Counts
+    {
+        public int ShareLanguage;
+        public int MeetIfEither;
+        public int CanMeet;
+        public int Available;
+    }
+}
