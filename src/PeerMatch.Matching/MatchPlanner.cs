@@ -5,6 +5,12 @@ namespace PeerMatch.Matching;
 /// <summary>One peer suggested to one practitioner, with the reasons in words for that practitioner.</summary>
 public sealed record Suggestion(string PractitionerId, string PeerId, float Score, IReadOnlyList<string> Reasons, float[] Features);
 
+/// <summary>
+/// A plan made on top of a week already planned: only pairs with at least one newcomer, and everyone
+/// else counted with the suggestions they already have this week (those whose digest went out count as full).
+/// </summary>
+public sealed record LatePlanning(IReadOnlySet<string> Newcomers, IReadOnlyDictionary<string, int> AlreadySuggested);
+
 /// <summary>A week's suggestions, and for everyone left without one, why.</summary>
 public sealed record MatchPlan(IReadOnlyList<Suggestion> Suggestions, IReadOnlyDictionary<string, string> NoSuggestionReasons, MatchPlanStats Stats);
 
@@ -17,7 +23,7 @@ public sealed record MatchPlanStats(int Practitioners, int CandidatePairs, TimeS
 /// </summary>
 public sealed class MatchPlanner(IPairScorer scorer, int perPerson = 3, int candidatesPerPerson = 20)
 {
-    public MatchPlan Plan(IReadOnlyList<Candidate> population, IEnumerable<(string A, string B)> excludedPairs, DateTimeOffset now)
+    public MatchPlan Plan(IReadOnlyList<Candidate> population, IEnumerable<(string A, string B)> excludedPairs, DateTimeOffset now, LatePlanning? late = null)
     {
         var clock = Stopwatch.StartNew();
         var people = Featurizer.Featurize(population, now);
@@ -63,11 +69,12 @@ public sealed class MatchPlanner(IPairScorer scorer, int perPerson = 3, int cand
         }
         // Best pairs first, in rounds: round r takes a pair only if one of the two has fewer than r
         // suggestions so far. Everyone who can be matched gets a first suggestion before anyone a third.
+        var newcomer = people.Select(p => late is null || late.Newcomers.Contains(p.Id)).ToArray();
         var order = Enumerable.Range(0, edges.Length)
-            .Where(e => reciprocal[e] >= scorer.MinimumScore)
+            .Where(e => reciprocal[e] >= scorer.MinimumScore && (newcomer[edges[e].A] || newcomer[edges[e].B]))
             .OrderByDescending(e => reciprocal[e]).ThenBy(e => edges[e].A).ThenBy(e => edges[e].B)
             .ToArray();
-        var given = new int[people.Length];
+        var given = people.Select(p => late?.AlreadySuggested.GetValueOrDefault(p.Id) ?? 0).ToArray();
         var taken = new bool[edges.Length];
         var suggestions = new List<Suggestion>();
         for (var round = 1; round <= perPerson; round++)
@@ -88,10 +95,10 @@ public sealed class MatchPlanner(IPairScorer scorer, int perPerson = 3, int cand
         }
 
         var silent = new Dictionary<string, string>(StringComparer.Ordinal);
-        var none = people.Where(p => given[p.Index] == 0).ToList();
+        var none = people.Where(p => given[p.Index] == 0 && newcomer[p.Index]).ToList();
         foreach (var person in none)
         {
-            silent[person.Id] = Obstacles.Explain(person, people, (a, b) => !excluded.Contains(PairKey(a, b)), none.Count);
+            silent[person.Id] = Obstacles.Explain(person, people, (a, b) => !excluded.Contains(PairKey(a, b)), i => given[i] < perPerson, none.Count);
         }
         var selectionTime = clock.Elapsed;
         return new MatchPlan(suggestions, silent, new MatchPlanStats(people.Length, edges.Length, featurizeTime, candidateTime, rankingTime, selectionTime));

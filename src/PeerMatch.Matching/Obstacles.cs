@@ -14,7 +14,9 @@ public static class Obstacles
     /// <summary>Past this many pairs looked at in one run, each person is compared with a sample of the others.</summary>
     public const long MaxPairs = 20_000_000;
 
-    public static string Explain(MatchProfile person, IReadOnlyList<MatchProfile> everyone, Func<int, int, bool> mayBeSuggested, int silentCount)
+    /// <param name="mayBeSuggested">Whether the pair may be suggested at all (not suggested recently, nobody said no).</param>
+    /// <param name="hasRoom">Whether someone can take another suggestion this week.</param>
+    public static string Explain(MatchProfile person, IReadOnlyList<MatchProfile> everyone, Func<int, int, bool> mayBeSuggested, Func<int, bool> hasRoom, int silentCount)
     {
         var stride = Math.Max(1, (int)Math.Ceiling((double)silentCount * everyone.Count / MaxPairs));
         var counts = new Counts();
@@ -47,7 +49,11 @@ public static class Obstacles
             if (meetsNow)
             {
                 counts.CanMeet += stride;
-                counts.Available += mayBeSuggested(person.Index, other.Index) ? stride : 0;
+                if (mayBeSuggested(person.Index, other.Index))
+                {
+                    counts.Available += stride;
+                    counts.WithRoom += hasRoom(other.Index) ? stride : 0;
+                }
             }
         }
         var bestLanguage = languagesOfOthers.Count == 0 ? ((string Name, int Count)?)null
@@ -86,6 +92,10 @@ public static class Obstacles
             return $"Everyone who could meet you ({Many(counts.CanMeet)}) has been suggested to you in the last 12 weeks, or one of you said “not now”."
                 + (chooseEither ?? " New practitioners join every week: suggestions will follow.");
         }
+        if (counts.WithRoom == 0)
+        {
+            return $"Everyone who could meet you ({Many(counts.Available)}) already has this week's suggestions. Yours come next week.";
+        }
         return $"The {Many(counts.Available)} who could meet you suited others more closely this week, or you less closely."
             + (chooseEither ?? (person.Profile.PracticeAreas.Count == 0
                 ? " Adding your practice areas to your profile helps us see who suits you."
@@ -104,5 +114,6 @@ public static class Obstacles
         public int MeetIfEither;
         public int CanMeet;
         public int Available;
+        public int WithRoom;
     }
 }

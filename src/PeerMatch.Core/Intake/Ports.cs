@@ -19,6 +19,9 @@ public interface IPractitionerRepository
     /// <summary>Every practitioner, for the weekly run.</summary>
     IAsyncEnumerable<Practitioner> ListAllAsync(CancellationToken cancellationToken);
 
+    /// <summary>Confirmed practitioners whose confirmation came at or after <paramref name="since"/> (late joiners of a planned week).</summary>
+    IAsyncEnumerable<Practitioner> ListConfirmedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken);
+
     /// <summary>Practitioners who never confirmed and signed up before <paramref name="createdBefore"/>.</summary>
     IAsyncEnumerable<Practitioner> ListUnconfirmedAsync(DateTimeOffset createdBefore, CancellationToken cancellationToken);
 }

@@ -103,6 +103,16 @@ public sealed class PractitionerTable(StorageAccount storage) : IPractitionerRep
         }
     }
 
+    public async IAsyncEnumerable<Practitioner> ListConfirmedSinceAsync(DateTimeOffset since, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Practitioners, cancellationToken);
+        var filter = TableClient.CreateQueryFilter($"Status eq {nameof(PractitionerStatus.Active)} and ConfirmedAt ge {since}");
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            yield return FromEntity(row);
+        }
+    }
+
     public async IAsyncEnumerable<Practitioner> ListAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(Practitioners, cancellationToken);

@@ -37,8 +37,8 @@ public sealed class MatchEmailComposer(
     {
         var entry = await plans.GetAsync(week, recipient.Id, cancellationToken);
         var items = new List<DigestItem>();
-        // Only the plan's own run: rows left by a planning attempt that crashed are not this week's plan.
-        foreach (var suggestion in (await suggestions.ForWeekAsync(recipient.Id, week, cancellationToken)).Where(s => s.RunId == entry?.RunId))
+        // Only the plan's own runs: rows left by a planning attempt that crashed are not this week's plan.
+        foreach (var suggestion in (await suggestions.ForWeekAsync(recipient.Id, week, cancellationToken)).Where(s => entry?.Includes(s) == true))
         {
             if (await practitioners.GetAsync(suggestion.PeerId, cancellationToken) is { } peer)
             {

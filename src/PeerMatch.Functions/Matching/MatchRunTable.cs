@@ -43,7 +43,7 @@ public sealed class MatchRunTable(StorageAccount storage, TimeProvider clock) : 
         }, cancellationToken);
     }
 
-    public async Task CompleteAsync(string runId, string week, int practitioners, int suggestions, int emails, IReadOnlyList<PreviewSuggestion>? preview, CancellationToken cancellationToken)
+    public async Task CompleteAsync(string runId, MatchRunOutcome outcome, IReadOnlyList<PreviewSuggestion>? preview, CancellationToken cancellationToken)
     {
         if (preview is not null)
         {
@@ -53,8 +53,8 @@ public sealed class MatchRunTable(StorageAccount storage, TimeProvider clock) : 
         }
         await UpdateAsync(new TableEntity(Partition, runId)
         {
-            ["Status"] = "completed", ["Week"] = week, ["Practitioners"] = practitioners, ["Suggestions"] = suggestions,
-            ["EmailsSent"] = emails, ["CompletedAt"] = clock.GetUtcNow(),
+            ["Status"] = "completed", ["Week"] = outcome.Week, ["Practitioners"] = outcome.Practitioners, ["Suggestions"] = outcome.Suggestions,
+            ["EmailsSent"] = outcome.DigestsQueued, ["NewlyPlanned"] = outcome.NewlyPlanned, ["CompletedAt"] = clock.GetUtcNow(),
         }, cancellationToken);
     }
 
@@ -83,7 +83,8 @@ public sealed class MatchRunTable(StorageAccount storage, TimeProvider clock) : 
             preview = JsonSerializer.Deserialize(blob.Value.Content.ToMemory().Span, MatchingJson.Default.ListPreviewSuggestion);
         }
         return new MatchRunStatus(runId, e.GetString("Status"), dryRun, e.GetBoolean("Force") ?? false, e.GetString("Week"),
-            e.GetInt32("Practitioners") ?? 0, e.GetInt32("Suggestions") ?? 0, e.GetInt32("EmailsSent") ?? 0, e.GetString("Error"), preview);
+            e.GetInt32("Practitioners") ?? 0, e.GetInt32("Suggestions") ?? 0, e.GetInt32("EmailsSent") ?? 0, e.GetString("Error"), preview,
+            e.GetInt32("NewlyPlanned") ?? 0);
     }
 
     /// <summary>Dry-run previews name people: an erased practitioner's previews go too.</summary>

@@ -9,19 +9,20 @@ namespace PeerMatch.Functions.Matching;
 
 /// <summary>
 /// <c>WeekPlans</c>: PK = ISO week, RK = practitioner id, plus a marker row "~plan" written once the
-/// week's suggestions are stored. The marker makes the plan once-per-week; DigestQueuedAt makes the
-/// digest once-per-week.
+/// week's suggestions are stored, and claim rows ("~claim", "~claim-late") that let one run at a time
+/// take a planning step. The marker makes the plan once-per-week; DigestQueuedAt makes the digest once-per-week.
 /// </summary>
 public sealed class WeekPlanTable(StorageAccount storage, TimeProvider clock) : IWeekPlanStore, IPersonalDataStore
 {
     public const string Name = "WeekPlans";
     private const string Marker = "~plan";
-    private const string Claim = "~claim";
 
-    public async Task<bool> TryClaimAsync(string week, string runId, CancellationToken cancellationToken)
+    private static string ClaimRow(PlanningStep planning) => planning == PlanningStep.Week ? "~claim" : "~claim-late";
+
+    public async Task<bool> TryClaimAsync(string week, string runId, PlanningStep planning, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(Name, cancellationToken);
-        var claim = new TableEntity(week, Claim) { ["RunId"] = runId, ["ClaimedAt"] = clock.GetUtcNow() };
+        var claim = new TableEntity(week, ClaimRow(planning)) { ["RunId"] = runId, ["ClaimedAt"] = clock.GetUtcNow() };
         try
         {
             await table.AddEntityAsync(claim, cancellationToken);
@@ -29,41 +30,72 @@ public sealed class WeekPlanTable(StorageAccount storage, TimeProvider clock) : 
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
-            var existing = await table.GetEntityAsync<TableEntity>(week, Claim, cancellationToken: cancellationToken);
+            var existing = await table.GetEntityAsync<TableEntity>(week, claim.RowKey, cancellationToken: cancellationToken);
             if (existing.Value.GetString("RunId") == runId)
             {
                 return true; // our own claim: this run's message is being retried
             }
-            if (existing.Value.GetDateTimeOffset("ClaimedAt") > clock.GetUtcNow() - MatchRuns.PlanningClaimLifetime || await IsPlannedAsync(week, cancellationToken))
+            var stale = existing.Value.GetDateTimeOffset("ClaimedAt") <= clock.GetUtcNow() - MatchRuns.PlanningClaimLifetime;
+            if (!stale || (planning == PlanningStep.Week && await PlannedAtAsync(week, cancellationToken) is not null))
             {
                 return false;
             }
             try
             {
+                // The run that claimed it died: take it over, unless another run just did.
                 await table.UpdateEntityAsync(claim, existing.Value.ETag, TableUpdateMode.Replace, cancellationToken);
                 return true;
             }
-            catch (RequestFailedException stale) when (stale.Status == 412)
+            catch (RequestFailedException taken) when (taken.Status == 412)
             {
                 return false;
             }
         }
     }
 
-    public async Task<bool> IsPlannedAsync(string week, CancellationToken cancellationToken)
+    public async Task ReleaseClaimAsync(string week, string runId, PlanningStep planning, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(Name, cancellationToken);
-        return (await table.GetEntityIfExistsAsync<TableEntity>(week, Marker, ["PartitionKey"], cancellationToken)).HasValue;
+        var existing = await table.GetEntityIfExistsAsync<TableEntity>(week, ClaimRow(planning), cancellationToken: cancellationToken);
+        if (existing.HasValue && existing.Value!.GetString("RunId") == runId)
+        {
+            try
+            {
+                await table.DeleteEntityAsync(week, ClaimRow(planning), existing.Value.ETag, cancellationToken);
+            }
+            catch (RequestFailedException e) when (e.Status is 404 or 412)
+            {
+                // Taken over meanwhile: it is not ours to release.
+            }
+        }
+    }
+
+    public async Task<DateTimeOffset?> PlannedAtAsync(string week, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Name, cancellationToken);
+        var marker = await table.GetEntityIfExistsAsync<TableEntity>(week, Marker, cancellationToken: cancellationToken);
+        return marker.HasValue ? marker.Value!.GetDateTimeOffset("PlannedAt") ?? marker.Value.Timestamp : null;
     }
 
     public async Task SaveAsync(string week, string runId, IEnumerable<WeekPlanEntry> entries, CancellationToken cancellationToken)
     {
+        await AddAsync(week, entries, cancellationToken);
+        var table = await storage.TableAsync(Name, cancellationToken);
+        await table.UpsertEntityAsync(new TableEntity(week, Marker) { ["RunId"] = runId, ["PlannedAt"] = clock.GetUtcNow() }, cancellationToken: cancellationToken);
+    }
+
+    public async Task AddAsync(string week, IEnumerable<WeekPlanEntry> entries, CancellationToken cancellationToken)
+    {
         var table = await storage.TableAsync(Name, cancellationToken);
         var options = new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken };
+        // Merged, not replaced: a digest marked queued meanwhile stays marked.
         await Parallel.ForEachAsync(entries.Chunk(100), options, async (batch, ct) =>
             await table.SubmitTransactionAsync(batch.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertMerge,
-                new TableEntity(week, e.PractitionerId) { ["TimeZone"] = e.TimeZone, ["Suggestions"] = e.Suggestions, ["NoSuggestionReason"] = e.NoSuggestionReason, ["RunId"] = runId })), ct));
-        await table.UpsertEntityAsync(new TableEntity(week, Marker) { ["RunId"] = runId }, cancellationToken: cancellationToken);
+                new TableEntity(week, e.PractitionerId)
+                {
+                    ["TimeZone"] = e.TimeZone, ["Suggestions"] = e.Suggestions, ["NoSuggestionReason"] = e.NoSuggestionReason,
+                    ["RunIds"] = string.Join(',', e.RunIds ?? []),
+                })), ct));
     }
 
     public async IAsyncEnumerable<WeekPlanEntry> EntriesAsync(string week, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -97,5 +129,7 @@ public sealed class WeekPlanTable(StorageAccount storage, TimeProvider clock) : 
 
     private static WeekPlanEntry FromEntity(TableEntity row) => new(
         row.RowKey, row.GetString("TimeZone"), row.GetInt32("Suggestions") ?? 0, row.GetString("NoSuggestionReason"),
-        row.GetDateTimeOffset("DigestQueuedAt"), row.GetString("RunId"));
+        row.GetDateTimeOffset("DigestQueuedAt"),
+        // Rows written before late joiners were planned name one run, as RunId.
+        row.GetString("RunIds") is { Length: > 0 } runIds ? runIds.Split(',') : row.GetString("RunId") is { } runId ? [runId] : []);
 }

@@ -6,15 +6,20 @@ namespace PeerMatch.Matching;
 /// <summary>Settings of the weekly matching.</summary>
 public sealed record MatchingSettings(int SuggestionsPerWeek = 3);
 
-/// <summary>What a run did: the week, how many it planned for, how many suggestions it made, how many digests it queued.</summary>
-public sealed record MatchRunOutcome(string Week, int Practitioners, int Suggestions, int DigestsQueued);
+/// <summary>
+/// What a run did: the week, how many practitioners the week's plan holds, how many suggestions the run
+/// made, how many digests it queued, and how many practitioners it planned (everyone, for the week's
+/// first run; late joiners, for later ones).
+/// </summary>
+public sealed record MatchRunOutcome(string Week, int Practitioners, int Suggestions, int DigestsQueued, int NewlyPlanned = 0);
 
 /// <summary>
 /// Matching runs. A run plans the ISO week once (retrain, then plan over everyone eligible, then store
-/// the suggestions and who got none and why), then queues the digest of everyone whose local Monday
-/// morning has come (everyone, when forced) and whose digest is not queued yet. A repeated or crashed
-/// run re-plans nothing that was stored and queues only what is still unqueued; the digest's job id
-/// ("digest-{week}") makes a second send impossible even then.
+/// the suggestions and who got none and why); later runs that week plan those who joined since against
+/// everyone's remaining capacity. Then a run queues the digest of everyone whose local Monday morning has
+/// come (everyone, when forced) and whose digest is not queued yet. A repeated or crashed run re-plans
+/// nothing that was stored and queues only what is still unqueued; the digest's job id ("digest-{week}")
+/// makes a second send impossible even then.
 /// </summary>
 public sealed class MatchRuns(
     IPractitionerRepository practitioners,
@@ -52,23 +57,25 @@ public sealed class MatchRuns(
             return await PreviewAsync(request.RunId, week, now, cancellationToken);
         }
 
-        var planned = 0;
-        // Most hourly runs find the week planned: they read the plan, not everyone.
-        if (!await plans.IsPlannedAsync(week, cancellationToken))
+        (int People, int Suggestions) planned = (0, 0);
+        if (await plans.PlannedAtAsync(week, cancellationToken) is { } plannedAt)
         {
-            if (await plans.TryClaimAsync(week, request.RunId, cancellationToken))
-            {
-                planned = await PlanWeekAsync(request.RunId, week, now, cancellationToken);
-            }
-            else
-            {
-                await WaitForPlanAsync(week, cancellationToken);
-            }
+            // Most hourly runs: the week is planned; only those who joined since are read and planned.
+            planned = await PlanLateJoinersAsync(request.RunId, week, plannedAt, now, cancellationToken);
+        }
+        else if (await plans.TryClaimAsync(week, request.RunId, PlanningStep.Week, cancellationToken))
+        {
+            planned = await PlanWeekAsync(request.RunId, week, now, cancellationToken);
+        }
+        else
+        {
+            await WaitForPlanAsync(week, cancellationToken);
         }
 
         var (inPlan, queued) = await QueueDueDigestsAsync(week, request.Force, now, cancellationToken);
-        await runs.CompleteAsync(request.RunId, week, inPlan, planned, queued, preview: null, cancellationToken);
-        return new MatchRunOutcome(week, inPlan, planned, queued);
+        var outcome = new MatchRunOutcome(week, inPlan, planned.Suggestions, queued, planned.People);
+        await runs.CompleteAsync(request.RunId, outcome, preview: null, cancellationToken);
+        return outcome;
     }
 
     /// <summary>The last attempt at a run failed: say so on the run, for the organizer watching it.</summary>
@@ -82,12 +89,13 @@ public sealed class MatchRuns(
         var plan = await PlanAsync(population.Eligible, history, now, cancellationToken);
         var preview = plan.Suggestions.Select(s => new PreviewSuggestion(
             s.PractitionerId, population.Everyone[s.PractitionerId].Profile.Name, s.PeerId, population.Everyone[s.PeerId].Profile.Name, s.Score, s.Reasons)).ToList();
-        await runs.CompleteAsync(runId, week, population.Eligible.Count, preview.Count, emails: 0, preview, cancellationToken);
-        return new MatchRunOutcome(week, population.Eligible.Count, preview.Count, 0);
+        var outcome = new MatchRunOutcome(week, population.Eligible.Count, preview.Count, 0, population.Eligible.Count);
+        await runs.CompleteAsync(runId, outcome, preview, cancellationToken);
+        return outcome;
     }
 
     /// <summary>Retrains, plans, and stores the week: the suggestions first, the plan (with its marker) last.</summary>
-    private async Task<int> PlanWeekAsync(string runId, string week, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<(int People, int Suggestions)> PlanWeekAsync(string runId, string week, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var population = await Population.LoadAsync(practitioners, suppressions, IsoWeeks.Monday(week), cancellationToken);
         // One read of the history serves both the retraining and the exclusions.
@@ -98,8 +106,59 @@ public sealed class MatchRuns(
             new StoredSuggestion(s.PractitionerId, s.PeerId, week, runId, s.Score, s.Reasons, s.Features, now)), cancellationToken);
         var counts = plan.Suggestions.GroupBy(s => s.PractitionerId).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         await plans.SaveAsync(week, runId, population.Eligible.Select(c => new WeekPlanEntry(
-            c.Id, c.Profile.Region.TimeZone, counts.GetValueOrDefault(c.Id), plan.NoSuggestionReasons.GetValueOrDefault(c.Id), null)), cancellationToken);
-        return plan.Suggestions.Count;
+            c.Id, c.Profile.Region.TimeZone, counts.GetValueOrDefault(c.Id), plan.NoSuggestionReasons.GetValueOrDefault(c.Id), null, [runId])), cancellationToken);
+        return (population.Eligible.Count, plan.Suggestions.Count);
+    }
+
+    /// <summary>
+    /// Nobody waits a week for nothing: those confirmed since the week was planned are planned now,
+    /// paired with each other and with planned practitioners who still have room this week (whose
+    /// digest has not gone out). One run at a time does this; one that finds it taken leaves the
+    /// late joiners to the next run.
+    /// </summary>
+    private async Task<(int People, int Suggestions)> PlanLateJoinersAsync(string runId, string week, DateTimeOffset plannedAt, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var monday = IsoWeeks.Monday(week);
+        var joined = await practitioners.ListConfirmedSinceAsync(plannedAt - TimeSpan.FromMinutes(1), cancellationToken).ToListAsync(cancellationToken);
+        if (!joined.Any(p => Population.IsEligible(p, monday)))
+        {
+            return (0, 0);
+        }
+        var entries = await plans.EntriesAsync(week, cancellationToken).ToDictionaryAsync(e => e.PractitionerId, StringComparer.Ordinal, cancellationToken);
+        var suppressed = await suppressions.SuppressedKeysAsync(cancellationToken);
+        var newcomers = joined
+            .Where(p => !entries.ContainsKey(p.Id) && Population.IsEligible(p, monday) && !suppressed.Contains(EmailAddresses.Key(p.Profile.Email)))
+            .Select(p => p.Id)
+            .ToHashSet(StringComparer.Ordinal);
+        if (newcomers.Count == 0 || !await plans.TryClaimAsync(week, runId, PlanningStep.LateJoiners, cancellationToken))
+        {
+            return (0, 0);
+        }
+        try
+        {
+            var population = await Population.LoadAsync(practitioners, suppressions, monday, cancellationToken);
+            var pool = population.Eligible.Where(c => newcomers.Contains(c.Id) || entries.ContainsKey(c.Id)).ToList();
+            // Room left this week: none for someone whose digest is out (one digest a week).
+            var already = entries.Values.ToDictionary(e => e.PractitionerId, e => e.DigestQueuedAt is null ? e.Suggestions : settings.SuggestionsPerWeek, StringComparer.Ordinal);
+            var history = await suggestions.AllAsync(cancellationToken).ToListAsync(cancellationToken);
+            var plan = await PlanAsync(pool, history, now, cancellationToken, new LatePlanning(newcomers, already));
+            await suggestions.SaveAsync(plan.Suggestions.Select(s =>
+                new StoredSuggestion(s.PractitionerId, s.PeerId, week, runId, s.Score, s.Reasons, s.Features, now)), cancellationToken);
+            var added = plan.Suggestions.GroupBy(s => s.PractitionerId).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+            var newEntries = pool.Where(c => newcomers.Contains(c.Id)).Select(c => new WeekPlanEntry(
+                c.Id, c.Profile.Region.TimeZone, added.GetValueOrDefault(c.Id), plan.NoSuggestionReasons.GetValueOrDefault(c.Id), null, [runId]));
+            var grown = entries.Values.Where(e => added.ContainsKey(e.PractitionerId)).Select(e => e with
+            {
+                Suggestions = e.Suggestions + added[e.PractitionerId],
+                RunIds = [.. e.RunIds ?? [], runId],
+            });
+            await plans.AddAsync(week, newEntries.Concat(grown), cancellationToken);
+            return (newcomers.Count, plan.Suggestions.Count);
+        }
+        finally
+        {
+            await plans.ReleaseClaimAsync(week, runId, PlanningStep.LateJoiners, CancellationToken.None);
+        }
     }
 
     /// <summary>Another run is planning this week: wait for its plan, then send from it.</summary>
@@ -107,7 +166,7 @@ public sealed class MatchRuns(
     {
         // Real time, not the app's clock: this waits for another worker, which no test clock moves.
         var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (!await plans.IsPlannedAsync(week, cancellationToken))
+        while (await plans.PlannedAtAsync(week, cancellationToken) is null)
         {
             if (waited.Elapsed > PlanningClaimLifetime)
             {
@@ -144,11 +203,11 @@ public sealed class MatchRuns(
         return (inPlan, queued);
     }
 
-    private async Task<MatchPlan> PlanAsync(List<Candidate> eligible, IReadOnlyList<StoredSuggestion> history, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<MatchPlan> PlanAsync(List<Candidate> eligible, IReadOnlyList<StoredSuggestion> history, DateTimeOffset now, CancellationToken cancellationToken, LatePlanning? late = null)
     {
         var since = now.AddDays(-7 * RepeatWindowWeeks);
         var excluded = history.Where(s => s.CreatedAt >= since || s.Answer == "no").Select(s => (s.PractitionerId, s.PeerId));
         var scorer = await rankers.CurrentAsync(cancellationToken);
-        return new MatchPlanner(scorer, settings.SuggestionsPerWeek).Plan(eligible, excluded, now);
+        return new MatchPlanner(scorer, settings.SuggestionsPerWeek).Plan(eligible, excluded, now, late);
     }
 }

@@ -36,9 +36,14 @@ public sealed record StoredSuggestion(
 
 /// <summary>
 /// Who is in a week's plan, in which time zone when planned (null in plans stored before it was kept),
-/// why they got no suggestion, and whether their digest is queued.
+/// how many suggestions they have and from which runs (the week's plan, and runs that planned late
+/// joiners with them), why they got none, and whether their digest is queued.
 /// </summary>
-public sealed record WeekPlanEntry(string PractitionerId, string? TimeZone, int Suggestions, string? NoSuggestionReason, DateTimeOffset? DigestQueuedAt, string? RunId = null);
+public sealed record WeekPlanEntry(string PractitionerId, string? TimeZone, int Suggestions, string? NoSuggestionReason, DateTimeOffset? DigestQueuedAt, IReadOnlyList<string>? RunIds = null)
+{
+    /// <summary>Whether a stored suggestion belongs to this plan (rows of a run that crashed before its plan was written do not).</summary>
+    public bool Includes(StoredSuggestion suggestion) => RunIds?.Contains(suggestion.RunId) == true;
+}
 
 /// <summary>An introduced pair: each side's suggestion (practitioner id, suggestion id).</summary>
 public sealed record Introduction((string Practitioner, string Suggestion) Low, (string Practitioner, string Suggestion) High, DateTimeOffset IntroducedAt)
@@ -64,7 +69,8 @@ public sealed record MatchRunStatus(
     int Suggestions,
     int EmailsSent,
     string? Error,
-    IReadOnlyList<PreviewSuggestion>? Preview = null);
+    IReadOnlyList<PreviewSuggestion>? Preview = null,
+    int NewlyPlanned = 0);
 
 /// <summary>Stored suggestions; each person's history, and the first answer to each.</summary>
 public interface ISuggestionStore
@@ -88,13 +94,23 @@ public enum AnswerField { Answer, Met }
 /// <summary>Week plans: planned once per week (a claim, then a marker), and each digest queued once.</summary>
 public interface IWeekPlanStore
 {
-    /// <summary>Claims the planning of <paramref name="week"/> for one run, so two runs never plan the same week.</summary>
-    Task<bool> TryClaimAsync(string week, string runId, CancellationToken cancellationToken);
+    /// <summary>
+    /// Claims a planning step of <paramref name="week"/> for one run (<see cref="PlanningStep"/>), so two runs
+    /// never take it at once. A claim whose run died is taken over after a while.
+    /// </summary>
+    Task<bool> TryClaimAsync(string week, string runId, PlanningStep planning, CancellationToken cancellationToken);
 
-    Task<bool> IsPlannedAsync(string week, CancellationToken cancellationToken);
+    /// <summary>Gives a claim up when its step is done (the late-joiner step recurs; the week's plan does not).</summary>
+    Task ReleaseClaimAsync(string week, string runId, PlanningStep planning, CancellationToken cancellationToken);
+
+    /// <summary>When the week was planned, or null while it is not.</summary>
+    Task<DateTimeOffset?> PlannedAtAsync(string week, CancellationToken cancellationToken);
 
     /// <summary>Stores the entries, then the marker that says the week is planned.</summary>
     Task SaveAsync(string week, string runId, IEnumerable<WeekPlanEntry> entries, CancellationToken cancellationToken);
+
+    /// <summary>Adds late joiners' entries, and the added suggestions of those planned with them, to a planned week.</summary>
+    Task AddAsync(string week, IEnumerable<WeekPlanEntry> entries, CancellationToken cancellationToken);
 
     IAsyncEnumerable<WeekPlanEntry> EntriesAsync(string week, CancellationToken cancellationToken);
 
@@ -102,6 +118,9 @@ public interface IWeekPlanStore
 
     Task MarkDigestQueuedAsync(string week, string practitionerId, DateTimeOffset at, CancellationToken cancellationToken);
 }
+
+/// <summary>The two planning steps of a week: the plan itself (once), and each later planning of late joiners.</summary>
+public enum PlanningStep { Week, LateJoiners }
 
 /// <summary>Introduced pairs: recorded once, whoever says the second yes.</summary>
 public interface IIntroductionStore
@@ -123,7 +142,7 @@ public interface IMatchRunStore
     /// <summary>Puts a created run on the queue that the run worker drains.</summary>
     Task EnqueueAsync(MatchRunRequest request, CancellationToken cancellationToken);
 
-    Task CompleteAsync(string runId, string week, int practitioners, int suggestions, int emails, IReadOnlyList<PreviewSuggestion>? preview, CancellationToken cancellationToken);
+    Task CompleteAsync(string runId, MatchRunOutcome outcome, IReadOnlyList<PreviewSuggestion>? preview, CancellationToken cancellationToken);
 
     Task FailAsync(string runId, string reason, CancellationToken cancellationToken);
 

@@ -188,6 +188,8 @@ public sealed class StandaloneTests
 
         public IAsyncEnumerable<PeerMatch.Intake.Practitioner> ListAllAsync(CancellationToken cancellationToken) => throw Down();
 
+        public IAsyncEnumerable<PeerMatch.Intake.Practitioner> ListConfirmedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken) => throw Down();
+
         public IAsyncEnumerable<PeerMatch.Intake.Practitioner> ListUnconfirmedAsync(DateTimeOffset createdBefore, CancellationToken cancellationToken) => throw Down();
     }
 }

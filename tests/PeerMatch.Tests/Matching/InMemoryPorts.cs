@@ -27,8 +27,11 @@ internal sealed class InMemoryPorts
 
     public Rankers Models { get; } = new();
 
-    public MatchRuns MatchRuns(TimeProvider clock) =>
-        new(People, Suppressed, SuggestionRows, Plans, RunRows, Models, new Retraining(SuggestionRows, Models, clock), Outbox, new MatchingSettings(), clock);
+    public MatchRuns MatchRuns(TimeProvider clock)
+    {
+        Plans.Clock = clock;
+        return new(People, Suppressed, SuggestionRows, Plans, RunRows, Models, new Retraining(SuggestionRows, Models, clock), Outbox, new MatchingSettings(), clock);
+    }
 
     public SuggestionAnswers Answers(TimeProvider clock) => new(SuggestionRows, IntroductionRows, People, Outbox, clock);
 
@@ -37,6 +40,8 @@ internal sealed class InMemoryPorts
         private readonly ConcurrentDictionary<string, Practitioner> _rows = new();
 
         public int FullReads { get; private set; }
+
+        public int ConfirmedSinceReads { get; private set; }
 
         public void Add(Candidate person, DateTimeOffset now) =>
             _rows[person.Id] = new Practitioner(person.Id, person.Profile, PractitionerStatus.Active, now, now, now, null);
@@ -66,6 +71,12 @@ internal sealed class InMemoryPorts
         {
             FullReads++;
             return _rows.Values.ToAsyncEnumerable();
+        }
+
+        public IAsyncEnumerable<Practitioner> ListConfirmedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken)
+        {
+            ConfirmedSinceReads++;
+            return _rows.Values.Where(p => p.Status == PractitionerStatus.Active && p.ConfirmedAt >= since).ToList().ToAsyncEnumerable();
         }
 
         public IAsyncEnumerable<Practitioner> ListUnconfirmedAsync(DateTimeOffset createdBefore, CancellationToken cancellationToken) =>
@@ -126,21 +137,36 @@ internal sealed class InMemoryPorts
     public sealed class WeekPlans : IWeekPlanStore
     {
         private readonly ConcurrentDictionary<(string Week, string Id), WeekPlanEntry> _entries = new();
-        private readonly ConcurrentDictionary<string, string> _claims = new();
-        private readonly HashSet<string> _planned = [];
+        private readonly ConcurrentDictionary<(string, PlanningStep), string> _claims = new();
+        private readonly ConcurrentDictionary<string, DateTimeOffset> _planned = new();
 
-        public Task<bool> TryClaimAsync(string week, string runId, CancellationToken cancellationToken) =>
-            Task.FromResult(_claims.GetOrAdd(week, runId) == runId);
+        public TimeProvider Clock { get; set; } = TimeProvider.System;
 
-        public Task<bool> IsPlannedAsync(string week, CancellationToken cancellationToken) => Task.FromResult(_planned.Contains(week));
+        public Task<bool> TryClaimAsync(string week, string runId, PlanningStep planning, CancellationToken cancellationToken) =>
+            Task.FromResult(_claims.GetOrAdd((week, planning), runId) == runId);
 
-        public Task SaveAsync(string week, string runId, IEnumerable<WeekPlanEntry> entries, CancellationToken cancellationToken)
+        public Task ReleaseClaimAsync(string week, string runId, PlanningStep planning, CancellationToken cancellationToken)
+        {
+            _claims.TryRemove(new KeyValuePair<(string, PlanningStep), string>((week, planning), runId));
+            return Task.CompletedTask;
+        }
+
+        public Task<DateTimeOffset?> PlannedAtAsync(string week, CancellationToken cancellationToken) =>
+            Task.FromResult(_planned.TryGetValue(week, out var at) ? at : (DateTimeOffset?)null);
+
+        public async Task SaveAsync(string week, string runId, IEnumerable<WeekPlanEntry> entries, CancellationToken cancellationToken)
+        {
+            await AddAsync(week, entries, cancellationToken);
+            _planned[week] = Clock.GetUtcNow();
+        }
+
+        public Task AddAsync(string week, IEnumerable<WeekPlanEntry> entries, CancellationToken cancellationToken)
         {
             foreach (var entry in entries)
             {
-                _entries[(week, entry.PractitionerId)] = entry with { RunId = runId };
+                var queued = _entries.GetValueOrDefault((week, entry.PractitionerId))?.DigestQueuedAt;
+                _entries[(week, entry.PractitionerId)] = entry with { DigestQueuedAt = queued ?? entry.DigestQueuedAt };
             }
-            _planned.Add(week);
             return Task.CompletedTask;
         }
 
@@ -198,9 +224,13 @@ internal sealed class InMemoryPorts
             return Task.CompletedTask;
         }
 
-        public Task CompleteAsync(string runId, string week, int practitioners, int suggestions, int emails, IReadOnlyList<PreviewSuggestion>? preview, CancellationToken cancellationToken)
+        public Task CompleteAsync(string runId, MatchRunOutcome outcome, IReadOnlyList<PreviewSuggestion>? preview, CancellationToken cancellationToken)
         {
-            Rows[runId] = Rows[runId] with { Status = "completed", Week = week, Practitioners = practitioners, Suggestions = suggestions, EmailsSent = emails, Preview = preview };
+            Rows[runId] = Rows[runId] with
+            {
+                Status = "completed", Week = outcome.Week, Practitioners = outcome.Practitioners, Suggestions = outcome.Suggestions,
+                EmailsSent = outcome.DigestsQueued, NewlyPlanned = outcome.NewlyPlanned, Preview = preview,
+            };
             return Task.CompletedTask;
         }
 

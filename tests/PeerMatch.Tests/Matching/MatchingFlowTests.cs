@@ -158,6 +158,32 @@ public sealed class MatchingFlowTests : AppTest
     }
 
     [Fact]
+    public async Task Someone_confirmed_after_the_week_s_plan_is_matched_that_week_and_nobody_gets_two_digests()
+    {
+        await SeedAsync(Person("ada"), Person("bea"));
+        var nextMonday = MondayAfternoonUtc.AddDays(7);
+        App.Clock.SetUtcNow(nextMonday.AddHours(-8)); // 01:00 in Oakland: the week is planned, no digest is due yet
+        var planned = await RunAsync(force: false);
+        App.Clock.Advance(TimeSpan.FromHours(1));
+        await SeedAsync(Person("eve"));
+
+        var late = await RunAsync(force: false);
+        App.Clock.SetUtcNow(nextMonday); // 09:00 in Oakland
+        var morning = await RunAsync(force: false);
+        await RunAsync(force: false);
+
+        Assert.Equal((2, 0), (planned["newlyPlanned"]!.GetValue<int>(), planned["emailsSent"]!.GetValue<int>()));
+        Assert.Equal(1, late["newlyPlanned"]!.GetValue<int>());
+        Assert.Equal(4, late["suggestions"]!.GetValue<int>());
+        Assert.Equal(3, morning["emailsSent"]!.GetValue<int>());
+        var eve = await App.Outbox.WaitForAsync("eve@example.org", "digest");
+        Assert.Equal(2, SuggestionLinks(eve).Count);
+        Assert.Equal(2, SuggestionLinks(await App.Outbox.WaitForAsync("ada@example.org", "digest")).Count);
+        await App.DrainAsync();
+        Assert.All(new[] { "ada", "bea", "eve" }, id => Assert.Single(App.Outbox.To($"{id}@example.org")));
+    }
+
+    [Fact]
     public async Task Nobody_is_suggested_the_same_peer_again_in_the_following_weeks()
     {
         await SeedAsync(Enumerable.Range(0, 8).Select(i => Person($"p{i}", years: 5 + i)).ToArray());

@@ -97,7 +97,7 @@ public sealed class MatchingServiceTests
         _clock.SetUtcNow(new DateTimeOffset(2026, 11, 30, 17, 0, 0, TimeSpan.Zero)); // 09:00 in Oakland
         var third = await RunAsync(runs, force: false);
 
-        Assert.Equal(1, _ports.People.FullReads);
+        Assert.Equal(1, _ports.People.FullReads); // nobody joined since the plan: no full read after it
         Assert.Equal((3, 1), (first.Practitioners, first.DigestsQueued)); // London's Monday morning has come
         Assert.Equal((0, 0), (second.Suggestions, second.DigestsQueued));
         Assert.Equal(2, third.DigestsQueued);
@@ -110,13 +110,57 @@ public sealed class MatchingServiceTests
         _ports.People.Add(Person("ada"), _clock.GetUtcNow());
         _ports.People.Add(Person("lon", country: "GB", subdivision: "GB-ENG", city: "London", timeZone: "Europe/London"), _clock.GetUtcNow());
         var week = IsoWeeks.Planning(_clock.GetUtcNow());
-        await _ports.Plans.SaveAsync(week, "older", [new WeekPlanEntry("ada", null, 0, "none", null), new WeekPlanEntry("lon", null, 0, "none", null)], default);
+        await _ports.Plans.SaveAsync(week, "older", [new WeekPlanEntry("ada", null, 0, "none", null, ["older"]), new WeekPlanEntry("lon", null, 0, "none", null, ["older"])], default);
         _clock.SetUtcNow(new DateTimeOffset(2026, 11, 30, 9, 0, 0, TimeSpan.Zero)); // 09:00 in London, 01:00 in Oakland
 
         var outcome = await RunAsync(_ports.MatchRuns(_clock), force: false);
 
         Assert.Equal(1, outcome.DigestsQueued);
         Assert.Equal("lon", Assert.Single(_ports.Outbox.Jobs).PractitionerId);
+    }
+
+    [Fact]
+    public async Task Someone_confirmed_after_the_plan_is_planned_by_the_next_run_against_everyone_s_remaining_room()
+    {
+        // ada and bea get each other (one suggestion each): two more fit in their week.
+        _ports.People.Add(Person("ada"), _clock.GetUtcNow());
+        _ports.People.Add(Person("bea"), _clock.GetUtcNow());
+        var runs = _ports.MatchRuns(_clock);
+        await RunAsync(runs, force: false);
+        _clock.Advance(TimeSpan.FromHours(2));
+        _ports.People.Add(Person("eve"), _clock.GetUtcNow());
+
+        var late = await RunAsync(runs, force: false);
+        var again = await RunAsync(runs, force: false);
+
+        Assert.Equal(1, late.NewlyPlanned);
+        Assert.Equal(4, late.Suggestions); // eve–ada and eve–bea, each both ways
+        var toEve = _ports.SuggestionRows.All.Where(s => s.PractitionerId == "eve").ToList();
+        Assert.Equal(["ada", "bea"], toEve.Select(s => s.PeerId).Order());
+        Assert.All(toEve, s => Assert.Contains(_ports.SuggestionRows.All, r => r.PractitionerId == s.PeerId && r.PeerId == "eve"));
+        var plan = await _ports.Plans.EntriesAsync(IsoWeeks.Planning(_clock.GetUtcNow()), default).ToListAsync();
+        Assert.All(plan, e => Assert.InRange(e.Suggestions, 0, 3));
+        Assert.All(plan, e => Assert.Equal(e.Suggestions, _ports.SuggestionRows.All.Count(s => s.PractitionerId == e.PractitionerId)));
+        Assert.Equal(0, again.NewlyPlanned);
+        Assert.Equal(0, again.Suggestions);
+    }
+
+    [Fact]
+    public async Task A_late_joiner_is_never_paired_with_someone_whose_digest_is_out()
+    {
+        _ports.People.Add(Person("ada"), _clock.GetUtcNow());
+        _ports.People.Add(Person("bea"), _clock.GetUtcNow());
+        var runs = _ports.MatchRuns(_clock);
+        await RunAsync(runs, force: true); // both digests out
+        _ports.People.Add(Person("eve"), _clock.GetUtcNow());
+
+        var late = await RunAsync(runs, force: true);
+
+        Assert.Equal(1, late.NewlyPlanned);
+        Assert.Equal(0, late.Suggestions);
+        Assert.Equal(["ada", "bea", "eve"], _ports.Outbox.Jobs.Where(j => j.Kind == EmailKind.Digest).Select(j => j.PractitionerId).Order());
+        var eve = await _ports.Plans.GetAsync(IsoWeeks.Planning(_clock.GetUtcNow()), "eve", default);
+        Assert.StartsWith("Everyone who could meet you (2 practitioners) already has this week's suggestions.", eve!.NoSuggestionReason, StringComparison.Ordinal);
     }
 
     [Fact]
