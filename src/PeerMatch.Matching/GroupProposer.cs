@@ -72,17 +72,18 @@ public static class GroupProposer
 
     private static GroupMember Member(MatchProfile p)
     {
-        var region = p.Profile.Region;
-        var place = string.Join(", ", new[] { region.City, region.Subdivision ?? region.Country }.Where(s => !string.IsNullOrEmpty(s)));
-        return new GroupMember(p.Id, p.Profile.Name, p.Years, place);
+        return new GroupMember(p.Id, p.Profile.Name, p.Years, PeerMatch.Places.PlaceNames.Describe(p.Profile.Region));
     }
 
     private static List<string> GroupReasons(string model, string meeting, MatchProfile convener, List<MatchProfile> members)
     {
-        var reasons = new List<string> { $"all practise {model} mediation" };
+        var reasons = new List<string> { $"all practise {ReferenceData.InSentence(model)} mediation" };
         if (meeting.StartsWith("place:", StringComparison.Ordinal))
         {
-            reasons.Add($"all can meet in person in {meeting["place:".Length..]}");
+            var place = meeting["place:".Length..];
+            reasons.Add($"all can meet in person in {(place.Length > 2
+                ? $"{PeerMatch.Places.PlaceNames.Subdivision(place)}, {PeerMatch.Places.PlaceNames.Country(place[..2])}"
+                : PeerMatch.Places.PlaceNames.Country(place))}");
         }
         else
         {
