@@ -20,12 +20,16 @@ var lines = new List<string>
 };
 foreach (var country in Read("iso_3166-1.json", "3166-1").EnumerateArray().OrderBy(c => Text(c, "alpha_2"), StringComparer.Ordinal))
 {
-    lines.Add($"C\t{Text(country, "alpha_2")}\t{Text(country, "common_name") ?? Text(country, "name")}");
+    lines.Add($"C\t{Text(country, "alpha_2")}\t{Text(country, "common_name") ?? InWordOrder(Text(country, "name")!)}");
 }
 foreach (var subdivision in Read("iso_3166-2.json", "3166-2").EnumerateArray().OrderBy(s => Text(s, "code"), StringComparer.Ordinal))
 {
+    // "Catalunya [Cataluña]": the official name, without the alternative in brackets. The parent
+    // (a subdivision a level up) tells a district from the division of the same name.
     var code = Text(subdivision, "code")!;
-    lines.Add($"S\t{code}\t{Text(subdivision, "name")}\t{code[..2]}");
+    var name = Regex.Replace(Text(subdivision, "name")!, @"\s*\[.*?\]", "");
+    var parent = Text(subdivision, "parent") is { } up ? $"{code[..2]}-{up}" : "";
+    lines.Add($"S\t{code}\t{name}\t{code[..2]}\t{parent}");
 }
 foreach (var language in Read("iso_639-2.json", "639-2").EnumerateArray().Where(l => Text(l, "alpha_2") is not null).OrderBy(l => Text(l, "alpha_2"), StringComparer.Ordinal))
 {
@@ -37,5 +41,17 @@ foreach (var language in Read("iso_639-2.json", "639-2").EnumerateArray().Where(
     }
     lines.Add($"L\t{Text(language, "alpha_2")}\t{name}");
 }
+// "Virgin Islands, British" → "British Virgin Islands", "Palestine, State of" → "State of Palestine",
+// "Congo, The Democratic Republic of the" → "Democratic Republic of the Congo"; "Bonaire, Sint Eustatius and Saba" stays.
+static string InWordOrder(string name)
+{
+    if (name.Split(", ") is not [var main, var qualifier] || !(qualifier.EndsWith(" of", StringComparison.Ordinal) || qualifier.EndsWith(" of the", StringComparison.Ordinal) || !qualifier.Contains(' ')))
+    {
+        return name;
+    }
+    var ordered = $"{qualifier} {main}";
+    return ordered.StartsWith("The ", StringComparison.Ordinal) ? ordered[4..] : ordered;
+}
+
 File.WriteAllText(target, string.Join('\n', lines) + "\n", new UTF8Encoding(false));
 Console.WriteLine($"{lines.Count - 2} names written to {Path.GetFullPath(target)}");

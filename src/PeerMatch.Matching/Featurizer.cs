@@ -4,6 +4,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Text;
 using PeerMatch.Intake;
+using PeerMatch.Places;
 using PeerMatch.Matching.Geo;
 
 namespace PeerMatch.Matching;
@@ -11,7 +12,7 @@ namespace PeerMatch.Matching;
 /// <summary>Turns candidates into <see cref="MatchProfile"/>s; bios go through ML.NET's FeaturizeText.</summary>
 public static class Featurizer
 {
-    private static readonly FrozenDictionary<string, int> LanguageIndex = PeerMatch.Places.PlaceNames.Languages
+    private static readonly FrozenDictionary<string, int> LanguageIndex = PlaceNames.Languages
         .Select(l => l.Code).Order(StringComparer.Ordinal).Select((code, i) => (code, i)).ToFrozenDictionary(x => x.code, x => x.i);
 
     private static readonly string[] LanguageCodes = LanguageIndex.OrderBy(l => l.Value).Select(l => l.Key).ToArray();

@@ -1,4 +1,5 @@
 using PeerMatch.Intake;
+using PeerMatch.Places;
 
 namespace PeerMatch.Matching;
 
@@ -72,7 +73,7 @@ public static class GroupProposer
 
     private static GroupMember Member(MatchProfile p)
     {
-        return new GroupMember(p.Id, p.Profile.Name, p.Years, PeerMatch.Places.PlaceNames.Describe(p.Profile.Region));
+        return new GroupMember(p.Id, p.Profile.Name, p.Years, PlaceNames.Describe(p.Profile.Region));
     }
 
     private static List<string> GroupReasons(string model, string meeting, MatchProfile convener, List<MatchProfile> members)
@@ -82,8 +83,8 @@ public static class GroupProposer
         {
             var place = meeting["place:".Length..];
             reasons.Add($"all can meet in person in {(place.Length > 2
-                ? $"{PeerMatch.Places.PlaceNames.Subdivision(place)}, {PeerMatch.Places.PlaceNames.Country(place[..2])}"
-                : PeerMatch.Places.PlaceNames.Country(place))}");
+                ? $"{PlaceNames.Subdivision(place)}, {PlaceNames.Country(place[..2])}"
+                : PlaceNames.Country(place))}");
         }
         else
         {

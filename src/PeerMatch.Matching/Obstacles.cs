@@ -69,13 +69,13 @@ public static class Obstacles
         var chooseEither = !either && counts.MeetIfEither > counts.CanMeet
             ? $" Choosing “in person or online” in your profile would help most: {Many(counts.MeetIfEither)} who work in {yourLanguages} could then meet you."
             : null;
+        var addLanguage = bestLanguage is { } language
+            ? $" If you also work in {language.Name}, adding it to your profile would help most: {Many(language.Count)} who could meet you {(language.Count == 1 ? "works" : "work")} in it."
+            : null;
 
         if (counts.ShareLanguage == 0)
         {
-            return $"Nobody on PeerMatch yet works in {yourLanguages}."
-                + (bestLanguage is { } language
-                    ? $" If you also work in {language.Name}, adding it to your profile would help most: {Many(language.Count)} who could meet you {(language.Count == 1 ? "works" : "work")} in it."
-                    : " As more practitioners join, suggestions will follow.");
+            return $"Nobody on PeerMatch yet works in {yourLanguages}." + (addLanguage ?? " As more practitioners join, suggestions will follow.");
         }
         if (counts.CanMeet == 0)
         {
@@ -84,13 +84,13 @@ public static class Obstacles
                 : !person.InPerson
                     ? $"Nobody who works in {yourLanguages} shares at least two working hours with you, for meeting online."
                     : $"Nobody who works in {yourLanguages} is within reach of you in person or shares at least two working hours with you online.";
-            return obstacle + (chooseEither
+            return obstacle + (chooseEither ?? addLanguage
                 ?? $" Check that your time zone ({person.Profile.Region.TimeZone.Replace('_', ' ')}) and your country and region are right: they decide who can meet you.");
         }
         if (counts.Available == 0)
         {
             return $"Everyone who could meet you ({Many(counts.CanMeet)}) has been suggested to you in the last 12 weeks, or one of you said “not now”."
-                + (chooseEither ?? " New practitioners join every week: suggestions will follow.");
+                + (chooseEither ?? addLanguage ?? " New practitioners join every week: suggestions will follow.");
         }
         if (counts.WithRoom == 0)
         {

@@ -13,14 +13,26 @@ public interface IPractitionerRepository
 
     Task UpdateAsync(Practitioner practitioner, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Claims the sending of a sign-up e-mail (confirmation or profile link) at <paramref name="now"/>, unless one
+    /// was sent less than <paramref name="interval"/> ago; of two requests at once, one wins. Nothing else of the row changes.
+    /// </summary>
+    Task<bool> TryClaimLinkAsync(string practitionerId, DateTimeOffset now, TimeSpan interval, CancellationToken cancellationToken);
+
+    /// <summary>Gives up a claim made at <paramref name="claimedAt"/> whose e-mail could not be queued, so the next request may send.</summary>
+    Task ReleaseLinkAsync(string practitionerId, DateTimeOffset claimedAt, CancellationToken cancellationToken);
+
     /// <summary>Removes the practitioner and every row that names them.</summary>
     Task EraseAsync(Practitioner practitioner, CancellationToken cancellationToken);
 
     /// <summary>Every practitioner, for the weekly run.</summary>
     IAsyncEnumerable<Practitioner> ListAllAsync(CancellationToken cancellationToken);
 
-    /// <summary>Confirmed practitioners whose confirmation came at or after <paramref name="since"/> (late joiners of a planned week).</summary>
-    IAsyncEnumerable<Practitioner> ListConfirmedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken);
+    /// <summary>
+    /// Confirmed practitioners whose profile changed at or after <paramref name="since"/>: confirmed, confirmed
+    /// again after an unsubscribe, or edited (a pause cleared). Among them are a planned week's late joiners.
+    /// </summary>
+    IAsyncEnumerable<Practitioner> ListChangedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken);
 
     /// <summary>Practitioners who never confirmed and signed up before <paramref name="createdBefore"/>.</summary>
     IAsyncEnumerable<Practitioner> ListUnconfirmedAsync(DateTimeOffset createdBefore, CancellationToken cancellationToken);

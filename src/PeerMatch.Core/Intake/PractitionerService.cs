@@ -31,10 +31,10 @@ public sealed class PractitionerService(
         var existing = await practitioners.FindByEmailAsync(profile.Email, cancellationToken);
         if (existing is null)
         {
-            var created = new Practitioner(Practitioner.NewId(), profile, PractitionerStatus.PendingConfirmation, now, now, null, null, LinkSentAt: now);
+            var created = new Practitioner(Practitioner.NewId(), profile, PractitionerStatus.PendingConfirmation, now, now, null, null);
             if (await practitioners.TryCreateAsync(created, cancellationToken))
             {
-                await emails.EnqueueAsync(EmailJob.Fresh(EmailKind.Confirmation, created.Id), cancellationToken);
+                await SendLinkAsync(created, cancellationToken);
                 return;
             }
             // Another intake for the same address won the race: treat this one as a repeat.
@@ -70,16 +70,23 @@ public sealed class PractitionerService(
     private async Task SendLinkAsync(Practitioner practitioner, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        if (practitioner.LinkSentAt > now - LinkInterval)
+        if (!await practitioners.TryClaimLinkAsync(practitioner.Id, now, LinkInterval, cancellationToken))
         {
             return;
         }
         var kind = practitioner.Status == PractitionerStatus.PendingConfirmation || await suppressions.IsSuppressedAsync(practitioner.Profile.Email, cancellationToken)
             ? EmailKind.Confirmation
             : EmailKind.ManageLink;
-        // Queued first, marked second: a failure in between may send twice, never not at all.
-        await emails.EnqueueAsync(EmailJob.Fresh(kind, practitioner.Id), cancellationToken);
-        await practitioners.UpdateAsync(practitioner with { LinkSentAt = now }, cancellationToken);
+        try
+        {
+            await emails.EnqueueAsync(EmailJob.Fresh(kind, practitioner.Id), cancellationToken);
+        }
+        catch
+        {
+            // Not queued: the claim must not stop the next try for ten minutes.
+            await practitioners.ReleaseLinkAsync(practitioner.Id, now, CancellationToken.None);
+            throw;
+        }
     }
 
     public async Task<ConfirmOutcome> ConfirmAsync(string practitionerId, CancellationToken cancellationToken)
@@ -95,11 +102,12 @@ public sealed class PractitionerService(
         {
             await suppressions.LiftAsync(practitioner.Profile.Email, cancellationToken);
         }
-        if (practitioner.Status == PractitionerStatus.Active)
+        if (practitioner.Status == PractitionerStatus.Active && !wasSuppressed)
         {
-            return wasSuppressed ? ConfirmOutcome.Confirmed : ConfirmOutcome.AlreadyConfirmed;
+            return ConfirmOutcome.AlreadyConfirmed;
         }
 
+        // Confirmed now (or again, after an unsubscribe): a week already planned plans them within the hour.
         var now = clock.GetUtcNow();
         await practitioners.UpdateAsync(practitioner with { Status = PractitionerStatus.Active, ConfirmedAt = now, UpdatedAt = now }, cancellationToken);
         return ConfirmOutcome.Confirmed;

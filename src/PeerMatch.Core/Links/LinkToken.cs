@@ -47,12 +47,9 @@ public static class LinkToken
         return Base64Url.EncodeToString(payload) + "." + Base64Url.EncodeToString(HMACSHA256.HashData(key, payload));
     }
 
-    /// <summary>The token's subject when it is well-formed, signed with <paramref name="key"/>, for <paramref name="purpose"/> and not expired.</summary>
-    public static bool TryRead(ReadOnlySpan<byte> key, string? token, TokenPurpose purpose, DateTimeOffset now, out string subject) =>
-        Check(key, token, purpose, now, out subject) == TokenState.Valid;
-
     /// <summary>
-    /// Whether the token is valid, or signed for <paramref name="purpose"/> but expired (so a page can say
+    /// Valid (with its subject) when it is well-formed, signed with <paramref name="key"/>, for <paramref name="purpose"/>
+    /// and not expired; or whether it is signed <paramref name="purpose"/> but expired (so a page can say
     /// "this link has expired" rather than "this link does not work"), or neither.
     /// </summary>
     public static TokenState Check(ReadOnlySpan<byte> key, string? token, TokenPurpose purpose, DateTimeOffset now, out string subject)

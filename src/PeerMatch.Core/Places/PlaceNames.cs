@@ -17,7 +17,7 @@ public sealed record Named(string Code, string Name);
 public static class PlaceNames
 {
     private static readonly StringComparer ByName = StringComparer.Create(CultureInfo.InvariantCulture, CompareOptions.IgnoreCase);
-    private static readonly (FrozenDictionary<string, string> Countries, FrozenDictionary<string, (string Name, string Country)> Subdivisions, FrozenDictionary<string, string> Languages) Data = Load();
+    private static readonly (FrozenDictionary<string, string> Countries, FrozenDictionary<string, (string Name, string Country, bool TopLevel)> Subdivisions, FrozenDictionary<string, string> Languages) Data = Load();
 
     /// <summary>Every country, by name.</summary>
     public static IReadOnlyList<Named> Countries { get; } =
@@ -27,9 +27,18 @@ public static class PlaceNames
     public static IReadOnlyList<Named> Languages { get; } =
         Data.Languages.Select(l => new Named(l.Key, l.Value)).OrderBy(l => l.Name, ByName).ToList();
 
+    /// <summary>
+    /// For each (country, name as folded), the code that name stands for: where a district shares its
+    /// name with the division above it ("Barishal"), the division.
+    /// </summary>
+    private static readonly FrozenDictionary<(string Country, string Name), string> CodeByName =
+        Data.Subdivisions.GroupBy(s => (s.Value.Country, Fold(s.Value.Name)))
+            .ToFrozenDictionary(g => g.Key, g => g.OrderByDescending(s => s.Value.TopLevel).ThenBy(s => s.Key, StringComparer.Ordinal).First().Key);
+
+    /// <summary>Each country's subdivisions by name (with the code where a name is shared, see <see cref="SubdivisionLabel"/>).</summary>
     private static readonly FrozenDictionary<string, IReadOnlyList<Named>> SubdivisionsByCountry =
         Data.Subdivisions.GroupBy(s => s.Value.Country)
-            .ToFrozenDictionary(g => g.Key, g => (IReadOnlyList<Named>)g.Select(s => new Named(s.Key, s.Value.Name)).OrderBy(s => s.Name, ByName).ToList());
+            .ToFrozenDictionary(g => g.Key, g => (IReadOnlyList<Named>)g.Select(s => new Named(s.Key, SubdivisionLabel(s.Key))).OrderBy(s => s.Name, ByName).ToList());
 
     public static bool IsCountry(string code) => Data.Countries.ContainsKey(code);
 
@@ -48,17 +57,30 @@ public static class PlaceNames
 
     public static IReadOnlyList<Named> SubdivisionsOf(string country) => SubdivisionsByCountry.GetValueOrDefault(country, []);
 
-    /// <summary>A subdivision of <paramref name="country"/> by its code or its name, as typed ("DE-BB", "brandenburg", "Baden-Wurttemberg").</summary>
+    /// <summary>
+    /// A subdivision of <paramref name="country"/> by its code or its name, as typed ("DE-BB", "brandenburg",
+    /// "Baden-Wurttemberg"), or as <see cref="SubdivisionLabel"/> writes it ("Barishal (BD-06)").
+    /// </summary>
     public static string? FindSubdivision(string country, string text)
     {
-        var code = text.Trim().ToUpperInvariant();
+        var trimmed = text.Trim();
+        var code = trimmed.ToUpperInvariant();
         if (IsSubdivisionOf(code, country))
         {
             return code;
         }
-        var name = Fold(text);
-        return SubdivisionsOf(country).FirstOrDefault(s => Fold(s.Name) == name)?.Code;
+        if (trimmed.EndsWith(')') && trimmed.LastIndexOf('(') is > 0 and var open && IsSubdivisionOf(code[(open + 1)..^1], country))
+        {
+            return code[(open + 1)..^1];
+        }
+        return CodeByName.GetValueOrDefault((country, Fold(trimmed)));
     }
+
+    /// <summary>How the form writes a stored subdivision: its name, and its code too where the name alone would mean another one.</summary>
+    public static string SubdivisionLabel(string code) =>
+        Data.Subdivisions.TryGetValue(code, out var s) && CodeByName.GetValueOrDefault((s.Country, Fold(s.Name))) != code
+            ? $"{s.Name} ({code})"
+            : Subdivision(code);
 
     /// <summary>A language by its two-letter code or its name ("de", "German").</summary>
     public static string? FindLanguage(string text)
@@ -95,13 +117,13 @@ public static class PlaceNames
         return string.Concat(decomposed.Where(c => CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark));
     }
 
-    private static (FrozenDictionary<string, string>, FrozenDictionary<string, (string, string)>, FrozenDictionary<string, string>) Load()
+    private static (FrozenDictionary<string, string>, FrozenDictionary<string, (string, string, bool)>, FrozenDictionary<string, string>) Load()
     {
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("PeerMatch.Places.places.tsv")
             ?? throw new InvalidOperationException("places.tsv is not embedded.");
         using var reader = new StreamReader(stream, Encoding.UTF8);
         var countries = new Dictionary<string, string>(StringComparer.Ordinal);
-        var subdivisions = new Dictionary<string, (string, string)>(StringComparer.Ordinal);
+        var subdivisions = new Dictionary<string, (string, string, bool)>(StringComparer.Ordinal);
         var languages = new Dictionary<string, string>(StringComparer.Ordinal);
         while (reader.ReadLine() is { } line)
         {
@@ -112,7 +134,7 @@ public static class PlaceNames
                     countries[fields[1]] = fields[2];
                     break;
                 case "S":
-                    subdivisions[fields[1]] = (fields[2], fields[3]);
+                    subdivisions[fields[1]] = (fields[2], fields[3], fields.Length < 5 || fields[4].Length == 0);
                     break;
                 case "L":
                     languages[fields[1]] = fields[2];

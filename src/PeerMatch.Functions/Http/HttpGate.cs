@@ -21,13 +21,13 @@ public sealed class HttpGate(IOptions<PeerMatchOptions> options, ILogger<HttpGat
             PermitLimit = options.Value.IntakePerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0,
         }));
 
-    /// <summary>Runs <paramref name="function"/> through the gate; the answer is what the client gets.</summary>
+    /// <summary>Runs <paramref name="function"/> through the gate; the answer is what the client gets (a page, for a browser).</summary>
     public async Task<IResult> RunAsync(HttpContext http, FunctionDescriptor function, Func<Task<IResult?>> invoke)
     {
         ApplySecurityHeaders(http.Response);
         if (function.OrganizerOnly && !HasOrganizerKey(http.Request))
         {
-            return Problems.OrganizerKeyRequired();
+            return new NegotiatedProblem(Problems.OrganizerKeyRequired());
         }
         if (function.SignUpLimited)
         {
@@ -36,7 +36,7 @@ public sealed class HttpGate(IOptions<PeerMatchOptions> options, ILogger<HttpGat
             if (!lease.IsAcquired)
             {
                 http.Response.Headers.RetryAfter = "60";
-                return Problems.TooManySignUps();
+                return new NegotiatedProblem(Problems.TooManySignUps());
             }
         }
         try
@@ -46,7 +46,7 @@ public sealed class HttpGate(IOptions<PeerMatchOptions> options, ILogger<HttpGat
         catch (Exception e) when (!http.RequestAborted.IsCancellationRequested)
         {
             log.LogError(e, "{Function} failed", function.Name);
-            return Problems.Unexpected();
+            return new NegotiatedProblem(Problems.Unexpected());
         }
     }
 

@@ -13,7 +13,29 @@ public static class LinkProblems
 {
     public static LinkProblem From(TokenState state) => state == TokenState.Expired ? LinkProblem.Expired : LinkProblem.Invalid;
 
-    /// <summary>The page a browser gets for a link that leads nowhere (404; an API client gets <see cref="Problems.InvalidLink"/>).</summary>
-    public static RazorComponentResult<LinkProblemPage> Page(LinkKind kind, LinkProblem problem) =>
-        Pages.Render<LinkProblemPage>(new { Kind = kind, Problem = problem }, StatusCodes.Status404NotFound);
+    /// <summary>The token of an e-mailed link (<c>?token=</c>), or empty.</summary>
+    public static string LinkToken(this HttpRequest request) => request.Query["token"].ToString();
+}
+
+/// <summary>
+/// A link that leads nowhere (404): a browser gets the page that says what happened and what to do next,
+/// an API client the problem.
+/// </summary>
+public sealed class LinkProblemResult(LinkKind kind, LinkProblem problem) : IResult, IStatusCodeHttpResult
+{
+    public int? StatusCode => StatusCodes.Status404NotFound;
+
+    public Task ExecuteAsync(HttpContext httpContext) => Pages.PrefersHtml(httpContext.Request)
+        ? Pages.Render<LinkProblemPage>(new { Kind = kind, Problem = problem }, StatusCodes.Status404NotFound).ExecuteAsync(httpContext)
+        : Problems.InvalidLink(problem).ExecuteAsync(httpContext);
+}
+
+/// <summary>A problem that a browser sees as a page (its title and detail) and an API client as problem details.</summary>
+public sealed class NegotiatedProblem(ProblemHttpResult problem) : IResult, IStatusCodeHttpResult
+{
+    public int? StatusCode => problem.StatusCode;
+
+    public Task ExecuteAsync(HttpContext httpContext) => Pages.PrefersHtml(httpContext.Request)
+        ? Pages.Render<ProblemPage>(new { problem.ProblemDetails }, problem.StatusCode).ExecuteAsync(httpContext)
+        : problem.ExecuteAsync(httpContext);
 }

@@ -25,10 +25,10 @@ public static class Pages
     public static RazorComponentResult<TPage> Render<TPage>(int statusCode = StatusCodes.Status200OK) where TPage : IComponent =>
         new() { StatusCode = statusCode, ContentType = "text/html; charset=utf-8" };
 
-    /// <summary>A browser (it asks for HTML first or at all) gets pages; an API client gets JSON and problem details.</summary>
+    /// <summary>A browser (it accepts HTML) gets pages; an API client gets JSON and problem details.</summary>
     public static bool PrefersHtml(HttpRequest request) =>
         request.GetTypedHeaders().Accept is { Count: > 0 } accept
-        && accept.Any(a => a.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase));
+        && accept.Any(a => a.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase) && a.Quality is not 0);
 
     /// <summary>Post/redirect/get: after a form's POST the browser shows <paramref name="location"/>, so a reload never posts again.</summary>
     public static SeeOther SeeOther(string location) => new(location);

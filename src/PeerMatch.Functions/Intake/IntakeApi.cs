@@ -21,7 +21,7 @@ public sealed class IntakeApi(PractitionerService practitioners)
     public static Results<RazorComponentResult<IntakePage>, SeeOther> Form(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.IntakeForm)] HttpRequest request) =>
         // Profile links once opened the form here; the profile page is the form now.
-        request.Query["token"] is [{ Length: > 0 } token] ? Pages.SeeOther(Routes.WithToken(Routes.Me, token)) : Pages.Render<IntakePage>();
+        request.LinkToken() is { Length: > 0 } token ? Pages.SeeOther(Routes.WithToken(Routes.Me, token)) : Pages.Render<IntakePage>();
 
     [Function("Intake"), SignUpLimited]
     public async Task<Results<Accepted<IntakeAccepted>, SeeOther, RazorComponentResult<IntakePage>, ValidationProblem, ProblemHttpResult>> SubmitAsync(
@@ -60,19 +60,21 @@ public sealed class IntakeApi(PractitionerService practitioners)
 
     /// <summary>"Send me a new link": a profile link (or a fresh confirmation) if the address has a profile; the same answer if not.</summary>
     [Function("NewLink"), SignUpLimited]
-    public async Task<Results<Accepted<IntakeAccepted>, SeeOther, ValidationProblem, ProblemHttpResult>> NewLinkAsync(
+    public async Task<Results<Accepted<IntakeAccepted>, SeeOther, RazorComponentResult<NewLinkPage>, ValidationProblem, NegotiatedProblem>> NewLinkAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.NewLink)] HttpRequest request, CancellationToken cancellationToken)
     {
         var fields = await RequestBodies.ReadFieldsAsync(request, cancellationToken);
         if (fields.Problem is { } problem)
         {
-            return problem;
+            return new NegotiatedProblem(problem);
         }
         var errors = new ValidationErrors();
         var email = IntakeValidator.Email(fields["email"], errors);
         if (email is null)
         {
-            return Problems.Validation(errors);
+            return Pages.PrefersHtml(request)
+                ? Pages.Render<NewLinkPage>(new { Email = fields["email"], Errors = errors.ToDictionary() }, StatusCodes.Status400BadRequest)
+                : Problems.Validation(errors);
         }
         await practitioners.RequestLinkAsync(email, cancellationToken);
         return Pages.PrefersHtml(request)

@@ -78,6 +78,44 @@ public sealed class PractitionerTable(StorageAccount storage) : IPractitionerRep
         await table.UpdateEntityAsync(ToEntity(practitioner), ETag.All, TableUpdateMode.Replace, cancellationToken);
     }
 
+    public async Task<bool> TryClaimLinkAsync(string practitionerId, DateTimeOffset now, TimeSpan interval, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Practitioners, cancellationToken);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(practitionerId, ProfileRow, ["LinkSentAt"], cancellationToken);
+        if (!row.HasValue || row.Value!.GetDateTimeOffset("LinkSentAt") > now - interval)
+        {
+            return false;
+        }
+        try
+        {
+            // Only this column, and only if nobody claimed since the read.
+            await table.UpdateEntityAsync(new TableEntity(practitionerId, ProfileRow) { ["LinkSentAt"] = now }, row.Value.ETag, TableUpdateMode.Merge, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        {
+            return false;
+        }
+    }
+
+    public async Task ReleaseLinkAsync(string practitionerId, DateTimeOffset claimedAt, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Practitioners, cancellationToken);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(practitionerId, ProfileRow, ["LinkSentAt"], cancellationToken);
+        if (row.HasValue && row.Value!.GetDateTimeOffset("LinkSentAt") == claimedAt)
+        {
+            try
+            {
+                // A merge leaves out null values, so "never" is written as the epoch.
+                await table.UpdateEntityAsync(new TableEntity(practitionerId, ProfileRow) { ["LinkSentAt"] = DateTimeOffset.UnixEpoch }, row.Value.ETag, TableUpdateMode.Merge, cancellationToken);
+            }
+            catch (RequestFailedException e) when (e.Status is 404 or 412)
+            {
+                // Erased, or claimed again meanwhile: nothing to give up.
+            }
+        }
+    }
+
     public async Task EraseAsync(Practitioner practitioner, CancellationToken cancellationToken)
     {
         // The profile goes last, so an erase cut short can be repeated with the same link.
@@ -103,10 +141,11 @@ public sealed class PractitionerTable(StorageAccount storage) : IPractitionerRep
         }
     }
 
-    public async IAsyncEnumerable<Practitioner> ListConfirmedSinceAsync(DateTimeOffset since, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<Practitioner> ListChangedSinceAsync(DateTimeOffset since, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        // Filtered by the service, not read row by row here: it returns the few who changed.
         var table = await storage.TableAsync(Practitioners, cancellationToken);
-        var filter = TableClient.CreateQueryFilter($"Status eq {nameof(PractitionerStatus.Active)} and ConfirmedAt ge {since}");
+        var filter = TableClient.CreateQueryFilter($"Status eq {nameof(PractitionerStatus.Active)} and UpdatedAt ge {since}");
         await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
             yield return FromEntity(row);

@@ -27,10 +27,11 @@ public sealed record ProfileExport(
     bool WillingToConvene,
     string? Bio)
 {
-    public static ProfileExport From(Practitioner p) => new(
+    /// <summary>The export; a pause that has ended by <paramref name="today"/> is none (so sending it back as it came is no error).</summary>
+    public static ProfileExport From(Practitioner p, DateOnly today) => new(
         p.Id,
         p.Status == PractitionerStatus.Active ? "active" : "pending-confirmation",
-        p.CreatedAt, p.UpdatedAt, p.ConfirmedAt, p.PausedUntil,
+        p.CreatedAt, p.UpdatedAt, p.ConfirmedAt, p.PausedUntil > today ? p.PausedUntil : null,
         p.Profile.Name, p.Profile.Email, p.Profile.Models, p.Profile.Region, p.Profile.YearsExperience,
         p.Profile.PracticeAreas, p.Profile.Languages, p.Profile.Meeting, p.Profile.Seeking,
         p.Profile.WillingToConvene, p.Profile.Bio);
@@ -46,13 +47,13 @@ public sealed record ConfirmationStatus(string Status);
 public sealed class ProfileApi(LinkSigner links, IPractitionerRepository repository, ISuppressionList suppressions, PractitionerService practitioners, TimeProvider clock)
 {
     [Function("Confirm")]
-    public async Task<Results<RazorComponentResult<ConfirmPage>, Ok<ConfirmationStatus>, RazorComponentResult<LinkProblemPage>, ProblemHttpResult>> ShowConfirmationAsync(
+    public async Task<Results<RazorComponentResult<ConfirmPage>, Ok<ConfirmationStatus>, LinkProblemResult>> ShowConfirmationAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Confirm)] HttpRequest request, CancellationToken cancellationToken)
     {
         var (practitioner, problem) = await OpenAsync(request, TokenPurpose.Confirm, cancellationToken);
         if (practitioner is null)
         {
-            return Pages.PrefersHtml(request) ? LinkProblems.Page(LinkKind.Confirm, problem) : Problems.InvalidLink(problem);
+            return new LinkProblemResult(LinkKind.Confirm, problem);
         }
         // Unsubscribed since: confirming again is how e-mail starts again.
         var active = practitioner.Status == PractitionerStatus.Active && !await suppressions.IsSuppressedAsync(practitioner.Profile.Email, cancellationToken);
@@ -63,40 +64,40 @@ public sealed class ProfileApi(LinkSigner links, IPractitionerRepository reposit
         return Pages.Render<ConfirmPage>(new
         {
             Active = active,
-            ConfirmPath = Routes.WithToken(Routes.Confirm, Token(request)),
+            ConfirmPath = Routes.WithToken(Routes.Confirm, request.LinkToken()),
             ProfilePath = active ? (await links.ManageUrlAsync(practitioner.Id, cancellationToken)).PathAndQuery : "",
         });
     }
 
     [Function("ConfirmAddress")]
-    public async Task<Results<SeeOther, Ok<ConfirmationStatus>, RazorComponentResult<LinkProblemPage>, ProblemHttpResult>> ConfirmAsync(
+    public async Task<Results<SeeOther, Ok<ConfirmationStatus>, LinkProblemResult>> ConfirmAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Confirm)] HttpRequest request, CancellationToken cancellationToken)
     {
         var (practitioner, problem) = await OpenAsync(request, TokenPurpose.Confirm, cancellationToken);
         if (practitioner is null)
         {
-            return Pages.PrefersHtml(request) ? LinkProblems.Page(LinkKind.Confirm, problem) : Problems.InvalidLink(problem);
+            return new LinkProblemResult(LinkKind.Confirm, problem);
         }
         await practitioners.ConfirmAsync(practitioner.Id, cancellationToken);
         return Pages.PrefersHtml(request)
-            ? Pages.SeeOther(Routes.WithToken(Routes.Confirm, Token(request)))
+            ? Pages.SeeOther(Routes.WithToken(Routes.Confirm, request.LinkToken()))
             : TypedResults.Ok(new ConfirmationStatus("active"));
     }
 
     [Function("Me")]
-    public async Task<Results<Ok<ProfileExport>, RazorComponentResult<ProfilePage>, RazorComponentResult<LinkProblemPage>, ProblemHttpResult>> ShowAsync(
+    public async Task<Results<Ok<ProfileExport>, RazorComponentResult<ProfilePage>, LinkProblemResult>> ShowAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Me)] HttpRequest request, CancellationToken cancellationToken)
     {
         var (practitioner, problem) = await OpenAsync(request, TokenPurpose.Manage, cancellationToken);
         if (practitioner is null)
         {
-            return Pages.PrefersHtml(request) ? LinkProblems.Page(LinkKind.Profile, problem) : Problems.InvalidLink(problem);
+            return new LinkProblemResult(LinkKind.Profile, problem);
         }
         if (request.Query["format"] == "json" || !Pages.PrefersHtml(request))
         {
-            return TypedResults.Ok(ProfileExport.From(practitioner));
+            return TypedResults.Ok(ProfileExport.From(practitioner, Today));
         }
-        return await ProfilePageAsync(request, practitioner, ProfileFormValues.From(practitioner), errors: null, saved: request.Query["saved"] == "1", cancellationToken);
+        return await ProfilePageAsync(request, practitioner, ProfileFormValues.From(practitioner, Today), errors: null, saved: request.Query["saved"] == "1", cancellationToken);
     }
 
     /// <summary>The profile page's form (no script needed): saved, then shown again.</summary>
@@ -111,13 +112,13 @@ public sealed class ProfileApi(LinkSigner links, IPractitionerRepository reposit
         SaveAsync(request, cancellationToken);
 
     [Function("EraseMe")]
-    public async Task<Results<NoContent, ProblemHttpResult>> EraseAsync(
+    public async Task<Results<NoContent, LinkProblemResult>> EraseAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = Routes.Me)] HttpRequest request, CancellationToken cancellationToken)
     {
         var (practitioner, problem) = await OpenAsync(request, TokenPurpose.Manage, cancellationToken);
         if (practitioner is null)
         {
-            return Problems.InvalidLink(problem);
+            return new LinkProblemResult(LinkKind.Profile, problem);
         }
         await practitioners.EraseAsync(practitioner, cancellationToken);
         return TypedResults.NoContent();
@@ -125,25 +126,25 @@ public sealed class ProfileApi(LinkSigner links, IPractitionerRepository reposit
 
     /// <summary>The step before an erase: one click never erases anything.</summary>
     [Function("EraseForm")]
-    public async Task<Results<RazorComponentResult<ErasePage>, RazorComponentResult<LinkProblemPage>, ProblemHttpResult>> ShowEraseAsync(
+    public async Task<Results<RazorComponentResult<ErasePage>, LinkProblemResult>> ShowEraseAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Erase)] HttpRequest request, CancellationToken cancellationToken)
     {
         var (practitioner, problem) = await OpenAsync(request, TokenPurpose.Manage, cancellationToken);
         if (practitioner is null)
         {
-            return Pages.PrefersHtml(request) ? LinkProblems.Page(LinkKind.Profile, problem) : Problems.InvalidLink(problem);
+            return new LinkProblemResult(LinkKind.Profile, problem);
         }
-        return Pages.Render<ErasePage>(new { Token = Token(request) });
+        return Pages.Render<ErasePage>(new { Token = request.LinkToken() });
     }
 
     [Function("EraseProfile")]
-    public async Task<Results<SeeOther, NoContent, RazorComponentResult<LinkProblemPage>, ProblemHttpResult>> EraseFromFormAsync(
+    public async Task<Results<SeeOther, NoContent, LinkProblemResult>> EraseFromFormAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Erase)] HttpRequest request, CancellationToken cancellationToken)
     {
         var (practitioner, problem) = await OpenAsync(request, TokenPurpose.Manage, cancellationToken);
         if (practitioner is null)
         {
-            return Pages.PrefersHtml(request) ? LinkProblems.Page(LinkKind.Profile, problem) : Problems.InvalidLink(problem);
+            return new LinkProblemResult(LinkKind.Profile, problem);
         }
         await practitioners.EraseAsync(practitioner, cancellationToken);
         return Pages.PrefersHtml(request) ? Pages.SeeOther(Routes.Path(Routes.Erased)) : TypedResults.NoContent();
@@ -162,18 +163,18 @@ public sealed class ProfileApi(LinkSigner links, IPractitionerRepository reposit
         var (practitioner, problem) = await OpenAsync(request, TokenPurpose.Manage, cancellationToken);
         if (practitioner is null)
         {
-            return Pages.PrefersHtml(request) ? LinkProblems.Page(LinkKind.Profile, problem) : Problems.InvalidLink(problem);
+            return new LinkProblemResult(LinkKind.Profile, problem);
         }
         var read = await RequestBodies.ReadIntakeAsync(request, IntakeShape.ProfileUpdate, cancellationToken);
         var browser = read.IsForm && Pages.PrefersHtml(request);
         if (read.Problem is { } unreadable)
         {
             return browser
-                ? await ProfilePageAsync(request, practitioner, ProfileFormValues.From(practitioner), IntakeApi.FormProblem(unreadable), saved: false, cancellationToken, unreadable.StatusCode)
+                ? await ProfilePageAsync(request, practitioner, ProfileFormValues.From(practitioner, Today), IntakeApi.FormProblem(unreadable), saved: false, cancellationToken, unreadable.StatusCode)
                 : unreadable;
         }
         var profile = IntakeValidator.Validate(read.Intake!, read.Errors);
-        var pausedUntil = IntakeValidator.PausedUntil(read.Intake!.PausedUntil, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), read.Errors);
+        var pausedUntil = IntakeValidator.PausedUntil(read.Intake!.PausedUntil, Today, read.Errors);
         if (profile is not null && IntakeValidator.NormalizeEmail(profile.Email) != IntakeValidator.NormalizeEmail(practitioner.Profile.Email))
         {
             read.Errors.Add("email", "The address cannot be changed here. To use another address, erase this profile and sign up again with the new one.");
@@ -187,18 +188,18 @@ public sealed class ProfileApi(LinkSigner links, IPractitionerRepository reposit
 
         var updated = await practitioners.UpdateAsync(practitioner, profile with { Email = practitioner.Profile.Email }, pausedUntil, cancellationToken);
         return browser
-            ? Pages.SeeOther(Routes.WithToken(Routes.Me, Token(request)) + "&saved=1")
-            : TypedResults.Ok(ProfileExport.From(updated));
+            ? Pages.SeeOther(Routes.WithToken(Routes.Me, request.LinkToken()) + "&saved=1")
+            : TypedResults.Ok(ProfileExport.From(updated, Today));
     }
 
     private async Task<RazorComponentResult<ProfilePage>> ProfilePageAsync(HttpRequest request, Practitioner practitioner, ProfileFormValues values,
         IDictionary<string, string[]>? errors, bool saved, CancellationToken cancellationToken, int status = StatusCodes.Status200OK) =>
         Pages.Render<ProfilePage>(new
         {
-            Token = Token(request),
+            Token = request.LinkToken(),
             Values = values,
             Errors = errors,
-            practitioner.PausedUntil,
+            PausedUntil = practitioner.PausedUntil > Today ? practitioner.PausedUntil : null,
             Saved = saved,
             UnsubscribePath = (await links.UnsubscribeUrlAsync(practitioner.Profile.Email, cancellationToken)).PathAndQuery,
         }, status);
@@ -206,7 +207,7 @@ public sealed class ProfileApi(LinkSigner links, IPractitionerRepository reposit
     /// <summary>The practitioner a link opens, or what is wrong with the link.</summary>
     private async Task<(Practitioner? Practitioner, LinkProblem Problem)> OpenAsync(HttpRequest request, TokenPurpose purpose, CancellationToken cancellationToken)
     {
-        var (state, id) = await links.CheckAsync(Token(request), purpose, cancellationToken);
+        var (state, id) = await links.CheckAsync(request.LinkToken(), purpose, cancellationToken);
         if (state != TokenState.Valid)
         {
             return (null, LinkProblems.From(state));
@@ -214,5 +215,5 @@ public sealed class ProfileApi(LinkSigner links, IPractitionerRepository reposit
         return await repository.GetAsync(id, cancellationToken) is { } practitioner ? (practitioner, default) : (null, LinkProblem.Gone);
     }
 
-    private static string Token(HttpRequest request) => request.Query["token"].ToString();
+    private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 }

@@ -29,7 +29,8 @@ public sealed record ProfileFormValues
 
     public static readonly ProfileFormValues Empty = new();
 
-    public static ProfileFormValues From(Practitioner practitioner)
+    /// <summary>The stored profile; a pause that has ended by <paramref name="today"/> shows as none.</summary>
+    public static ProfileFormValues From(Practitioner practitioner, DateOnly today)
     {
         var p = practitioner.Profile;
         return new ProfileFormValues
@@ -38,7 +39,7 @@ public sealed record ProfileFormValues
             Email = p.Email,
             Models = p.Models,
             Country = p.Region.Country,
-            Subdivision = p.Region.Subdivision is { } code ? PlaceNames.Subdivision(code) : "",
+            Subdivision = p.Region.Subdivision is { } code ? PlaceNames.SubdivisionLabel(code) : "",
             City = p.Region.City ?? "",
             TimeZone = p.Region.TimeZone,
             YearsExperience = p.YearsExperience.ToString(CultureInfo.InvariantCulture),
@@ -50,7 +51,7 @@ public sealed record ProfileFormValues
             Bio = p.Bio ?? "",
             // Given at sign-up; unticking it and saving is refused, erasing is the way out.
             Consent = true,
-            PausedUntil = practitioner.PausedUntil?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "",
+            PausedUntil = practitioner.PausedUntil > today ? practitioner.PausedUntil.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "",
         };
     }
 

@@ -16,10 +16,6 @@ public sealed class LinkSigner(SigningKeyStore keys, TimeProvider clock, IOption
         return LinkToken.Create(key, purpose, subject, clock.GetUtcNow() + lifetime);
     }
 
-    /// <summary>The subject of a valid token for <paramref name="purpose"/>, or null.</summary>
-    public async Task<string?> ReadAsync(string? token, TokenPurpose purpose, CancellationToken cancellationToken) =>
-        await CheckAsync(token, purpose, cancellationToken) is (TokenState.Valid, var subject) ? subject : null;
-
     /// <summary>Whether the token is valid for <paramref name="purpose"/> (with its subject), expired, or not a token of ours.</summary>
     public async Task<(TokenState State, string Subject)> CheckAsync(string? token, TokenPurpose purpose, CancellationToken cancellationToken)
     {

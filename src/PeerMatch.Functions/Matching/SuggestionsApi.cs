@@ -5,12 +5,19 @@ using PeerMatch.Functions.Links;
 using PeerMatch.Intake;
 using PeerMatch.Links;
 using PeerMatch.Matching;
+using PeerMatch.Places;
 
 namespace PeerMatch.Functions.Matching;
 
 public sealed record AnswerRecorded(string Answer, bool Introduced);
 
 public sealed record MetRecorded(string Met);
+
+/// <summary>A suggestion as an API client sees it: what the page shows.</summary>
+public sealed record SuggestionView(string Id, string PeerName, string Place, IReadOnlyList<string> Models, int YearsExperience, IReadOnlyList<string> Reasons, string? Answer, bool Introduced);
+
+/// <summary>A follow-up as an API client sees it.</summary>
+public sealed record FollowUpView(string Id, string PeerName, string? Met);
 
 /// <summary>
 /// <c>GET /api/suggestions/{id}</c> shows a suggested peer (mail scanners follow links: GET records
@@ -20,33 +27,40 @@ public sealed record MetRecorded(string Met);
 public sealed class SuggestionsApi(LinkSigner links, SuggestionAnswers answers)
 {
     [Function("Suggestion")]
-    public async Task<Results<RazorComponentResult<SuggestionPage>, RazorComponentResult<LinkProblemPage>>> ShowAsync(
+    public async Task<Results<RazorComponentResult<SuggestionPage>, Ok<SuggestionView>, LinkProblemResult>> ShowAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Suggestion)] HttpRequest request, string id, CancellationToken cancellationToken)
     {
         var (found, problem) = await OpenAsync(request, id, TokenPurpose.Suggestion, cancellationToken);
         if (found is not var (suggestion, peer))
         {
-            return LinkProblems.Page(LinkKind.Suggestion, problem);
+            return new LinkProblemResult(LinkKind.Suggestion, problem);
+        }
+        var introduced = await answers.IsIntroducedAsync(suggestion, cancellationToken);
+        if (!Pages.PrefersHtml(request))
+        {
+            var p = peer.Profile;
+            return TypedResults.Ok(new SuggestionView(id, Reasons.FirstName(p.Name), PlaceNames.Describe(p.Region),
+                p.Models.Select(ReferenceData.Label).ToList(), p.YearsExperience, suggestion.Reasons, suggestion.Answer, introduced));
         }
         return Pages.Render<SuggestionPage>(new
         {
             Suggestion = suggestion,
             Peer = peer.Profile,
-            Introduced = await answers.IsIntroducedAsync(suggestion, cancellationToken),
-            AnswerPath = Routes.WithToken(Routes.SuggestionAnswer, Token(request), id),
+            Introduced = introduced,
+            AnswerPath = Routes.WithToken(Routes.SuggestionAnswer, request.LinkToken(), id),
         });
     }
 
     [Function("SuggestionAnswer")]
-    public async Task<Results<Ok<AnswerRecorded>, SeeOther, ValidationProblem, ProblemHttpResult>> AnswerAsync(
+    public async Task<Results<Ok<AnswerRecorded>, SeeOther, ValidationProblem, LinkProblemResult>> AnswerAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.SuggestionAnswer)] HttpRequest request, string id, CancellationToken cancellationToken)
     {
-        var page = Routes.WithToken(Routes.Suggestion, Token(request), id);
+        var page = Routes.WithToken(Routes.Suggestion, request.LinkToken(), id);
         var (found, problem) = await OpenAsync(request, id, TokenPurpose.Suggestion, cancellationToken);
         if (found is not var (suggestion, _))
         {
             // The page says what became of the suggestion.
-            return Pages.PrefersHtml(request) ? Pages.SeeOther(page) : Problems.InvalidLink(problem);
+            return Pages.PrefersHtml(request) ? Pages.SeeOther(page) : new LinkProblemResult(LinkKind.Suggestion, problem);
         }
         var answer = await ReadAnswerAsync(request, cancellationToken);
         if (!SuggestionAnswers.IsYesOrNo(answer))
@@ -61,34 +75,38 @@ public sealed class SuggestionsApi(LinkSigner links, SuggestionAnswers answers)
     [Function("SuggestionAnswerReopened")]
     public static SeeOther AnswerReopened(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.SuggestionAnswer)] HttpRequest request, string id) =>
-        Pages.SeeOther(Routes.WithToken(Routes.Suggestion, Token(request), id));
+        Pages.SeeOther(Routes.WithToken(Routes.Suggestion, request.LinkToken(), id));
 
     [Function("FollowUp")]
-    public async Task<Results<RazorComponentResult<FollowUpPage>, RazorComponentResult<LinkProblemPage>>> ShowFollowUpAsync(
+    public async Task<Results<RazorComponentResult<FollowUpPage>, Ok<FollowUpView>, LinkProblemResult>> ShowFollowUpAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.FollowUp)] HttpRequest request, string id, CancellationToken cancellationToken)
     {
         var (found, problem) = await OpenAsync(request, id, TokenPurpose.FollowUp, cancellationToken);
         if (found is not var (suggestion, peer))
         {
-            return LinkProblems.Page(LinkKind.FollowUp, problem);
+            return new LinkProblemResult(LinkKind.FollowUp, problem);
+        }
+        if (!Pages.PrefersHtml(request))
+        {
+            return TypedResults.Ok(new FollowUpView(id, Reasons.FirstName(peer.Profile.Name), suggestion.Met));
         }
         return Pages.Render<FollowUpPage>(new
         {
             PeerName = peer.Profile.Name,
             suggestion.Met,
-            AnswerPath = Routes.WithToken(Routes.FollowUp, Token(request), id),
+            AnswerPath = Routes.WithToken(Routes.FollowUp, request.LinkToken(), id),
         });
     }
 
     [Function("FollowUpAnswer")]
-    public async Task<Results<Ok<MetRecorded>, SeeOther, ValidationProblem, ProblemHttpResult>> RecordMetAsync(
+    public async Task<Results<Ok<MetRecorded>, SeeOther, ValidationProblem, LinkProblemResult>> RecordMetAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.FollowUp)] HttpRequest request, string id, CancellationToken cancellationToken)
     {
-        var page = Routes.WithToken(Routes.FollowUp, Token(request), id);
+        var page = Routes.WithToken(Routes.FollowUp, request.LinkToken(), id);
         var (found, problem) = await OpenAsync(request, id, TokenPurpose.FollowUp, cancellationToken);
         if (found is not var (suggestion, _))
         {
-            return Pages.PrefersHtml(request) ? Pages.SeeOther(page) : Problems.InvalidLink(problem);
+            return Pages.PrefersHtml(request) ? Pages.SeeOther(page) : new LinkProblemResult(LinkKind.Suggestion, problem);
         }
         var answer = await ReadAnswerAsync(request, cancellationToken);
         if (!SuggestionAnswers.IsYesOrNo(answer))
@@ -103,7 +121,7 @@ public sealed class SuggestionsApi(LinkSigner links, SuggestionAnswers answers)
     private async Task<((StoredSuggestion Suggestion, Practitioner Peer)? Found, LinkProblem Problem)> OpenAsync(
         HttpRequest request, string id, TokenPurpose purpose, CancellationToken cancellationToken)
     {
-        var (state, practitionerId) = await links.CheckSuggestionAsync(Token(request), purpose, id, cancellationToken);
+        var (state, practitionerId) = await links.CheckSuggestionAsync(request.LinkToken(), purpose, id, cancellationToken);
         if (state != TokenState.Valid)
         {
             return (null, LinkProblems.From(state));
@@ -123,6 +141,4 @@ public sealed class SuggestionsApi(LinkSigner links, SuggestionAnswers answers)
         errors.Add("answer", "Must be yes or no.");
         return Problems.Validation(errors);
     }
-
-    private static string Token(HttpRequest request) => request.Query["token"].ToString();
 }

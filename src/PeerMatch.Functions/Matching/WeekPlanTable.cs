@@ -77,11 +77,11 @@ public sealed class WeekPlanTable(StorageAccount storage, TimeProvider clock) : 
         return marker.HasValue ? marker.Value!.GetDateTimeOffset("PlannedAt") ?? marker.Value.Timestamp : null;
     }
 
-    public async Task SaveAsync(string week, string runId, IEnumerable<WeekPlanEntry> entries, CancellationToken cancellationToken)
+    public async Task SaveAsync(string week, string runId, DateTimeOffset readAt, IEnumerable<WeekPlanEntry> entries, CancellationToken cancellationToken)
     {
         await AddAsync(week, entries, cancellationToken);
         var table = await storage.TableAsync(Name, cancellationToken);
-        await table.UpsertEntityAsync(new TableEntity(week, Marker) { ["RunId"] = runId, ["PlannedAt"] = clock.GetUtcNow() }, cancellationToken: cancellationToken);
+        await table.UpsertEntityAsync(new TableEntity(week, Marker) { ["RunId"] = runId, ["PlannedAt"] = readAt }, cancellationToken: cancellationToken);
     }
 
     public async Task AddAsync(string week, IEnumerable<WeekPlanEntry> entries, CancellationToken cancellationToken)

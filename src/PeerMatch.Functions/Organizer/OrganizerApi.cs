@@ -5,6 +5,7 @@ using PeerMatch.Functions.Hosting;
 using PeerMatch.Functions.Http;
 using PeerMatch.Functions.Matching;
 using PeerMatch.Intake;
+using PeerMatch.Places;
 using PeerMatch.Matching;
 
 using PeerMatch.Links;
@@ -57,7 +58,7 @@ public sealed class OrganizerApi(MatchRuns matchRuns, IMatchRunStore runs, IPrac
         }
         var errors = new ValidationErrors();
         var region = Text(body, "region", errors)?.ToUpperInvariant();
-        if (region is not null && !(region.Length == 2 ? PeerMatch.Places.PlaceNames.IsCountry(region) : region.Length > 3 && PeerMatch.Places.PlaceNames.IsSubdivisionOf(region, region[..2])))
+        if (region is not null && !(region.Length == 2 ? PlaceNames.IsCountry(region) : region.Length > 3 && PlaceNames.IsSubdivisionOf(region, region[..2])))
         {
             errors.Add("region", "Must be an ISO 3166-1 country code (US) or ISO 3166-2 subdivision code (US-CA).");
         }

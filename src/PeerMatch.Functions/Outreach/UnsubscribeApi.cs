@@ -6,6 +6,9 @@ using PeerMatch.Links;
 
 namespace PeerMatch.Functions.Outreach;
 
+/// <summary>Whether an address is unsubscribed, as an API client sees it.</summary>
+public sealed record UnsubscribeStatus(bool Unsubscribed);
+
 /// <summary>
 /// <c>GET /api/unsubscribe</c> shows a button, or that the address is unsubscribed already (mail scanners
 /// follow links, so GET changes nothing). <c>POST</c> unsubscribes: the RFC 8058 one-click from a mail
@@ -14,36 +17,45 @@ namespace PeerMatch.Functions.Outreach;
 public sealed class UnsubscribeApi(LinkSigner links, SuppressionTable suppressions)
 {
     [Function("Unsubscribe")]
-    public async Task<Results<RazorComponentResult<UnsubscribePage>, RazorComponentResult<LinkProblemPage>>> ShowAsync(
+    public async Task<Results<RazorComponentResult<UnsubscribePage>, Ok<UnsubscribeStatus>, LinkProblemResult>> ShowAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Unsubscribe)] HttpRequest request, CancellationToken cancellationToken)
     {
-        var token = request.Query["token"].ToString();
+        var token = request.LinkToken();
         var (state, emailKey) = await links.CheckAsync(token, TokenPurpose.Unsubscribe, cancellationToken);
         if (state != TokenState.Valid)
         {
-            return LinkProblems.Page(LinkKind.Unsubscribe, LinkProblems.From(state));
+            return new LinkProblemResult(LinkKind.Unsubscribe, LinkProblems.From(state));
+        }
+        var unsubscribed = await suppressions.IsSuppressedKeyAsync(emailKey, cancellationToken);
+        if (!Pages.PrefersHtml(request))
+        {
+            return TypedResults.Ok(new UnsubscribeStatus(unsubscribed));
         }
         return Pages.Render<UnsubscribePage>(new
         {
-            Unsubscribed = await suppressions.IsSuppressedKeyAsync(emailKey, cancellationToken),
+            Unsubscribed = unsubscribed,
             JustNow = request.Query["done"] == "1",
             UnsubscribePath = Routes.WithToken(Routes.Unsubscribe, token),
         });
     }
 
     [Function("UnsubscribeOneClick")]
-    public async Task<Results<RazorComponentResult<UnsubscribePage>, SeeOther, RazorComponentResult<LinkProblemPage>, ProblemHttpResult>> UnsubscribeAsync(
+    public async Task<Results<RazorComponentResult<UnsubscribePage>, Ok<UnsubscribeStatus>, SeeOther, LinkProblemResult>> UnsubscribeAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Unsubscribe)] HttpRequest request, CancellationToken cancellationToken)
     {
-        var token = request.Query["token"].ToString();
+        var token = request.LinkToken();
         var (state, emailKey) = await links.CheckAsync(token, TokenPurpose.Unsubscribe, cancellationToken);
         if (state != TokenState.Valid)
         {
-            return Pages.PrefersHtml(request) ? LinkProblems.Page(LinkKind.Unsubscribe, LinkProblems.From(state)) : Problems.InvalidLink(LinkProblems.From(state));
+            return new LinkProblemResult(LinkKind.Unsubscribe, LinkProblems.From(state));
         }
         var fields = await RequestBodies.ReadFieldsAsync(request, cancellationToken);
         await suppressions.SuppressKeyAsync(emailKey, cancellationToken);
-        return fields["from"] == "page" && Pages.PrefersHtml(request)
+        if (!Pages.PrefersHtml(request))
+        {
+            return TypedResults.Ok(new UnsubscribeStatus(true)); // RFC 8058: a mail client's one-click, 200 and no redirect
+        }
+        return fields["from"] == "page"
             ? Pages.SeeOther(Routes.WithToken(Routes.Unsubscribe, token) + "&done=1")
             : Pages.Render<UnsubscribePage>(new { Unsubscribed = true, JustNow = true });
     }

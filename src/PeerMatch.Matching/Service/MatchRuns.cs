@@ -60,7 +60,7 @@ public sealed class MatchRuns(
         (int People, int Suggestions) planned = (0, 0);
         if (await plans.PlannedAtAsync(week, cancellationToken) is { } plannedAt)
         {
-            // Most hourly runs: the week is planned; only those who joined since are read and planned.
+            // Most hourly runs: the week is planned; those who joined since are planned now.
             planned = await PlanLateJoinersAsync(request.RunId, week, plannedAt, now, cancellationToken);
         }
         else if (await plans.TryClaimAsync(week, request.RunId, PlanningStep.Week, cancellationToken))
@@ -105,7 +105,7 @@ public sealed class MatchRuns(
         await suggestions.SaveAsync(plan.Suggestions.Select(s =>
             new StoredSuggestion(s.PractitionerId, s.PeerId, week, runId, s.Score, s.Reasons, s.Features, now)), cancellationToken);
         var counts = plan.Suggestions.GroupBy(s => s.PractitionerId).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-        await plans.SaveAsync(week, runId, population.Eligible.Select(c => new WeekPlanEntry(
+        await plans.SaveAsync(week, runId, readAt: now, population.Eligible.Select(c => new WeekPlanEntry(
             c.Id, c.Profile.Region.TimeZone, counts.GetValueOrDefault(c.Id), plan.NoSuggestionReasons.GetValueOrDefault(c.Id), null, [runId])), cancellationToken);
         return (population.Eligible.Count, plan.Suggestions.Count);
     }
@@ -118,27 +118,30 @@ public sealed class MatchRuns(
     /// </summary>
     private async Task<(int People, int Suggestions)> PlanLateJoinersAsync(string runId, string week, DateTimeOffset plannedAt, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        // A filtered query, not a read of everyone: most hours nobody has joined since.
         var monday = IsoWeeks.Monday(week);
-        var joined = await practitioners.ListConfirmedSinceAsync(plannedAt - TimeSpan.FromMinutes(1), cancellationToken).ToListAsync(cancellationToken);
-        if (!joined.Any(p => Population.IsEligible(p, monday)))
-        {
-            return (0, 0);
-        }
-        var entries = await plans.EntriesAsync(week, cancellationToken).ToDictionaryAsync(e => e.PractitionerId, StringComparer.Ordinal, cancellationToken);
-        var suppressed = await suppressions.SuppressedKeysAsync(cancellationToken);
-        var newcomers = joined
-            .Where(p => !entries.ContainsKey(p.Id) && Population.IsEligible(p, monday) && !suppressed.Contains(EmailAddresses.Key(p.Profile.Email)))
-            .Select(p => p.Id)
-            .ToHashSet(StringComparer.Ordinal);
-        if (newcomers.Count == 0 || !await plans.TryClaimAsync(week, runId, PlanningStep.LateJoiners, cancellationToken))
+        var changed = await practitioners.ListChangedSinceAsync(plannedAt, cancellationToken).ToListAsync(cancellationToken);
+        if (!changed.Any(p => Population.IsEligible(p, monday)) || !await plans.TryClaimAsync(week, runId, PlanningStep.LateJoiners, cancellationToken))
         {
             return (0, 0);
         }
         try
         {
+            // Read under the claim: another run may have planned some of them a moment ago.
+            var entries = await plans.EntriesAsync(week, cancellationToken).ToDictionaryAsync(e => e.PractitionerId, StringComparer.Ordinal, cancellationToken);
+            var suppressed = await suppressions.SuppressedKeysAsync(cancellationToken);
+            var newcomers = changed
+                .Where(p => !entries.ContainsKey(p.Id) && Population.IsEligible(p, monday) && !suppressed.Contains(EmailAddresses.Key(p.Profile.Email)))
+                .Select(p => p.Id)
+                .ToHashSet(StringComparer.Ordinal);
+            if (newcomers.Count == 0)
+            {
+                return (0, 0);
+            }
             var population = await Population.LoadAsync(practitioners, suppressions, monday, cancellationToken);
             var pool = population.Eligible.Where(c => newcomers.Contains(c.Id) || entries.ContainsKey(c.Id)).ToList();
-            // Room left this week: none for someone whose digest is out (one digest a week).
+            // Room left this week: none for someone whose digest is out (one digest a week). A digest queued
+            // by another run in the moments this plan takes would miss what it adds for that person.
             var already = entries.Values.ToDictionary(e => e.PractitionerId, e => e.DigestQueuedAt is null ? e.Suggestions : settings.SuggestionsPerWeek, StringComparer.Ordinal);
             var history = await suggestions.AllAsync(cancellationToken).ToListAsync(cancellationToken);
             var plan = await PlanAsync(pool, history, now, cancellationToken, new LatePlanning(newcomers, already));
@@ -150,6 +153,7 @@ public sealed class MatchRuns(
             var grown = entries.Values.Where(e => added.ContainsKey(e.PractitionerId)).Select(e => e with
             {
                 Suggestions = e.Suggestions + added[e.PractitionerId],
+                NoSuggestionReason = null,
                 RunIds = [.. e.RunIds ?? [], runId],
             });
             await plans.AddAsync(week, newEntries.Concat(grown), cancellationToken);

@@ -103,11 +103,11 @@ public interface IWeekPlanStore
     /// <summary>Gives a claim up when its step is done (the late-joiner step recurs; the week's plan does not).</summary>
     Task ReleaseClaimAsync(string week, string runId, PlanningStep planning, CancellationToken cancellationToken);
 
-    /// <summary>When the week was planned, or null while it is not.</summary>
+    /// <summary>When the practitioners of the week's plan were read (so who changed since is a late joiner), or null while the week is not planned.</summary>
     Task<DateTimeOffset?> PlannedAtAsync(string week, CancellationToken cancellationToken);
 
-    /// <summary>Stores the entries, then the marker that says the week is planned.</summary>
-    Task SaveAsync(string week, string runId, IEnumerable<WeekPlanEntry> entries, CancellationToken cancellationToken);
+    /// <summary>Stores the entries, then the marker that says the week is planned from the practitioners as they were at <paramref name="readAt"/>.</summary>
+    Task SaveAsync(string week, string runId, DateTimeOffset readAt, IEnumerable<WeekPlanEntry> entries, CancellationToken cancellationToken);
 
     /// <summary>Adds late joiners' entries, and the added suggestions of those planned with them, to a planned week.</summary>
     Task AddAsync(string week, IEnumerable<WeekPlanEntry> entries, CancellationToken cancellationToken);

@@ -15,7 +15,11 @@ public sealed class PagesBrowserTests : BrowserTest
     [Fact]
     public async Task Every_page_is_accessible_and_fits_a_phone()
     {
-        var manage = await SignUpAndConfirmAsync("ada@example.org");
+        using (var client = App.CreateClient())
+        {
+            await Intakes.PostAsync(client, Intakes.Valid("cy@example.org", "Cy Example"));
+        }
+        var confirm = Outbox.Link(await App.Outbox.WaitForAsync("cy@example.org", "confirmation"), PeerMatchApp.PublicBaseUrl + "/api/confirm?token=");
         var (toAda, _) = await IntroducedPairAsync();
         var page = await NewPageAsync(Phone);
         var visited = new List<string>();
@@ -40,7 +44,12 @@ public sealed class PagesBrowserTests : BrowserTest
         await page.GetByRole(AriaRole.Button, new() { Name = "Send me a new link" }).ClickAsync();
         await Assertions.Expect(Heading(page)).ToHaveTextAsync("Check your inbox");
         await CheckAsync("new link sent");
-        await page.GotoAsync(BaseUrl + manage);
+        await page.GotoAsync(Local(confirm));
+        await CheckAsync("confirm, asked");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Confirm my address" }).ClickAsync();
+        await CheckAsync("confirm, done");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Review or change my profile" }).ClickAsync();
+        var manage = new Uri(page.Url).PathAndQuery;
         await CheckAsync("profile");
         await page.GotoAsync(BaseUrl + manage.Replace("/api/me?", "/api/me/erase?", StringComparison.Ordinal));
         await CheckAsync("erase, asked");
@@ -48,10 +57,23 @@ public sealed class PagesBrowserTests : BrowserTest
         await CheckAsync("erased");
         await page.GotoAsync(Local(toAda));
         await CheckAsync("suggestion, answered");
-        await page.GotoAsync(BaseUrl + "/api/me?token=not-a-token");
-        await CheckAsync("link problem");
+        await page.GotoAsync(Local(toAda).Replace("?token", "/met?token", StringComparison.Ordinal));
+        await CheckAsync("link problem (a suggestion's token does not open its follow-up)");
+        await page.GotoAsync(BaseUrl + manage.Replace("/api/me?", "/api/unsubscribe?", StringComparison.Ordinal));
+        await CheckAsync("link problem (a profile token does not unsubscribe)");
+        var unsubscribe = Outbox.Link(await App.Outbox.WaitForAsync("ada@example.org", "digest"), PeerMatchApp.PublicBaseUrl + "/api/unsubscribe?token=");
+        await page.GotoAsync(Local(unsubscribe));
+        await CheckAsync("unsubscribe, asked");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Unsubscribe" }).ClickAsync();
+        await Assertions.Expect(Heading(page)).ToHaveTextAsync("You are unsubscribed");
+        await CheckAsync("unsubscribe, done");
+        App.Clock.Advance(TimeSpan.FromDays(15));
+        await App.Services.GetRequiredService<PeerMatch.Matching.SuggestionAnswers>().QueueDueFollowUpsAsync(default);
+        await page.GotoAsync(Local(Outbox.Link(await App.Outbox.WaitForAsync("bea@example.org", "follow-up"), PeerMatchApp.PublicBaseUrl + "/api/suggestions/")));
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Yes, we met" })).ToBeVisibleAsync();
+        await CheckAsync("did you meet?");
 
-        Assert.Equal(10, visited.Count);
+        Assert.Equal(16, visited.Count);
     }
 
     [Fact]
@@ -70,18 +92,36 @@ public sealed class PagesBrowserTests : BrowserTest
         await page.GotoAsync(Local(toAda).Replace("?token", "/answer?token", StringComparison.Ordinal));
         await Assertions.Expect(Heading(page)).ToHaveTextAsync("Meet bea");
 
-        // The peer erased their profile: the suggestion is gone, and the page says so.
-        await App.Services.GetRequiredService<PractitionerService>().EraseAsync((await App.Services.GetRequiredService<IPractitionerRepository>().GetAsync("bea", default))!, default);
-        await page.GotoAsync(Local(toAda));
+        // The peer erased their profile while the page was open: answering lands on a page that says so.
+        var (toFay, _) = await PlannedPairAsync("fay", "gus");
+        await page.GotoAsync(Local(toFay));
+        await App.Services.GetRequiredService<PractitionerService>().EraseAsync((await App.Services.GetRequiredService<IPractitionerRepository>().GetAsync("gus", default))!, default);
+        await page.GetByRole(AriaRole.Button, new() { Name = "I'd like to connect" }).ClickAsync();
         await Assertions.Expect(Heading(page)).ToHaveTextAsync("This suggestion is no longer available");
         await AssertAccessibleAsync(page);
 
-        // A link past its time.
+        // An unsubscribe link changed in copying.
+        var unsubscribe = Outbox.Link(await App.Outbox.WaitForAsync("bea@example.org", "digest"), PeerMatchApp.PublicBaseUrl + "/api/unsubscribe?token=");
+        await page.GotoAsync(Local(unsubscribe)[..^2]);
+        await Assertions.Expect(Heading(page)).ToHaveTextAsync("This link does not work");
+        Assert.Empty(await App.RowsAsync("Suppressions"));
+
+        // Links past their time: each says how long it works, and offers a new one.
+        using (var client = App.CreateClient())
+        {
+            await Intakes.PostAsync(client, Intakes.Valid("late@example.org", "Late Comer"));
+        }
+        var confirm = Outbox.Link(await App.Outbox.WaitForAsync("late@example.org", "confirmation"), PeerMatchApp.PublicBaseUrl + "/api/confirm?token=");
         App.Clock.Advance(TimeSpan.FromDays(31));
         await page.GotoAsync(BaseUrl + manage);
         await Assertions.Expect(Heading(page)).ToHaveTextAsync("This link has expired");
         await Assertions.Expect(page.Locator("main")).ToContainTextAsync("Profile links work for 30 days");
-        _ = toBea;
+        await page.GotoAsync(Local(confirm));
+        await Assertions.Expect(Heading(page)).ToHaveTextAsync("This link has expired");
+        await Assertions.Expect(page.Locator("main")).ToContainTextAsync("Confirmation links work for 7 days");
+        await page.GotoAsync(Local(toBea));
+        await Assertions.Expect(Heading(page)).ToHaveTextAsync("This link has expired");
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Send me a new link" })).ToBeVisibleAsync();
     }
 
     [Fact]
@@ -142,12 +182,12 @@ public sealed class PagesBrowserTests : BrowserTest
         return await Intakes.SignUpAndConfirmAsync(App, client, email, "Cy Example");
     }
 
-    /// <summary>ada and bea, who suit each other, and a forced run: the links of their suggestions to each other.</summary>
-    private async Task<(Uri ToAda, Uri ToBea)> PlannedPairAsync()
+    /// <summary>Two who suit each other (ada and bea unless named) and a forced run: the links of their suggestions to each other.</summary>
+    private async Task<(Uri ToOne, Uri ToOther)> PlannedPairAsync(string one = "ada", string other = "bea")
     {
         var repository = App.Services.GetRequiredService<IPractitionerRepository>();
         var now = App.Clock.GetUtcNow();
-        foreach (var person in new[] { Person("ada"), Person("bea") })
+        foreach (var person in new[] { Person(one), Person(other) })
         {
             await repository.TryCreateAsync(new Practitioner(person.Id, person.Profile, PractitionerStatus.Active, now, now, now, null), default);
         }
@@ -155,7 +195,7 @@ public sealed class PagesBrowserTests : BrowserTest
         organizer.DefaultRequestHeaders.Add("x-functions-key", PeerMatchApp.OrganizerKey);
         using var run = await organizer.PostAsJsonAsync("/api/organizer/match-runs", new { force = true });
         run.EnsureSuccessStatusCode();
-        return (SuggestionLink(await App.Outbox.WaitForAsync("ada@example.org", "digest")), SuggestionLink(await App.Outbox.WaitForAsync("bea@example.org", "digest")));
+        return (SuggestionLink(await App.Outbox.WaitForAsync($"{one}@example.org", "digest")), SuggestionLink(await App.Outbox.WaitForAsync($"{other}@example.org", "digest")));
     }
 
     /// <summary>A planned pair who have both said yes.</summary>

@@ -20,7 +20,21 @@ public sealed class SignUpBrowserTests : BrowserTest
         await page.GetByLabel("Find a language").FillAsync("span");
         await Assertions.Expect(page.GetByLabel("German", new() { Exact = true })).ToBeHiddenAsync();
         await page.GetByLabel("Spanish", new() { Exact = true }).CheckAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Join PeerMatch" }).DblClickAsync();
+        // The answer takes a moment: meanwhile the button is disabled, and a double click sends once.
+        await page.RouteAsync("**/api/practitioners", async route =>
+        {
+            await Task.Delay(700);
+            await route.ContinueAsync();
+        });
+        var disabledAfterTwoClicks = await page.EvaluateAsync<bool>("""
+            () => {
+              const join = document.querySelector('#profile-form button[type=submit]');
+              join.click();
+              join.click();
+              return new Promise(done => setTimeout(() => done(join.disabled), 50));
+            }
+            """);
+        Assert.True(disabledAfterTwoClicks);
 
         // The form is gone: a page says what happens next, and reloading it sends nothing.
         await Assertions.Expect(Heading(page)).ToHaveTextAsync("Check your inbox");
@@ -68,11 +82,14 @@ public sealed class SignUpBrowserTests : BrowserTest
         var page = await NewPageAsync(new() { JavaScriptEnabled = false });
         await page.GotoAsync(BaseUrl + "/api/intake");
         await FillSignUpAsync(page, "Noah Script", "noah@example.org");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Join PeerMatch" }).ClickAsync();
+        // Without scripts nothing stops a double click in the browser: the server sends one e-mail anyway.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Join PeerMatch" }).DblClickAsync();
         await Assertions.Expect(Heading(page)).ToHaveTextAsync("Check your inbox");
 
         // Confirm: the link shows a button, the button activates.
         var confirmation = await App.Outbox.WaitForAsync("noah@example.org", "confirmation");
+        await App.DrainAsync();
+        Assert.Single(App.Outbox.To("noah@example.org"));
         await page.GotoAsync(Local(Outbox.Link(confirmation, PeerMatchApp.PublicBaseUrl + "/api/confirm?token=")));
         await page.GetByRole(AriaRole.Button, new() { Name = "Confirm my address" }).ClickAsync();
         await Assertions.Expect(Heading(page)).ToHaveTextAsync("Your profile is active");

@@ -186,9 +186,13 @@ public sealed class StandaloneTests
 
         public Task EraseAsync(PeerMatch.Intake.Practitioner practitioner, CancellationToken cancellationToken) => throw Down();
 
+        public Task<bool> TryClaimLinkAsync(string practitionerId, DateTimeOffset now, TimeSpan interval, CancellationToken cancellationToken) => throw Down();
+
+        public Task ReleaseLinkAsync(string practitionerId, DateTimeOffset claimedAt, CancellationToken cancellationToken) => throw Down();
+
         public IAsyncEnumerable<PeerMatch.Intake.Practitioner> ListAllAsync(CancellationToken cancellationToken) => throw Down();
 
-        public IAsyncEnumerable<PeerMatch.Intake.Practitioner> ListConfirmedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken) => throw Down();
+        public IAsyncEnumerable<PeerMatch.Intake.Practitioner> ListChangedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken) => throw Down();
 
         public IAsyncEnumerable<PeerMatch.Intake.Practitioner> ListUnconfirmedAsync(DateTimeOffset createdBefore, CancellationToken cancellationToken) => throw Down();
     }

@@ -184,6 +184,35 @@ public sealed class IntakeTests : AppTest
     }
 
     [Fact]
+    public async Task Simultaneous_sign_ups_for_a_known_address_send_one_profile_link()
+    {
+        await Intakes.SignUpAndConfirmAsync(App, Client);
+        App.Clock.Advance(TimeSpan.FromMinutes(11));
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Intakes.PostAsync(Client, Intakes.Valid())));
+        await App.DrainAsync();
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Accepted, r.StatusCode));
+        Assert.Single(App.Outbox.To("ada@example.org"), m => m.Headers["X-PeerMatch-Kind"] == "manage-link");
+        Assert.Equal("Active", Assert.Single(await App.RowsAsync("Practitioners")).GetString("Status"));
+    }
+
+    [Fact]
+    public async Task A_browser_asking_for_a_new_link_with_a_bad_address_gets_the_form_back_with_the_problem()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/me/link") { Content = new FormUrlEncodedContent([new("email", "a@b")]) };
+        request.Headers.Accept.ParseAdd("text/html");
+
+        using var response = await Client.SendAsync(request);
+        var page = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("E-mail address:", page, StringComparison.Ordinal);
+        Assert.Contains("value=\"a@b\"", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Simultaneous_intakes_for_one_address_make_one_profile()
     {
         var responses = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => Intakes.PostAsync(Client, Intakes.Valid())));

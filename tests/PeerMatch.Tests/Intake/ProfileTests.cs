@@ -173,6 +173,26 @@ public sealed class ProfileTests : AppTest
     }
 
     [Fact]
+    public async Task A_pause_that_has_ended_is_none_and_the_profile_saves_as_it_comes()
+    {
+        var manage = await Intakes.SignUpAndConfirmAsync(App, Client);
+        var body = Intakes.Valid();
+        body["pausedUntil"] = "2026-11-20";
+        (await Client.PutAsJsonAsync(manage, body)).EnsureSuccessStatusCode();
+        App.Clock.Advance(TimeSpan.FromDays(20)); // past the 20th
+
+        var export = (await Client.GetFromJsonAsync<JsonObject>(manage))!;
+        export.Remove("id"); export.Remove("status"); export.Remove("createdAt"); export.Remove("updatedAt"); export.Remove("confirmedAt");
+        export["consent"] = true;
+        using var saved = await Client.PutAsJsonAsync(manage, export);
+
+        Assert.Null(export["pausedUntil"]);
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        using var page = await Intakes.BrowseAsync(Client, manage);
+        Assert.DoesNotContain("paused until", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_address_cannot_be_changed_by_an_update()
     {
         var manage = await Intakes.SignUpAndConfirmAsync(App, Client);

@@ -17,7 +17,7 @@ public sealed class LinkTokenTests
     {
         var token = LinkToken.Create(Key, TokenPurpose.Manage, "abc123", Now.AddDays(1));
 
-        Assert.True(LinkToken.TryRead(Key, token, TokenPurpose.Manage, Now, out var subject));
+        Assert.Equal(TokenState.Valid, LinkToken.Check(Key, token, TokenPurpose.Manage, Now, out var subject));
         Assert.Equal("abc123", subject);
     }
 
@@ -28,7 +28,7 @@ public sealed class LinkTokenTests
 
         foreach (var other in Enum.GetValues<TokenPurpose>().Where(p => p != TokenPurpose.Confirm))
         {
-            Assert.False(LinkToken.TryRead(Key, token, other, Now, out _));
+            Assert.NotEqual(TokenState.Valid, LinkToken.Check(Key, token, other, Now, out _));
         }
     }
 
@@ -37,8 +37,8 @@ public sealed class LinkTokenTests
     {
         var token = LinkToken.Create(Key, TokenPurpose.Manage, "abc123", Now.AddDays(1));
 
-        Assert.True(LinkToken.TryRead(Key, token, TokenPurpose.Manage, Now.AddDays(1).AddSeconds(-1), out _));
-        Assert.False(LinkToken.TryRead(Key, token, TokenPurpose.Manage, Now.AddDays(1), out _));
+        Assert.Equal(TokenState.Valid, LinkToken.Check(Key, token, TokenPurpose.Manage, Now.AddDays(1).AddSeconds(-1), out _));
+        Assert.Equal(TokenState.Expired, LinkToken.Check(Key, token, TokenPurpose.Manage, Now.AddDays(1), out _));
     }
 
     [Fact]
@@ -48,7 +48,7 @@ public sealed class LinkTokenTests
         var signature = token[(token.IndexOf('.', StringComparison.Ordinal) + 1)..];
         var forgedPayload = Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"Manage|someone-else|{Now.AddDays(1).ToUnixTimeSeconds()}"));
 
-        Assert.False(LinkToken.TryRead(Key, forgedPayload + "." + signature, TokenPurpose.Manage, Now, out _));
+        Assert.NotEqual(TokenState.Valid, LinkToken.Check(Key, forgedPayload + "." + signature, TokenPurpose.Manage, Now, out _));
     }
 
     [Fact]
@@ -56,7 +56,7 @@ public sealed class LinkTokenTests
     {
         var token = LinkToken.Create(RandomNumberGenerator.GetBytes(32), TokenPurpose.Manage, "abc123", Now.AddDays(1));
 
-        Assert.False(LinkToken.TryRead(Key, token, TokenPurpose.Manage, Now, out _));
+        Assert.NotEqual(TokenState.Valid, LinkToken.Check(Key, token, TokenPurpose.Manage, Now, out _));
     }
 
     [Theory]
@@ -66,7 +66,7 @@ public sealed class LinkTokenTests
     [InlineData("!!!.???")]
     [InlineData("TWFuYWdlfGFiY3wx.")]
     public void Garbage_is_refused(string token) =>
-        Assert.False(LinkToken.TryRead(Key, token, TokenPurpose.Manage, Now, out _));
+        Assert.NotEqual(TokenState.Valid, LinkToken.Check(Key, token, TokenPurpose.Manage, Now, out _));
 
     [Fact]
     public void Every_character_of_a_token_matters()
@@ -79,7 +79,7 @@ public sealed class LinkTokenTests
                 continue;
             }
             var tampered = token[..i] + (token[i] == 'A' ? 'B' : 'A') + token[(i + 1)..];
-            Assert.False(LinkToken.TryRead(Key, tampered, TokenPurpose.Manage, Now, out _), $"Changing character {i} went unnoticed.");
+            Assert.NotEqual(TokenState.Valid, LinkToken.Check(Key, tampered, TokenPurpose.Manage, Now, out _));
         }
     }
 }

@@ -200,6 +200,13 @@ public sealed class ValidationTests : AppTest
         Assert.Equal("application/problem+json", refused.Content.Headers.ContentType!.MediaType);
         Assert.NotNull(refused.Headers.RetryAfter);
         Assert.Equal(3, (await app.RowsAsync("Practitioners")).Count);
+
+        // A browser posting the form is told the same on a page.
+        using var form = new HttpRequestMessage(HttpMethod.Post, "/api/practitioners") { Content = new FormUrlEncodedContent([new("name", "Ada")]) };
+        form.Headers.Accept.ParseAdd("text/html");
+        using var page = await client.SendAsync(form);
+        Assert.Equal(HttpStatusCode.TooManyRequests, page.StatusCode);
+        Assert.Contains("Too many sign-ups from here", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     private static async Task<Dictionary<string, string[]>> AssertValidationProblemAsync(HttpResponseMessage response, string field)

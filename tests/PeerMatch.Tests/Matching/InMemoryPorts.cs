@@ -27,11 +27,8 @@ internal sealed class InMemoryPorts
 
     public Rankers Models { get; } = new();
 
-    public MatchRuns MatchRuns(TimeProvider clock)
-    {
-        Plans.Clock = clock;
-        return new(People, Suppressed, SuggestionRows, Plans, RunRows, Models, new Retraining(SuggestionRows, Models, clock), Outbox, new MatchingSettings(), clock);
-    }
+    public MatchRuns MatchRuns(TimeProvider clock) =>
+        new(People, Suppressed, SuggestionRows, Plans, RunRows, Models, new Retraining(SuggestionRows, Models, clock), Outbox, new MatchingSettings(), clock);
 
     public SuggestionAnswers Answers(TimeProvider clock) => new(SuggestionRows, IntroductionRows, People, Outbox, clock);
 
@@ -40,8 +37,6 @@ internal sealed class InMemoryPorts
         private readonly ConcurrentDictionary<string, Practitioner> _rows = new();
 
         public int FullReads { get; private set; }
-
-        public int ConfirmedSinceReads { get; private set; }
 
         public void Add(Candidate person, DateTimeOffset now) =>
             _rows[person.Id] = new Practitioner(person.Id, person.Profile, PractitionerStatus.Active, now, now, now, null);
@@ -67,17 +62,39 @@ internal sealed class InMemoryPorts
             return Task.CompletedTask;
         }
 
+        public Task<bool> TryClaimLinkAsync(string practitionerId, DateTimeOffset now, TimeSpan interval, CancellationToken cancellationToken)
+        {
+            lock (_rows)
+            {
+                if (!_rows.TryGetValue(practitionerId, out var p) || p.LinkSentAt > now - interval)
+                {
+                    return Task.FromResult(false);
+                }
+                _rows[practitionerId] = p with { LinkSentAt = now };
+                return Task.FromResult(true);
+            }
+        }
+
+        public Task ReleaseLinkAsync(string practitionerId, DateTimeOffset claimedAt, CancellationToken cancellationToken)
+        {
+            lock (_rows)
+            {
+                if (_rows.TryGetValue(practitionerId, out var p) && p.LinkSentAt == claimedAt)
+                {
+                    _rows[practitionerId] = p with { LinkSentAt = null };
+                }
+            }
+            return Task.CompletedTask;
+        }
+
         public IAsyncEnumerable<Practitioner> ListAllAsync(CancellationToken cancellationToken)
         {
             FullReads++;
             return _rows.Values.ToAsyncEnumerable();
         }
 
-        public IAsyncEnumerable<Practitioner> ListConfirmedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken)
-        {
-            ConfirmedSinceReads++;
-            return _rows.Values.Where(p => p.Status == PractitionerStatus.Active && p.ConfirmedAt >= since).ToList().ToAsyncEnumerable();
-        }
+        public IAsyncEnumerable<Practitioner> ListChangedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
+            _rows.Values.Where(p => p.Status == PractitionerStatus.Active && p.UpdatedAt >= since).ToList().ToAsyncEnumerable();
 
         public IAsyncEnumerable<Practitioner> ListUnconfirmedAsync(DateTimeOffset createdBefore, CancellationToken cancellationToken) =>
             AsyncEnumerable.Empty<Practitioner>();
@@ -140,8 +157,6 @@ internal sealed class InMemoryPorts
         private readonly ConcurrentDictionary<(string, PlanningStep), string> _claims = new();
         private readonly ConcurrentDictionary<string, DateTimeOffset> _planned = new();
 
-        public TimeProvider Clock { get; set; } = TimeProvider.System;
-
         public Task<bool> TryClaimAsync(string week, string runId, PlanningStep planning, CancellationToken cancellationToken) =>
             Task.FromResult(_claims.GetOrAdd((week, planning), runId) == runId);
 
@@ -154,10 +169,10 @@ internal sealed class InMemoryPorts
         public Task<DateTimeOffset?> PlannedAtAsync(string week, CancellationToken cancellationToken) =>
             Task.FromResult(_planned.TryGetValue(week, out var at) ? at : (DateTimeOffset?)null);
 
-        public async Task SaveAsync(string week, string runId, IEnumerable<WeekPlanEntry> entries, CancellationToken cancellationToken)
+        public async Task SaveAsync(string week, string runId, DateTimeOffset readAt, IEnumerable<WeekPlanEntry> entries, CancellationToken cancellationToken)
         {
             await AddAsync(week, entries, cancellationToken);
-            _planned[week] = Clock.GetUtcNow();
+            _planned[week] = readAt;
         }
 
         public Task AddAsync(string week, IEnumerable<WeekPlanEntry> entries, CancellationToken cancellationToken)

@@ -222,9 +222,14 @@ public sealed class MatchingFlowTests : AppTest
         var toAda = SuggestionLinks(await App.Outbox.WaitForAsync("ada@example.org", "digest")).Single();
         var toBea = SuggestionLinks(await App.Outbox.WaitForAsync("bea@example.org", "digest")).Single();
 
-        var page = await Client.GetStringAsync(toAda.PathAndQuery);
+        using var opened = await Intakes.BrowseAsync(Client, toAda.PathAndQuery);
+        var page = await opened.Content.ReadAsStringAsync();
         Assert.Contains("bea Example", page, StringComparison.Ordinal);
         Assert.Contains("I'd like to connect", page, StringComparison.Ordinal);
+        var asJson = await Client.GetFromJsonAsync<JsonObject>(toAda.PathAndQuery);
+        Assert.Equal("bea", asJson!["peerName"]!.GetValue<string>());
+        Assert.Equal("Oakland, California, United States", asJson["place"]!.GetValue<string>());
+        Assert.NotEmpty(asJson["reasons"]!.AsArray());
         Assert.All(await App.RowsAsync(SuggestionTable.Name), r => Assert.Null(r.GetString("Answer")));
 
         var adaSays = await AnswerAsync(toAda, "yes");
@@ -267,7 +272,10 @@ public sealed class MatchingFlowTests : AppTest
         await App.Outbox.WaitForAsync("bea@example.org", "follow-up");
         var met = Outbox.Link(adaFollowUp, PeerMatchApp.PublicBaseUrl + "/api/suggestions/");
         Assert.StartsWith(PeerMatchApp.PublicBaseUrl + "/api/suggestions/", met.AbsoluteUri, StringComparison.Ordinal);
-        Assert.Contains("Did you meet", await Client.GetStringAsync(met.PathAndQuery), StringComparison.Ordinal);
+        using (var followUpPage = await Intakes.BrowseAsync(Client, met.PathAndQuery))
+        {
+            Assert.Contains("Did you meet", await followUpPage.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
         Assert.All(await App.RowsAsync(SuggestionTable.Name), r => Assert.Null(r.GetString("Met")));
 
         // The suggestion link's token does not open the follow-up, and the other way round.

@@ -110,7 +110,7 @@ public sealed class MatchingServiceTests
         _ports.People.Add(Person("ada"), _clock.GetUtcNow());
         _ports.People.Add(Person("lon", country: "GB", subdivision: "GB-ENG", city: "London", timeZone: "Europe/London"), _clock.GetUtcNow());
         var week = IsoWeeks.Planning(_clock.GetUtcNow());
-        await _ports.Plans.SaveAsync(week, "older", [new WeekPlanEntry("ada", null, 0, "none", null, ["older"]), new WeekPlanEntry("lon", null, 0, "none", null, ["older"])], default);
+        await _ports.Plans.SaveAsync(week, "older", _clock.GetUtcNow(), [new WeekPlanEntry("ada", null, 0, "none", null, ["older"]), new WeekPlanEntry("lon", null, 0, "none", null, ["older"])], default);
         _clock.SetUtcNow(new DateTimeOffset(2026, 11, 30, 9, 0, 0, TimeSpan.Zero)); // 09:00 in London, 01:00 in Oakland
 
         var outcome = await RunAsync(_ports.MatchRuns(_clock), force: false);
