@@ -23,6 +23,8 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddRazorComponents();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJson.Default));
 builder.AddTelemetry(underFunctionsHost);
+// Request logging names full URLs, and links carry tokens in their query: it logs warnings only.
+builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
 
 // The functions (found once, by their attributes), host.json, and the gate every HTTP function passes.
 builder.Services.AddSingleton(FunctionCatalog.Discover(typeof(Program).Assembly));

@@ -24,7 +24,7 @@ public static partial class IntakeValidator
         var languages = Languages(raw.Languages, errors);
         var meeting = Choice(raw.Meeting, "meeting", ReferenceData.MeetingPreferences, errors);
         var seeking = Choices(raw.Seeking, "seeking", ReferenceData.Seeking, min: 1, max: ReferenceData.Seeking.Count, errors);
-        var bio = Text(raw.Bio, "bio", BioMaxLength, required: false, errors);
+        var bio = Text(raw.Bio, "bio", BioMaxLength, required: false, errors, multiline: true);
         if (raw.Consent != true && !errors.Has("consent"))
         {
             errors.Add("consent", "Consent is required: PeerMatch stores your profile and shares your name and reasons with suggested peers.");
@@ -67,9 +67,14 @@ public static partial class IntakeValidator
     /// <summary>The key an address is looked up by: two spellings of one mailbox find one profile.</summary>
     public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();
 
-    private static string? Text(string? value, string field, int maxLength, bool required, ValidationErrors errors)
+    /// <summary>
+    /// Trimmed text of at most <paramref name="maxLength"/> characters: letters of every script, but no control
+    /// characters (a line break only where <paramref name="multiline"/>), no direction overrides and no invisible
+    /// characters, which could disguise a name or break the line of an e-mail header.
+    /// </summary>
+    private static string? Text(string? value, string field, int maxLength, bool required, ValidationErrors errors, bool multiline = false)
     {
-        var text = value?.Trim();
+        var text = multiline ? value?.Replace("\r\n", "\n", StringComparison.Ordinal).Trim() : value?.Trim();
         if (string.IsNullOrEmpty(text))
         {
             if (required && !errors.Has(field))
@@ -83,13 +88,24 @@ public static partial class IntakeValidator
             errors.Add(field, $"At most {maxLength} characters.");
             return null;
         }
-        if (text.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')))
+        if (text.FirstOrDefault(c => !Allowed(c, multiline)) is not '\0' and var refused)
         {
-            errors.Add(field, "Contains characters that are not allowed.");
+            errors.Add(field, $"Contains a character that is not allowed here (U+{(int)refused:X4}): {(multiline ? "control characters" : "line breaks, control characters")}, direction marks and invisible characters.");
             return null;
         }
         return text;
     }
+
+    private static bool Allowed(char c, bool multiline) => char.GetUnicodeCategory(c) switch
+    {
+        UnicodeCategory.Control => multiline && c == '\n',
+        // Zero-width joiner and non-joiner shape letters in some scripts; every other format character
+        // (direction overrides, zero-width spaces, byte-order marks) only hides things.
+        UnicodeCategory.Format => c is '\u200C' or '\u200D',
+        UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator or UnicodeCategory.Surrogate
+            or UnicodeCategory.PrivateUse or UnicodeCategory.OtherNotAssigned => false,
+        _ => true,
+    };
 
     public static string? Email(string? value, ValidationErrors errors)
     {
@@ -145,14 +161,9 @@ public static partial class IntakeValidator
     /// <summary>A state, province or region of the country, by its name ("Brandenburg") or its ISO 3166-2 code ("DE-BB"); optional.</summary>
     private static string? Subdivision(string? value, string? country, ValidationErrors errors)
     {
-        var text = value?.Trim();
-        if (string.IsNullOrEmpty(text) || country is null)
+        var text = Text(value, "region.subdivision", CityMaxLength, required: false, errors);
+        if (text is null || country is null)
         {
-            return null;
-        }
-        if (text.Length > CityMaxLength)
-        {
-            errors.Add("region.subdivision", $"At most {CityMaxLength} characters.");
             return null;
         }
         if (PlaceNames.FindSubdivision(country, text) is { } code)
@@ -212,7 +223,12 @@ public static partial class IntakeValidator
             errors.Add("languages", $"We do not know {(unknown.Count == 1 ? "this language" : "these languages")}: {string.Join(", ", unknown)}. Choose from the list, or write two-letter codes such as en or de.");
             return null;
         }
-        var codes = given.Select(v => PlaceNames.FindLanguage(v)!).Distinct().ToList();
+        var codes = given.Select(v => PlaceNames.FindLanguage(v)!).ToList();
+        if (codes.Distinct().Count() != codes.Count)
+        {
+            errors.Add("languages", "Each language once.");
+            return null;
+        }
         if (codes.Count > 10)
         {
             errors.Add("languages", "At most 10 languages.");
@@ -239,7 +255,12 @@ public static partial class IntakeValidator
 
     private static List<string>? Choices(List<string>? values, string field, IReadOnlyList<string> allowed, int min, int max, ValidationErrors errors)
     {
-        var chosen = values?.Select(v => v.Trim()).Where(v => v.Length > 0).Distinct().ToList();
+        var chosen = values?.Select(v => v.Trim()).Where(v => v.Length > 0).ToList();
+        if (chosen is not null && chosen.Distinct().Count() != chosen.Count)
+        {
+            errors.Add(field, "Each value once.");
+            return null;
+        }
         if (chosen is null || chosen.Count < min)
         {
             AddOnce(errors, field, min == 1 ? "Choose at least one." : $"Choose at least {min}.");

@@ -19,6 +19,14 @@ public interface IPractitionerRepository
     /// </summary>
     Task<bool> TryClaimLinkAsync(string practitionerId, DateTimeOffset now, TimeSpan interval, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Keeps a sign-up for an address whose profile is not confirmed yet (or unsubscribed), beside it rather than over
+    /// it: the profile that becomes active is the one whose confirmation link is followed.
+    /// </summary>
+    Task AddSubmissionAsync(string practitionerId, string submissionId, Profile profile, CancellationToken cancellationToken);
+
+    Task<Profile?> GetSubmissionAsync(string practitionerId, string submissionId, CancellationToken cancellationToken);
+
     /// <summary>Gives up a claim made at <paramref name="claimedAt"/> whose e-mail could not be queued, so the next request may send.</summary>
     Task ReleaseLinkAsync(string practitionerId, DateTimeOffset claimedAt, CancellationToken cancellationToken);
 

@@ -21,6 +21,9 @@ public sealed class PractitionerService(
     /// </summary>
     public static readonly TimeSpan LinkInterval = TimeSpan.FromMinutes(10);
 
+    /// <summary>An unsubscribed address gets at most one confirmation a day, whoever asks for it.</summary>
+    public static readonly TimeSpan UnsubscribedLinkInterval = TimeSpan.FromDays(1);
+
     /// <summary>
     /// Registers an intake. The caller answers the same way whatever happens here, so that the
     /// response never tells whether an address is known.
@@ -42,13 +45,9 @@ public sealed class PractitionerService(
                 ?? throw new InvalidOperationException("An address was reported taken but cannot be found.");
         }
 
-        if (existing.Status == PractitionerStatus.PendingConfirmation)
-        {
-            // Nobody has proved they own the address yet: the latest intake wins.
-            existing = existing with { Profile = profile, UpdatedAt = now };
-            await practitioners.UpdateAsync(existing, cancellationToken);
-        }
-        await SendLinkAsync(existing, cancellationToken);
+        // Nobody has proved they own the address yet (or it unsubscribed): this sign-up is kept beside the
+        // first, and the profile that becomes active is the one whose link is followed.
+        await SendLinkAsync(existing, cancellationToken, submitted: profile);
     }
 
     /// <summary>
@@ -67,19 +66,25 @@ public sealed class PractitionerService(
     /// A confirmation to an address not yet confirmed, or unsubscribed since (confirming again lifts the
     /// unsubscribe: nothing else reaches such an address); otherwise the profile link. At most one per <see cref="LinkInterval"/>.
     /// </summary>
-    private async Task SendLinkAsync(Practitioner practitioner, CancellationToken cancellationToken)
+    private async Task SendLinkAsync(Practitioner practitioner, CancellationToken cancellationToken, Profile? submitted = null)
     {
         var now = clock.GetUtcNow();
-        if (!await practitioners.TryClaimLinkAsync(practitioner.Id, now, LinkInterval, cancellationToken))
+        var suppressed = await suppressions.IsSuppressedAsync(practitioner.Profile.Email, cancellationToken);
+        if (!await practitioners.TryClaimLinkAsync(practitioner.Id, now, suppressed ? UnsubscribedLinkInterval : LinkInterval, cancellationToken))
         {
             return;
         }
-        var kind = practitioner.Status == PractitionerStatus.PendingConfirmation || await suppressions.IsSuppressedAsync(practitioner.Profile.Email, cancellationToken)
-            ? EmailKind.Confirmation
-            : EmailKind.ManageLink;
+        var confirm = practitioner.Status == PractitionerStatus.PendingConfirmation || suppressed;
+        var job = EmailJob.Fresh(confirm ? EmailKind.Confirmation : EmailKind.ManageLink, practitioner.Id);
         try
         {
-            await emails.EnqueueAsync(EmailJob.Fresh(kind, practitioner.Id), cancellationToken);
+            if (confirm && submitted is not null)
+            {
+                var submissionId = Practitioner.NewId();
+                await practitioners.AddSubmissionAsync(practitioner.Id, submissionId, submitted, cancellationToken);
+                job = job with { Context = submissionId };
+            }
+            await emails.EnqueueAsync(job, cancellationToken);
         }
         catch
         {
@@ -89,10 +94,15 @@ public sealed class PractitionerService(
         }
     }
 
-    public async Task<ConfirmOutcome> ConfirmAsync(string practitionerId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Activates the profile behind a confirmation link: the first sign-up's, or (<paramref name="submissionId"/>)
+    /// a later sign-up's for the same address. Only this (a POST of the link's button) lifts an unsubscribe.
+    /// </summary>
+    public async Task<ConfirmOutcome> ConfirmAsync(string practitionerId, string? submissionId, CancellationToken cancellationToken)
     {
         var practitioner = await practitioners.GetAsync(practitionerId, cancellationToken);
-        if (practitioner is null)
+        var submitted = practitioner is null || submissionId is null ? null : await practitioners.GetSubmissionAsync(practitionerId, submissionId, cancellationToken);
+        if (practitioner is null || (submissionId is not null && submitted is null))
         {
             return ConfirmOutcome.NotFound;
         }
@@ -102,14 +112,15 @@ public sealed class PractitionerService(
         {
             await suppressions.LiftAsync(practitioner.Profile.Email, cancellationToken);
         }
-        if (practitioner.Status == PractitionerStatus.Active && !wasSuppressed)
+        if (practitioner.Status == PractitionerStatus.Active && !wasSuppressed && submitted is null)
         {
             return ConfirmOutcome.AlreadyConfirmed;
         }
 
         // Confirmed now (or again, after an unsubscribe): a week already planned plans them within the hour.
         var now = clock.GetUtcNow();
-        await practitioners.UpdateAsync(practitioner with { Status = PractitionerStatus.Active, ConfirmedAt = now, UpdatedAt = now }, cancellationToken);
+        var profile = submitted is null ? practitioner.Profile : submitted with { Email = practitioner.Profile.Email };
+        await practitioners.UpdateAsync(practitioner with { Profile = profile, Status = PractitionerStatus.Active, ConfirmedAt = now, UpdatedAt = now }, cancellationToken);
         return ConfirmOutcome.Confirmed;
     }
 

@@ -10,6 +10,7 @@ public static class Routes
     public const string Prefix = "api";
 
     public const string Health = "health";
+    public const string Asset = "assets/{name}";
     public const string IntakeForm = "intake";
     public const string IntakeSent = "intake/sent";
     public const string Subdivisions = "places/{country}";

@@ -14,6 +14,9 @@ namespace PeerMatch.Functions.Http;
 /// </summary>
 public sealed class HttpGate(IOptions<PeerMatchOptions> options, ILogger<HttpGate> log) : IDisposable
 {
+    /// <summary>A person waits at most this long: past it (storage unreachable, say) the answer is a 503 to try again.</summary>
+    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(4);
+
     // Sign-ups send e-mail to whatever address is typed in: each client may post only so many a minute.
     private readonly PartitionedRateLimiter<string> _signUps = PartitionedRateLimiter.Create<string, string>(client =>
         RateLimitPartition.GetFixedWindowLimiter(client, _ => new FixedWindowRateLimiterOptions
@@ -39,9 +42,23 @@ public sealed class HttpGate(IOptions<PeerMatchOptions> options, ILogger<HttpGat
                 return new NegotiatedProblem(Problems.TooManySignUps());
             }
         }
+        var work = invoke();
+        if (await Task.WhenAny(work, Task.Delay(Deadline, http.RequestAborted)) != work && !http.RequestAborted.IsCancellationRequested)
+        {
+            // Left to finish or fail on its own; its failure is logged, not thrown at nobody.
+            _ = work.ContinueWith(t => log.LogWarning(t.Exception, "{Function} failed after its answer was given", function.Name),
+                CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            log.LogWarning("{Function} took longer than {Deadline}: answered 503", function.Name, Deadline);
+            return Unavailable(http);
+        }
         try
         {
-            return await invoke() ?? TypedResults.NoContent();
+            return await work ?? TypedResults.NoContent();
+        }
+        catch (Exception e) when (!http.RequestAborted.IsCancellationRequested && IsStorageOutage(e))
+        {
+            log.LogWarning(e, "{Function}: storage did not answer", function.Name);
+            return Unavailable(http);
         }
         catch (Exception e) when (!http.RequestAborted.IsCancellationRequested)
         {
@@ -50,15 +67,34 @@ public sealed class HttpGate(IOptions<PeerMatchOptions> options, ILogger<HttpGat
         }
     }
 
+    private static NegotiatedProblem Unavailable(HttpContext http)
+    {
+        http.Response.Headers.RetryAfter = "30";
+        return new NegotiatedProblem(Problems.Unavailable());
+    }
+
+    /// <summary>Storage down or unreachable (after the clients' own quick retries), as opposed to a fault in the code.</summary>
+    private static bool IsStorageOutage(Exception e) => e switch
+    {
+        Azure.RequestFailedException { Status: 0 or >= 500 } => true,
+        HttpRequestException or TimeoutException or TaskCanceledException or System.Net.Sockets.SocketException => true,
+        AggregateException aggregate => aggregate.InnerExceptions.All(IsStorageOutage),
+        _ => e.InnerException is { } inner && IsStorageOutage(inner),
+    };
+
     public void Dispose() => _signUps.Dispose();
 
     /// <summary>
-    /// Links carry tokens in their query string: no Referer may leak them to another site, and pages
-    /// are never framed, sniffed or cached.
+    /// Links carry tokens in their query string: no Referer may leak them to another site, and pages are
+    /// never framed, sniffed or cached. Pages run no inline code and load nothing from elsewhere; forms
+    /// post only here. Set before the function runs, so error answers carry them too.
     /// </summary>
     public static void ApplySecurityHeaders(HttpResponse response)
     {
         var headers = response.Headers;
+        headers.ContentSecurityPolicy =
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+        headers.StrictTransportSecurity = "max-age=31536000; includeSubDomains";
         headers["Referrer-Policy"] = "no-referrer";
         headers["X-Content-Type-Options"] = "nosniff";
         headers["X-Frame-Options"] = "DENY";

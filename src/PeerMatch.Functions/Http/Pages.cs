@@ -1,4 +1,3 @@
-using System.Reflection;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PeerMatch.Links;
@@ -11,9 +10,6 @@ namespace PeerMatch.Functions.Http;
 /// </summary>
 public static class Pages
 {
-    /// <summary>The site's stylesheet (<c>Http/site.css</c>), inlined in every page.</summary>
-    public static readonly string Styles = ReadEmbedded("PeerMatch.Functions.Http.site.css");
-
     /// <summary>Where the sign-up form is: pages point people back to it.</summary>
     public static readonly string IntakeFormPath = Routes.Path(Routes.IntakeForm);
 
@@ -32,13 +28,6 @@ public static class Pages
 
     /// <summary>Post/redirect/get: after a form's POST the browser shows <paramref name="location"/>, so a reload never posts again.</summary>
     public static SeeOther SeeOther(string location) => new(location);
-
-    public static string ReadEmbedded(string name)
-    {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(name) ?? throw new InvalidOperationException($"{name} is not embedded.");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
 }
 
 /// <summary>303 See Other: the answer to a form's POST is a GET of <see cref="Location"/>.</summary>

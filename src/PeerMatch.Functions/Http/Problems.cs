@@ -16,6 +16,11 @@ public static class Problems
         title: "Unsupported content type.",
         detail: "Send the body as application/json or application/x-www-form-urlencoded.");
 
+    public static ProblemHttpResult NotUtf8() => TypedResults.Problem(
+        statusCode: StatusCodes.Status400BadRequest,
+        title: "The body holds text that is not valid UTF-8.",
+        detail: "Nothing was saved. Send the text as UTF-8.");
+
     public static ProblemHttpResult TooLarge() => TypedResults.Problem(
         statusCode: StatusCodes.Status413PayloadTooLarge,
         title: "The body is too large.",
@@ -35,6 +40,11 @@ public static class Problems
         statusCode: StatusCodes.Status429TooManyRequests,
         title: "Too many sign-ups from here.",
         detail: "Nothing was saved. Please wait a minute and send the form again.");
+
+    public static ProblemHttpResult Unavailable() => TypedResults.Problem(
+        statusCode: StatusCodes.Status503ServiceUnavailable,
+        title: "PeerMatch cannot answer right now.",
+        detail: "Please try again in a minute: trying again is safe.");
 
     public static ProblemHttpResult Unexpected() => TypedResults.Problem(
         statusCode: StatusCodes.Status500InternalServerError,

@@ -32,17 +32,38 @@ public static class RequestBodies
         }
         if (isForm)
         {
-            return new(IntakeFormReader.Read(FormFields(body!), shape, errors), errors, null, true);
+            return FormFields(body!) is { } form
+                ? new(IntakeFormReader.Read(form, shape, errors), errors, null, true)
+                : new(null, errors, Problems.NotUtf8(), true);
         }
-        try
+        return ParseJson(body!, maxDepth: 8, root => new Read(IntakeJsonReader.Read(root, shape, errors), errors, null, false),
+            problem => new Read(null, errors, problem, false));
+    }
+
+    /// <summary>A small JSON object body (empty means {}), kept beyond the parse, with only the <paramref name="allowed"/> fields.</summary>
+    public static async Task<(JsonElement Body, ProblemHttpResult? Problem)> ReadJsonObjectAsync(HttpRequest request, string[] allowed, CancellationToken cancellationToken)
+    {
+        var (body, isForm, problem) = await ReadBodyAsync(request, allowEmpty: true, cancellationToken);
+        if (problem is not null || isForm)
         {
-            using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 8 });
-            return new(IntakeJsonReader.Read(document.RootElement, shape, errors), errors, null, false);
+            return (default, problem ?? Problems.UnsupportedMediaType());
         }
-        catch (JsonException e)
+        if (body!.Length == 0)
         {
-            return new(null, errors, Problems.MalformedJson(e), false);
+            return (JsonElement.Parse("{}"), null);
         }
+        return ParseJson<(JsonElement, ProblemHttpResult?)>(body, maxDepth: 4, root =>
+        {
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return (default, TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The body must be a JSON object."));
+            }
+            var unknown = root.EnumerateObject().Select(p => p.Name).Where(n => !allowed.Contains(n)).ToList();
+            return unknown.Count > 0
+                ? (default, TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Unknown fields.", detail: $"Not accepted here: {string.Join(", ", unknown)}."))
+                // A copy that outlives the document, which returns its pooled buffers.
+                : (root.Clone(), null);
+        }, problem => (default, problem));
     }
 
     public static async Task<Fields> ReadFieldsAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -56,25 +77,65 @@ public static class RequestBodies
         {
             return new(new Dictionary<string, string>(), null);
         }
+        var none = new Dictionary<string, string>();
         if (isForm)
         {
-            return new(FormFields(body).ToDictionary(f => f.Key, f => f.Value.LastOrDefault() ?? "", StringComparer.Ordinal), null);
+            return FormFields(body) is { } form
+                ? new(form.ToDictionary(f => f.Key, f => f.Value.LastOrDefault() ?? "", StringComparer.Ordinal), null)
+                : new(none, Problems.NotUtf8());
         }
+        return ParseJson(body, maxDepth: 4, root => root.ValueKind == JsonValueKind.Object
+            ? new Fields(root.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.String)
+                .ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal), null)
+            : new Fields(none, TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The body must be a JSON object.")),
+            problem => new Fields(none, problem));
+    }
+
+    /// <summary>
+    /// Parses JSON and checks that every string in it is text (no invalid UTF-8, no lone surrogate escape such
+    /// as "\ud800"), so that no reader further on can fail on it; any failure is a 400 problem.
+    /// </summary>
+    private static T ParseJson<T>(byte[] body, int maxDepth, Func<JsonElement, T> read, Func<ProblemHttpResult, T> refuse)
+    {
         try
         {
-            using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 4 });
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                return new(new Dictionary<string, string>(), TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The body must be a JSON object."));
-            }
-            var values = document.RootElement.EnumerateObject()
-                .Where(p => p.Value.ValueKind == JsonValueKind.String)
-                .ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal);
-            return new(values, null);
+            using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = maxDepth });
+            return IsText(document.RootElement) ? read(document.RootElement) : refuse(Problems.NotUtf8());
         }
         catch (JsonException e)
         {
-            return new(new Dictionary<string, string>(), Problems.MalformedJson(e));
+            return refuse(Problems.MalformedJson(e));
+        }
+    }
+
+    private static bool IsText(JsonElement element)
+    {
+        try
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.String:
+                    _ = element.GetString();
+                    return true;
+                case JsonValueKind.Array:
+                    return element.EnumerateArray().All(IsText);
+                case JsonValueKind.Object:
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        _ = property.Name; // decoded here, where a bad one is caught
+                        if (!IsText(property.Value))
+                        {
+                            return false;
+                        }
+                    }
+                    return true;
+                default:
+                    return true;
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
         }
     }
 
@@ -93,9 +154,26 @@ public static class RequestBodies
         return body is null ? (null, isForm, Problems.TooLarge()) : (body, isForm, null);
     }
 
-    private static IEnumerable<KeyValuePair<string, string[]>> FormFields(byte[] body) =>
-        QueryHelpers.ParseQuery("?" + System.Text.Encoding.UTF8.GetString(body))
-            .Select(f => KeyValuePair.Create(f.Key, f.Value.Select(v => v ?? "").ToArray()));
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>A form body's fields, or null when its bytes, or its %-escapes, are not UTF-8.</summary>
+    private static List<KeyValuePair<string, string[]>>? FormFields(byte[] body)
+    {
+        string text;
+        try
+        {
+            text = StrictUtf8.GetString(body);
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            return null;
+        }
+        var fields = QueryHelpers.ParseQuery("?" + text)
+            .Select(f => KeyValuePair.Create(f.Key, f.Value.Select(v => v ?? "").ToArray()))
+            .ToList();
+        // Escapes of bytes that are not UTF-8 ("%FF") decode to the replacement character.
+        return fields.Any(f => f.Key.Contains('\uFFFD', StringComparison.Ordinal) || f.Value.Any(v => v.Contains('\uFFFD', StringComparison.Ordinal))) ? null : fields;
+    }
 
     /// <summary>The body, or null when it is larger than <see cref="MaxBytes"/> (whatever Content-Length claims).</summary>
     private static async Task<byte[]?> ReadBoundedAsync(HttpRequest request, CancellationToken cancellationToken)

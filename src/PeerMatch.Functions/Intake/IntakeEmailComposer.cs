@@ -18,7 +18,7 @@ public sealed class IntakeEmailComposer(LinkSigner links, EmailRenderer renderer
             var confirm = await renderer.RenderAsync<ConfirmationEmail>(new Dictionary<string, object?>
             {
                 [nameof(ConfirmationEmail.Name)] = profile.Name,
-                [nameof(ConfirmationEmail.ConfirmUrl)] = await links.ConfirmUrlAsync(recipient.Id, cancellationToken),
+                [nameof(ConfirmationEmail.ConfirmUrl)] = await links.ConfirmUrlAsync(recipient.Id, job.Context, cancellationToken),
             });
             return new EmailMessage(job.Kind, profile.Email, profile.Name, ConfirmationEmail.Subject, confirm.Text, confirm.Html, UnsubscribeUrl: null);
         }

@@ -9,7 +9,8 @@ namespace PeerMatch.Functions.Intake;
 
 /// <summary>
 /// Practitioners on Azure Tables:
-/// <c>Practitioners</c> (PK = practitioner id, RK = "profile": point reads by id; the weekly run reads them all) and
+/// <c>Practitioners</c> (PK = practitioner id, RK = "profile": point reads by id; the weekly run reads them all;
+/// RK = "submission-{id}": a later sign-up for an address not yet confirmed, kept until one is confirmed) and
 /// <c>EmailIndex</c> (PK = <see cref="EmailAddresses.Key"/> of the address, RK = "": a profile by address without a scan,
 /// and the insert that decides a race between two intakes).
 /// </summary>
@@ -18,10 +19,14 @@ public sealed class PractitionerTable(StorageAccount storage) : IPractitionerRep
     public const string Practitioners = "Practitioners";
     public const string EmailIndex = "EmailIndex";
     private const string ProfileRow = "profile";
+    private const string SubmissionPrefix = "submission-";
+
+    /// <summary>Profiles only, not the sign-ups kept beside them.</summary>
+    private static readonly string ProfilesOnly = TableClient.CreateQueryFilter($"RowKey eq {ProfileRow}");
 
     public async Task<Practitioner?> GetAsync(string id, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(id) || id.Length > 64 || !id.All(char.IsAsciiLetterOrDigit))
+        if (!IsId(id))
         {
             return null;
         }
@@ -127,14 +132,15 @@ public sealed class PractitionerTable(StorageAccount storage) : IPractitionerRep
             await index.DeleteEntityAsync(key, "", pointer.Value.ETag, cancellationToken);
         }
 
+        // The profile and the sign-ups kept beside it.
         var table = await storage.TableAsync(Practitioners, cancellationToken);
-        await table.DeleteEntityAsync(practitioner.Id, ProfileRow, ETag.All, cancellationToken);
+        await table.DeletePartitionAsync(practitioner.Id, cancellationToken);
     }
 
     public async IAsyncEnumerable<Practitioner> ListUnconfirmedAsync(DateTimeOffset createdBefore, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(Practitioners, cancellationToken);
-        var filter = TableClient.CreateQueryFilter($"Status eq {nameof(PractitionerStatus.PendingConfirmation)} and CreatedAt lt {createdBefore}");
+        var filter = ProfilesOnly + " and " + TableClient.CreateQueryFilter($"Status eq {nameof(PractitionerStatus.PendingConfirmation)} and CreatedAt lt {createdBefore}");
         await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
             yield return FromEntity(row);
@@ -145,7 +151,7 @@ public sealed class PractitionerTable(StorageAccount storage) : IPractitionerRep
     {
         // Filtered by the service, not read row by row here: it returns the few who changed.
         var table = await storage.TableAsync(Practitioners, cancellationToken);
-        var filter = TableClient.CreateQueryFilter($"Status eq {nameof(PractitionerStatus.Active)} and UpdatedAt ge {since}");
+        var filter = ProfilesOnly + " and " + TableClient.CreateQueryFilter($"Status eq {nameof(PractitionerStatus.Active)} and UpdatedAt ge {since}");
         await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
             yield return FromEntity(row);
@@ -155,11 +161,32 @@ public sealed class PractitionerTable(StorageAccount storage) : IPractitionerRep
     public async IAsyncEnumerable<Practitioner> ListAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(Practitioners, cancellationToken);
-        await foreach (var row in table.QueryAsync<TableEntity>(cancellationToken: cancellationToken))
+        await foreach (var row in table.QueryAsync<TableEntity>(ProfilesOnly, cancellationToken: cancellationToken))
         {
             yield return FromEntity(row);
         }
     }
+
+    public async Task AddSubmissionAsync(string practitionerId, string submissionId, Profile profile, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Practitioners, cancellationToken);
+        var row = ToEntity(new Practitioner(practitionerId, profile, PractitionerStatus.PendingConfirmation, default, default, null, null));
+        row.RowKey = SubmissionPrefix + submissionId;
+        await table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
+    }
+
+    public async Task<Profile?> GetSubmissionAsync(string practitionerId, string submissionId, CancellationToken cancellationToken)
+    {
+        if (!IsId(practitionerId) || !IsId(submissionId))
+        {
+            return null;
+        }
+        var table = await storage.TableAsync(Practitioners, cancellationToken);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(practitionerId, SubmissionPrefix + submissionId, cancellationToken: cancellationToken);
+        return row.HasValue ? FromEntity(row.Value!).Profile : null;
+    }
+
+    private static bool IsId(string id) => id.Length is > 0 and <= 64 && id.All(char.IsAsciiLetterOrDigit);
 
     private static TableEntity ToEntity(Practitioner p) => new(p.Id, ProfileRow)
     {

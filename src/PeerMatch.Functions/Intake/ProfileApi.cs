@@ -50,13 +50,14 @@ public sealed class ProfileApi(LinkSigner links, IPractitionerRepository reposit
     public async Task<Results<RazorComponentResult<ConfirmPage>, Ok<ConfirmationStatus>, LinkProblemResult>> ShowConfirmationAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Confirm)] HttpRequest request, CancellationToken cancellationToken)
     {
-        var (practitioner, problem) = await OpenAsync(request, TokenPurpose.Confirm, cancellationToken);
+        var (practitioner, submissionId, problem) = await OpenConfirmationAsync(request, cancellationToken);
         if (practitioner is null)
         {
             return new LinkProblemResult(LinkKind.Confirm, problem);
         }
-        // Unsubscribed since: confirming again is how e-mail starts again.
-        var active = practitioner.Status == PractitionerStatus.Active && !await suppressions.IsSuppressedAsync(practitioner.Profile.Email, cancellationToken);
+        // Unsubscribed since: confirming again is how e-mail starts again. A later sign-up's link activates its details.
+        var active = practitioner.Status == PractitionerStatus.Active && submissionId is null
+            && !await suppressions.IsSuppressedAsync(practitioner.Profile.Email, cancellationToken);
         if (!Pages.PrefersHtml(request))
         {
             return TypedResults.Ok(new ConfirmationStatus(active ? "active" : "pending-confirmation"));
@@ -73,14 +74,18 @@ public sealed class ProfileApi(LinkSigner links, IPractitionerRepository reposit
     public async Task<Results<SeeOther, Ok<ConfirmationStatus>, LinkProblemResult>> ConfirmAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Confirm)] HttpRequest request, CancellationToken cancellationToken)
     {
-        var (practitioner, problem) = await OpenAsync(request, TokenPurpose.Confirm, cancellationToken);
+        var (practitioner, submissionId, problem) = await OpenConfirmationAsync(request, cancellationToken);
         if (practitioner is null)
         {
             return new LinkProblemResult(LinkKind.Confirm, problem);
         }
-        await practitioners.ConfirmAsync(practitioner.Id, cancellationToken);
+        if (await practitioners.ConfirmAsync(practitioner.Id, submissionId, cancellationToken) == ConfirmOutcome.NotFound)
+        {
+            return new LinkProblemResult(LinkKind.Confirm, LinkProblem.Gone);
+        }
+        // The page to come back to: this link shows "confirmed" only for the first sign-up's details, so it is the profile's.
         return Pages.PrefersHtml(request)
-            ? Pages.SeeOther(Routes.WithToken(Routes.Confirm, request.LinkToken()))
+            ? Pages.SeeOther(submissionId is null ? Routes.WithToken(Routes.Confirm, request.LinkToken()) : (await links.ManageUrlAsync(practitioner.Id, cancellationToken)).PathAndQuery)
             : TypedResults.Ok(new ConfirmationStatus("active"));
     }
 
@@ -203,6 +208,20 @@ public sealed class ProfileApi(LinkSigner links, IPractitionerRepository reposit
             Saved = saved,
             UnsubscribePath = (await links.UnsubscribeUrlAsync(practitioner.Profile.Email, cancellationToken)).PathAndQuery,
         }, status);
+
+    /// <summary>The practitioner a confirmation link opens, and the later sign-up it confirms if any; or what is wrong with the link.</summary>
+    private async Task<(Practitioner? Practitioner, string? SubmissionId, LinkProblem Problem)> OpenConfirmationAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var (state, subject) = await links.CheckAsync(request.LinkToken(), TokenPurpose.Confirm, cancellationToken);
+        if (state != TokenState.Valid)
+        {
+            return (null, null, LinkProblems.From(state));
+        }
+        var (id, submissionId) = LinkSigner.ConfirmationSubject(subject);
+        var practitioner = await repository.GetAsync(id, cancellationToken);
+        var stillThere = practitioner is not null && (submissionId is null || await repository.GetSubmissionAsync(id, submissionId, cancellationToken) is not null);
+        return stillThere ? (practitioner, submissionId, default) : (null, null, LinkProblem.Gone);
+    }
 
     /// <summary>The practitioner a link opens, or what is wrong with the link.</summary>
     private async Task<(Practitioner? Practitioner, LinkProblem Problem)> OpenAsync(HttpRequest request, TokenPurpose purpose, CancellationToken cancellationToken)

@@ -50,7 +50,7 @@
   country?.addEventListener('change', async () => {
     names.replaceChildren();
     if (!country.value) return;
-    const response = await fetch('{{placesPath}}'.replace('{country}', encodeURIComponent(country.value)), { headers: { Accept: 'application/json' } });
+    const response = await fetch(form.dataset.places.replace('{country}', encodeURIComponent(country.value)), { headers: { Accept: 'application/json' } });
     if (!response.ok) return;
     for (const place of await response.json()) {
       const option = document.createElement('option');

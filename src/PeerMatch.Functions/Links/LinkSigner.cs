@@ -19,7 +19,7 @@ public sealed class LinkSigner(SigningKeyStore keys, TimeProvider clock, IOption
     /// <summary>Whether the token is valid for <paramref name="purpose"/> (with its subject), expired, or not a token of ours.</summary>
     public async Task<(TokenState State, string Subject)> CheckAsync(string? token, TokenPurpose purpose, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(token))
+        if (!LinkToken.IsWellFormed(token))
         {
             return (TokenState.Invalid, "");
         }
@@ -28,8 +28,13 @@ public sealed class LinkSigner(SigningKeyStore keys, TimeProvider clock, IOption
         return (state, subject);
     }
 
-    public async Task<Uri> ConfirmUrlAsync(string practitionerId, CancellationToken cancellationToken) =>
-        Links.Confirm(await IssueAsync(TokenPurpose.Confirm, practitionerId, LinkToken.ConfirmLifetime, cancellationToken));
+    /// <summary>A confirmation link: for the first sign-up of an address, or for a later one kept beside it (<paramref name="submissionId"/>).</summary>
+    public async Task<Uri> ConfirmUrlAsync(string practitionerId, string? submissionId, CancellationToken cancellationToken) =>
+        Links.Confirm(await IssueAsync(TokenPurpose.Confirm, submissionId is null ? practitionerId : $"{practitionerId}:{submissionId}", LinkToken.ConfirmLifetime, cancellationToken));
+
+    /// <summary>The practitioner and, for a later sign-up, the submission a confirmation token stands for.</summary>
+    public static (string PractitionerId, string? SubmissionId) ConfirmationSubject(string subject) =>
+        subject.Split(':') is [var id, var submission] ? (id, submission) : (subject, null);
 
     public async Task<Uri> ManageUrlAsync(string practitionerId, CancellationToken cancellationToken) =>
         Links.Manage(await IssueAsync(TokenPurpose.Manage, practitionerId, LinkToken.ManageLifetime, cancellationToken));

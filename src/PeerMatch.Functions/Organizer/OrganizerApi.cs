@@ -24,7 +24,7 @@ public sealed class OrganizerApi(MatchRuns matchRuns, IMatchRunStore runs, IPrac
     public async Task<Results<Accepted<MatchRunStarted>, ValidationProblem, ProblemHttpResult>> StartRunAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.MatchRuns)] HttpRequest request, CancellationToken cancellationToken)
     {
-        var (body, problem) = await ReadObjectAsync(request, ["dryRun", "force"], cancellationToken);
+        var (body, problem) = await RequestBodies.ReadJsonObjectAsync(request, ["dryRun", "force"], cancellationToken);
         if (problem is not null)
         {
             return problem;
@@ -51,7 +51,7 @@ public sealed class OrganizerApi(MatchRuns matchRuns, IMatchRunStore runs, IPrac
     public async Task<Results<Ok<GroupProposals>, ValidationProblem, ProblemHttpResult>> ProposeGroupsAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.GroupProposals)] HttpRequest request, CancellationToken cancellationToken)
     {
-        var (body, problem) = await ReadObjectAsync(request, ["region", "model", "size"], cancellationToken);
+        var (body, problem) = await RequestBodies.ReadJsonObjectAsync(request, ["region", "model", "size"], cancellationToken);
         if (problem is not null)
         {
             return problem;
@@ -83,38 +83,6 @@ public sealed class OrganizerApi(MatchRuns matchRuns, IMatchRunStore runs, IPrac
         var population = await Population.LoadAsync(practitioners, suppressions, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), cancellationToken);
         var groups = GroupProposer.Propose(population.Eligible, region, model, size, clock.GetUtcNow());
         return TypedResults.Ok(new GroupProposals(groups));
-    }
-
-    /// <summary>A small JSON object body (empty means {}), with only the <paramref name="allowed"/> fields.</summary>
-    private static async Task<(JsonElement Body, ProblemHttpResult? Problem)> ReadObjectAsync(HttpRequest request, string[] allowed, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength is null or 0 && request.Headers.TransferEncoding.Count == 0)
-        {
-            return (JsonElement.Parse("{}"), null);
-        }
-        if (!request.HasJsonContentType())
-        {
-            return (default, Problems.UnsupportedMediaType());
-        }
-        try
-        {
-            using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                return (default, TypedResults.Problem(statusCode: 400, title: "The body must be a JSON object."));
-            }
-            var unknown = document.RootElement.EnumerateObject().Select(p => p.Name).Where(n => !allowed.Contains(n)).ToList();
-            if (unknown.Count > 0)
-            {
-                return (default, TypedResults.Problem(statusCode: 400, title: "Unknown fields.", detail: $"Not accepted here: {string.Join(", ", unknown)}."));
-            }
-            // A copy that outlives the document, which returns its pooled buffers here.
-            return (document.RootElement.Clone(), null);
-        }
-        catch (JsonException e)
-        {
-            return (default, Problems.MalformedJson(e));
-        }
     }
 
     private static bool Flag(JsonElement body, string name, ValidationErrors errors)

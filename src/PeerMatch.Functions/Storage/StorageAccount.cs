@@ -23,13 +23,15 @@ public sealed class StorageAccount
     public StorageAccount(IConfiguration configuration, IOptions<PeerMatchOptions> options)
     {
         Prefix = options.Value.TablePrefix;
-        var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        var tableOptions = WithShortRetries(new TableClientOptions());
+        var queueOptions = WithShortRetries(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        var blobOptions = WithShortRetries(new BlobClientOptions());
         var connection = configuration[ConnectionSetting];
         if (!string.IsNullOrWhiteSpace(connection))
         {
-            Tables = new TableServiceClient(connection);
+            Tables = new TableServiceClient(connection, tableOptions);
             Queues = new QueueServiceClient(connection, queueOptions);
-            Blobs = new BlobServiceClient(connection);
+            Blobs = new BlobServiceClient(connection, blobOptions);
             return;
         }
 
@@ -40,18 +42,31 @@ public sealed class StorageAccount
         if (tableUri is null || queueUri is null || blobUri is null)
         {
             // Nothing configured at all: the local default, Azurite on its standard ports.
-            Tables = new TableServiceClient("UseDevelopmentStorage=true");
+            Tables = new TableServiceClient("UseDevelopmentStorage=true", tableOptions);
             Queues = new QueueServiceClient("UseDevelopmentStorage=true", queueOptions);
-            Blobs = new BlobServiceClient("UseDevelopmentStorage=true");
+            Blobs = new BlobServiceClient("UseDevelopmentStorage=true", blobOptions);
             return;
         }
 
         TokenCredential credential = section["clientId"] is { Length: > 0 } clientId
             ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId))
             : new DefaultAzureCredential();
-        Tables = new TableServiceClient(new Uri(tableUri), credential);
+        Tables = new TableServiceClient(new Uri(tableUri), credential, tableOptions);
         Queues = new QueueServiceClient(new Uri(queueUri), credential, queueOptions);
-        Blobs = new BlobServiceClient(new Uri(blobUri), credential);
+        Blobs = new BlobServiceClient(new Uri(blobUri), credential, blobOptions);
+    }
+
+    /// <summary>
+    /// Storage answers in milliseconds when it is up. A few quick retries ride out a hiccup; an outage fails in
+    /// seconds rather than minutes (the queues retry the background work later, and pages say "try again").
+    /// </summary>
+    private static T WithShortRetries<T>(T options) where T : Azure.Core.ClientOptions
+    {
+        options.Retry.MaxRetries = 2;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(200);
+        options.Retry.MaxDelay = TimeSpan.FromSeconds(1);
+        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(3);
+        return options;
     }
 
     public string Prefix { get; }
@@ -83,18 +98,21 @@ public sealed class StorageAccount
         return container;
     }
 
-    /// <summary>Creates each table, queue or container once per process; a failed attempt is tried again next time.</summary>
+    /// <summary>
+    /// Creates each table, queue or container once per process; a failed attempt is tried again next time.
+    /// The creation is shared, so no one caller's cancellation (a request given up) cancels it for the others.
+    /// </summary>
     private Task OnceAsync(string key, Func<CancellationToken, Task> create, CancellationToken cancellationToken)
     {
+        Task task;
         lock (_createdLock)
         {
-            if (_created.TryGetValue(key, out var existing) && !existing.IsFaulted && !existing.IsCanceled)
+            if (!_created.TryGetValue(key, out task!) || task.IsFaulted || task.IsCanceled)
             {
-                return existing;
+                task = create(CancellationToken.None);
+                _created[key] = task;
             }
-            var task = create(cancellationToken);
-            _created[key] = task;
-            return task;
         }
+        return task.WaitAsync(cancellationToken);
     }
 }

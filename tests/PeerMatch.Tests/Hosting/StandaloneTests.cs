@@ -190,6 +190,10 @@ public sealed class StandaloneTests
 
         public Task ReleaseLinkAsync(string practitionerId, DateTimeOffset claimedAt, CancellationToken cancellationToken) => throw Down();
 
+        public Task AddSubmissionAsync(string practitionerId, string submissionId, PeerMatch.Intake.Profile profile, CancellationToken cancellationToken) => throw Down();
+
+        public Task<PeerMatch.Intake.Profile?> GetSubmissionAsync(string practitionerId, string submissionId, CancellationToken cancellationToken) => throw Down();
+
         public IAsyncEnumerable<PeerMatch.Intake.Practitioner> ListAllAsync(CancellationToken cancellationToken) => throw Down();
 
         public IAsyncEnumerable<PeerMatch.Intake.Practitioner> ListChangedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken) => throw Down();

@@ -146,21 +146,32 @@ public sealed class IntakeTests : AppTest
     }
 
     [Fact]
-    public async Task Repeating_an_unconfirmed_intake_within_minutes_keeps_one_profile_and_sends_no_second_link()
+    public async Task Repeating_an_unconfirmed_intake_never_overwrites_the_first_and_each_link_confirms_its_own_sign_up()
     {
         await Intakes.PostAsync(Client, Intakes.Valid());
         App.Clock.Advance(TimeSpan.FromMinutes(2));
-        await Intakes.PostAsync(Client, Intakes.Valid(name: "Ada Corrected"));
+        await Intakes.PostAsync(Client, Intakes.Valid(name: "Mallory"));
         await App.DrainAsync();
 
+        // Within minutes the repeat is dropped: one link, and nobody can rewrite a profile they cannot confirm.
         Assert.Single(App.Outbox.To("ada@example.org"));
         var profile = Assert.Single(await App.RowsAsync("Practitioners"));
-        Assert.Equal("Ada Corrected", profile.GetString("Name"));
+        Assert.Equal("Ada Example", profile.GetString("Name"));
 
-        // Later, the link goes out again (the first may have been lost), and both work.
+        // Later, another link goes out for the later sign-up, kept beside the first.
         App.Clock.Advance(TimeSpan.FromMinutes(10));
-        await Intakes.PostAsync(Client, Intakes.Valid());
-        await App.Outbox.WaitForAsync("ada@example.org", "confirmation", count: 2);
+        await Intakes.PostAsync(Client, Intakes.Valid(name: "Ada Corrected"));
+        var first = await App.Outbox.WaitForAsync("ada@example.org", "confirmation");
+        var second = await App.Outbox.WaitForAsync("ada@example.org", "confirmation", count: 2);
+        Assert.Equal("Ada Example", (await App.RowsAsync("Practitioners")).Single(r => r.RowKey == "profile").GetString("Name"));
+
+        // The owner follows the link of the sign-up they mean; the other one then changes nothing.
+        await Intakes.ConfirmAsync(Client, Outbox.Link(second, PeerMatchApp.PublicBaseUrl + "/api/confirm?token="));
+        var page = await Intakes.ConfirmAsync(Client, Outbox.Link(first, PeerMatchApp.PublicBaseUrl + "/api/confirm?token="));
+        Assert.Contains("already", page, StringComparison.OrdinalIgnoreCase);
+        var active = (await App.RowsAsync("Practitioners")).Single(r => r.RowKey == "profile");
+        Assert.Equal("Ada Corrected", active.GetString("Name"));
+        Assert.Equal("Active", active.GetString("Status"));
     }
 
     [Fact]
@@ -233,7 +244,7 @@ public sealed class IntakeTests : AppTest
     }
 
     [Fact]
-    public async Task An_unsubscribed_address_gets_only_a_confirmation_for_a_new_intake()
+    public async Task An_unsubscribed_address_gets_one_confirmation_a_day_and_only_its_pressed_button_subscribes_again()
     {
         await Intakes.SignUpAndConfirmAsync(App, Client);
         App.Clock.Advance(TimeSpan.FromMinutes(11));
@@ -250,10 +261,29 @@ public sealed class IntakeTests : AppTest
         using var reopened = await Intakes.BrowseAsync(Client, unsubscribe);
         Assert.Contains("already unsubscribed", await reopened.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
+        // Whoever signs the address up again, it gets one confirmation a day and nothing else.
         App.Clock.Advance(TimeSpan.FromMinutes(11));
         await Intakes.PostAsync(Client, Intakes.Valid());
-        await App.Outbox.WaitForAsync("ada@example.org", "confirmation", count: 2);
+        await App.DrainAsync();
+        Assert.Single(App.Outbox.To("ada@example.org"), m => m.Headers["X-PeerMatch-Kind"] == "confirmation");
+        App.Clock.Advance(TimeSpan.FromDays(1));
+        for (var i = 0; i < 3; i++)
+        {
+            await Intakes.PostAsync(Client, Intakes.Valid());
+            App.Clock.Advance(TimeSpan.FromMinutes(11));
+        }
+        var again = await App.Outbox.WaitForAsync("ada@example.org", "confirmation", count: 2);
+        await App.DrainAsync();
+        Assert.Equal(2, App.Outbox.To("ada@example.org").Count(m => m.Headers["X-PeerMatch-Kind"] == "confirmation"));
         Assert.Single(App.Outbox.To("ada@example.org"), m => m.Headers["X-PeerMatch-Kind"] == "manage-link");
+
+        // Opening the link (as a mail scanner does) changes nothing; pressing its button subscribes again.
+        var confirmLink = Outbox.Link(again, PeerMatchApp.PublicBaseUrl + "/api/confirm?token=");
+        using var scanned = await Client.GetAsync(Outbox.Relative(confirmLink));
+        Assert.Equal(HttpStatusCode.OK, scanned.StatusCode);
+        Assert.Single(await App.RowsAsync("Suppressions"));
+        await Intakes.ConfirmAsync(Client, confirmLink);
+        Assert.Empty(await App.RowsAsync("Suppressions"));
     }
 
     [Fact]

@@ -35,6 +35,7 @@ internal sealed class InMemoryPorts
     public sealed class Practitioners : IPractitionerRepository
     {
         private readonly ConcurrentDictionary<string, Practitioner> _rows = new();
+        private readonly ConcurrentDictionary<(string, string), Profile> _submissions = new();
 
         public int FullReads { get; private set; }
 
@@ -59,8 +60,21 @@ internal sealed class InMemoryPorts
         public Task EraseAsync(Practitioner practitioner, CancellationToken cancellationToken)
         {
             Remove(practitioner.Id);
+            foreach (var key in _submissions.Keys.Where(k => k.Item1 == practitioner.Id))
+            {
+                _submissions.TryRemove(key, out _);
+            }
             return Task.CompletedTask;
         }
+
+        public Task AddSubmissionAsync(string practitionerId, string submissionId, Profile profile, CancellationToken cancellationToken)
+        {
+            _submissions[(practitionerId, submissionId)] = profile;
+            return Task.CompletedTask;
+        }
+
+        public Task<Profile?> GetSubmissionAsync(string practitionerId, string submissionId, CancellationToken cancellationToken) =>
+            Task.FromResult(_submissions.GetValueOrDefault((practitionerId, submissionId)));
 
         public Task<bool> TryClaimLinkAsync(string practitionerId, DateTimeOffset now, TimeSpan interval, CancellationToken cancellationToken)
         {
