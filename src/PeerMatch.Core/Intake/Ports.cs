@@ -27,6 +27,9 @@ public interface IPractitionerRepository
 
     Task<Profile?> GetSubmissionAsync(string practitionerId, string submissionId, CancellationToken cancellationToken);
 
+    /// <summary>The later sign-ups kept beside the profile, not (yet) confirmed.</summary>
+    Task<IReadOnlyList<Profile>> ListSubmissionsAsync(string practitionerId, CancellationToken cancellationToken);
+
     /// <summary>Gives up a claim made at <paramref name="claimedAt"/> whose e-mail could not be queued, so the next request may send.</summary>
     Task ReleaseLinkAsync(string practitionerId, DateTimeOffset claimedAt, CancellationToken cancellationToken);
 
@@ -59,8 +62,17 @@ public interface ISuppressionList
     Task<IReadOnlySet<string>> SuppressedKeysAsync(CancellationToken cancellationToken);
 }
 
-/// <summary>A store that keeps something naming a practitioner; erasing a profile erases it there too.</summary>
+/// <summary>
+/// A store that keeps something naming a practitioner: the "all my data" export shows it, and erasing a
+/// profile erases it there too.
+/// </summary>
 public interface IPersonalDataStore
 {
+    /// <summary>What this store keeps about the practitioner, one list of records per kind of thing.</summary>
+    Task<IReadOnlyList<PersonalRecords>> ExportAsync(string practitionerId, CancellationToken cancellationToken);
+
     Task EraseAsync(string practitionerId, CancellationToken cancellationToken);
 }
+
+/// <summary>Records of one kind kept about a person (their suggestions, say), each as its stored fields.</summary>
+public sealed record PersonalRecords(string Kind, IReadOnlyList<IReadOnlyDictionary<string, string?>> Records);

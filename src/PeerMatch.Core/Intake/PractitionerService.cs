@@ -132,6 +132,21 @@ public sealed class PractitionerService(
         return updated;
     }
 
+    /// <summary>Everything stored about the practitioner: the profile, later sign-ups, whether the address is unsubscribed, and every store's records.</summary>
+    public async Task<PersonalData> ExportAsync(Practitioner practitioner, CancellationToken cancellationToken)
+    {
+        var records = new List<PersonalRecords>();
+        foreach (var store in personalData)
+        {
+            records.AddRange(await store.ExportAsync(practitioner.Id, cancellationToken));
+        }
+        return new PersonalData(
+            practitioner,
+            await practitioners.ListSubmissionsAsync(practitioner.Id, cancellationToken),
+            await suppressions.IsSuppressedAsync(practitioner.Profile.Email, cancellationToken),
+            records);
+    }
+
     /// <summary>Erases everything that names the practitioner, the profile itself last (so a cut-short erase can be repeated).</summary>
     public async Task EraseAsync(Practitioner practitioner, CancellationToken cancellationToken)
     {
@@ -155,3 +170,6 @@ public sealed class PractitionerService(
         return purged;
     }
 }
+
+/// <summary>The "all my data" export: <see cref="PractitionerService.ExportAsync"/>.</summary>
+public sealed record PersonalData(Practitioner Practitioner, IReadOnlyList<Profile> LaterSignUps, bool Unsubscribed, IReadOnlyList<PersonalRecords> Records);

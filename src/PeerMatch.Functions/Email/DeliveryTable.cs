@@ -43,6 +43,12 @@ public sealed class DeliveryTable(StorageAccount storage, TimeProvider clock) : 
             ETag.All, TableUpdateMode.Merge, cancellationToken);
     }
 
+    public async Task<IReadOnlyList<PersonalRecords>> ExportAsync(string practitionerId, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Name, cancellationToken);
+        return [await table.ExportWhereAsync("emails", TableClient.CreateQueryFilter($"PartitionKey eq {practitionerId}"), cancellationToken)];
+    }
+
     public async Task EraseAsync(string practitionerId, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(Name, cancellationToken);

@@ -186,6 +186,18 @@ public sealed class PractitionerTable(StorageAccount storage) : IPractitionerRep
         return row.HasValue ? FromEntity(row.Value!).Profile : null;
     }
 
+    public async Task<IReadOnlyList<Profile>> ListSubmissionsAsync(string practitionerId, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Practitioners, cancellationToken);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {practitionerId} and RowKey gt {SubmissionPrefix} and RowKey lt {SubmissionPrefix + "~"}");
+        var submissions = new List<Profile>();
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            submissions.Add(FromEntity(row).Profile);
+        }
+        return submissions;
+    }
+
     private static bool IsId(string id) => id.Length is > 0 and <= 64 && id.All(char.IsAsciiLetterOrDigit);
 
     private static TableEntity ToEntity(Practitioner p) => new(p.Id, ProfileRow)

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 using PeerMatch.Functions.Http;
@@ -25,8 +26,19 @@ public sealed record ProfileExport(
     string Meeting,
     IReadOnlyList<string> Seeking,
     bool WillingToConvene,
-    string? Bio)
+    string? Bio,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Unsubscribed = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<Profile>? LaterSignUps = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, IReadOnlyList<IReadOnlyDictionary<string, string?>>>? Stored = null)
 {
+    /// <summary>All my data: the profile, and everything else stored about the person (what an update answers is the profile alone).</summary>
+    public static ProfileExport From(PersonalData data, DateOnly today) => From(data.Practitioner, today) with
+    {
+        Unsubscribed = data.Unsubscribed,
+        LaterSignUps = data.LaterSignUps,
+        Stored = data.Records.ToDictionary(r => r.Kind, r => r.Records, StringComparer.Ordinal),
+    };
+
     /// <summary>The export; a pause that has ended by <paramref name="today"/> is none (so sending it back as it came is no error).</summary>
     public static ProfileExport From(Practitioner p, DateOnly today) => new(
         p.Id,
@@ -100,7 +112,7 @@ public sealed class ProfileApi(LinkSigner links, IPractitionerRepository reposit
         }
         if (request.Query["format"] == "json" || !Pages.PrefersHtml(request))
         {
-            return TypedResults.Ok(ProfileExport.From(practitioner, Today));
+            return TypedResults.Ok(ProfileExport.From(await practitioners.ExportAsync(practitioner, cancellationToken), Today));
         }
         return await ProfilePageAsync(request, practitioner, ProfileFormValues.From(practitioner, Today), errors: null, saved: request.Query["saved"] == "1", cancellationToken);
     }

@@ -53,6 +53,12 @@ public sealed class IntroductionTable(StorageAccount storage) : IIntroductionSto
         await table.UpsertEntityAsync(new TableEntity(introduction.Low.Practitioner, introduction.High.Practitioner) { ["FollowUpQueuedAt"] = at }, TableUpdateMode.Merge, cancellationToken);
     }
 
+    public async Task<IReadOnlyList<PersonalRecords>> ExportAsync(string practitionerId, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Name, cancellationToken);
+        return [await table.ExportWhereAsync("introductions", TableClient.CreateQueryFilter($"PartitionKey eq {practitionerId} or RowKey eq {practitionerId}"), cancellationToken)];
+    }
+
     public async Task EraseAsync(string practitionerId, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(Name, cancellationToken);

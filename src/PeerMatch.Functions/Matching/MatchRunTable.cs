@@ -87,17 +87,43 @@ public sealed class MatchRunTable(StorageAccount storage, TimeProvider clock) : 
             e.GetInt32("NewlyPlanned") ?? 0);
     }
 
+    /// <summary>The lines of dry-run previews about the practitioner (a preview is for organizers, but it names them).</summary>
+    public async Task<IReadOnlyList<PersonalRecords>> ExportAsync(string practitionerId, CancellationToken cancellationToken)
+    {
+        var lines = new List<IReadOnlyDictionary<string, string?>>();
+        await foreach (var (blob, preview) in PreviewsNamingAsync(practitionerId, cancellationToken))
+        {
+            lines.AddRange(preview.Where(p => p.PractitionerId == practitionerId || p.PeerId == practitionerId).Select(p => new Dictionary<string, string?>
+            {
+                ["Preview"] = blob.Name,
+                ["SuggestedTo"] = p.PractitionerId == practitionerId ? "you" : p.PractitionerName,
+                ["Peer"] = p.PeerId == practitionerId ? "you" : p.PeerName,
+                ["Reasons"] = string.Join("; ", p.Reasons),
+            }));
+        }
+        return [new PersonalRecords("matchRunPreviews", lines)];
+    }
+
     /// <summary>Dry-run previews name people: an erased practitioner's previews go too.</summary>
     public async Task EraseAsync(string practitionerId, CancellationToken cancellationToken)
+    {
+        await foreach (var (blob, _) in PreviewsNamingAsync(practitionerId, cancellationToken))
+        {
+            await blob.DeleteIfExistsAsync(cancellationToken: cancellationToken);
+        }
+    }
+
+    private async IAsyncEnumerable<(Azure.Storage.Blobs.BlobClient Blob, List<PreviewSuggestion> Preview)> PreviewsNamingAsync(
+        string practitionerId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var container = await storage.ContainerAsync(PreviewContainer, cancellationToken);
         await foreach (var item in container.GetBlobsAsync(cancellationToken: cancellationToken))
         {
             var blob = container.GetBlobClient(item.Name);
-            var content = (await blob.DownloadContentAsync(cancellationToken)).Value.Content.ToString();
-            if (content.Contains(practitionerId, StringComparison.Ordinal))
+            var content = (await blob.DownloadContentAsync(cancellationToken)).Value.Content;
+            if (content.ToString().Contains(practitionerId, StringComparison.Ordinal))
             {
-                await blob.DeleteIfExistsAsync(cancellationToken: cancellationToken);
+                yield return (blob, JsonSerializer.Deserialize(content.ToMemory().Span, MatchingJson.Default.ListPreviewSuggestion) ?? []);
             }
         }
     }

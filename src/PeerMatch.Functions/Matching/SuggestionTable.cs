@@ -83,6 +83,20 @@ public sealed class SuggestionTable(StorageAccount storage) : ISuggestionStore, 
         }
     }
 
+    /// <summary>
+    /// Suggestions made to the practitioner, whole; suggestions of them to others, only when (the rest of
+    /// such a row, the other person's answer, is theirs).
+    /// </summary>
+    public async Task<IReadOnlyList<PersonalRecords>> ExportAsync(string practitionerId, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Name, cancellationToken);
+        return
+        [
+            await table.ExportWhereAsync("suggestionsToYou", TableClient.CreateQueryFilter($"PartitionKey eq {practitionerId}"), cancellationToken),
+            await table.ExportWhereAsync("suggestionsOfYou", TableClient.CreateQueryFilter($"PeerId eq {practitionerId}"), cancellationToken, "Week", "CreatedAt"),
+        ];
+    }
+
     /// <summary>Removes every suggestion to or of the practitioner.</summary>
     public async Task EraseAsync(string practitionerId, CancellationToken cancellationToken)
     {

@@ -121,6 +121,12 @@ public sealed class WeekPlanTable(StorageAccount storage, TimeProvider clock) : 
         await table.UpsertEntityAsync(new TableEntity(week, practitionerId) { ["DigestQueuedAt"] = at }, TableUpdateMode.Merge, cancellationToken);
     }
 
+    public async Task<IReadOnlyList<PersonalRecords>> ExportAsync(string practitionerId, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Name, cancellationToken);
+        return [await table.ExportWhereAsync("weeklyPlans", TableClient.CreateQueryFilter($"RowKey eq {practitionerId}"), cancellationToken)];
+    }
+
     public async Task EraseAsync(string practitionerId, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(Name, cancellationToken);

@@ -194,6 +194,8 @@ public sealed class StandaloneTests
 
         public Task<PeerMatch.Intake.Profile?> GetSubmissionAsync(string practitionerId, string submissionId, CancellationToken cancellationToken) => throw Down();
 
+        public Task<IReadOnlyList<PeerMatch.Intake.Profile>> ListSubmissionsAsync(string practitionerId, CancellationToken cancellationToken) => throw Down();
+
         public IAsyncEnumerable<PeerMatch.Intake.Practitioner> ListAllAsync(CancellationToken cancellationToken) => throw Down();
 
         public IAsyncEnumerable<PeerMatch.Intake.Practitioner> ListChangedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken) => throw Down();

@@ -213,12 +213,12 @@ public sealed class ProfileTests : AppTest
         await App.Outbox.WaitForAsync("ada@example.org", "manage-link");
         await Intakes.SignUpAndConfirmAsync(App, Client, "bea@example.org", "Bea Bystander");
         var id = (await Client.GetFromJsonAsync<JsonObject>(manage))!["id"]!.GetValue<string>();
-        Assert.NotEmpty(await RowsNamingAsync(id));
+        Assert.NotEmpty(await StorageScan.NamingAsync(App, id));
 
         using var response = await Client.DeleteAsync(manage);
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
-        Assert.Empty(await RowsNamingAsync(id));
+        Assert.Empty(await StorageScan.NamingAsync(App, id, "ada@example.org", "Ada Example"));
         using var after = await Client.GetAsync(manage);
         Assert.Equal(HttpStatusCode.NotFound, after.StatusCode);
         // The other practitioner is untouched.
@@ -245,24 +245,5 @@ public sealed class ProfileTests : AppTest
         var request = new HttpRequestMessage(HttpMethod.Post, pathAndQuery) { Content = content };
         request.Headers.Accept.ParseAdd("text/html");
         return request;
-    }
-
-    /// <summary>Every row of every table of this app that holds the id, the address or the name anywhere.</summary>
-    private async Task<List<string>> RowsNamingAsync(string id)
-    {
-        var found = new List<string>();
-        await foreach (var table in new Azure.Data.Tables.TableServiceClient(PeerMatchApp.StorageConnection)
-            .QueryAsync(t => t.Name.CompareTo(App.Prefix) >= 0 && t.Name.CompareTo(App.Prefix + "~") < 0))
-        {
-            foreach (var row in await App.RowsAsync(table.Name[App.Prefix.Length..]))
-            {
-                var values = ((IDictionary<string, object>)row).Values.Select(v => v?.ToString() ?? "").Append(row.PartitionKey).Append(row.RowKey);
-                if (values.Any(v => v.Contains(id, StringComparison.Ordinal) || v.Contains("ada@example.org", StringComparison.OrdinalIgnoreCase) || v.Contains("Ada Example", StringComparison.Ordinal)))
-                {
-                    found.Add($"{table.Name}/{row.PartitionKey}/{row.RowKey}");
-                }
-            }
-        }
-        return found;
     }
 }

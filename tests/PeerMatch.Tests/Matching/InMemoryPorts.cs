@@ -76,6 +76,9 @@ internal sealed class InMemoryPorts
         public Task<Profile?> GetSubmissionAsync(string practitionerId, string submissionId, CancellationToken cancellationToken) =>
             Task.FromResult(_submissions.GetValueOrDefault((practitionerId, submissionId)));
 
+        public Task<IReadOnlyList<Profile>> ListSubmissionsAsync(string practitionerId, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<Profile>>(_submissions.Where(s => s.Key.Item1 == practitionerId).Select(s => s.Value).ToList());
+
         public Task<bool> TryClaimLinkAsync(string practitionerId, DateTimeOffset now, TimeSpan interval, CancellationToken cancellationToken)
         {
             lock (_rows)

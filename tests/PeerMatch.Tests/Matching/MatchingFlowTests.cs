@@ -399,25 +399,75 @@ public sealed class MatchingFlowTests : AppTest
     }
 
     [Fact]
-    public async Task Erasing_a_practitioner_removes_their_suggestions_and_plans_everywhere()
+    public async Task The_export_holds_everything_stored_about_a_person_and_an_erase_leaves_no_trace()
     {
-        await SeedAsync(Person("ada"), Person("bea"), Person("cy"));
+        // Everything a person can leave behind: suggestions both ways, a dry run's preview, introductions,
+        // follow-ups, e-mails, an unsubscribe and a later sign-up kept beside the profile.
+        var manage = await Intakes.SignUpAndConfirmAsync(App, Client, "ada@example.org", "Ada Example");
+        await Intakes.SignUpAndConfirmAsync(App, Client, "bea@example.org", "Bea Example");
+        await Intakes.SignUpAndConfirmAsync(App, Client, "cy@example.org", "Cy Example");
+        await RunAsync(force: true, dryRun: true);
         await RunAsync(force: true);
-        await App.Outbox.WaitForAsync("ada@example.org", "digest");
-        var ada = (await App.Services.GetRequiredService<IPractitionerRepository>().GetAsync("ada", default))!;
-
-        await App.Services.GetRequiredService<PractitionerService>().EraseAsync(ada, default);
-
-        foreach (var table in new[] { SuggestionTable.Name, WeekPlanTable.Name, IntroductionTable.Name, "Practitioners", "EmailIndex", "Deliveries" })
+        var adaDigest = await App.Outbox.WaitForAsync("ada@example.org", "digest");
+        foreach (var address in new[] { "ada@example.org", "bea@example.org", "cy@example.org" })
         {
-            Assert.DoesNotContain(await App.RowsAsync(table), r => r.PartitionKey == "ada" || r.RowKey == "ada" || r.RowKey.EndsWith("-ada", StringComparison.Ordinal) || r.GetString("PeerId") == "ada");
+            var links = SuggestionLinks(await App.Outbox.WaitForAsync(address, "digest"));
+            Assert.NotEmpty(links);
+            foreach (var link in links)
+            {
+                await AnswerAsync(link, "yes");
+            }
         }
+        await App.Outbox.WaitForAsync("ada@example.org", "introduction");
+        App.Clock.Advance(TimeSpan.FromDays(15));
+        await App.Services.GetRequiredService<SuggestionAnswers>().QueueDueFollowUpsAsync(default);
+        await App.Outbox.WaitForAsync("ada@example.org", "follow-up");
+        using (var unsubscribed = await Client.PostAsync(Outbox.Relative(Outbox.Link(adaDigest, PeerMatchApp.PublicBaseUrl + "/api/unsubscribe?token=")),
+            new FormUrlEncodedContent([new("List-Unsubscribe", "One-Click")])))
+        {
+            Assert.Equal(HttpStatusCode.OK, unsubscribed.StatusCode);
+        }
+        await Intakes.PostAsync(Client, Intakes.Valid("ada@example.org", "Ada Later"));
+        await App.Outbox.WaitForAsync("ada@example.org", "confirmation", count: 2);
+        await App.DrainAsync();
+
+        var export = (await Client.GetFromJsonAsync<JsonObject>(manage))!;
+        var id = export["id"]!.GetValue<string>();
+        var stored = export["stored"]!.AsObject();
+        int Exported(string kind) => stored[kind]!.AsArray().Count;
+        var scan = await StorageScan.NamingAsync(App, id);
+        int Found(string store, Func<Azure.Data.Tables.TableEntity, bool>? where = null) => scan.Count(f => f.Store == store && (where is null || where(f.Row!)));
+
+        Assert.True(export["unsubscribed"]!.GetValue<bool>());
+        Assert.Equal("Ada Later", Assert.Single(export["laterSignUps"]!.AsArray())!["name"]!.GetValue<string>());
+        Assert.Equal(1 + 1, Found("Practitioners"));
+        Assert.Equal(1, Found("EmailIndex"));
+        Assert.Equal(Exported("suggestionsToYou"), Found(SuggestionTable.Name, r => r.PartitionKey == id));
+        Assert.Equal(Exported("suggestionsOfYou"), Found(SuggestionTable.Name, r => r.PartitionKey != id));
+        Assert.Equal(Exported("introductions"), Found(IntroductionTable.Name));
+        Assert.Equal(Exported("emails"), Found("Deliveries"));
+        Assert.Equal(Exported("weeklyPlans"), Found(WeekPlanTable.Name));
+        Assert.Equal(2, Exported("introductions"));
+        Assert.Contains(stored["emails"]!.AsArray(), e => e!["RowKey"]!.GetValue<string>().StartsWith("follow-up-", StringComparison.Ordinal));
+        Assert.NotEmpty(stored["matchRunPreviews"]!.AsArray());
+        Assert.Contains(scan, f => f.Store.StartsWith("match-runs/", StringComparison.Ordinal));
+        // Nothing stored about them is missing from the export.
+        string[] exportedStores = ["Practitioners", "EmailIndex", SuggestionTable.Name, IntroductionTable.Name, "Deliveries", WeekPlanTable.Name];
+        Assert.DoesNotContain(scan, f => !exportedStores.Contains(f.Store) && !f.Store.StartsWith("match-runs/", StringComparison.Ordinal));
+        // A suggestion of them to someone else shows when, not that person's answer.
+        Assert.All(stored["suggestionsOfYou"]!.AsArray(), s => Assert.Null(s!["Answer"]));
+
+        using var erased = await Client.DeleteAsync(manage);
+
+        Assert.Equal(HttpStatusCode.NoContent, erased.StatusCode);
+        Assert.Empty(await StorageScan.NamingAsync(App, id, "ada@example.org", "Ada Example", "Ada Later"));
+        Assert.NotEmpty(await StorageScan.NamingAsync(App, "bea@example.org"));
 
         // And nobody is suggested an erased practitioner in the weeks after.
-        App.Clock.SetUtcNow(MondayAfternoonUtc.AddDays(7));
+        App.Clock.Advance(TimeSpan.FromDays(7));
         await RunAsync(force: true);
-        Assert.DoesNotContain(await App.RowsAsync(SuggestionTable.Name), r => r.PartitionKey == "ada" || r.GetString("PeerId") == "ada");
         await App.Outbox.WaitForAsync("bea@example.org", "digest", count: 2);
+        Assert.Empty(await StorageScan.NamingAsync(App, id));
     }
 
     private async Task SeedAsync(params Candidate[] people) => await SeedAsync(PractitionerStatus.Active, people);
