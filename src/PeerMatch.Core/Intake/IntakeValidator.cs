@@ -88,9 +88,10 @@ public static partial class IntakeValidator
             errors.Add(field, $"At most {maxLength} characters.");
             return null;
         }
-        if (text.FirstOrDefault(c => !Allowed(c, multiline)) is not '\0' and var refused)
+        // An index, not the character: NUL is itself one to refuse.
+        if (text.ToList().FindIndex(c => !Allowed(c, multiline)) is >= 0 and var refused)
         {
-            errors.Add(field, $"Contains a character that is not allowed here (U+{(int)refused:X4}): {(multiline ? "control characters" : "line breaks, control characters")}, direction marks and invisible characters.");
+            errors.Add(field, $"Contains a character that is not allowed here (U+{(int)text[refused]:X4}): {(multiline ? "control characters" : "line breaks, control characters")}, direction marks and invisible characters.");
             return null;
         }
         return text;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using PeerMatch.Intake;
 
@@ -156,23 +155,69 @@ public static class RequestBodies
 
     private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    /// <summary>A form body's fields, or null when its bytes, or its %-escapes, are not UTF-8.</summary>
+    /// <summary>
+    /// A form body's fields, or null when its bytes, or the bytes its %-escapes stand for, are not UTF-8 (or an
+    /// escape is cut short). Decoded here byte by byte: the framework's decoders keep a bad escape as text.
+    /// </summary>
     private static List<KeyValuePair<string, string[]>>? FormFields(byte[] body)
     {
-        string text;
+        var fields = new List<KeyValuePair<string, List<string>>>();
+        foreach (var range in body.AsSpan().Split((byte)'&'))
+        {
+            var pair = body.AsSpan(range);
+            if (pair.IsEmpty)
+            {
+                continue;
+            }
+            var equals = pair.IndexOf((byte)'=');
+            var name = FormDecode(equals < 0 ? pair : pair[..equals]);
+            var value = equals < 0 ? "" : FormDecode(pair[(equals + 1)..]);
+            if (name is null || value is null)
+            {
+                return null;
+            }
+            var index = fields.FindIndex(f => f.Key == name);
+            if (index < 0)
+            {
+                fields.Add(KeyValuePair.Create(name, new List<string> { value }));
+            }
+            else
+            {
+                fields[index].Value.Add(value);
+            }
+        }
+        return fields.Select(f => KeyValuePair.Create(f.Key, f.Value.ToArray())).ToList();
+    }
+
+    private static string? FormDecode(ReadOnlySpan<byte> encoded)
+    {
+        var bytes = new byte[encoded.Length];
+        var length = 0;
+        for (var i = 0; i < encoded.Length; i++)
+        {
+            var b = encoded[i];
+            if (b == (byte)'+')
+            {
+                b = (byte)' ';
+            }
+            else if (b == (byte)'%')
+            {
+                if (i + 2 >= encoded.Length || !byte.TryParse(encoded.Slice(i + 1, 2), System.Globalization.NumberStyles.AllowHexSpecifier, null, out b))
+                {
+                    return null;
+                }
+                i += 2;
+            }
+            bytes[length++] = b;
+        }
         try
         {
-            text = StrictUtf8.GetString(body);
+            return StrictUtf8.GetString(bytes, 0, length);
         }
         catch (System.Text.DecoderFallbackException)
         {
             return null;
         }
-        var fields = QueryHelpers.ParseQuery("?" + text)
-            .Select(f => KeyValuePair.Create(f.Key, f.Value.Select(v => v ?? "").ToArray()))
-            .ToList();
-        // Escapes of bytes that are not UTF-8 ("%FF") decode to the replacement character.
-        return fields.Any(f => f.Key.Contains('\uFFFD', StringComparison.Ordinal) || f.Value.Any(v => v.Contains('\uFFFD', StringComparison.Ordinal))) ? null : fields;
     }
 
     /// <summary>The body, or null when it is larger than <see cref="MaxBytes"/> (whatever Content-Length claims).</summary>

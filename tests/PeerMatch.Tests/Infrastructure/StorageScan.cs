@@ -58,6 +58,28 @@ public static class StorageScan
         return found;
     }
 
+    /// <summary>Every table row and blob of the app, with its ETag: equal snapshots mean nothing was written between them.</summary>
+    public static async Task<List<string>> SnapshotAsync(PeerMatchApp app)
+    {
+        var items = new List<string>();
+        var tables = new TableServiceClient(PeerMatchApp.StorageConnection);
+        await foreach (var table in tables.QueryAsync(t => t.Name.CompareTo(app.Prefix) >= 0 && t.Name.CompareTo(app.Prefix + "~") < 0))
+        {
+            var name = table.Name[app.Prefix.Length..];
+            items.AddRange((await app.RowsAsync(name)).Select(row => $"{name}/{row.PartitionKey}/{row.RowKey}@{row.ETag}"));
+        }
+        var blobs = new BlobServiceClient(PeerMatchApp.StorageConnection);
+        await foreach (var container in blobs.GetBlobContainersAsync(prefix: app.Prefix))
+        {
+            await foreach (var blob in blobs.GetBlobContainerClient(container.Name).GetBlobsAsync())
+            {
+                items.Add($"{container.Name[app.Prefix.Length..]}/{blob.Name}@{blob.Properties.ETag}");
+            }
+        }
+        items.Sort(StringComparer.Ordinal);
+        return items;
+    }
+
     /// <summary>The app writes queue messages in base64 (as the Functions host reads them).</summary>
     private static string Base64Decoded(string body)
     {

@@ -182,7 +182,10 @@ public sealed class ProfileTests : AppTest
         App.Clock.Advance(TimeSpan.FromDays(20)); // past the 20th
 
         var export = (await Client.GetFromJsonAsync<JsonObject>(manage))!;
-        export.Remove("id"); export.Remove("status"); export.Remove("createdAt"); export.Remove("updatedAt"); export.Remove("confirmedAt");
+        foreach (var readOnly in new[] { "id", "status", "createdAt", "updatedAt", "confirmedAt", "unsubscribed", "laterSignUps", "stored" })
+        {
+            export.Remove(readOnly);
+        }
         export["consent"] = true;
         using var saved = await Client.PutAsJsonAsync(manage, export);
 

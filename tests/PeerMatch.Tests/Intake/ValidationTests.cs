@@ -43,6 +43,18 @@ public sealed class ValidationTests : AppTest
         { "consent", "null", "consent" },
         { "pausedUntil", "\"2027-01-01\"", "pausedUntil" },
         { "nickname", "\"Ada\"", "nickname" },
+        // Characters that break a header or hide what text says; letters of every script stay welcome.
+        { "name", "\"Eve\\r\\nBcc: victim@example.com\"", "name" },
+        { "name", "\"Nul\\u0000l\"", "name" },
+        { "name", "\"C1\\u0085control\"", "name" },
+        { "name", "\"\\u202Eevil\"", "name" },
+        { "name", "\"A\\u200Bda\"", "name" },
+        { "name", "\"\\uFEFFAda\"", "name" },
+        { "bio", "\"Line\\u2028separator\"", "bio" },
+        { "bio", "\"Tab\\tbed\"", "bio" },
+        { "models", "[\"facilitative\",\"facilitative\"]", "models" },
+        { "languages", "[\"en\",\"en\"]", "languages" },
+        { "practiceAreas", "[\"family\",\"family\"]", "practiceAreas" },
     };
 
     public static TheoryData<string, string> BrokenRegions => new()
@@ -56,6 +68,8 @@ public sealed class ValidationTests : AppTest
         { "timeZone", "\"Mars/Olympus_Mons\"" },
         { "timeZone", "null" },
         { "city", $"\"{new string('c', 101)}\"" },
+        { "city", "\"Oak\\u2066land\"" },
+        { "city", "\"Oak\\nland\"" },
         { "planet", "\"Earth\"" },
     };
 
@@ -98,6 +112,21 @@ public sealed class ValidationTests : AppTest
         var row = Assert.Single(await App.RowsAsync("Practitioners"));
         Assert.Equal("de,es,el", row.GetString("Languages"));
         Assert.Equal(("DE", "DE-BW"), (row.GetString("Country"), row.GetString("Subdivision")));
+    }
+
+    [Fact]
+    public async Task Names_cities_and_bios_in_any_script_are_welcome()
+    {
+        var body = Intakes.Valid(name: "Zoë Ōkubo-Nguyễn 山田 花子");
+        body["region"]!["city"] = "Zürich";
+        body["bio"] = "Médiatrice familiale.\r\nمحامية وسيطة. क्‍षमा (with a zero-width joiner, as Devanagari needs).";
+
+        using var response = await Intakes.PostAsync(Client, body);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var row = Assert.Single(await App.RowsAsync("Practitioners"));
+        Assert.Equal("Zoë Ōkubo-Nguyễn 山田 花子", row.GetString("Name"));
+        Assert.StartsWith("Médiatrice familiale.\nمحامية", row.GetString("Bio"), StringComparison.Ordinal);
     }
 
     [Fact]
