@@ -29,7 +29,9 @@ public static class Telemetry
         }
         else
         {
-            telemetry.WithTracing(tracing => tracing.AddAspNetCoreInstrumentation()).WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation());
+            // Query strings carry link tokens and the organizer key: never recorded, whatever the instrumentation's defaults.
+            telemetry.WithTracing(tracing => tracing.AddAspNetCoreInstrumentation(options => options.EnrichWithHttpRequest = (span, _) => span.SetTag("url.query", null)))
+                .WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation());
         }
         telemetry
             .WithTracing(tracing => tracing.AddHttpClientInstrumentation())
