@@ -34,7 +34,9 @@ public sealed class HttpGate(IOptions<PeerMatchOptions> options, ILogger<HttpGat
         }
         if (function.SignUpLimited)
         {
-            // Under the Functions host the worker has already put the forwarded client address here.
+            // Standalone, the connection's address. Under the Functions host, the worker's forwarded-headers step has put
+            // here the last X-Forwarded-For hop (the address the platform's front end saw), trusting only the host on
+            // loopback: whatever a client writes further left is never the key.
             using var lease = _signUps.AttemptAcquire(http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
             if (!lease.IsAcquired)
             {
