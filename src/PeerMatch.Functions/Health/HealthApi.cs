@@ -28,6 +28,7 @@ public sealed class HealthApi(StorageAccount storage, ILogger<HealthApi> log)
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             log.LogWarning(e, "Health check: storage did not answer");
+            request.HttpContext.Response.Headers.RetryAfter = "30";
             return TypedResults.Json(new HealthStatus("unavailable"), statusCode: StatusCodes.Status503ServiceUnavailable);
         }
     }
