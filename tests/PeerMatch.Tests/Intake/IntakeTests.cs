@@ -149,17 +149,20 @@ public sealed class IntakeTests : AppTest
     public async Task Repeating_an_unconfirmed_intake_never_overwrites_the_first_and_each_link_confirms_its_own_sign_up()
     {
         await Intakes.PostAsync(Client, Intakes.Valid());
-        App.Clock.Advance(TimeSpan.FromMinutes(2));
-        await Intakes.PostAsync(Client, Intakes.Valid(name: "Mallory"));
+        for (var i = 0; i < 12; i++)
+        {
+            App.Clock.Advance(TimeSpan.FromSeconds(40));
+            await Intakes.PostAsync(Client, Intakes.Valid(name: "Mallory"));
+        }
         await App.DrainAsync();
 
-        // Within minutes the repeat is dropped: one link, and nobody can rewrite a profile they cannot confirm.
+        // Within minutes repeats are dropped: one link whoever asks, and nobody can rewrite a profile they cannot confirm.
         Assert.Single(App.Outbox.To("ada@example.org"));
         var profile = Assert.Single(await App.RowsAsync("Practitioners"));
         Assert.Equal("Ada Example", profile.GetString("Name"));
 
         // Later, another link goes out for the later sign-up, kept beside the first.
-        App.Clock.Advance(TimeSpan.FromMinutes(10));
+        App.Clock.Advance(TimeSpan.FromMinutes(2));
         await Intakes.PostAsync(Client, Intakes.Valid(name: "Ada Corrected"));
         var first = await App.Outbox.WaitForAsync("ada@example.org", "confirmation");
         var second = await App.Outbox.WaitForAsync("ada@example.org", "confirmation", count: 2);
