@@ -1,5 +1,5 @@
 # Sourced by run.sh and test.sh: installs the pinned Azurite and starts it on loopback.
-# start_azurite DIR BLOB_PORT QUEUE_PORT TABLE_PORT — returns once all three ports answer.
+# start_azurite DIR BLOB_PORT QUEUE_PORT TABLE_PORT [AZURITE OPTIONS…] — returns once all three ports answer.
 
 ensure_node_tools() {
   if [ ! -x node_modules/.bin/azurite ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
@@ -10,12 +10,16 @@ ensure_node_tools() {
 
 start_azurite() {
   local dir=$1 blob=$2 queue=$3 table=$4
+  shift 4
   mkdir -p "$dir"
   # --skipApiVersionCheck: the current Azure SDKs speak a newer service version than Azurite knows.
-  node_modules/.bin/azurite --silent --location "$dir" --loose --skipApiVersionCheck \
+  # Data under DIR, or (when --inMemoryPersistence is among the options) nowhere.
+  local location=(--location "$dir")
+  case " $* " in *" --inMemoryPersistence "*) location=() ;; esac
+  node_modules/.bin/azurite --silent "${location[@]}" --loose --skipApiVersionCheck \
     --blobHost 127.0.0.1 --blobPort "$blob" \
     --queueHost 127.0.0.1 --queuePort "$queue" \
-    --tableHost 127.0.0.1 --tablePort "$table" >"$dir/azurite.log" 2>&1 &
+    --tableHost 127.0.0.1 --tablePort "$table" "$@" >"$dir/azurite.log" 2>&1 &
   AZURITE_PID=$!
   local port
   for port in "$blob" "$queue" "$table"; do

@@ -5,6 +5,7 @@ namespace PeerMatch.Bench;
 
 // dotnet run -c Release --project bench/PeerMatch.Bench -- evaluate [size] [seed]
 // dotnet run -c Release --project bench/PeerMatch.Bench -- dryrun [sizes, comma-separated]
+// bash scripts/load.sh [seconds]   (starts the app and runs: load <app url> <outbox folder> [seconds] [sign-ups a minute])
 internal static class BenchProgram
 {
     public static async Task<int> Main(string[] args)
@@ -42,11 +43,15 @@ internal static class BenchProgram
                 }
                 return 0;
             }
+            case "load":
+                return await LoadTest.RunAsync(new Uri(args[1]), args[2],
+                    TimeSpan.FromSeconds(args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 30),
+                    args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 10);
             case "dryrun-one":
                 Console.WriteLine(DryRunBenchmark.Run(int.Parse(args[1], CultureInfo.InvariantCulture), seed: 42));
                 return 0;
             default:
-                Console.Error.WriteLine("usage: PeerMatch.Bench evaluate [size] [seed] | dryrun [sizes]");
+                Console.Error.WriteLine("usage: PeerMatch.Bench evaluate [size] [seed] | dryrun [sizes] | load <app url> <outbox folder> [seconds] [sign-ups a minute]");
                 return 2;
         }
     }

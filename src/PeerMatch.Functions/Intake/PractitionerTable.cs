@@ -47,7 +47,14 @@ public sealed class PractitionerTable(StorageAccount storage) : IPractitionerRep
         // The profile goes first, the index row second: whoever inserts the index row wins a race
         // between two intakes, and the winner's profile is already there for the loser to find.
         var table = await storage.TableAsync(Practitioners, cancellationToken);
-        await table.AddEntityAsync(ToEntity(practitioner), cancellationToken);
+        try
+        {
+            await table.AddEntityAsync(ToEntity(practitioner), cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            // The id is new: the row is this very insert, retried by the client after a slow answer.
+        }
 
         var index = await storage.TableAsync(EmailIndex, cancellationToken);
         var pointer = new TableEntity(EmailAddresses.Key(practitioner.Profile.Email), "") { ["PractitionerId"] = practitioner.Id };
@@ -59,6 +66,10 @@ public sealed class PractitionerTable(StorageAccount storage) : IPractitionerRep
         catch (RequestFailedException e) when (e.Status == 409)
         {
             var existing = await index.GetEntityAsync<TableEntity>(pointer.PartitionKey, "", cancellationToken: cancellationToken);
+            if (existing.Value.GetString("PractitionerId") == practitioner.Id)
+            {
+                return true; // this insert, retried after a slow answer: the address is ours
+            }
             if (await GetAsync(existing.Value.GetString("PractitionerId"), cancellationToken) is null)
             {
                 // A pointer to nobody (an erase cut short between its two deletes): take it over.

@@ -18,17 +18,20 @@ public sealed class IntroductionTable(StorageAccount storage) : IIntroductionSto
     {
         var table = await storage.TableAsync(Name, cancellationToken);
         var (low, high) = string.CompareOrdinal(one.PractitionerId, other.PractitionerId) < 0 ? (one, other) : (other, one);
+        // Marks this attempt, so that the client's own retry of a slow insert is told apart from another answer's.
+        var attempt = Guid.NewGuid().ToString("N");
         try
         {
             await table.AddEntityAsync(new TableEntity(low.PractitionerId, high.PractitionerId)
             {
-                ["IntroducedAt"] = at, ["LowSuggestion"] = low.Id, ["HighSuggestion"] = high.Id,
+                ["IntroducedAt"] = at, ["LowSuggestion"] = low.Id, ["HighSuggestion"] = high.Id, ["RecordedBy"] = attempt,
             }, cancellationToken);
             return true;
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
-            return false;
+            var existing = await table.GetEntityAsync<TableEntity>(low.PractitionerId, high.PractitionerId, ["RecordedBy"], cancellationToken);
+            return existing.Value.GetString("RecordedBy") == attempt;
         }
     }
 

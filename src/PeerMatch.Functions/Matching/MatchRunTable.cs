@@ -37,10 +37,17 @@ public sealed class MatchRunTable(StorageAccount storage, TimeProvider clock) : 
     public async Task CreateAsync(MatchRunRequest request, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(Name, cancellationToken);
-        await table.AddEntityAsync(new TableEntity(Partition, request.RunId)
+        try
         {
-            ["Status"] = "running", ["DryRun"] = request.DryRun, ["Force"] = request.Force, ["CreatedAt"] = clock.GetUtcNow(),
-        }, cancellationToken);
+            await table.AddEntityAsync(new TableEntity(Partition, request.RunId)
+            {
+                ["Status"] = "running", ["DryRun"] = request.DryRun, ["Force"] = request.Force, ["CreatedAt"] = clock.GetUtcNow(),
+            }, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            // Run ids are new: the row is this very insert, retried by the client after a slow answer.
+        }
     }
 
     public async Task CompleteAsync(string runId, MatchRunOutcome outcome, IReadOnlyList<PreviewSuggestion>? preview, CancellationToken cancellationToken)

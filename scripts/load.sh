@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# A bounded loopback load test: starts a throwaway Azurite and the standalone app on a free port, then floods it
+# with sign-ups from one client and from 50 addresses while confirmed people open their links (bench "load").
+# Usage: bash scripts/load.sh [seconds, default 30]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/azurite.sh
+ensure_node_tools
+
+free_port() { node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
+BLOB=$(free_port); QUEUE=$(free_port); TABLE=$(free_port); APP=$(free_port)
+DATA=$(mktemp -d)
+APP_PID=""
+stop() {
+  [ -z "$APP_PID" ] || kill "$APP_PID" 2>/dev/null || true
+  kill "$AZURITE_PID" 2>/dev/null || true
+  wait 2>/dev/null || true
+  rm -rf "$DATA" || true
+}
+trap stop EXIT
+# Kept in memory: the emulator's disk writes would be what is measured, not the app.
+start_azurite "$DATA/azurite" "$BLOB" "$QUEUE" "$TABLE" --inMemoryPersistence
+
+dotnet build src/PeerMatch.Functions -c Release -nologo -v quiet
+dotnet build bench/PeerMatch.Bench -c Release -nologo -v quiet
+
+AzureWebJobsStorage=$(azurite_connection_string "$BLOB" "$QUEUE" "$TABLE") \
+PeerMatch__OrganizerKey=load-test-organizer-key \
+PeerMatch__PublicBaseUrl="http://127.0.0.1:$APP" \
+PeerMatch__QueuePollInterval=00:00:00.200 \
+Email__OutboxPath="$DATA/outbox" \
+Logging__LogLevel__Default=Warning \
+  dotnet src/PeerMatch.Functions/bin/Release/net10.0/PeerMatch.Functions.dll --urls "http://127.0.0.1:$APP" >"$DATA/app.log" 2>&1 &
+APP_PID=$!
+for _ in $(seq 1 100); do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$APP") 2>/dev/null; then break; fi
+  sleep 0.2
+done
+
+dotnet bench/PeerMatch.Bench/bin/Release/net10.0/PeerMatch.Bench.dll load "http://127.0.0.1:$APP" "$DATA/outbox" "${1:-30}" || { grep -E "^fail|^warn" -A12 "$DATA/app.log" | head -60; exit 1; }
