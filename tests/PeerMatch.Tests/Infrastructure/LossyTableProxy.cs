@@ -1,11 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace PeerMatch.Tests.Infrastructure;
 
@@ -31,18 +26,14 @@ public sealed partial class LossyTableProxy : IAsyncDisposable
     public static async Task<LossyTableProxy> StartAsync(string table)
     {
         var azurite = TableEndpoint().Match(PeerMatchApp.StorageConnection) is { Success: true } m ? new Uri(m.Groups[1].Value) : new Uri("http://127.0.0.1:10002/devstoreaccount1");
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
+        var app = LoopbackServer.CreateBuilder().Build();
         var proxy = new LossyTableProxy(app);
         app.Run(http => proxy.ForwardAsync(http, azurite, table));
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         proxy.ConnectionString = TableEndpoint().Replace(PeerMatchApp.StorageConnection.Contains("TableEndpoint=", StringComparison.Ordinal)
             ? PeerMatchApp.StorageConnection
             : "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1;TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;",
-            $"TableEndpoint={address}/devstoreaccount1;");
+            $"TableEndpoint={app.Address().ToString().TrimEnd('/')}/devstoreaccount1;");
         return proxy;
     }
 

@@ -1,9 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -27,18 +24,15 @@ public sealed class ClientAddressTests
         var forwarding = worker.Services.GetRequiredService<IOptions<ForwardedHeadersOptions>>().Value;
         var gate = worker.Services.GetRequiredService<HttpGate>();
         var signUp = worker.Services.GetRequiredService<FunctionCatalog>().Get("Intake");
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        await using var proxied = builder.Build();
+        await using var proxied = LoopbackServer.CreateBuilder().Build();
         proxied.UseForwardedHeaders(forwarding);
         proxied.MapPost("/api/practitioners", async (HttpContext http) =>
         {
             return await gate.RunAsync(http, signUp, () => Task.FromResult<IResult?>(TypedResults.Accepted((string?)null)));
         });
         await proxied.StartAsync();
-        var address = proxied.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         // As the host forwards: from loopback, with the front end's hop (the address it saw) appended last.
-        using var host = new HttpClient { BaseAddress = new Uri(address) };
+        using var host = new HttpClient { BaseAddress = proxied.Address() };
 
         var fromOneClient = new List<HttpStatusCode>();
         for (var i = 0; i < 30; i++)
