@@ -17,6 +17,7 @@ var timerSchedules = {
   RetrainMatchModelSchedule: '0 30 2 * * *'
   IntroductionFollowUpsSchedule: '0 0 16 * * *'
   PurgeUnconfirmedIntakesSchedule: '0 15 3 * * *'
+  ResumeInvitationsSchedule: '0 */10 * * * *'
 }
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {

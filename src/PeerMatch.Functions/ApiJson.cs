@@ -22,6 +22,8 @@ namespace PeerMatch.Functions;
 [JsonSerializable(typeof(PeerMatch.Functions.Matching.MetRecorded))]
 [JsonSerializable(typeof(PeerMatch.Functions.Organizer.MatchRunStarted))]
 [JsonSerializable(typeof(PeerMatch.Functions.Organizer.GroupProposals))]
+[JsonSerializable(typeof(PeerMatch.Invitations.CampaignReceipt))]
+[JsonSerializable(typeof(PeerMatch.Invitations.CampaignProgress))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 internal sealed partial class ApiJson : JsonSerializerContext;

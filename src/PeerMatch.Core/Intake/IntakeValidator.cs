@@ -64,8 +64,37 @@ public static partial class IntakeValidator
         return date;
     }
 
-    /// <summary>The key an address is looked up by: two spellings of one mailbox find one profile.</summary>
-    public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();
+    /// <summary>
+    /// The key an address is looked up by: two spellings of one mailbox find one profile. Case is folded and an
+    /// internationalised domain is written in its ASCII form, so "anna@Bücher.de" and "anna@xn--bcher-kva.de" are one.
+    /// </summary>
+    public static string NormalizeEmail(string email)
+    {
+        var text = email.Trim().ToLowerInvariant();
+        var at = text.LastIndexOf('@');
+        if (at < 0 || System.Text.Ascii.IsValid(text.AsSpan(at + 1)))
+        {
+            return text;
+        }
+        try
+        {
+            return text[..(at + 1)] + Idn.GetAscii(text[(at + 1)..]);
+        }
+        catch (ArgumentException)
+        {
+            return text; // not a domain IDNA can write; validation refuses it where it matters
+        }
+    }
+
+    private static readonly IdnMapping Idn = new();
+
+    /// <summary>One line of text (a name, a campaign's title): the same rules as the form's names.</summary>
+    public static string? Line(string? value, string field, int maxLength, bool required, ValidationErrors errors) =>
+        Text(value, field, maxLength, required, errors);
+
+    /// <summary>Text that may run over several lines (a message): the same rules as the form's bio.</summary>
+    public static string? Paragraphs(string? value, string field, int maxLength, bool required, ValidationErrors errors) =>
+        Text(value, field, maxLength, required, errors, multiline: true);
 
     /// <summary>
     /// Trimmed text of at most <paramref name="maxLength"/> characters: letters of every script, but no control

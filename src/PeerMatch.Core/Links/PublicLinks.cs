@@ -5,6 +5,8 @@ public sealed class PublicLinks(Uri baseUrl)
 {
     private readonly string _base = baseUrl.AbsoluteUri.TrimEnd('/');
 
+    public Uri Intake() => Build(Routes.Path(Routes.IntakeForm));
+
     public Uri Confirm(string token) => Build(Routes.WithToken(Routes.Confirm, token));
 
     public Uri Manage(string token) => Build(Routes.WithToken(Routes.Me, token));

@@ -28,6 +28,8 @@ public static class Routes
     public const string MatchRuns = "organizer/match-runs";
     public const string MatchRun = "organizer/match-runs/{runId}";
     public const string GroupProposals = "organizer/groups/proposals";
+    public const string Invitations = "organizer/invitations";
+    public const string Invitation = "organizer/invitations/{campaignId}";
 
     /// <summary>The path of <paramref name="route"/> with its one parameter, if any, filled in: <c>/api/suggestions/2026-W49-ab12</c>.</summary>
     public static string Path(string route, string? parameter = null)

@@ -17,13 +17,17 @@ public static class EmailServices
         services.AddSingleton<IPersonalDataStore>(sp => sp.GetRequiredService<DeliveryTable>());
         if (string.IsNullOrEmpty(configuration["SendGrid:ApiKey"]))
         {
-            return services.AddSingleton<IEmailSender, OutboxEmailSender>();
+            services.AddSingleton<OutboxEmailSender>();
+            services.AddSingleton<IBulkEmailSender>(sp => sp.GetRequiredService<OutboxEmailSender>());
+            return services.AddSingleton<IEmailSender>(sp => sp.GetRequiredService<OutboxEmailSender>());
         }
         services.AddSingleton<ISendGridClient>(sp =>
         {
             var sendGrid = sp.GetRequiredService<IOptions<SendGridOptions>>().Value;
             return new SendGridClient(new SendGridClientOptions { ApiKey = sendGrid.ApiKey, Host = sendGrid.Host?.AbsoluteUri.TrimEnd('/') ?? "https://api.sendgrid.com" });
         });
-        return services.AddSingleton<IEmailSender, SendGridEmailSender>();
+        services.AddSingleton<SendGridEmailSender>();
+        services.AddSingleton<IBulkEmailSender>(sp => sp.GetRequiredService<SendGridEmailSender>());
+        return services.AddSingleton<IEmailSender>(sp => sp.GetRequiredService<SendGridEmailSender>());
     }
 }

@@ -6,25 +6,38 @@ using PeerMatch.Functions.Settings;
 namespace PeerMatch.Functions.Email;
 
 /// <summary>Local delivery: each message becomes one RFC 5322 <c>.eml</c> file in the outbox folder.</summary>
-public sealed class OutboxEmailSender(IOptions<EmailOptions> options, TimeProvider clock) : IEmailSender
+public sealed class OutboxEmailSender(IOptions<EmailOptions> options, TimeProvider clock) : IEmailSender, IBulkEmailSender
 {
+    /// <summary>
+    /// One file per recipient, named after the recipient's id in this mailing: sending the same mailing again
+    /// (a worker that stopped half-way) rewrites the same files, so nobody finds it twice.
+    /// </summary>
+    public async Task SendAsync(BulkEmail email, CancellationToken cancellationToken)
+    {
+        foreach (var recipient in email.Recipients)
+        {
+            await WriteAsync(email.For(recipient), $"{email.Kind.HeaderValue()}-{recipient.Id}.eml", cancellationToken);
+        }
+    }
+
     private static long _sequence;
 
-    public async Task SendAsync(EmailMessage message, CancellationToken cancellationToken)
+    // Sorted by name, the folder reads in the order of sending, even for messages of the same millisecond.
+    public Task SendAsync(EmailMessage message, CancellationToken cancellationToken) => WriteAsync(message,
+        $"{clock.GetUtcNow():yyyyMMdd'T'HHmmssfff}-{Interlocked.Increment(ref _sequence):D8}-{message.Kind.HeaderValue()}-{Guid.NewGuid():N}.eml", cancellationToken);
+
+    private async Task WriteAsync(EmailMessage message, string name, CancellationToken cancellationToken)
     {
         var folder = Path.GetFullPath(options.Value.OutboxPath);
         Directory.CreateDirectory(folder);
         using var mime = MimeMessages.Build(message, options.Value, clock.GetUtcNow());
-
-        // Sorted by name, the folder reads in the order of sending, even for messages of the same millisecond.
-        var name = $"{clock.GetUtcNow():yyyyMMdd'T'HHmmssfff}-{Interlocked.Increment(ref _sequence):D8}-{message.Kind.HeaderValue()}-{Guid.NewGuid():N}.eml";
         // Written aside and moved in, so a reader of the folder never sees half a message.
-        var partial = Path.Combine(folder, name + ".partial");
+        var partial = Path.Combine(folder, name + "." + Guid.NewGuid().ToString("N") + ".partial");
         await using (var stream = File.Create(partial))
         {
             await mime.WriteToAsync(stream, cancellationToken);
         }
-        File.Move(partial, Path.Combine(folder, name));
+        File.Move(partial, Path.Combine(folder, name), overwrite: true);
     }
 }
 

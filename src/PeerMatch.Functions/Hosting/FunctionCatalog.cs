@@ -26,6 +26,11 @@ public sealed record FunctionDescriptor(
 
     /// <summary>Routes that send e-mail to whatever address is typed in: the gate limits each client.</summary>
     public bool SignUpLimited { get; } = Method.GetCustomAttribute<SignUpLimitedAttribute>() is not null;
+
+    /// <summary>How long the gate lets the function take before it answers 503 instead.</summary>
+    public TimeSpan Deadline { get; } = Method.GetCustomAttribute<AnswerWithinAttribute>() is { } within
+        ? TimeSpan.FromSeconds(within.Seconds)
+        : Http.HttpGate.Deadline;
 }
 
 /// <summary>Every <c>[Function]</c> of this app, found once by reflection.</summary>
@@ -109,6 +114,16 @@ public sealed class OrganizerOnlyAttribute : Attribute;
 /// <summary>On an HTTP function: each client may call it only <c>PeerMatch__IntakePerMinute</c> times a minute.</summary>
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class SignUpLimitedAttribute : Attribute;
+
+/// <summary>
+/// On an HTTP function that does more than a person waits for (an organizer's list of 10,000): its own deadline,
+/// instead of the gate's few seconds.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class AnswerWithinAttribute(int seconds) : Attribute
+{
+    public int Seconds { get; } = seconds;
+}
 
 /// <summary>
 /// On a timer function whose schedule is a setting (<c>%Name%</c>): the schedule when the setting is

@@ -14,7 +14,10 @@ namespace PeerMatch.Functions.Http;
 /// </summary>
 public sealed class HttpGate(IOptions<PeerMatchOptions> options, ILogger<HttpGate> log) : IDisposable
 {
-    /// <summary>A person waits at most this long: past it (storage unreachable, say) the answer is a 503 to try again.</summary>
+    /// <summary>
+    /// A person waits at most this long: past it (storage unreachable, say) the answer is a 503 to try again. A function
+    /// may set its own (<see cref="AnswerWithinAttribute"/>).
+    /// </summary>
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(4);
 
     // Sign-ups send e-mail to whatever address is typed in: each client may post only so many a minute.
@@ -45,12 +48,12 @@ public sealed class HttpGate(IOptions<PeerMatchOptions> options, ILogger<HttpGat
             }
         }
         var work = invoke();
-        if (await Task.WhenAny(work, Task.Delay(Deadline, http.RequestAborted)) != work && !http.RequestAborted.IsCancellationRequested)
+        if (await Task.WhenAny(work, Task.Delay(function.Deadline, http.RequestAborted)) != work && !http.RequestAborted.IsCancellationRequested)
         {
             // Left to finish or fail on its own; its failure is logged, not thrown at nobody.
             _ = work.ContinueWith(t => log.LogWarning(t.Exception, "{Function} failed after its answer was given", function.Name),
                 CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-            log.LogWarning("{Function} took longer than {Deadline}: answered 503", function.Name, Deadline);
+            log.LogWarning("{Function} took longer than {Deadline}: answered 503", function.Name, function.Deadline);
             return Unavailable(http);
         }
         try

@@ -30,8 +30,8 @@ public sealed class OrganizerApi(MatchRuns matchRuns, IMatchRunStore runs, IPrac
             return problem;
         }
         var errors = new ValidationErrors();
-        var dryRun = Flag(body, "dryRun", errors);
-        var force = Flag(body, "force", errors);
+        var dryRun = JsonFields.Flag(body, "dryRun", errors);
+        var force = JsonFields.Flag(body, "force", errors);
         if (!errors.IsEmpty)
         {
             return Problems.Validation(errors);
@@ -57,12 +57,12 @@ public sealed class OrganizerApi(MatchRuns matchRuns, IMatchRunStore runs, IPrac
             return problem;
         }
         var errors = new ValidationErrors();
-        var region = Text(body, "region", errors)?.ToUpperInvariant();
+        var region = JsonFields.Text(body, "region", errors)?.ToUpperInvariant();
         if (region is not null && !(region.Length == 2 ? PlaceNames.IsCountry(region) : region.Length > 3 && PlaceNames.IsSubdivisionOf(region, region[..2])))
         {
             errors.Add("region", "Must be an ISO 3166-1 country code (US) or ISO 3166-2 subdivision code (US-CA).");
         }
-        var model = Text(body, "model", errors);
+        var model = JsonFields.Text(body, "model", errors);
         if (model is not null && !ReferenceData.Models.Contains(model))
         {
             errors.Add("model", $"Must be one of: {string.Join(", ", ReferenceData.Models)}.");
@@ -83,34 +83,5 @@ public sealed class OrganizerApi(MatchRuns matchRuns, IMatchRunStore runs, IPrac
         var population = await Population.LoadAsync(practitioners, suppressions, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), cancellationToken);
         var groups = GroupProposer.Propose(population.Eligible, region, model, size, clock.GetUtcNow());
         return TypedResults.Ok(new GroupProposals(groups));
-    }
-
-    private static bool Flag(JsonElement body, string name, ValidationErrors errors)
-    {
-        if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            return false;
-        }
-        if (value.ValueKind is JsonValueKind.True or JsonValueKind.False)
-        {
-            return value.GetBoolean();
-        }
-        errors.Add(name, "Must be true or false.");
-        return false;
-    }
-
-    private static string? Text(JsonElement body, string name, ValidationErrors errors)
-    {
-        if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-        if (value.ValueKind != JsonValueKind.String)
-        {
-            errors.Add(name, "Must be a string.");
-            return null;
-        }
-        var text = value.GetString()!.Trim();
-        return text.Length == 0 ? null : text;
     }
 }

@@ -27,6 +27,13 @@ public sealed class PeerMatchOptions
     [Range(1, 100_000)]
     public int IntakePerMinute { get; set; } = 10;
 
+    /// <summary>
+    /// The first wait before an invitation batch is tried again after a 5xx or a timeout; each later wait doubles (up
+    /// to an hour). A 429's Retry-After is honoured instead.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan InvitationRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Standalone mode: whether timer functions fire (tests turn them off to own the clock).</summary>
     public bool RunTimers { get; set; } = true;
 

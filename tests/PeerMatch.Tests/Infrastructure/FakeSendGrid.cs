@@ -19,6 +19,13 @@ public sealed class FakeSendGrid : IAsyncDisposable
 
     public ConcurrentQueue<JsonObject> Accepted { get; } = new();
 
+    /// <summary>The address of every personalization accepted, once per time it was accepted.</summary>
+    public IReadOnlyList<string> AcceptedRecipients() =>
+        Accepted.SelectMany(m => m["personalizations"]!.AsArray()).SelectMany(p => p!["to"]!.AsArray()).Select(t => t!["email"]!.GetValue<string>()).ToList();
+
+    /// <summary>What a 429 asks the client to wait, in seconds.</summary>
+    public int RetryAfterSeconds { get; set; } = 1;
+
     public int Requests => _requests;
 
     private int _requests;
@@ -44,6 +51,10 @@ public sealed class FakeSendGrid : IAsyncDisposable
             if (request.Headers.Authorization != "Bearer SG.test-key")
             {
                 return Results.StatusCode(StatusCodes.Status401Unauthorized);
+            }
+            if (status == StatusCodes.Status429TooManyRequests)
+            {
+                request.HttpContext.Response.Headers.RetryAfter = fake.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
             if (status == StatusCodes.Status202Accepted)
             {

@@ -1,0 +1,72 @@
+using System.Text.Encodings.Web;
+using System.Text.RegularExpressions;
+
+namespace PeerMatch.Email;
+
+/// <summary>
+/// One message for many recipients, each with their own greeting and unsubscribe link: the shape of one
+/// SendGrid request with a personalization per recipient. The bodies hold placeholders
+/// (<see cref="BulkPlaceholders"/>); each recipient's values fill them, encoded for HTML in the HTML part.
+/// </summary>
+public sealed record BulkEmail(EmailKind Kind, string Subject, string TextBody, string HtmlBody, IReadOnlyList<BulkRecipient> Recipients)
+{
+    /// <summary>The message as <paramref name="recipient"/> reads it.</summary>
+    public EmailMessage For(BulkRecipient recipient) => new(Kind, recipient.Address, recipient.Name, Subject,
+        BulkPlaceholders.Fill(TextBody, recipient.Substitutions),
+        BulkPlaceholders.Fill(HtmlBody, recipient.Substitutions),
+        recipient.UnsubscribeUrl);
+}
+
+/// <summary>
+/// One recipient of a <see cref="BulkEmail"/>. <see cref="Id"/> names this recipient of this mailing (campaign and
+/// address key), the same however often it is sent: what lets a sender recognise a repeat.
+/// </summary>
+public sealed record BulkRecipient(string Id, string Address, string Name, Uri UnsubscribeUrl, IReadOnlyDictionary<string, string> Substitutions);
+
+/// <summary>Placeholders in a bulk message's bodies: <c>%%greeting%%</c> in text, <c>%%greeting.html%%</c> in HTML.</summary>
+public static partial class BulkPlaceholders
+{
+    public const string Marker = "%%";
+
+    public static string Text(string field) => $"{Marker}{field}{Marker}";
+
+    public static string Html(string field) => $"{Marker}{field}.html{Marker}";
+
+    /// <summary>Renames the placeholders of <paramref name="fields"/> in an HTML body to their HTML form.</summary>
+    public static string ForHtml(string html, IEnumerable<string> fields) =>
+        fields.Aggregate(html, (body, field) => body.Replace(Text(field), Html(field), StringComparison.Ordinal));
+
+    /// <summary>A recipient's substitutions: each value as text, and encoded for HTML.</summary>
+    public static IReadOnlyDictionary<string, string> Values(IReadOnlyDictionary<string, string> fields)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (field, value) in fields)
+        {
+            values[Text(field)] = value;
+            values[Html(field)] = HtmlEncoder.Default.Encode(value);
+        }
+        return values;
+    }
+
+    /// <summary>Fills every placeholder in one pass, so a value is never read as a placeholder itself.</summary>
+    public static string Fill(string body, IReadOnlyDictionary<string, string> substitutions) =>
+        Placeholder().Replace(body, m => substitutions.TryGetValue(m.Value, out var value) ? value : m.Value);
+
+    [GeneratedRegex(@"%%[a-z]+(\.html)?%%")]
+    private static partial Regex Placeholder();
+}
+
+/// <summary>Delivers a <see cref="BulkEmail"/>: SendGrid in one request, the outbox as one file per recipient.</summary>
+public interface IBulkEmailSender
+{
+    Task SendAsync(BulkEmail email, CancellationToken cancellationToken);
+}
+
+/// <summary>Why a bulk send failed, and whether trying again later can help (429, 5xx, timeouts) or not (any other 4xx).</summary>
+public sealed class BulkSendException(string message, bool transient, TimeSpan? retryAfter = null, Exception? inner = null) : Exception(message, inner)
+{
+    public bool Transient { get; } = transient;
+
+    /// <summary>What the service asked for (a 429's Retry-After), if anything.</summary>
+    public TimeSpan? RetryAfter { get; } = retryAfter;
+}

@@ -1,0 +1,257 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Azure;
+using Azure.Data.Tables;
+using PeerMatch.Functions.Intake;
+using PeerMatch.Functions.Storage;
+using PeerMatch.Invitations;
+
+namespace PeerMatch.Functions.Outreach;
+
+/// <summary>A shard of a campaign waiting on the <c>invitations</c> queue.</summary>
+public sealed record ShardMessage(string CampaignId, string ShardId);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(ShardMessage))]
+internal sealed partial class CampaignJson : JsonSerializerContext;
+
+/// <summary>Where a shard stands. Claimed: a worker is preparing it. Calling: its request to the e-mail service is under way.</summary>
+public static class ShardStates
+{
+    public const string Pending = "pending";
+    public const string Claimed = "claimed";
+    public const string Calling = "calling";
+    public const string Sent = "sent";
+    public const string Failed = "failed";
+}
+
+/// <summary>Where a recipient stands in a campaign.</summary>
+public static class RecipientStates
+{
+    public const string Pending = "pending";
+    public const string Sent = "sent";
+    public const string Failed = "failed";
+    public const string Skipped = "skipped";
+}
+
+/// <summary>
+/// The campaign ledger. <c>Invitations</c>: PK = campaign id, RK = <see cref="PeerMatch.Intake.EmailAddresses.Key"/> of
+/// the address: inserted only when absent, so an address is in a campaign once, whoever posts it how often. It keeps the
+/// address and name only until the invitation is sent (or given up). <c>Campaigns</c>: PK = campaign id; RK "campaign"
+/// (its title), "post-{id}" (each request's message and sender) and "shard-{id}" (each batch of at most 1,000 and
+/// how far its sending got).
+/// </summary>
+public sealed class CampaignTable(StorageAccount storage, TimeProvider clock) : ICampaignLedger
+{
+    public const string LedgerName = "Invitations";
+    public const string CampaignsName = "Campaigns";
+    public const string QueueName = "invitations";
+
+    public async Task<int> RecordAsync(CampaignPost post, IReadOnlyList<Invitee> invitees, int shardSize, CancellationToken cancellationToken)
+    {
+        var campaigns = await storage.TableAsync(CampaignsName, cancellationToken);
+        var ledger = await storage.TableAsync(LedgerName, cancellationToken);
+        await campaigns.UpsertEntityAsync(new TableEntity(post.CampaignId, "campaign") { ["Title"] = post.Title, ["UpdatedAt"] = post.PostedAt },
+            TableUpdateMode.Merge, cancellationToken);
+
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var row in ledger.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {post.CampaignId}"), select: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            known.Add(row.RowKey);
+        }
+        var fresh = invitees.Where(i => !known.Contains(i.Key)).ToList();
+        if (fresh.Count == 0)
+        {
+            return 0;
+        }
+
+        await campaigns.UpsertEntityAsync(new TableEntity(post.CampaignId, "post-" + post.PostId)
+        {
+            ["Title"] = post.Title, ["Message"] = post.Message, ["Sender"] = post.Sender, ["PostedAt"] = post.PostedAt,
+        }, TableUpdateMode.Replace, cancellationToken);
+        var shards = fresh.Chunk(shardSize).Select((members, n) => (Id: $"{post.PostId}-{n:D3}", Members: members)).ToList();
+        // Shards first: a crash after this leaves shards the resume timer finds, never recipients nobody will send to.
+        foreach (var shard in shards)
+        {
+            await campaigns.UpsertEntityAsync(new TableEntity(post.CampaignId, "shard-" + shard.Id)
+            {
+                ["Post"] = post.PostId, ["State"] = ShardStates.Pending, ["Attempts"] = 0, ["CreatedAt"] = post.PostedAt,
+                ["NextAttemptAt"] = post.PostedAt,
+            }, TableUpdateMode.Replace, cancellationToken);
+        }
+        var recorded = 0;
+        await Parallel.ForEachAsync(shards.SelectMany(s => s.Members.Chunk(100).Select(batch => (s.Id, batch))),
+            new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+            async (work, ct) => Interlocked.Add(ref recorded, await InsertAbsentAsync(ledger, post, work.Id, work.batch, ct)));
+        foreach (var shard in shards)
+        {
+            await EnqueueAsync(new ShardMessage(post.CampaignId, shard.Id), null, cancellationToken);
+        }
+        return recorded;
+    }
+
+    /// <summary>Inserts a batch in one transaction; when another request got there first for some, one by one, leaving theirs.</summary>
+    private static async Task<int> InsertAbsentAsync(TableClient ledger, CampaignPost post, string shardId, Invitee[] batch, CancellationToken cancellationToken)
+    {
+        TableEntity Row(Invitee i) => new(post.CampaignId, i.Key)
+        {
+            ["Email"] = i.Email, ["Name"] = i.Name, ["Post"] = post.PostId, ["Shard"] = shardId,
+            ["State"] = RecipientStates.Pending, ["RecordedAt"] = post.PostedAt,
+        };
+        try
+        {
+            await ledger.SubmitTransactionAsync(batch.Select(i => new TableTransactionAction(TableTransactionActionType.Add, Row(i))), cancellationToken);
+            return batch.Length;
+        }
+        catch (TableTransactionFailedException e) when (e.Status == 409)
+        {
+            var inserted = 0;
+            foreach (var invitee in batch)
+            {
+                try
+                {
+                    await ledger.AddEntityAsync(Row(invitee), cancellationToken);
+                    inserted++;
+                }
+                catch (RequestFailedException conflict) when (conflict.Status == 409)
+                {
+                    // In the campaign already (a parallel request, or this batch's own lost answer): not ours to send.
+                }
+            }
+            return inserted;
+        }
+    }
+
+    public async Task EnqueueAsync(ShardMessage message, TimeSpan? delay, CancellationToken cancellationToken)
+    {
+        var queue = await storage.QueueAsync(QueueName, cancellationToken);
+        await queue.SendMessageAsync(JsonSerializer.Serialize(message, CampaignJson.Default.ShardMessage), visibilityTimeout: delay, cancellationToken: cancellationToken);
+    }
+
+    public static ShardMessage? ParseMessage(string? text)
+    {
+        try
+        {
+            return string.IsNullOrWhiteSpace(text) ? null : JsonSerializer.Deserialize(text, CampaignJson.Default.ShardMessage);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    public async Task<CampaignProgress?> ProgressAsync(string campaignId, CancellationToken cancellationToken)
+    {
+        var campaigns = await storage.TableAsync(CampaignsName, cancellationToken);
+        var campaign = await campaigns.GetEntityIfExistsAsync<TableEntity>(campaignId, "campaign", cancellationToken: cancellationToken);
+        if (!campaign.HasValue)
+        {
+            return null;
+        }
+        var ledger = await storage.TableAsync(LedgerName, cancellationToken);
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        await foreach (var row in ledger.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {campaignId}"), select: ["State"], cancellationToken: cancellationToken))
+        {
+            var state = row.GetString("State") ?? RecipientStates.Pending;
+            counts[state] = counts.GetValueOrDefault(state) + 1;
+        }
+        return new CampaignProgress(campaignId, campaign.Value!.GetString("Title") ?? campaignId, counts.Values.Sum(),
+            counts.GetValueOrDefault(RecipientStates.Pending), counts.GetValueOrDefault(RecipientStates.Sent),
+            counts.GetValueOrDefault(RecipientStates.Failed), counts.GetValueOrDefault(RecipientStates.Skipped));
+    }
+
+    public async Task<IReadOnlySet<string>> MembersAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
+    {
+        var index = await storage.TableAsync(PractitionerTable.EmailIndex, cancellationToken);
+        var members = new HashSet<string>(StringComparer.Ordinal);
+        await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (key, ct) =>
+        {
+            var row = await index.GetEntityIfExistsAsync<TableEntity>(key, "", ["PartitionKey"], ct);
+            if (row.HasValue)
+            {
+                lock (members)
+                {
+                    members.Add(key);
+                }
+            }
+        });
+        return members;
+    }
+
+    public async Task<TableEntity?> GetShardAsync(ShardMessage shard, CancellationToken cancellationToken)
+    {
+        var campaigns = await storage.TableAsync(CampaignsName, cancellationToken);
+        var row = await campaigns.GetEntityIfExistsAsync<TableEntity>(shard.CampaignId, "shard-" + shard.ShardId, cancellationToken: cancellationToken);
+        return row.HasValue ? row.Value : null;
+    }
+
+    /// <summary>Writes a shard's new state if nobody else changed it since it was read (its ETag); false when someone did.</summary>
+    public async Task<bool> TryUpdateShardAsync(TableEntity shard, CancellationToken cancellationToken)
+    {
+        var campaigns = await storage.TableAsync(CampaignsName, cancellationToken);
+        try
+        {
+            var response = await campaigns.UpdateEntityAsync(shard, shard.ETag, TableUpdateMode.Replace, cancellationToken);
+            shard.ETag = response.Headers.ETag ?? shard.ETag;
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is 412 or 404)
+        {
+            return false;
+        }
+    }
+
+    public async Task<CampaignPost?> GetPostAsync(string campaignId, string postId, CancellationToken cancellationToken)
+    {
+        var campaigns = await storage.TableAsync(CampaignsName, cancellationToken);
+        var row = await campaigns.GetEntityIfExistsAsync<TableEntity>(campaignId, "post-" + postId, cancellationToken: cancellationToken);
+        return row.HasValue
+            ? new CampaignPost(campaignId, postId, row.Value!.GetString("Title") ?? "", row.Value.GetString("Message") ?? "", row.Value.GetString("Sender") ?? "",
+                row.Value.GetDateTimeOffset("PostedAt") ?? clock.GetUtcNow())
+            : null;
+    }
+
+    /// <summary>The shard's recipients still to send, with their address and name.</summary>
+    public async Task<IReadOnlyList<Invitee>> PendingAsync(ShardMessage shard, CancellationToken cancellationToken)
+    {
+        var ledger = await storage.TableAsync(LedgerName, cancellationToken);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {shard.CampaignId} and Shard eq {shard.ShardId} and State eq {RecipientStates.Pending}");
+        var pending = new List<Invitee>();
+        await foreach (var row in ledger.QueryAsync<TableEntity>(filter, select: ["RowKey", "Email", "Name"], cancellationToken: cancellationToken))
+        {
+            pending.Add(new Invitee(row.GetString("Email") ?? "", row.GetString("Name") ?? "", row.RowKey));
+        }
+        return pending;
+    }
+
+    /// <summary>
+    /// Records how it ended for these recipients of a shard (the caller passes those still pending). The address and name
+    /// are not kept past this point: the ledger keeps the address's key, which is what keeps a campaign from repeating.
+    /// </summary>
+    public async Task SettleAsync(ShardMessage shard, IEnumerable<string> keys, string state, string? reason, CancellationToken cancellationToken)
+    {
+        var ledger = await storage.TableAsync(LedgerName, cancellationToken);
+        var now = clock.GetUtcNow();
+        foreach (var batch in keys.Chunk(100))
+        {
+            var rows = batch.Select(key => new TableTransactionAction(TableTransactionActionType.UpdateReplace, new TableEntity(shard.CampaignId, key)
+            {
+                ["Shard"] = shard.ShardId, ["State"] = state, ["Reason"] = reason, ["SettledAt"] = now,
+            }, ETag.All));
+            await ledger.SubmitTransactionAsync(rows, cancellationToken);
+        }
+    }
+
+    /// <summary>Every shard not finished whose next attempt is overdue, for the resume timer.</summary>
+    public async Task<IReadOnlyList<(ShardMessage Shard, TableEntity Row)>> UnfinishedAsync(CancellationToken cancellationToken)
+    {
+        var campaigns = await storage.TableAsync(CampaignsName, cancellationToken);
+        var filter = $"RowKey ge 'shard-' and RowKey lt 'shard.' and State ne '{ShardStates.Sent}' and State ne '{ShardStates.Failed}'";
+        var unfinished = new List<(ShardMessage, TableEntity)>();
+        await foreach (var row in campaigns.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            unfinished.Add((new ShardMessage(row.PartitionKey, row.RowKey["shard-".Length..]), row));
+        }
+        return unfinished;
+    }
+}

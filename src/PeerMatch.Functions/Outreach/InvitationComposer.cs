@@ -1,0 +1,46 @@
+using PeerMatch.Email;
+using PeerMatch.Functions.Email;
+using PeerMatch.Functions.Links;
+using PeerMatch.Invitations;
+
+namespace PeerMatch.Functions.Outreach;
+
+/// <summary>
+/// Writes a shard's invitations as one bulk message: the template is rendered once, with placeholders where each
+/// recipient's greeting and unsubscribe link go, and every recipient brings their own values.
+/// </summary>
+public sealed class InvitationComposer(LinkSigner links, EmailRenderer renderer)
+{
+    private const string NameField = "name";
+    private const string UnsubscribeField = "unsubscribe";
+
+    // A link cannot be a placeholder (a Uri would escape it): the template gets this address, then it is swapped.
+    private static readonly Uri UnsubscribeStandIn = new("https://unsubscribe.placeholder.invalid/");
+
+    public async Task<BulkEmail> ComposeAsync(CampaignPost post, IReadOnlyList<Invitee> recipients, CancellationToken cancellationToken)
+    {
+        var (html, text) = await renderer.RenderAsync<InvitationEmail>(new Dictionary<string, object?>
+        {
+            [nameof(InvitationEmail.Name)] = BulkPlaceholders.Text(NameField),
+            [nameof(InvitationEmail.Sender)] = post.Sender,
+            [nameof(InvitationEmail.Message)] = post.Message,
+            [nameof(InvitationEmail.IntakeUrl)] = links.Links.Intake(),
+            [nameof(InvitationEmail.UnsubscribeUrl)] = UnsubscribeStandIn,
+        });
+        string WithPlaceholder(string body) => body.Replace(UnsubscribeStandIn.AbsoluteUri, BulkPlaceholders.Text(UnsubscribeField), StringComparison.Ordinal);
+
+        var personalized = new List<BulkRecipient>(recipients.Count);
+        foreach (var recipient in recipients)
+        {
+            var unsubscribe = await links.UnsubscribeUrlAsync(recipient.Email, cancellationToken);
+            personalized.Add(new BulkRecipient($"{post.CampaignId}-{recipient.Key[..16]}", recipient.Email, recipient.Name, unsubscribe,
+                BulkPlaceholders.Values(new Dictionary<string, string>
+                {
+                    [NameField] = recipient.Name.Length > 0 ? recipient.Name : "there",
+                    [UnsubscribeField] = unsubscribe.AbsoluteUri,
+                })));
+        }
+        return new BulkEmail(EmailKind.Invitation, InvitationEmail.Subject(post.Sender), WithPlaceholder(text),
+            BulkPlaceholders.ForHtml(WithPlaceholder(html), [NameField, UnsubscribeField]), personalized);
+    }
+}

@@ -1,0 +1,163 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using PeerMatch.Intake;
+using PeerMatch.Tests.Infrastructure;
+
+namespace PeerMatch.Tests.Outreach;
+
+/// <summary>Organizers' bulk invitations, end to end: the list, the ledger, the shards, the e-mail.</summary>
+public sealed class InvitationTests
+{
+    [Fact]
+    public async Task A_list_invites_each_new_address_once_and_leaves_out_members_unsubscribed_duplicates_and_invalid_rows()
+    {
+        await using var app = new PeerMatchApp();
+        using var client = OrganizerClient(app);
+        await Intakes.SignUpAndConfirmAsync(app, client, "member@example.org", "Mia Member");
+        await app.Services.GetRequiredService<ISuppressionList>().SuppressAsync("gone@example.org", default);
+
+        var receipt = await InviteAsync(client, new JsonObject
+        {
+            ["campaign"] = "Spring network 2027",
+            ["message"] = "Dear colleagues,\n\nJoin us. <b>Not bold</b> & not a <script>tag</script>.",
+            ["sender"] = "The Bay Area Mediation Network",
+            ["recipients"] = new JsonArray(
+                Person("ana@example.org", "Ana Ortiz"),
+                Person("  ANA@Example.org ", "Ana again"),
+                Person("ben@bücher.de", "Ben"),
+                Person("Member@example.org", "Mia"),
+                Person("gone@example.org", "Gone"),
+                Person("not-an-address", "Nobody"),
+                new JsonObject { ["name"] = "No address" },
+                Person("cleo@example.org", "Eve\r\nBcc: victim@example.org")),
+        });
+
+        Assert.Equal("spring-network-2027-", receipt["campaignId"]!.GetValue<string>()[..20]);
+        Assert.Equal(2, receipt["accepted"]!.GetValue<int>());
+        Assert.Equal(1, receipt["duplicates"]!.GetValue<int>());
+        Assert.Equal(1, receipt["alreadyMembers"]!.GetValue<int>());
+        Assert.Equal(1, receipt["suppressed"]!.GetValue<int>());
+        var invalid = receipt["invalid"]!.AsArray().Select(r => (Row: r!["row"]!.GetValue<int>(), Email: r["email"]!.GetValue<string>())).ToList();
+        Assert.Equal([(6, "not-an-address"), (7, ""), (8, "cleo@example.org")], invalid);
+
+        await app.DrainAsync();
+        var invitations = app.Outbox.All().Where(m => m.Headers["X-PeerMatch-Kind"] == "invitation").ToList();
+        // The internationalised domain is sent in its ASCII form (MimeKit shows it decoded when it reads the file).
+        Assert.Equal(["ana@example.org", "ben@bücher.de"], invitations.Select(m => m.To.Mailboxes.Single().Address).Order());
+        Assert.Contains(invitations, m => m.Headers["To"]!.Contains("ben@xn--bcher-kva.de", StringComparison.Ordinal));
+        var ana = invitations.Single(m => m.To.Mailboxes.Single().Address == "ana@example.org");
+        Assert.Equal("An invitation to PeerMatch from The Bay Area Mediation Network", ana.Subject);
+        Assert.Contains("Hello Ana Ortiz,", ana.TextBody!, StringComparison.Ordinal);
+        Assert.Contains("<b>Not bold</b> & not a <script>tag</script>.", ana.TextBody, StringComparison.Ordinal);
+        Assert.Contains("&lt;b&gt;Not bold&lt;/b&gt; &amp; not a &lt;script&gt;", ana.HtmlBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script>", ana.HtmlBody, StringComparison.Ordinal);
+        Assert.Contains(PeerMatchApp.PublicBaseUrl + "/api/intake", ana.TextBody, StringComparison.Ordinal);
+        var unsubscribe = ana.Headers["List-Unsubscribe"]!.Trim('<', '>');
+        Assert.StartsWith(PeerMatchApp.PublicBaseUrl + "/api/unsubscribe?token=", unsubscribe, StringComparison.Ordinal);
+        Assert.Contains(unsubscribe, ana.TextBody, StringComparison.Ordinal);
+        Assert.Contains(unsubscribe.Replace("&", "&amp;", StringComparison.Ordinal), ana.HtmlBody, StringComparison.Ordinal);
+        Assert.Equal("List-Unsubscribe=One-Click", ana.Headers["List-Unsubscribe-Post"]);
+        Assert.DoesNotContain("%%", ana.TextBody + ana.HtmlBody, StringComparison.Ordinal);
+
+        var progress = await client.GetFromJsonAsync<JsonObject>($"/api/organizer/invitations/{receipt["campaignId"]}");
+        Assert.Equal((2, 0, 2, 0, 0), (progress!["total"]!.GetValue<int>(), progress["pending"]!.GetValue<int>(), progress["sent"]!.GetValue<int>(),
+            progress["failed"]!.GetValue<int>(), progress["skipped"]!.GetValue<int>()));
+        // Sent: the ledger keeps the address's key, no longer the address or the name.
+        Assert.All(await app.RowsAsync("Invitations"), row => Assert.DoesNotContain("example.org", string.Join(",", row.Select(p => p.Value)), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Posting_a_campaign_again_sends_nothing_new_and_a_changed_list_reaches_only_the_new_addresses()
+    {
+        await using var app = new PeerMatchApp();
+        using var client = OrganizerClient(app);
+        var first = new JsonObject { ["campaign"] = "Winter", ["recipients"] = new JsonArray(Person("a@example.org", "A"), Person("b@example.org", "B")) };
+        await InviteAsync(client, first);
+        await app.DrainAsync();
+
+        var again = await InviteAsync(client, JsonNode.Parse(first.ToJsonString())!.AsObject());
+        var changed = await InviteAsync(client, new JsonObject
+        {
+            ["campaign"] = "  winter ", // the same campaign, however its title is spelt
+            ["recipients"] = new JsonArray(Person("B@example.org", "B"), Person("c@example.org", "C")),
+        });
+        await app.DrainAsync();
+
+        Assert.Equal((0, 2), (again["accepted"]!.GetValue<int>(), again["duplicates"]!.GetValue<int>()));
+        Assert.Equal((1, 1), (changed["accepted"]!.GetValue<int>(), changed["duplicates"]!.GetValue<int>()));
+        Assert.Equal(["a@example.org", "b@example.org", "c@example.org"], app.Outbox.All().Select(m => m.To.Mailboxes.Single().Address).Order());
+        var progress = await client.GetFromJsonAsync<JsonObject>($"/api/organizer/invitations/{changed["campaignId"]}");
+        Assert.Equal(3, progress!["sent"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task An_unsubscribe_from_an_invitation_holds_for_every_later_campaign()
+    {
+        await using var app = new PeerMatchApp();
+        using var client = OrganizerClient(app);
+        await InviteAsync(client, new JsonObject { ["campaign"] = "First", ["recipients"] = new JsonArray(Person("dana@example.org", "Dana")) });
+        var invitation = await app.Outbox.WaitForAsync("dana@example.org", "invitation");
+        using (var oneClick = await client.PostAsync(new Uri(invitation.Headers["List-Unsubscribe"]!.Trim('<', '>')).PathAndQuery,
+            new StringContent("List-Unsubscribe=One-Click", Encoding.ASCII, "application/x-www-form-urlencoded")))
+        {
+            Assert.Equal(HttpStatusCode.OK, oneClick.StatusCode);
+        }
+
+        var second = await InviteAsync(client, new JsonObject { ["campaign"] = "Second", ["recipients"] = new JsonArray(Person("Dana@Example.org", "Dana")) });
+        await app.DrainAsync();
+
+        Assert.Equal((0, 1), (second["accepted"]!.GetValue<int>(), second["suppressed"]!.GetValue<int>()));
+        Assert.Single(app.Outbox.To("dana@example.org"));
+    }
+
+    [Fact]
+    public async Task Lists_that_cannot_be_read_are_refused_and_change_nothing()
+    {
+        await using var app = new PeerMatchApp();
+        using var client = OrganizerClient(app);
+
+        var refused = new List<HttpStatusCode>();
+        foreach (var content in new HttpContent[]
+        {
+            JsonContent.Create(new { recipients = new[] { new { email = "a@example.org" } } }), // no campaign
+            JsonContent.Create(new { campaign = "X", recipients = Array.Empty<object>() }),
+            JsonContent.Create(new { campaign = "X\nBcc: y", recipients = new[] { new { email = "a@example.org" } } }),
+            JsonContent.Create(new { campaign = "X", recipients = Enumerable.Range(0, 10_001).Select(i => new { email = $"p{i}@example.org" }) }),
+            new StringContent("name,address\nA,a@example.org", Encoding.UTF8, "text/csv"), // no email column (and no campaign)
+            new ByteArrayContent([0xEF, 0xBB, 0xBF, (byte)'e', (byte)'m', (byte)'a', (byte)'i', (byte)'l', (byte)'\n', 0xFF, 0xFE]) { Headers = { { "Content-Type", "text/csv" } } },
+            new StringContent("email\na@example.org", Encoding.UTF8, "text/plain"),
+        })
+        {
+            using var response = await client.PostAsync("/api/organizer/invitations?campaign=X", content);
+            refused.Add(response.StatusCode);
+        }
+        using var withoutKey = await app.CreateClient().PostAsync("/api/organizer/invitations", JsonContent.Create(new { campaign = "X", recipients = new[] { new { email = "a@example.org" } } }));
+
+        Assert.All(refused[..6], status => Assert.Equal(HttpStatusCode.BadRequest, status));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, refused[6]);
+        Assert.Equal(HttpStatusCode.Unauthorized, withoutKey.StatusCode);
+        Assert.Empty(await app.RowsAsync("Invitations"));
+        Assert.Empty(await app.RowsAsync("Campaigns"));
+        using var unknown = await client.GetAsync("/api/organizer/invitations/no-such-campaign");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    internal static HttpClient OrganizerClient(PeerMatchApp app)
+    {
+        var client = app.CreateClient();
+        client.DefaultRequestHeaders.Add("x-functions-key", PeerMatchApp.OrganizerKey);
+        return client;
+    }
+
+    internal static JsonObject Person(string email, string name) => new() { ["email"] = email, ["name"] = name };
+
+    internal static async Task<JsonObject> InviteAsync(HttpClient client, JsonObject body)
+    {
+        using var response = await client.PostAsync("/api/organizer/invitations", JsonContent.Create(body));
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+    }
+}
