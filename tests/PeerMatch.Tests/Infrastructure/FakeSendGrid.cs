@@ -19,9 +19,9 @@ public sealed class FakeSendGrid : IAsyncDisposable
 
     public ConcurrentQueue<JsonObject> Accepted { get; } = new();
 
-    /// <summary>The address of every personalization accepted, once per time it was accepted.</summary>
-    public IReadOnlyList<string> AcceptedRecipients() =>
-        Accepted.SelectMany(m => m["personalizations"]!.AsArray()).SelectMany(p => p!["to"]!.AsArray()).Select(t => t!["email"]!.GetValue<string>()).ToList();
+    /// <summary>The address of every personalization accepted in messages of <paramref name="kind"/>, once per time it was accepted.</summary>
+    public IReadOnlyList<string> AcceptedRecipients(string kind = "invitation") =>
+        Accepted.Where(m => m["headers"]?["X-PeerMatch-Kind"]?.GetValue<string>() == kind).SelectMany(m => m["personalizations"]!.AsArray()).SelectMany(p => p!["to"]!.AsArray()).Select(t => t!["email"]!.GetValue<string>()).ToList();
 
     /// <summary>What a 429 asks the client to wait, in seconds.</summary>
     public int RetryAfterSeconds { get; set; } = 1;
