@@ -23,6 +23,7 @@ namespace PeerMatch.Functions;
 [JsonSerializable(typeof(PeerMatch.Functions.Organizer.MatchRunStarted))]
 [JsonSerializable(typeof(PeerMatch.Functions.Organizer.GroupProposals))]
 [JsonSerializable(typeof(PeerMatch.Invitations.CampaignReceipt))]
+[JsonSerializable(typeof(PeerMatch.Functions.Outreach.ColleagueInvited))]
 [JsonSerializable(typeof(PeerMatch.Invitations.CampaignProgress))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]

@@ -26,13 +26,16 @@ public sealed record CampaignPost(string CampaignId, string PostId, string Title
 public interface ICampaignLedger
 {
     /// <summary>
-    /// Records the <paramref name="invitees"/> not yet in the campaign under <paramref name="post"/>, in shards of at
+    /// Records the request (<paramref name="post"/>) and the <paramref name="invitees"/> not yet in the campaign, in shards of at
     /// most <paramref name="shardSize"/>, and queues each shard for sending. Returns how many were recorded; the
     /// others were in the campaign already.
     /// </summary>
     Task<int> RecordAsync(CampaignPost post, IReadOnlyList<Invitee> invitees, int shardSize, CancellationToken cancellationToken);
 
     Task<CampaignProgress?> ProgressAsync(string campaignId, CancellationToken cancellationToken);
+
+    /// <summary>How many requests the campaign has had since <paramref name="since"/>.</summary>
+    Task<int> PostsSinceAsync(string campaignId, DateTimeOffset since, CancellationToken cancellationToken);
 
     /// <summary>The keys, among <paramref name="keys"/>, of addresses that have a profile (confirmed or not).</summary>
     Task<IReadOnlySet<string>> MembersAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken);
@@ -46,17 +49,42 @@ public sealed class CampaignService(ICampaignLedger ledger, ISuppressionList sup
     public const int MessageMaxLength = 2_000;
     public const int SenderMaxLength = 100;
 
-    public async Task<CampaignReceipt> InviteAsync(CampaignRequest request, CancellationToken cancellationToken)
+    /// <summary>Invitations a practitioner may send colleagues in 7 days, whatever becomes of them.</summary>
+    public const int ColleaguesPerWeek = 5;
+
+    public Task<CampaignReceipt> InviteAsync(CampaignRequest request, CancellationToken cancellationToken) =>
+        RecordAsync(new CampaignPost(CampaignId(request.Title), Guid.NewGuid().ToString("N"), request.Title, request.Message, request.Sender, clock.GetUtcNow()),
+            request.Rows, cancellationToken);
+
+    /// <summary>
+    /// A practitioner invites a colleague (a campaign of their own, so nobody gets their invitation twice). False when they
+    /// have invited <see cref="ColleaguesPerWeek"/> in the last 7 days; otherwise the same whether the address is new, a
+    /// member's or unsubscribed, and only a new one is sent anything.
+    /// </summary>
+    public async Task<bool> InviteColleagueAsync(Practitioner inviter, InvitationRow colleague, string message, CancellationToken cancellationToken)
     {
-        var sorted = InvitationLists.Sort(request.Rows);
+        var campaignId = ColleagueCampaignId(inviter.Id);
+        var now = clock.GetUtcNow();
+        if (await ledger.PostsSinceAsync(campaignId, now - TimeSpan.FromDays(7), cancellationToken) >= ColleaguesPerWeek)
+        {
+            return false;
+        }
+        await RecordAsync(new CampaignPost(campaignId, Guid.NewGuid().ToString("N"), "Colleagues invited by a member", message, inviter.Profile.Name, now),
+            [colleague], cancellationToken);
+        return true;
+    }
+
+    public static string ColleagueCampaignId(string practitionerId) => $"colleagues-{practitionerId}";
+
+    private async Task<CampaignReceipt> RecordAsync(CampaignPost post, IReadOnlyList<InvitationRow> rows, CancellationToken cancellationToken)
+    {
+        var sorted = InvitationLists.Sort(rows);
         var keys = sorted.Invitees.Select(i => i.Key).ToList();
         var members = await ledger.MembersAsync(keys, cancellationToken);
         var suppressed = await suppressions.SuppressedKeysAsync(cancellationToken);
         var toInvite = sorted.Invitees.Where(i => !members.Contains(i.Key) && !suppressed.Contains(i.Key)).ToList();
-        var campaignId = CampaignId(request.Title);
-        var post = new CampaignPost(campaignId, Guid.NewGuid().ToString("N"), request.Title, request.Message, request.Sender, clock.GetUtcNow());
-        var recorded = toInvite.Count == 0 ? 0 : await ledger.RecordAsync(post, toInvite, ShardSize, cancellationToken);
-        return new CampaignReceipt(campaignId, recorded,
+        var recorded = await ledger.RecordAsync(post, toInvite, ShardSize, cancellationToken);
+        return new CampaignReceipt(post.CampaignId, recorded,
             Duplicates: sorted.Duplicates + (toInvite.Count - recorded),
             AlreadyMembers: sorted.Invitees.Count(i => members.Contains(i.Key)),
             Suppressed: sorted.Invitees.Count(i => !members.Contains(i.Key) && suppressed.Contains(i.Key)),

@@ -20,6 +20,7 @@ public static class Routes
     public const string Erase = "me/erase";
     public const string Erased = "me/erased";
     public const string NewLink = "me/link";
+    public const string MyInvitations = "me/invitations";
     public const string NewLinkSent = "me/link/sent";
     public const string Unsubscribe = "unsubscribe";
     public const string Suggestion = "suggestions/{id}";

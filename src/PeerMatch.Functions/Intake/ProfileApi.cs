@@ -218,6 +218,7 @@ public sealed class ProfileApi(LinkSigner links, IPractitionerRepository reposit
             Errors = errors,
             PausedUntil = practitioner.PausedUntil > Today ? practitioner.PausedUntil : null,
             Saved = saved,
+            InviteOutcome = request.Query["invite"].FirstOrDefault() is "sent" or "limit" or "invalid" ? request.Query["invite"].ToString() : null,
             UnsubscribePath = (await links.UnsubscribeUrlAsync(practitioner.Profile.Email, cancellationToken)).PathAndQuery,
         }, status);
 
@@ -235,16 +236,8 @@ public sealed class ProfileApi(LinkSigner links, IPractitionerRepository reposit
         return stillThere ? (practitioner, submissionId, default) : (null, null, LinkProblem.Gone);
     }
 
-    /// <summary>The practitioner a link opens, or what is wrong with the link.</summary>
-    private async Task<(Practitioner? Practitioner, LinkProblem Problem)> OpenAsync(HttpRequest request, TokenPurpose purpose, CancellationToken cancellationToken)
-    {
-        var (state, id) = await links.CheckAsync(request.LinkToken(), purpose, cancellationToken);
-        if (state != TokenState.Valid)
-        {
-            return (null, LinkProblems.From(state));
-        }
-        return await repository.GetAsync(id, cancellationToken) is { } practitioner ? (practitioner, default) : (null, LinkProblem.Gone);
-    }
+    private Task<(Practitioner? Practitioner, LinkProblem Problem)> OpenAsync(HttpRequest request, TokenPurpose purpose, CancellationToken cancellationToken) =>
+        links.OpenAsync(request.LinkToken(), purpose, repository, cancellationToken);
 
     private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 }

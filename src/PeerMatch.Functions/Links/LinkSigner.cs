@@ -28,6 +28,17 @@ public sealed class LinkSigner(SigningKeyStore keys, TimeProvider clock, IOption
         return (state, subject);
     }
 
+    /// <summary>The practitioner a link opens, or what is wrong with the link.</summary>
+    public async Task<(Practitioner? Practitioner, Http.LinkProblem Problem)> OpenAsync(string? token, TokenPurpose purpose, IPractitionerRepository repository, CancellationToken cancellationToken)
+    {
+        var (state, id) = await CheckAsync(token, purpose, cancellationToken);
+        if (state != TokenState.Valid)
+        {
+            return (null, Http.LinkProblems.From(state));
+        }
+        return await repository.GetAsync(id, cancellationToken) is { } practitioner ? (practitioner, default) : (null, Http.LinkProblem.Gone);
+    }
+
     /// <summary>A confirmation link: for the first sign-up of an address, or for a later one kept beside it (<paramref name="submissionId"/>).</summary>
     public async Task<Uri> ConfirmUrlAsync(string practitionerId, string? submissionId, CancellationToken cancellationToken) =>
         Links.Confirm(await IssueAsync(TokenPurpose.Confirm, submissionId is null ? practitionerId : $"{practitionerId}:{submissionId}", LinkToken.ConfirmLifetime, cancellationToken));

@@ -4,6 +4,7 @@ using Azure;
 using Azure.Data.Tables;
 using PeerMatch.Functions.Intake;
 using PeerMatch.Functions.Storage;
+using PeerMatch.Intake;
 using PeerMatch.Invitations;
 
 namespace PeerMatch.Functions.Outreach;
@@ -41,7 +42,7 @@ public static class RecipientStates
 /// (its title), "post-{id}" (each request's message and sender) and "shard-{id}" (each batch of at most 1,000 and
 /// how far its sending got).
 /// </summary>
-public sealed class CampaignTable(StorageAccount storage, TimeProvider clock) : ICampaignLedger
+public sealed class CampaignTable(StorageAccount storage, TimeProvider clock) : ICampaignLedger, IPersonalDataStore
 {
     public const string LedgerName = "Invitations";
     public const string CampaignsName = "Campaigns";
@@ -54,6 +55,11 @@ public sealed class CampaignTable(StorageAccount storage, TimeProvider clock) : 
         await campaigns.UpsertEntityAsync(new TableEntity(post.CampaignId, "campaign") { ["Title"] = post.Title, ["UpdatedAt"] = post.PostedAt },
             TableUpdateMode.Merge, cancellationToken);
 
+        await campaigns.UpsertEntityAsync(new TableEntity(post.CampaignId, "post-" + post.PostId)
+        {
+            ["Title"] = post.Title, ["Message"] = post.Message, ["Sender"] = post.Sender, ["PostedAt"] = post.PostedAt,
+        }, TableUpdateMode.Replace, cancellationToken);
+
         var known = new HashSet<string>(StringComparer.Ordinal);
         await foreach (var row in ledger.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {post.CampaignId}"), select: ["RowKey"], cancellationToken: cancellationToken))
         {
@@ -64,11 +70,6 @@ public sealed class CampaignTable(StorageAccount storage, TimeProvider clock) : 
         {
             return 0;
         }
-
-        await campaigns.UpsertEntityAsync(new TableEntity(post.CampaignId, "post-" + post.PostId)
-        {
-            ["Title"] = post.Title, ["Message"] = post.Message, ["Sender"] = post.Sender, ["PostedAt"] = post.PostedAt,
-        }, TableUpdateMode.Replace, cancellationToken);
         var shards = fresh.Chunk(shardSize).Select((members, n) => (Id: $"{post.PostId}-{n:D3}", Members: members)).ToList();
         // Shards first: a crash after this leaves shards the resume timer finds, never recipients nobody will send to.
         foreach (var shard in shards)
@@ -160,6 +161,18 @@ public sealed class CampaignTable(StorageAccount storage, TimeProvider clock) : 
             counts.GetValueOrDefault(RecipientStates.Failed), counts.GetValueOrDefault(RecipientStates.Skipped));
     }
 
+    public async Task<int> PostsSinceAsync(string campaignId, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var campaigns = await storage.TableAsync(CampaignsName, cancellationToken);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {campaignId} and RowKey ge 'post-' and RowKey lt 'post.' and PostedAt ge {since}");
+        var count = 0;
+        await foreach (var _ in campaigns.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            count++;
+        }
+        return count;
+    }
+
     public async Task<IReadOnlySet<string>> MembersAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
     {
         var index = await storage.TableAsync(PractitionerTable.EmailIndex, cancellationToken);
@@ -240,6 +253,26 @@ public sealed class CampaignTable(StorageAccount storage, TimeProvider clock) : 
             }, ETag.All));
             await ledger.SubmitTransactionAsync(rows, cancellationToken);
         }
+    }
+
+    /// <summary>A practitioner's invitations of colleagues: when, and with what message (the colleagues only as keys).</summary>
+    public async Task<IReadOnlyList<PersonalRecords>> ExportAsync(string practitionerId, CancellationToken cancellationToken)
+    {
+        var campaignId = CampaignService.ColleagueCampaignId(practitionerId);
+        var campaigns = await storage.TableAsync(CampaignsName, cancellationToken);
+        var ledger = await storage.TableAsync(LedgerName, cancellationToken);
+        return
+        [
+            await campaigns.ExportWhereAsync("colleagueInvitations", TableClient.CreateQueryFilter($"PartitionKey eq {campaignId}"), cancellationToken),
+            await ledger.ExportWhereAsync("colleaguesInvited", TableClient.CreateQueryFilter($"PartitionKey eq {campaignId}"), cancellationToken),
+        ];
+    }
+
+    public async Task EraseAsync(string practitionerId, CancellationToken cancellationToken)
+    {
+        var campaignId = CampaignService.ColleagueCampaignId(practitionerId);
+        await (await storage.TableAsync(CampaignsName, cancellationToken)).DeletePartitionAsync(campaignId, cancellationToken);
+        await (await storage.TableAsync(LedgerName, cancellationToken)).DeletePartitionAsync(campaignId, cancellationToken);
     }
 
     /// <summary>Every shard not finished whose next attempt is overdue, for the resume timer.</summary>

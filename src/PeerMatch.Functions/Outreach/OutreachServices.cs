@@ -12,6 +12,7 @@ public static class OutreachServices
             .AddSingleton<ISuppressionList>(sp => sp.GetRequiredService<SuppressionTable>())
             .AddSingleton<CampaignTable>()
             .AddSingleton<ICampaignLedger>(sp => sp.GetRequiredService<CampaignTable>())
+            .AddSingleton<IPersonalDataStore>(sp => sp.GetRequiredService<CampaignTable>())
             .AddSingleton<CampaignService>()
             .AddSingleton<InvitationComposer>();
 }

@@ -145,6 +145,53 @@ public sealed class InvitationTests
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
     }
 
+    [Fact]
+    public async Task A_practitioner_invites_colleagues_in_their_own_name_up_to_five_a_week_and_the_answer_never_says_who_is_a_member()
+    {
+        await using var app = new PeerMatchApp();
+        using var client = app.CreateClient();
+        var profile = await Intakes.SignUpAndConfirmAsync(app, client, "ada@example.org", "Ada Example");
+        await Intakes.SignUpAndConfirmAsync(app, client, "bea@example.org", "Bea Example");
+        await app.Services.GetRequiredService<ISuppressionList>().SuppressAsync("gone@example.org", default);
+        var invite = profile.Replace("/api/me?", "/api/me/invitations?", StringComparison.Ordinal);
+
+        var answers = new List<string>();
+        foreach (var colleague in new[] { "cole@example.org", "bea@example.org", "gone@example.org", "Cole@Example.org" })
+        {
+            using var response = await client.PostAsync(invite, JsonContent.Create(new { email = colleague, name = "Cole", message = "We met at the\nspring training." }));
+            answers.Add($"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+        using var fromPage = new HttpRequestMessage(HttpMethod.Post, invite)
+        {
+            Content = new FormUrlEncodedContent([new("email", "dev@example.org"), new("name", ""), new("message", "")]),
+        };
+        fromPage.Headers.Accept.ParseAdd("text/html");
+        using var pageAnswer = await client.SendAsync(fromPage);
+        using var sixth = await client.PostAsync(invite, JsonContent.Create(new { email = "fay@example.org" }));
+        await app.DrainAsync();
+
+        Assert.All(answers, answer => Assert.Equal("202 {\"status\":\"sent\"}", answer));
+        // The page's form lands back on the profile page (post/redirect/get), which says it went.
+        Assert.EndsWith("&invite=sent", pageAnswer.RequestMessage!.RequestUri!.Query, StringComparison.Ordinal);
+        Assert.Contains("your colleague will get an invitation from you", await pageAnswer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.TooManyRequests, sixth.StatusCode);
+        var invitations = app.Outbox.All().Where(m => m.Headers["X-PeerMatch-Kind"] == "invitation").ToList();
+        Assert.Equal(["cole@example.org", "dev@example.org"], invitations.Select(m => m.To.Mailboxes.Single().Address).Order());
+        var cole = invitations.Single(m => m.To.Mailboxes.Single().Address == "cole@example.org");
+        Assert.Equal("An invitation to PeerMatch from Ada Example", cole.Subject);
+        Assert.Contains("We met at the", cole.TextBody!, StringComparison.Ordinal);
+        Assert.Contains("Hello Cole,", cole.TextBody!, StringComparison.Ordinal);
+        Assert.Contains("Hello there,", invitations.Single(m => m != cole).TextBody!, StringComparison.Ordinal);
+
+        // Erasing the profile takes the record of whom they invited with it.
+        using (var erase = await client.DeleteAsync(profile))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, erase.StatusCode);
+        }
+        Assert.Empty(await app.RowsAsync("Campaigns"));
+        Assert.Empty(await app.RowsAsync("Invitations"));
+    }
+
     internal static HttpClient OrganizerClient(PeerMatchApp app)
     {
         var client = app.CreateClient();
