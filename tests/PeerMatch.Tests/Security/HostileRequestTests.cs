@@ -122,6 +122,8 @@ public sealed class HostileRequestTests : AppTest
             ("/api/me/link", HttpMethod.Post, null),
             ("/api/organizer/match-runs", HttpMethod.Post, PeerMatchApp.OrganizerKey),
             ("/api/organizer/groups/proposals", HttpMethod.Post, PeerMatchApp.OrganizerKey),
+            ("/api/organizer/invitations?campaign=X", HttpMethod.Post, PeerMatchApp.OrganizerKey),
+            (links.Manage.Replace("/api/me?", "/api/me/invitations?", StringComparison.Ordinal), HttpMethod.Post, null),
         };
         foreach (var (path, method, key) in bodyRoutes)
         {
@@ -214,6 +216,21 @@ public sealed class HostileRequestTests : AppTest
             Add(name, HttpMethod.Get, "/api/organizer/match-runs/anything", key: key);
         }
         Add("a wrong key in the query", HttpMethod.Post, "/api/organizer/match-runs?code=wrong", () => JsonContent.Create(new { force = true }));
+        foreach (var (name, key) in new[] { ("no key", (string?)null), ("a wrong key", "wrong") })
+        {
+            Add(name, HttpMethod.Post, "/api/organizer/invitations?campaign=X", () => Raw("email\na@example.org"u8.ToArray(), "text/csv"), key);
+            Add(name, HttpMethod.Get, "/api/organizer/invitations/anything", key: key);
+        }
+
+        // Organizers' lists that cannot be read.
+        Add("a 5 MB list", HttpMethod.Post, "/api/organizer/invitations?campaign=X", () => Raw(Encoding.ASCII.GetBytes("email\n" + string.Concat(Enumerable.Repeat("someone@example.org\n", 5 * 1024 * 1024 / 20 + 1))), "text/csv"), PeerMatchApp.OrganizerKey);
+        Add("a CSV with bytes that are not UTF-8", HttpMethod.Post, "/api/organizer/invitations?campaign=X", () => Raw([.. "email,name\na@example.org,"u8, 0xC3, 0x28], "text/csv"), PeerMatchApp.OrganizerKey);
+        Add("a CSV without an email column", HttpMethod.Post, "/api/organizer/invitations?campaign=X", () => Raw("mail,name\na@example.org,A"u8.ToArray(), "text/csv"), PeerMatchApp.OrganizerKey);
+        Add("a CSV without a campaign", HttpMethod.Post, "/api/organizer/invitations", () => Raw("email\na@example.org"u8.ToArray(), "text/csv"), PeerMatchApp.OrganizerKey);
+        Add("a campaign title with CR LF", HttpMethod.Post, "/api/organizer/invitations", () => JsonContent.Create(new { campaign = "X\r\nBcc: y", recipients = new[] { new { email = "a@example.org" } } }), PeerMatchApp.OrganizerKey);
+        Add("recipients as a string", HttpMethod.Post, "/api/organizer/invitations", () => JsonContent.Create(new { campaign = "X", recipients = "a@example.org" }), PeerMatchApp.OrganizerKey);
+        Add("a colleague's address with CRLF", HttpMethod.Post, links.Manage.Replace("/api/me?", "/api/me/invitations?", StringComparison.Ordinal), () => JsonContent.Create(new { email = "c@example.org\r\nBcc: x@example.org" }));
+        Add("a colleague invitation with a forged token", HttpMethod.Post, "/api/me/invitations?token=" + token[..^2] + "xx", () => JsonContent.Create(new { email = "c@example.org" }));
         return corpus;
     }
 
