@@ -8,6 +8,9 @@ public interface IPractitionerRepository
     /// <summary>Looks an address up by its normalized form, without scanning.</summary>
     Task<Practitioner?> FindByEmailAsync(string email, CancellationToken cancellationToken);
 
+    /// <summary>The keys, among <paramref name="emailKeys"/> (<see cref="EmailAddresses.Key"/>), of addresses that have a profile, confirmed or not.</summary>
+    Task<IReadOnlySet<string>> KnownEmailKeysAsync(IReadOnlyCollection<string> emailKeys, CancellationToken cancellationToken);
+
     /// <summary>Stores a new practitioner; false when the address already belongs to someone (a concurrent intake).</summary>
     Task<bool> TryCreateAsync(Practitioner practitioner, CancellationToken cancellationToken);
 

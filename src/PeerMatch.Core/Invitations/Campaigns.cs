@@ -36,13 +36,10 @@ public interface ICampaignLedger
 
     /// <summary>How many requests the campaign has had since <paramref name="since"/>.</summary>
     Task<int> PostsSinceAsync(string campaignId, DateTimeOffset since, CancellationToken cancellationToken);
-
-    /// <summary>The keys, among <paramref name="keys"/>, of addresses that have a profile (confirmed or not).</summary>
-    Task<IReadOnlySet<string>> MembersAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken);
 }
 
 /// <summary>Organizers' bulk invitations: sort the list, leave out members and unsubscribed addresses, record the rest once.</summary>
-public sealed class CampaignService(ICampaignLedger ledger, ISuppressionList suppressions, TimeProvider clock)
+public sealed class CampaignService(ICampaignLedger ledger, IPractitionerRepository practitioners, ISuppressionList suppressions, TimeProvider clock)
 {
     public const int ShardSize = 1_000;
     public const int TitleMaxLength = 100;
@@ -80,7 +77,7 @@ public sealed class CampaignService(ICampaignLedger ledger, ISuppressionList sup
     {
         var sorted = InvitationLists.Sort(rows);
         var keys = sorted.Invitees.Select(i => i.Key).ToList();
-        var members = await ledger.MembersAsync(keys, cancellationToken);
+        var members = await practitioners.KnownEmailKeysAsync(keys, cancellationToken);
         var suppressed = await suppressions.SuppressedKeysAsync(cancellationToken);
         var toInvite = sorted.Invitees.Where(i => !members.Contains(i.Key) && !suppressed.Contains(i.Key)).ToList();
         var recorded = await ledger.RecordAsync(post, toInvite, ShardSize, cancellationToken);

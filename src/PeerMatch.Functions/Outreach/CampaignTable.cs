@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Azure;
 using Azure.Data.Tables;
-using PeerMatch.Functions.Intake;
 using PeerMatch.Functions.Storage;
 using PeerMatch.Intake;
 using PeerMatch.Invitations;
@@ -171,24 +170,6 @@ public sealed class CampaignTable(StorageAccount storage, TimeProvider clock) : 
             count++;
         }
         return count;
-    }
-
-    public async Task<IReadOnlySet<string>> MembersAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
-    {
-        var index = await storage.TableAsync(PractitionerTable.EmailIndex, cancellationToken);
-        var members = new HashSet<string>(StringComparer.Ordinal);
-        await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (key, ct) =>
-        {
-            var row = await index.GetEntityIfExistsAsync<TableEntity>(key, "", ["PartitionKey"], ct);
-            if (row.HasValue)
-            {
-                lock (members)
-                {
-                    members.Add(key);
-                }
-            }
-        });
-        return members;
     }
 
     public async Task<TableEntity?> GetShardAsync(ShardMessage shard, CancellationToken cancellationToken)

@@ -17,6 +17,7 @@ namespace PeerMatch.Functions.Outreach;
 /// </summary>
 public sealed class SendInvitationsFunction(
     CampaignTable campaigns,
+    IPractitionerRepository practitioners,
     ISuppressionList suppressions,
     InvitationComposer composer,
     IBulkEmailSender sender,
@@ -99,7 +100,7 @@ public sealed class SendInvitationsFunction(
         var pending = await campaigns.PendingAsync(shard, cancellationToken);
         // Whoever unsubscribed or signed up since the list was posted is not invited.
         var suppressed = await suppressions.SuppressedKeysAsync(cancellationToken);
-        var members = await campaigns.MembersAsync(pending.Select(p => p.Key).ToList(), cancellationToken);
+        var members = await practitioners.KnownEmailKeysAsync(pending.Select(p => p.Key).ToList(), cancellationToken);
         var skipped = pending.Where(p => suppressed.Contains(p.Key) || members.Contains(p.Key)).Select(p => p.Key).ToHashSet();
         await campaigns.SettleAsync(shard, skipped, RecipientStates.Skipped, "Unsubscribed or signed up since the list was posted.", cancellationToken);
         var recipients = pending.Where(p => !skipped.Contains(p.Key)).ToList();

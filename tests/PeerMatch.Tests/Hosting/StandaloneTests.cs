@@ -180,6 +180,8 @@ public sealed class StandaloneTests
 
         public Task<PeerMatch.Intake.Practitioner?> FindByEmailAsync(string email, CancellationToken cancellationToken) => throw Down();
 
+        public Task<IReadOnlySet<string>> KnownEmailKeysAsync(IReadOnlyCollection<string> emailKeys, CancellationToken cancellationToken) => throw Down();
+
         public Task<bool> TryCreateAsync(PeerMatch.Intake.Practitioner practitioner, CancellationToken cancellationToken) => throw Down();
 
         public Task UpdateAsync(PeerMatch.Intake.Practitioner practitioner, CancellationToken cancellationToken) => throw Down();

@@ -49,6 +49,9 @@ internal sealed class InMemoryPorts
         public Task<Practitioner?> FindByEmailAsync(string email, CancellationToken cancellationToken) =>
             Task.FromResult(_rows.Values.FirstOrDefault(p => p.Profile.Email == email));
 
+        public Task<IReadOnlySet<string>> KnownEmailKeysAsync(IReadOnlyCollection<string> emailKeys, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlySet<string>>(_rows.Values.Select(p => EmailAddresses.Key(p.Profile.Email)).Intersect(emailKeys).ToHashSet());
+
         public Task<bool> TryCreateAsync(Practitioner practitioner, CancellationToken cancellationToken) => Task.FromResult(_rows.TryAdd(practitioner.Id, practitioner));
 
         public Task UpdateAsync(Practitioner practitioner, CancellationToken cancellationToken)
