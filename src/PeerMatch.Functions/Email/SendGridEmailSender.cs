@@ -11,7 +11,7 @@ namespace PeerMatch.Functions.Email;
 /// Delivery through SendGrid's v3 API, used when <c>SendGrid__ApiKey</c> is set: one message, or a bulk message as
 /// one request with a personalization per recipient.
 /// </summary>
-public sealed class SendGridEmailSender(ISendGridClient client, IOptions<EmailOptions> options) : IEmailSender, IBulkEmailSender
+public sealed class SendGridEmailSender(ISendGridClient client, IOptions<EmailOptions> options, TimeProvider clock) : IEmailSender, IBulkEmailSender
 {
     public async Task SendAsync(EmailMessage message, CancellationToken cancellationToken)
     {
@@ -94,10 +94,10 @@ public sealed class SendGridEmailSender(ISendGridClient client, IOptions<EmailOp
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click";
     }
 
-    private static TimeSpan? RetryAfter(Response response) => response.Headers.RetryAfter switch
+    private TimeSpan? RetryAfter(Response response) => response.Headers.RetryAfter switch
     {
         { Delta: { } delta } => delta,
-        { Date: { } date } => date - DateTimeOffset.UtcNow,
+        { Date: { } date } => date - clock.GetUtcNow(),
         _ => null,
     };
 }

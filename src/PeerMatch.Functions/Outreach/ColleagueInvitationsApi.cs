@@ -20,7 +20,7 @@ public sealed class ColleagueInvitationsApi(LinkSigner links, IPractitionerRepos
     public const int MessageMaxLength = 1_000;
 
     [Function("InviteColleague")]
-    public async Task<IResult> InviteAsync(
+    public async Task<Results<Accepted<ColleagueInvited>, SeeOther, ValidationProblem, ProblemHttpResult, LinkProblemResult>> InviteAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.MyInvitations)] HttpRequest request, CancellationToken cancellationToken)
     {
         var (inviter, linkProblem) = await links.OpenAsync(request.LinkToken(), TokenPurpose.Manage, repository, cancellationToken);
