@@ -95,6 +95,16 @@ public sealed class PeerMatchApp : WebApplicationFactory<Program>
         }
     }
 
+    /// <summary>The names of this app's tables, without its prefix.</summary>
+    public async IAsyncEnumerable<string> TableNamesAsync()
+    {
+        var tables = new TableServiceClient(StorageConnection);
+        await foreach (var table in tables.QueryAsync(t => t.Name.CompareTo(Prefix) >= 0 && t.Name.CompareTo(Prefix + "~") < 0))
+        {
+            yield return table.Name[Prefix.Length..];
+        }
+    }
+
     /// <summary>Every row of a table of this app (none when the table was never created).</summary>
     public async Task<List<TableEntity>> RowsAsync(string table)
     {
@@ -131,9 +141,9 @@ public sealed class PeerMatchApp : WebApplicationFactory<Program>
     {
         await base.DisposeAsync();
         var tables = new TableServiceClient(StorageConnection);
-        await foreach (var table in tables.QueryAsync(t => t.Name.CompareTo(Prefix) >= 0 && t.Name.CompareTo(Prefix + "~") < 0))
+        await foreach (var name in TableNamesAsync())
         {
-            await tables.DeleteTableAsync(table.Name);
+            await tables.DeleteTableAsync(Prefix + name);
         }
         if (Directory.Exists(OutboxPath))
         {

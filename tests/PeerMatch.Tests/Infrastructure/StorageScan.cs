@@ -19,10 +19,8 @@ public static class StorageScan
         bool Names(string? text) => text is not null && needles.Any(n => text.Contains(n, StringComparison.OrdinalIgnoreCase));
         var found = new List<Found>();
 
-        var tables = new TableServiceClient(PeerMatchApp.StorageConnection);
-        await foreach (var table in tables.QueryAsync(t => t.Name.CompareTo(app.Prefix) >= 0 && t.Name.CompareTo(app.Prefix + "~") < 0))
+        await foreach (var name in app.TableNamesAsync())
         {
-            var name = table.Name[app.Prefix.Length..];
             foreach (var row in await app.RowsAsync(name))
             {
                 if (Names(row.PartitionKey) || Names(row.RowKey) || ((IDictionary<string, object>)row).Values.Any(v => Names(v?.ToString())))
@@ -62,10 +60,8 @@ public static class StorageScan
     public static async Task<List<string>> SnapshotAsync(PeerMatchApp app)
     {
         var items = new List<string>();
-        var tables = new TableServiceClient(PeerMatchApp.StorageConnection);
-        await foreach (var table in tables.QueryAsync(t => t.Name.CompareTo(app.Prefix) >= 0 && t.Name.CompareTo(app.Prefix + "~") < 0))
+        await foreach (var name in app.TableNamesAsync())
         {
-            var name = table.Name[app.Prefix.Length..];
             items.AddRange((await app.RowsAsync(name)).Select(row => $"{name}/{row.PartitionKey}/{row.RowKey}@{row.ETag}"));
         }
         var blobs = new BlobServiceClient(PeerMatchApp.StorageConnection);
