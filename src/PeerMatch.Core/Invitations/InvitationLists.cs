@@ -73,7 +73,11 @@ public static class InvitationLists
     }
 
     /// <summary>The address as given, cut to a sensible length, to name the row in the answer.</summary>
-    private static string Shown(string? email) => email is null ? "" : email.Trim() is var t && t.Length > 254 ? t[..254] : email.Trim();
+    private static string Shown(string? email)
+    {
+        var text = email?.Trim() ?? "";
+        return text.Length > IntakeValidator.EmailMaxLength ? text[..IntakeValidator.EmailMaxLength] : text;
+    }
 
     /// <summary>
     /// Reads a CSV list with a header row naming an <c>email</c> column and, optionally, a <c>name</c> column (in any
