@@ -115,10 +115,28 @@ public sealed class WeekPlanTable(StorageAccount storage, TimeProvider clock) : 
         return row.HasValue ? FromEntity(row.Value!) : null;
     }
 
-    public async Task MarkDigestQueuedAsync(string week, string practitionerId, DateTimeOffset at, CancellationToken cancellationToken)
+    public async Task<bool> MarkDigestQueuedAsync(string week, string practitionerId, DateTimeOffset at, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(Name, cancellationToken);
-        await table.UpsertEntityAsync(new TableEntity(week, practitionerId) { ["DigestQueuedAt"] = at }, TableUpdateMode.Merge, cancellationToken);
+        while (true)
+        {
+            var row = await table.GetEntityIfExistsAsync<TableEntity>(week, practitionerId, cancellationToken: cancellationToken);
+            if (!row.HasValue || row.Value!.GetDateTimeOffset("DigestQueuedAt") is not null)
+            {
+                return false; // marked already, or erased since the plan was read
+            }
+            try
+            {
+                // If-Match on the row just read: of two runs marking at once, one wins and the other reads it marked.
+                await table.UpdateEntityAsync(new TableEntity(week, practitionerId) { ["DigestQueuedAt"] = at },
+                    row.Value.ETag, TableUpdateMode.Merge, cancellationToken);
+                return true;
+            }
+            catch (RequestFailedException e) when (e.Status is 412 or 404)
+            {
+                // Changed or erased since the read: read again.
+            }
+        }
     }
 
     public async Task<IReadOnlyList<PersonalRecords>> ExportAsync(string practitionerId, CancellationToken cancellationToken)

@@ -200,9 +200,13 @@ public sealed class MatchRuns(
             {
                 continue;
             }
+            // Queued before marked: a crash between the two leaves the digest queued and unmarked, and the next
+            // run's second enqueue is harmless (the job id allows one send). Only the run that marks it counts it.
             await emails.EnqueueAsync(MatchingEmailJobs.Digest(practitioner.Id, week), cancellationToken);
-            await plans.MarkDigestQueuedAsync(week, practitioner.Id, now, cancellationToken);
-            queued++;
+            if (await plans.MarkDigestQueuedAsync(week, practitioner.Id, now, cancellationToken))
+            {
+                queued++;
+            }
         }
         return (inPlan, queued);
     }

@@ -116,7 +116,11 @@ public interface IWeekPlanStore
 
     Task<WeekPlanEntry?> GetAsync(string week, string practitionerId, CancellationToken cancellationToken);
 
-    Task MarkDigestQueuedAsync(string week, string practitionerId, DateTimeOffset at, CancellationToken cancellationToken);
+    /// <summary>
+    /// Marks a practitioner's digest queued for the week, unless it already is: true when this call marked
+    /// it, so that of simultaneous runs exactly one counts each digest.
+    /// </summary>
+    Task<bool> MarkDigestQueuedAsync(string week, string practitionerId, DateTimeOffset at, CancellationToken cancellationToken);
 }
 
 /// <summary>The two planning steps of a week: the plan itself (once), and each later planning of late joiners.</summary>

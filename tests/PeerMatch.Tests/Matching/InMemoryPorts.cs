@@ -211,10 +211,11 @@ internal sealed class InMemoryPorts
         public Task<WeekPlanEntry?> GetAsync(string week, string practitionerId, CancellationToken cancellationToken) =>
             Task.FromResult(_entries.GetValueOrDefault((week, practitionerId)));
 
-        public Task MarkDigestQueuedAsync(string week, string practitionerId, DateTimeOffset at, CancellationToken cancellationToken)
+        public Task<bool> MarkDigestQueuedAsync(string week, string practitionerId, DateTimeOffset at, CancellationToken cancellationToken)
         {
-            _entries[(week, practitionerId)] = _entries[(week, practitionerId)] with { DigestQueuedAt = at };
-            return Task.CompletedTask;
+            var entry = _entries[(week, practitionerId)];
+            return Task.FromResult(entry.DigestQueuedAt is null
+                && _entries.TryUpdate((week, practitionerId), entry with { DigestQueuedAt = at }, entry));
         }
     }
 
