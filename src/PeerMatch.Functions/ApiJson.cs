@@ -25,6 +25,7 @@ namespace PeerMatch.Functions;
 [JsonSerializable(typeof(PeerMatch.Invitations.CampaignReceipt))]
 [JsonSerializable(typeof(PeerMatch.Functions.Outreach.ColleagueInvited))]
 [JsonSerializable(typeof(PeerMatch.Invitations.CampaignProgress))]
+[JsonSerializable(typeof(PeerMatch.Functions.Outreach.CampaignList))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 internal sealed partial class ApiJson : JsonSerializerContext;

@@ -16,6 +16,9 @@ public sealed record CampaignReceipt(string CampaignId, int Accepted, int Duplic
 /// <summary>How far a campaign has got: each recipient recorded for sending is pending, sent, failed or skipped.</summary>
 public sealed record CampaignProgress(string CampaignId, string Title, int Total, int Pending, int Sent, int Failed, int Skipped);
 
+/// <summary>An organizer's campaign in the list of campaigns: newest first, by when it was last posted to.</summary>
+public sealed record CampaignSummary(string CampaignId, string Title, DateTimeOffset UpdatedAt);
+
 /// <summary>One request's part of a campaign: its message and sender, shared by the recipients it added.</summary>
 public sealed record CampaignPost(string CampaignId, string PostId, string Title, string Message, string Sender, DateTimeOffset PostedAt);
 
@@ -32,7 +35,13 @@ public interface ICampaignLedger
     /// </summary>
     Task<int> RecordAsync(CampaignPost post, IReadOnlyList<Invitee> invitees, int shardSize, CancellationToken cancellationToken);
 
+    /// <summary>The keys of the addresses the campaign has recorded (empty for a campaign not posted yet).</summary>
+    Task<IReadOnlySet<string>> RecordedKeysAsync(string campaignId, CancellationToken cancellationToken);
+
     Task<CampaignProgress?> ProgressAsync(string campaignId, CancellationToken cancellationToken);
+
+    /// <summary>The <paramref name="count"/> organizers' campaigns posted to most recently (practitioners' own are not listed).</summary>
+    Task<IReadOnlyList<CampaignSummary>> RecentAsync(int count, CancellationToken cancellationToken);
 
     /// <summary>How many requests the campaign has had since <paramref name="since"/>.</summary>
     Task<int> PostsSinceAsync(string campaignId, DateTimeOffset since, CancellationToken cancellationToken);
@@ -53,6 +62,15 @@ public sealed class CampaignService(ICampaignLedger ledger, IPractitionerReposit
         RecordAsync(new CampaignPost(CampaignId(request.Title), Guid.NewGuid().ToString("N"), request.Title, request.Message, request.Sender, clock.GetUtcNow()),
             request.Rows, cancellationToken);
 
+    /// <summary>What <see cref="InviteAsync"/> would answer now, recording and sending nothing: the counts an organizer checks before sending.</summary>
+    public async Task<CampaignReceipt> PreviewAsync(CampaignRequest request, CancellationToken cancellationToken)
+    {
+        var campaignId = CampaignId(request.Title);
+        var screened = await ScreenAsync(request.Rows, cancellationToken);
+        var inCampaign = await ledger.RecordedKeysAsync(campaignId, cancellationToken);
+        return screened.Receipt(campaignId, screened.ToInvite.Count(i => !inCampaign.Contains(i.Key)));
+    }
+
     /// <summary>
     /// A practitioner invites a colleague (a campaign of their own, so nobody gets their invitation twice). False when they
     /// have invited <see cref="ColleaguesPerWeek"/> in the last 7 days; otherwise the same whether the address is new, a
@@ -71,21 +89,36 @@ public sealed class CampaignService(ICampaignLedger ledger, IPractitionerReposit
         return true;
     }
 
-    public static string ColleagueCampaignId(string practitionerId) => $"colleagues-{practitionerId}";
+    /// <summary>
+    /// A practitioner's own campaign. The tilde keeps these apart from organizers' campaigns, whose ids are letters,
+    /// digits and hyphens (<see cref="CampaignId"/>), and sorts them after every one of those.
+    /// </summary>
+    public static string ColleagueCampaignId(string practitionerId) => $"~colleagues-{practitionerId}";
 
     private async Task<CampaignReceipt> RecordAsync(CampaignPost post, IReadOnlyList<InvitationRow> rows, CancellationToken cancellationToken)
     {
+        var screened = await ScreenAsync(rows, cancellationToken);
+        var recorded = await ledger.RecordAsync(post, screened.ToInvite, ShardSize, cancellationToken);
+        return screened.Receipt(post.CampaignId, recorded);
+    }
+
+    /// <summary>A list sorted, and its valid addresses split into members', unsubscribed and the rest (to invite).</summary>
+    private sealed record Screened(SortedInvitations Sorted, IReadOnlySet<string> Members, IReadOnlySet<string> Suppressed, List<Invitee> ToInvite)
+    {
+        /// <summary>The answer, once <paramref name="accepted"/> of those to invite turned out new to the campaign; the rest were in it.</summary>
+        public CampaignReceipt Receipt(string campaignId, int accepted) => new(campaignId, accepted,
+            Duplicates: Sorted.Duplicates + (ToInvite.Count - accepted),
+            AlreadyMembers: Sorted.Invitees.Count(i => Members.Contains(i.Key)),
+            Suppressed: Sorted.Invitees.Count(i => !Members.Contains(i.Key) && Suppressed.Contains(i.Key)),
+            Sorted.Invalid);
+    }
+
+    private async Task<Screened> ScreenAsync(IReadOnlyList<InvitationRow> rows, CancellationToken cancellationToken)
+    {
         var sorted = InvitationLists.Sort(rows);
-        var keys = sorted.Invitees.Select(i => i.Key).ToList();
-        var members = await practitioners.KnownEmailKeysAsync(keys, cancellationToken);
+        var members = await practitioners.KnownEmailKeysAsync(sorted.Invitees.Select(i => i.Key).ToList(), cancellationToken);
         var suppressed = await suppressions.SuppressedKeysAsync(cancellationToken);
-        var toInvite = sorted.Invitees.Where(i => !members.Contains(i.Key) && !suppressed.Contains(i.Key)).ToList();
-        var recorded = await ledger.RecordAsync(post, toInvite, ShardSize, cancellationToken);
-        return new CampaignReceipt(post.CampaignId, recorded,
-            Duplicates: sorted.Duplicates + (toInvite.Count - recorded),
-            AlreadyMembers: sorted.Invitees.Count(i => members.Contains(i.Key)),
-            Suppressed: sorted.Invitees.Count(i => !members.Contains(i.Key) && suppressed.Contains(i.Key)),
-            sorted.Invalid);
+        return new Screened(sorted, members, suppressed, sorted.Invitees.Where(i => !members.Contains(i.Key) && !suppressed.Contains(i.Key)).ToList());
     }
 
     /// <summary>

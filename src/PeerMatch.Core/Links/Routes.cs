@@ -26,6 +26,7 @@ public static class Routes
     public const string Suggestion = "suggestions/{id}";
     public const string SuggestionAnswer = "suggestions/{id}/answer";
     public const string FollowUp = "suggestions/{id}/met";
+    public const string OrganizerConsole = "organizer";
     public const string MatchRuns = "organizer/match-runs";
     public const string MatchRun = "organizer/match-runs/{runId}";
     public const string GroupProposals = "organizer/groups/proposals";

@@ -11,20 +11,20 @@ public static class Problems
         TypedResults.ValidationProblem(errors.ToDictionary(), title: "Some fields need attention.",
             detail: "Nothing was saved. Correct the fields listed in 'errors' and send again.");
 
-    public static ProblemHttpResult UnsupportedMediaType() => TypedResults.Problem(
+    public static ProblemHttpResult UnsupportedMediaType(string accepted = "application/json or application/x-www-form-urlencoded") => TypedResults.Problem(
         statusCode: StatusCodes.Status415UnsupportedMediaType,
         title: "Unsupported content type.",
-        detail: "Send the body as application/json or application/x-www-form-urlencoded.");
+        detail: $"Send the body as {accepted}.");
 
     public static ProblemHttpResult NotUtf8() => TypedResults.Problem(
         statusCode: StatusCodes.Status400BadRequest,
         title: "The body holds text that is not valid UTF-8.",
         detail: "Nothing was saved. Send the text as UTF-8.");
 
-    public static ProblemHttpResult TooLarge() => TypedResults.Problem(
+    public static ProblemHttpResult TooLarge(int maxBytes = RequestBodies.MaxBytes) => TypedResults.Problem(
         statusCode: StatusCodes.Status413PayloadTooLarge,
         title: "The body is too large.",
-        detail: $"A body may be at most {RequestBodies.MaxBytes / 1024} KiB.");
+        detail: maxBytes >= 1024 * 1024 ? $"A body may be at most {maxBytes / (1024 * 1024)} MiB." : $"A body may be at most {maxBytes / 1024} KiB.");
 
     public static ProblemHttpResult MalformedJson(JsonException e) => TypedResults.Problem(
         statusCode: StatusCodes.Status400BadRequest,

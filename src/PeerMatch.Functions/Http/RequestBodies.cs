@@ -85,39 +85,110 @@ public static class RequestBodies
     /// <summary>An organizer's list: up to 4 MiB, 10,000 rows with room to spare.</summary>
     public const int MaxListBytes = 4 * 1024 * 1024;
 
-    /// <summary>A list body: a JSON object (with only the <paramref name="allowed"/> fields) or CSV text (strict UTF-8, a byte-order mark dropped).</summary>
-    public static async Task<(JsonElement? Json, string? Csv, ProblemHttpResult? Problem)> ReadListAsync(HttpRequest request, string[] allowed, CancellationToken cancellationToken)
+    /// <summary>
+    /// A list body: a JSON object, or CSV with the other fields beside it (<see cref="CsvFields"/>): in the query when
+    /// the body is <c>text/csv</c>, in the other parts when it is a <c>multipart/form-data</c> upload.
+    /// </summary>
+    public sealed record ListBody(JsonElement? Json, string? Csv, IReadOnlyDictionary<string, string> CsvFields, ProblemHttpResult? Problem)
     {
-        var contentType = MediaTypeHeaderValue.TryParse(request.ContentType, out var parsed) ? parsed.MediaType.Value : null;
-        if (string.Equals(contentType, "text/csv", StringComparison.OrdinalIgnoreCase))
+        public static ListBody Refused(ProblemHttpResult problem) => new(null, null, new Dictionary<string, string>(), problem);
+    }
+
+    private const string ListMediaTypes = "application/json, text/csv, or multipart/form-data with a text/csv file";
+
+    /// <summary>
+    /// Reads an organizer's list: a JSON object (with only the <paramref name="allowed"/> fields), CSV text, or a form
+    /// upload whose <paramref name="filePart"/> is the CSV and whose other parts are among the <paramref name="allowed"/>
+    /// fields. Text is strict UTF-8; a byte-order mark is dropped.
+    /// </summary>
+    public static async Task<ListBody> ReadListAsync(HttpRequest request, string[] allowed, string filePart, CancellationToken cancellationToken)
+    {
+        var parsed = MediaTypeHeaderValue.TryParse(request.ContentType, out var value) ? value : null;
+        var contentType = parsed?.MediaType.Value;
+        var isCsv = string.Equals(contentType, "text/csv", StringComparison.OrdinalIgnoreCase);
+        var isUpload = string.Equals(contentType, "multipart/form-data", StringComparison.OrdinalIgnoreCase);
+        if (!isCsv && !isUpload && !IsJson(contentType))
         {
-            var csv = await ReadBoundedAsync(request, cancellationToken, MaxListBytes);
-            if (csv is null)
-            {
-                return (null, null, Problems.TooLarge());
-            }
-            try
-            {
-                var bom = csv.AsSpan().StartsWith("\uFEFF"u8) ? 3 : 0;
-                return (null, StrictUtf8.GetString(csv, bom, csv.Length - bom), null);
-            }
-            catch (System.Text.DecoderFallbackException)
-            {
-                return (null, null, Problems.NotUtf8());
-            }
-        }
-        if (!IsJson(contentType))
-        {
-            return (null, null, Problems.UnsupportedMediaType());
+            return ListBody.Refused(Problems.UnsupportedMediaType(ListMediaTypes));
         }
         var body = await ReadBoundedAsync(request, cancellationToken, MaxListBytes);
         if (body is null)
         {
-            return (null, null, Problems.TooLarge());
+            return ListBody.Refused(Problems.TooLarge(MaxListBytes));
         }
-        return ParseJson<(JsonElement?, string?, ProblemHttpResult?)>(body, maxDepth: 4,
-            root => ObjectProblem(root, allowed) is { } problem ? (null, null, problem) : (root.Clone(), null, null),
-            problem => (null, null, problem));
+        if (isCsv)
+        {
+            var fields = allowed.Where(f => f != filePart && request.Query.ContainsKey(f)).ToDictionary(f => f, f => request.Query[f].ToString(), StringComparer.Ordinal);
+            return Text(body) is { } csv ? new(null, csv, fields, null) : ListBody.Refused(Problems.NotUtf8());
+        }
+        if (isUpload)
+        {
+            return await ReadUploadAsync(body, HeaderUtilities.RemoveQuotes(parsed!.Boundary).Value, allowed, filePart, cancellationToken);
+        }
+        return ParseJson(body, maxDepth: 4,
+            root => ObjectProblem(root, allowed) is { } problem ? ListBody.Refused(problem) : new ListBody(root.Clone(), null, new Dictionary<string, string>(), null),
+            ListBody.Refused);
+    }
+
+    /// <summary>A form upload's parts: each named once, each among <paramref name="allowed"/>, the <paramref name="filePart"/> required.</summary>
+    private static async Task<ListBody> ReadUploadAsync(byte[] body, string? boundary, string[] allowed, string filePart, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(boundary) || boundary.Length > 200)
+        {
+            return ListBody.Refused(TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The form upload has no boundary."));
+        }
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        string? csv = null;
+        try
+        {
+            var reader = new Microsoft.AspNetCore.WebUtilities.MultipartReader(boundary, new MemoryStream(body));
+            while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
+            {
+                var name = ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
+                    ? HeaderUtilities.RemoveQuotes(disposition.Name).Value : null;
+                if (name is null || !allowed.Contains(name) || fields.ContainsKey(name) || (name == filePart && csv is not null))
+                {
+                    return ListBody.Refused(TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Unexpected form part.",
+                        detail: $"Each of {string.Join(", ", allowed)} at most once, and nothing else."));
+                }
+                using var content = new MemoryStream();
+                await section.Body.CopyToAsync(content, cancellationToken);
+                if (Text(content.ToArray()) is not { } text)
+                {
+                    return ListBody.Refused(Problems.NotUtf8());
+                }
+                if (name == filePart)
+                {
+                    csv = text;
+                }
+                else
+                {
+                    fields[name] = text;
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException)
+        {
+            // The reader's words for a body that is not multipart as its header says (no closing boundary, a header too long).
+            return ListBody.Refused(TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The form upload could not be read."));
+        }
+        return csv is null
+            ? ListBody.Refused(TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The form upload has no list.", detail: $"Attach the CSV file as '{filePart}'."))
+            : new(null, csv, fields, null);
+    }
+
+    /// <summary>Bytes as strict UTF-8 text, a byte-order mark dropped; null when they are not UTF-8.</summary>
+    private static string? Text(byte[] bytes)
+    {
+        try
+        {
+            var bom = bytes.AsSpan().StartsWith("\uFEFF"u8) ? 3 : 0;
+            return StrictUtf8.GetString(bytes, bom, bytes.Length - bom);
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Why <paramref name="root"/> is not a JSON object with only <paramref name="allowed"/> fields, if it is not.</summary>

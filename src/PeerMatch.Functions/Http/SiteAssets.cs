@@ -19,6 +19,7 @@ public sealed class SiteAssets
     {
         ["site.css"] = Load("text/css; charset=utf-8", "PeerMatch.Functions.Http.site.css"),
         ["profile-form.js"] = Load("text/javascript; charset=utf-8", "PeerMatch.Functions.Intake.profile-form.js"),
+        ["organizer-console.js"] = Load("text/javascript; charset=utf-8", "PeerMatch.Functions.Organizer.organizer-console.js"),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>The address of an asset, with its version: <c>/api/assets/site.css?v=1a2b3c4d</c>.</summary>

@@ -59,11 +59,7 @@ public sealed class CampaignTable(StorageAccount storage, TimeProvider clock) : 
             ["Title"] = post.Title, ["Message"] = post.Message, ["Sender"] = post.Sender, ["PostedAt"] = post.PostedAt,
         }, TableUpdateMode.Replace, cancellationToken);
 
-        var known = new HashSet<string>(StringComparer.Ordinal);
-        await foreach (var row in ledger.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {post.CampaignId}"), select: ["RowKey"], cancellationToken: cancellationToken))
-        {
-            known.Add(row.RowKey);
-        }
+        var known = await RecordedKeysAsync(post.CampaignId, cancellationToken);
         var fresh = invitees.Where(i => !known.Contains(i.Key)).ToList();
         if (fresh.Count == 0)
         {
@@ -158,6 +154,30 @@ public sealed class CampaignTable(StorageAccount storage, TimeProvider clock) : 
         return new CampaignProgress(campaignId, campaign.Value!.GetString("Title") ?? campaignId, counts.Values.Sum(),
             counts.GetValueOrDefault(RecipientStates.Pending), counts.GetValueOrDefault(RecipientStates.Sent),
             counts.GetValueOrDefault(RecipientStates.Failed), counts.GetValueOrDefault(RecipientStates.Skipped));
+    }
+
+    public async Task<IReadOnlySet<string>> RecordedKeysAsync(string campaignId, CancellationToken cancellationToken)
+    {
+        var ledger = await storage.TableAsync(LedgerName, cancellationToken);
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var row in ledger.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {campaignId}"), select: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            known.Add(row.RowKey);
+        }
+        return known;
+    }
+
+    public async Task<IReadOnlyList<CampaignSummary>> RecentAsync(int count, CancellationToken cancellationToken)
+    {
+        var campaigns = await storage.TableAsync(CampaignsName, cancellationToken);
+        // Practitioners' own campaigns ("~colleagues-…") sort after every organizer's id: "lt '~'" leaves them out.
+        var filter = TableClient.CreateQueryFilter($"PartitionKey lt {"~"} and RowKey eq {"campaign"}");
+        var found = new List<CampaignSummary>();
+        await foreach (var row in campaigns.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "Title", "UpdatedAt"], cancellationToken: cancellationToken))
+        {
+            found.Add(new CampaignSummary(row.PartitionKey, row.GetString("Title") ?? row.PartitionKey, row.GetDateTimeOffset("UpdatedAt") ?? row.Timestamp ?? default));
+        }
+        return found.OrderByDescending(c => c.UpdatedAt).Take(count).ToList();
     }
 
     public async Task<int> PostsSinceAsync(string campaignId, DateTimeOffset since, CancellationToken cancellationToken)

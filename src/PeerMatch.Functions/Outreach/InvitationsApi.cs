@@ -9,6 +9,8 @@ using PeerMatch.Links;
 
 namespace PeerMatch.Functions.Outreach;
 
+public sealed record CampaignList(IReadOnlyList<CampaignSummary> Campaigns);
+
 /// <summary>
 /// Organizers' bulk invitations: <c>POST /api/organizer/invitations</c> takes a list (JSON, or CSV with the campaign in
 /// the query), records who is to be invited and queues the sending in shards; <c>GET …/{campaignId}</c> says how far it got.
@@ -21,18 +23,19 @@ public sealed class InvitationsApi(CampaignService campaigns, ICampaignLedger le
 
     // 10,000 recipients are checked against the members and recorded: more than a person waits for, less than an organizer's upload.
     [Function("Invitations"), AnswerWithin(120)]
-    public async Task<Results<Accepted<CampaignReceipt>, ValidationProblem, ProblemHttpResult>> InviteAsync(
+    public async Task<Results<Accepted<CampaignReceipt>, Ok<CampaignReceipt>, ValidationProblem, ProblemHttpResult>> InviteAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Invitations)] HttpRequest request, CancellationToken cancellationToken)
     {
-        var (json, csv, problem) = await RequestBodies.ReadListAsync(request, ["campaign", "message", "sender", "recipients"], cancellationToken);
-        if (problem is not null)
+        var body = await RequestBodies.ReadListAsync(request, ["campaign", "message", "sender", "recipients"], filePart: "recipients", cancellationToken);
+        if (body.Problem is not null)
         {
-            return problem;
+            return body.Problem;
         }
         var errors = new ValidationErrors();
-        var (title, message, sender, rows) = csv is not null
-            ? (request.Query["campaign"].ToString(), request.Query["message"].ToString(), request.Query["sender"].ToString(), ReadCsv(csv, errors))
-            : (JsonFields.Text(json!.Value, "campaign", errors), JsonFields.Text(json.Value, "message", errors), JsonFields.Text(json.Value, "sender", errors), ReadJsonRows(json.Value, errors));
+        var dryRun = DryRun(request, errors);
+        var (title, message, sender, rows) = body.Csv is { } csv
+            ? (body.CsvFields.GetValueOrDefault("campaign"), body.CsvFields.GetValueOrDefault("message"), body.CsvFields.GetValueOrDefault("sender"), ReadCsv(csv, errors))
+            : (JsonFields.Text(body.Json!.Value, "campaign", errors), JsonFields.Text(body.Json.Value, "message", errors), JsonFields.Text(body.Json.Value, "sender", errors), ReadJsonRows(body.Json.Value, errors));
         title = IntakeValidator.Line(title, "campaign", CampaignService.TitleMaxLength, required: true, errors);
         message = IntakeValidator.Paragraphs(message, "message", CampaignService.MessageMaxLength, required: false, errors);
         sender = IntakeValidator.Line(sender, "sender", CampaignService.SenderMaxLength, required: false, errors);
@@ -40,8 +43,38 @@ public sealed class InvitationsApi(CampaignService campaigns, ICampaignLedger le
         {
             return Problems.Validation(errors);
         }
-        var receipt = await campaigns.InviteAsync(new CampaignRequest(title!, message ?? "", sender ?? DefaultSender, rows!), cancellationToken);
+        var campaign = new CampaignRequest(title!, message ?? "", sender ?? DefaultSender, rows!);
+        if (dryRun)
+        {
+            return TypedResults.Ok(await campaigns.PreviewAsync(campaign, cancellationToken));
+        }
+        var receipt = await campaigns.InviteAsync(campaign, cancellationToken);
         return TypedResults.Accepted(Routes.Path(Routes.Invitation, receipt.CampaignId), receipt);
+    }
+
+    /// <summary>The organizers' recent campaigns, newest first, for the console to follow.</summary>
+    [Function("Campaigns")]
+    public async Task<Ok<CampaignList>> ListAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Invitations)] HttpRequest request, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new CampaignList(await ledger.RecentAsync(RecentCampaigns, cancellationToken)));
+
+    /// <summary>How many campaigns the list shows.</summary>
+    public const int RecentCampaigns = 20;
+
+    /// <summary><c>?dryRun=true</c>: the counts only, nothing recorded or sent.</summary>
+    private static bool DryRun(HttpRequest request, ValidationErrors errors)
+    {
+        var value = request.Query["dryRun"].ToString();
+        if (value.Length == 0)
+        {
+            return false;
+        }
+        if (bool.TryParse(value, out var dryRun))
+        {
+            return dryRun;
+        }
+        errors.Add("dryRun", "true or false.");
+        return false;
     }
 
     [Function("InvitationProgress")]

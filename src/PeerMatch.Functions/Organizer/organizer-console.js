@@ -1,0 +1,283 @@
+// The organizer console. The page holds no data: everything comes from the organizer routes, called with
+// the key in the x-functions-key header. The key is typed once and kept in this tab's session storage,
+// never in an address. Text from the server is set as text, never as HTML.
+(() => {
+  const byId = (id) => document.getElementById(id);
+  const consoleEl = byId('console');
+  const keyForm = byId('key-form');
+  if (!consoleEl || !keyForm) return;
+
+  const KEY = 'peermatch.organizerKey';
+  const invitationsPath = consoleEl.dataset.invitations;
+  const number = new Intl.NumberFormat('en');
+  const POLL_MS = 2000;
+
+  // Calls an organizer route. A 401 means the key is wrong (or was changed): back to the key form.
+  async function call(path, options = {}) {
+    const headers = { 'x-functions-key': sessionStorage.getItem(KEY) || '', Accept: 'application/json', ...options.headers };
+    const response = await fetch(path, { ...options, headers, cache: 'no-store' });
+    if (response.status === 401) {
+      askForKey('That key was not accepted. Type the organizer key again.');
+      throw new Error('unauthorized');
+    }
+    const type = response.headers.get('content-type') || '';
+    const body = type.includes('json') ? await response.json() : null;
+    return { status: response.status, ok: response.ok, body };
+  }
+
+  // ---- The key ----
+  function askForKey(message) {
+    sessionStorage.removeItem(KEY);
+    stopWatching();
+    consoleEl.hidden = true;
+    keyForm.hidden = false;
+    byId('key-error').textContent = message || '';
+    byId('key').setAttribute('aria-invalid', message ? 'true' : 'false');
+    byId('key').focus();
+  }
+
+  async function open() {
+    try {
+      await refreshCampaigns();
+    } catch (error) {
+      if (error.message !== 'unauthorized') {
+        askForKey('PeerMatch could not be reached. Check your connection and try again.');
+      }
+      return;
+    }
+    keyForm.hidden = true;
+    consoleEl.hidden = false;
+  }
+
+  keyForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const key = byId('key').value.trim();
+    if (!key) {
+      askForKey('Type the organizer key.');
+      return;
+    }
+    sessionStorage.setItem(KEY, key);
+    byId('key').value = '';
+    open();
+  });
+
+  byId('forget-key').addEventListener('click', () => askForKey(''));
+
+  // ---- Invitations: check the list, then send exactly what was checked ----
+  const inviteForm = byId('invite-form');
+  const preview = byId('preview');
+  const fields = ['campaign', 'sender', 'message', 'recipients'];
+  let checked = null; // { campaign, sender, message, csv, fileName }: what the preview counted
+
+  function clearErrors() {
+    for (const name of fields) {
+      byId(name + '-error').textContent = '';
+      byId(name).removeAttribute('aria-invalid');
+    }
+    byId('invite-error').hidden = true;
+  }
+
+  function showProblem(problem, status) {
+    const errors = (problem && problem.errors) || {};
+    let first = null;
+    for (const [name, messages] of Object.entries(errors)) {
+      const field = fields.includes(name) ? name : 'recipients';
+      byId(field + '-error').textContent = messages.join(' ');
+      byId(field).setAttribute('aria-invalid', 'true');
+      first = first || byId(field);
+    }
+    if (first) {
+      first.focus();
+      return;
+    }
+    const text = problem && (problem.detail || problem.title);
+    byId('invite-error').textContent = text || `PeerMatch answered ${status}. Nothing was sent.`;
+    byId('invite-error').hidden = false;
+  }
+
+  function upload(list, dryRun) {
+    const form = new FormData();
+    form.append('campaign', list.campaign);
+    if (list.sender) form.append('sender', list.sender);
+    if (list.message) form.append('message', list.message);
+    form.append('recipients', new Blob([list.csv], { type: 'text/csv' }), list.fileName);
+    return call(invitationsPath + (dryRun ? '?dryRun=true' : ''), { method: 'POST', body: form });
+  }
+
+  function busy(button, on) {
+    button.disabled = on;
+    if (on) button.setAttribute('aria-busy', 'true'); else button.removeAttribute('aria-busy');
+  }
+
+  inviteForm.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearErrors();
+    preview.hidden = true;
+    byId('sent').hidden = true;
+    const file = byId('recipients').files[0];
+    if (!byId('campaign').value.trim()) {
+      showProblem({ errors: { campaign: ['Give the campaign a title.'] } });
+      return;
+    }
+    if (!file) {
+      showProblem({ errors: { recipients: ['Choose the CSV file of the people to invite.'] } });
+      return;
+    }
+    const list = {
+      campaign: byId('campaign').value,
+      sender: byId('sender').value,
+      message: byId('message').value,
+      csv: await file.text(),
+      fileName: file.name,
+    };
+    const button = byId('check');
+    busy(button, true);
+    try {
+      const answer = await upload(list, true);
+      if (!answer.ok) {
+        showProblem(answer.body, answer.status);
+        return;
+      }
+      checked = list;
+      showPreview(answer.body);
+    } catch (error) {
+      if (error.message !== 'unauthorized') showProblem(null, 'nothing (no connection)');
+    } finally {
+      busy(button, false);
+    }
+  });
+
+  // Any change to the form makes the counts stale: check again before sending.
+  inviteForm.addEventListener('input', () => {
+    checked = null;
+    preview.hidden = true;
+  });
+
+  byId('change').addEventListener('click', () => {
+    checked = null;
+    preview.hidden = true;
+    byId('recipients').focus();
+  });
+
+  function showPreview(receipt) {
+    for (const dd of preview.querySelectorAll('[data-count]')) {
+      const value = receipt[dd.dataset.count];
+      dd.textContent = number.format(Array.isArray(value) ? value.length : value);
+    }
+    const rows = byId('invalid-rows');
+    const body = rows.querySelector('tbody');
+    body.replaceChildren();
+    const shown = receipt.invalid.slice(0, 200);
+    for (const row of shown) {
+      const tr = document.createElement('tr');
+      for (const text of [String(row.row), row.email, row.reason]) {
+        const td = document.createElement('td');
+        td.textContent = text;
+        tr.append(td);
+      }
+      body.append(tr);
+    }
+    byId('invalid-more').textContent = receipt.invalid.length > shown.length
+      ? `and ${number.format(receipt.invalid.length - shown.length)} more.` : '';
+    rows.hidden = receipt.invalid.length === 0;
+    const send = byId('send');
+    send.textContent = receipt.accepted === 0 ? 'Nobody new to invite'
+      : receipt.accepted === 1 ? 'Send 1 invitation' : `Send ${number.format(receipt.accepted)} invitations`;
+    send.disabled = receipt.accepted === 0;
+    preview.hidden = false;
+    byId('preview-title').focus();
+  }
+
+  byId('send').addEventListener('click', async () => {
+    if (!checked) return;
+    const button = byId('send');
+    busy(button, true);
+    try {
+      const answer = await upload(checked, false);
+      if (!answer.ok) {
+        preview.hidden = true;
+        showProblem(answer.body, answer.status);
+        return;
+      }
+      checked = null;
+      preview.hidden = true;
+      inviteForm.reset();
+      const sent = byId('sent');
+      sent.textContent = `${number.format(answer.body.accepted)} invitations recorded: sending now. Follow the campaign below.`;
+      sent.hidden = false;
+      const posted = items.get(answer.body.campaignId);
+      if (posted) posted.done = false; // added to: follow it again
+      await refreshCampaigns();
+    } catch (error) {
+      if (error.message !== 'unauthorized') showProblem(null, 'nothing (no connection)');
+    } finally {
+      busy(button, false);
+    }
+  });
+
+  // ---- Campaigns and their progress, refreshed until every one is done ----
+  const list = byId('campaigns');
+  const items = new Map(); // campaignId -> { element, done }
+  let timer = null;
+
+  function stopWatching() {
+    clearTimeout(timer);
+    timer = null;
+  }
+
+  async function refreshCampaigns() {
+    const answer = await call(invitationsPath);
+    if (!answer.ok) return;
+    const campaigns = answer.body.campaigns;
+    byId('no-campaigns').hidden = campaigns.length > 0;
+    const ordered = campaigns.map((campaign) => itemFor(campaign));
+    list.replaceChildren(...ordered.map((item) => item.element));
+    await refreshProgress();
+  }
+
+  function itemFor(campaign) {
+    let item = items.get(campaign.campaignId);
+    if (!item) {
+      const element = byId('campaign-template').content.firstElementChild.cloneNode(true);
+      element.dataset.campaign = campaign.campaignId;
+      element.querySelector('.campaign-title').textContent = campaign.title;
+      element.querySelector('progress').setAttribute('aria-label', 'Progress of ' + campaign.title);
+      item = { element, done: false };
+      items.set(campaign.campaignId, item);
+    }
+    return item;
+  }
+
+  async function refreshProgress() {
+    stopWatching();
+    const watching = [...items.entries()].filter(([, item]) => !item.done && item.element.isConnected);
+    await Promise.all(watching.map(async ([id, item]) => {
+      const answer = await call(invitationsPath + '/' + encodeURIComponent(id));
+      if (answer.ok) showProgress(item, answer.body);
+    }));
+    if ([...items.values()].some((item) => !item.done && item.element.isConnected)) {
+      timer = setTimeout(() => refreshProgress().catch(() => {}), POLL_MS);
+    }
+  }
+
+  function showProgress(item, progress) {
+    const finished = progress.sent + progress.failed + progress.skipped;
+    const percent = progress.total === 0 ? 100 : Math.floor((finished * 100) / progress.total);
+    item.done = progress.pending === 0;
+    const bar = item.element.querySelector('progress');
+    bar.value = percent;
+    bar.textContent = percent + ' %';
+    const parts = [`${percent} %`, `${number.format(progress.sent)} of ${number.format(progress.total)} sent`];
+    if (progress.failed) parts.push(`${number.format(progress.failed)} failed`);
+    if (progress.skipped) parts.push(`${number.format(progress.skipped)} skipped (joined or unsubscribed meanwhile)`);
+    parts.push(item.done ? 'done' : `${number.format(progress.pending)} to go`);
+    item.element.querySelector('.campaign-progress').textContent = parts.join(' · ');
+    item.element.classList.toggle('done', item.done);
+  }
+
+  if (sessionStorage.getItem(KEY)) {
+    open();
+  } else {
+    askForKey('');
+  }
+})();
