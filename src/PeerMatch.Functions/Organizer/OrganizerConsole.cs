@@ -9,7 +9,7 @@ namespace PeerMatch.Functions.Organizer;
 /// <c>GET /api/organizer</c>: the console's page. It holds no data, so it needs no key to load (a browser's address bar
 /// cannot send one as a header); its script asks for the key and sends it with each call to the organizer routes.
 /// </summary>
-public static class OrganizerConsole
+public sealed class OrganizerConsole
 {
     [Function("OrganizerConsole")]
     public static RazorComponentResult<ConsolePage> Get(

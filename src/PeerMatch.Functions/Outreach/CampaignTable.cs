@@ -51,8 +51,12 @@ public sealed class CampaignTable(StorageAccount storage, TimeProvider clock) : 
     {
         var campaigns = await storage.TableAsync(CampaignsName, cancellationToken);
         var ledger = await storage.TableAsync(LedgerName, cancellationToken);
-        await campaigns.UpsertEntityAsync(new TableEntity(post.CampaignId, "campaign") { ["Title"] = post.Title, ["UpdatedAt"] = post.PostedAt },
-            TableUpdateMode.Merge, cancellationToken);
+        // The campaign keeps the title it was first posted with (later posts may spell it in another case).
+        var campaign = await campaigns.GetEntityIfExistsAsync<TableEntity>(post.CampaignId, "campaign", select: ["Title"], cancellationToken: cancellationToken);
+        await campaigns.UpsertEntityAsync(new TableEntity(post.CampaignId, "campaign")
+        {
+            ["Title"] = campaign.HasValue ? campaign.Value!.GetString("Title") ?? post.Title : post.Title, ["UpdatedAt"] = post.PostedAt,
+        }, TableUpdateMode.Merge, cancellationToken);
 
         await campaigns.UpsertEntityAsync(new TableEntity(post.CampaignId, "post-" + post.PostId)
         {

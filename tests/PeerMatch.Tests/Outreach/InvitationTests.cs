@@ -146,6 +146,94 @@ public sealed class InvitationTests
     }
 
     [Fact]
+    public async Task A_checked_list_gives_the_counts_and_records_nothing_and_the_upload_then_sends_what_was_checked()
+    {
+        await using var app = new PeerMatchApp();
+        using var client = OrganizerClient(app);
+        await Intakes.SignUpAndConfirmAsync(app, client, "member@example.org", "Mia Member");
+        await InviteAsync(client, new JsonObject { ["campaign"] = "Summer", ["recipients"] = new JsonArray(Person("a@example.org", "A")) });
+        await app.DrainAsync();
+        var ledger = (await app.RowsAsync("Invitations")).Count;
+        var campaignRows = (await app.RowsAsync("Campaigns")).Count;
+        const string csv = "email,name\r\nA@example.org,A\r\nb@example.org,\"Bo, the second\"\r\nb@example.org,Bo\r\nmember@example.org,Mia\r\nnope,Nobody\r\n";
+
+        using var check = await client.PostAsync("/api/organizer/invitations?dryRun=true", Upload("Summer", csv, message: "Hello again"));
+        var counted = await check.Content.ReadFromJsonAsync<JsonObject>();
+        await app.DrainAsync();
+
+        Assert.Equal(HttpStatusCode.OK, check.StatusCode);
+        Assert.Equal((1, 2, 1, 0), Counts(counted!));
+        Assert.Equal([6], counted!["invalid"]!.AsArray().Select(r => r!["row"]!.GetValue<int>()));
+        Assert.Equal(ledger, (await app.RowsAsync("Invitations")).Count);
+        Assert.Equal(campaignRows, (await app.RowsAsync("Campaigns")).Count);
+        Assert.Empty(app.Outbox.To("b@example.org"));
+
+        using var send = await client.PostAsync("/api/organizer/invitations", Upload("Summer", csv, message: "Hello again"));
+        var receipt = await send.Content.ReadFromJsonAsync<JsonObject>();
+        await app.DrainAsync();
+
+        Assert.Equal(HttpStatusCode.Accepted, send.StatusCode);
+        Assert.Equal(Counts(counted), Counts(receipt!));
+        var bo = Assert.Single(app.Outbox.To("b@example.org"));
+        Assert.Contains("Hello Bo, the second,", bo.TextBody!, StringComparison.Ordinal);
+        Assert.Contains("Hello again", bo.TextBody!, StringComparison.Ordinal);
+        Assert.Single(app.Outbox.To("a@example.org"));
+    }
+
+    [Fact]
+    public async Task Uploads_that_cannot_be_read_are_refused_and_change_nothing()
+    {
+        await using var app = new PeerMatchApp();
+        using var client = OrganizerClient(app);
+        const string csv = "email,name\na@example.org,A\n";
+        static ByteArrayContent Raw(string body) => new(Encoding.UTF8.GetBytes(body)) { Headers = { { "Content-Type", "multipart/form-data; boundary=b" } } };
+
+        var refused = new List<(string, HttpStatusCode)>();
+        foreach (var (what, content, query) in new (string, HttpContent, string)[]
+        {
+            ("no list", new MultipartFormDataContent { { new StringContent("X"), "campaign" } }, ""),
+            ("an unknown part", WithPart(Upload("X", csv), "bcc", "y@example.org"), ""),
+            ("the campaign twice", WithPart(Upload("X", csv), "campaign", "Y"), ""),
+            ("no campaign", new MultipartFormDataContent { { new StringContent(csv), "recipients", "list.csv" } }, ""),
+            ("cut short", Raw("--b\r\nContent-Disposition: form-data; name=\"recipients\"; filename=\"l.csv\"\r\n\r\nemail\na@example.org"), ""),
+            ("no boundary", new ByteArrayContent(Encoding.UTF8.GetBytes(csv)) { Headers = { { "Content-Type", "multipart/form-data" } } }, ""),
+            ("dry run neither true nor false", Upload("X", csv), "?dryRun=maybe"),
+        })
+        {
+            using var response = await client.PostAsync("/api/organizer/invitations" + query, content);
+            refused.Add((what, response.StatusCode));
+        }
+
+        Assert.All(refused, r => Assert.Equal((r.Item1, HttpStatusCode.BadRequest), r));
+        Assert.Empty(await app.RowsAsync("Invitations"));
+        Assert.Empty(await app.RowsAsync("Campaigns"));
+    }
+
+    [Fact]
+    public async Task Organizers_see_their_campaigns_last_posted_first_and_not_what_practitioners_send_colleagues()
+    {
+        await using var app = new PeerMatchApp();
+        using var client = OrganizerClient(app);
+        await InviteAsync(client, new JsonObject { ["campaign"] = "Autumn", ["recipients"] = new JsonArray(Person("a@example.org", "A")) });
+        app.Clock.Advance(TimeSpan.FromMinutes(5));
+        await InviteAsync(client, new JsonObject { ["campaign"] = "Winter", ["recipients"] = new JsonArray(Person("b@example.org", "B")) });
+        var profile = await Intakes.SignUpAndConfirmAsync(app, client, "ada@example.org", "Ada Example");
+        using (var colleague = await client.PostAsync(profile.Replace("/api/me?", "/api/me/invitations?", StringComparison.Ordinal), JsonContent.Create(new { email = "cole@example.org" })))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, colleague.StatusCode);
+        }
+        app.Clock.Advance(TimeSpan.FromMinutes(5));
+        await InviteAsync(client, new JsonObject { ["campaign"] = "autumn", ["recipients"] = new JsonArray(Person("c@example.org", "C")) });
+
+        var list = await client.GetFromJsonAsync<JsonObject>("/api/organizer/invitations");
+        using var withoutKey = await app.CreateClient().GetAsync("/api/organizer/invitations");
+
+        Assert.Equal(["Autumn", "Winter"], list!["campaigns"]!.AsArray().Select(c => c!["title"]!.GetValue<string>()));
+        Assert.All(list["campaigns"]!.AsArray(), c => Assert.DoesNotContain("colleagues", c!["campaignId"]!.GetValue<string>(), StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.Unauthorized, withoutKey.StatusCode);
+    }
+
+    [Fact]
     public async Task A_practitioner_invites_colleagues_in_their_own_name_up_to_five_a_week_and_the_answer_never_says_who_is_a_member()
     {
         await using var app = new PeerMatchApp();
@@ -200,6 +288,27 @@ public sealed class InvitationTests
     }
 
     internal static JsonObject Person(string email, string name) => new() { ["email"] = email, ["name"] = name };
+
+    /// <summary>A list uploaded as a form would send it: the campaign and message as fields, the CSV as a file.</summary>
+    internal static MultipartFormDataContent Upload(string campaign, string csv, string? message = null)
+    {
+        var form = new MultipartFormDataContent { { new StringContent(campaign), "campaign" } };
+        if (message is not null)
+        {
+            form.Add(new StringContent(message), "message");
+        }
+        form.Add(new ByteArrayContent(Encoding.UTF8.GetBytes(csv)) { Headers = { { "Content-Type", "text/csv" } } }, "recipients", "list.csv");
+        return form;
+    }
+
+    private static MultipartFormDataContent WithPart(MultipartFormDataContent form, string name, string value)
+    {
+        form.Add(new StringContent(value), name);
+        return form;
+    }
+
+    private static (int Accepted, int Duplicates, int AlreadyMembers, int Suppressed) Counts(JsonObject receipt) =>
+        (receipt["accepted"]!.GetValue<int>(), receipt["duplicates"]!.GetValue<int>(), receipt["alreadyMembers"]!.GetValue<int>(), receipt["suppressed"]!.GetValue<int>());
 
     internal static async Task<JsonObject> InviteAsync(HttpClient client, JsonObject body)
     {

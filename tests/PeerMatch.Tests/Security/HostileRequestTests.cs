@@ -220,12 +220,16 @@ public sealed class HostileRequestTests : AppTest
         {
             Add(name, HttpMethod.Post, "/api/organizer/invitations?campaign=X", () => Raw("email\na@example.org"u8.ToArray(), "text/csv"), key);
             Add(name, HttpMethod.Get, "/api/organizer/invitations/anything", key: key);
+            Add(name, HttpMethod.Get, "/api/organizer/invitations", key: key);
+            Add(name, HttpMethod.Post, "/api/organizer/invitations?dryRun=true", () => Raw("--b\r\nContent-Disposition: form-data; name=\"campaign\"\r\n\r\nX\r\n--b\r\nContent-Disposition: form-data; name=\"recipients\"; filename=\"a.csv\"\r\n\r\nemail\na@example.org\r\n--b--\r\n"u8.ToArray(), "multipart/form-data; boundary=b"), key);
         }
 
         // Organizers' lists that cannot be read.
         Add("a 5 MB list", HttpMethod.Post, "/api/organizer/invitations?campaign=X", () => Raw(Encoding.ASCII.GetBytes("email\n" + string.Concat(Enumerable.Repeat("someone@example.org\n", 5 * 1024 * 1024 / 20 + 1))), "text/csv"), PeerMatchApp.OrganizerKey);
         Add("a CSV with bytes that are not UTF-8", HttpMethod.Post, "/api/organizer/invitations?campaign=X", () => Raw([.. "email,name\na@example.org,"u8, 0xC3, 0x28], "text/csv"), PeerMatchApp.OrganizerKey);
         Add("a CSV without an email column", HttpMethod.Post, "/api/organizer/invitations?campaign=X", () => Raw("mail,name\na@example.org,A"u8.ToArray(), "text/csv"), PeerMatchApp.OrganizerKey);
+        Add("an upload whose list is not UTF-8", HttpMethod.Post, "/api/organizer/invitations", () => Raw([.. "--b\r\nContent-Disposition: form-data; name=\"campaign\"\r\n\r\nX\r\n--b\r\nContent-Disposition: form-data; name=\"recipients\"; filename=\"a.csv\"\r\n\r\nemail\na@"u8, 0xC3, 0x28, .. "\r\n--b--\r\n"u8], "multipart/form-data; boundary=b"), PeerMatchApp.OrganizerKey);
+        Add("an upload with a 1 MB part header", HttpMethod.Post, "/api/organizer/invitations", () => Raw(Encoding.ASCII.GetBytes("--b\r\nContent-Disposition: form-data; name=\"campaign\"; x=\"" + new string('a', 1024 * 1024) + "\"\r\n\r\nX\r\n--b--\r\n"), "multipart/form-data; boundary=b"), PeerMatchApp.OrganizerKey);
         Add("a CSV without a campaign", HttpMethod.Post, "/api/organizer/invitations", () => Raw("email\na@example.org"u8.ToArray(), "text/csv"), PeerMatchApp.OrganizerKey);
         Add("a campaign title with CR LF", HttpMethod.Post, "/api/organizer/invitations", () => JsonContent.Create(new { campaign = "X\r\nBcc: y", recipients = new[] { new { email = "a@example.org" } } }), PeerMatchApp.OrganizerKey);
         Add("recipients as a string", HttpMethod.Post, "/api/organizer/invitations", () => JsonContent.Create(new { campaign = "X", recipients = "a@example.org" }), PeerMatchApp.OrganizerKey);

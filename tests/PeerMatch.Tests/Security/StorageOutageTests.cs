@@ -13,12 +13,13 @@ namespace PeerMatch.Tests.Security;
 /// (for what needs no storage: the form, its assets, the places) the page itself. Malformed links are refused
 /// without waiting for storage.
 /// </summary>
+[Collection(RunAlone.Name)]
 public sealed class StorageOutageTests
 {
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     /// <summary>Routes that read and write nothing, so they keep answering.</summary>
-    private static readonly string[] NeedNoStorage = ["IntakeForm", "IntakeReopened", "IntakeSent", "NewLinkForm", "NewLinkSent", "Asset", "Subdivisions", "Erased", "SuggestionAnswerReopened"];
+    private static readonly string[] NeedNoStorage = ["IntakeForm", "IntakeReopened", "IntakeSent", "NewLinkForm", "NewLinkSent", "Asset", "Subdivisions", "Erased", "SuggestionAnswerReopened", "OrganizerConsole"];
 
     [Theory]
     [InlineData("refuses connections")]

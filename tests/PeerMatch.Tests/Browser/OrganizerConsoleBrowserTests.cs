@@ -1,0 +1,68 @@
+using System.Text;
+using Microsoft.Playwright;
+using PeerMatch.Tests.Infrastructure;
+
+namespace PeerMatch.Tests.Browser;
+
+/// <summary>The organizer console in Chromium: the key typed once, a CSV checked, then sent, and the campaign followed to 100 %.</summary>
+public sealed class OrganizerConsoleBrowserTests : BrowserTest
+{
+    [Fact]
+    public async Task An_organizer_uploads_a_csv_sees_the_counts_sends_and_watches_the_campaign_reach_100_percent()
+    {
+        using (var client = App.CreateClient())
+        {
+            await Intakes.SignUpAndConfirmAsync(App, client, "member@example.org", "Mia Member");
+        }
+        var csv = "email,name\r\n" + string.Concat(Enumerable.Range(1, 30).Select(i => $"person{i}@example.org,Person {i}\r\n"))
+            + "PERSON1@example.org,Twice\r\nmember@example.org,Mia\r\nnot-an-address,Nobody\r\n";
+
+        var page = await NewPageAsync(Phone);
+        var addresses = new List<string>();
+        page.Request += (_, request) => addresses.Add(request.Url);
+        await page.GotoAsync(BaseUrl + "/api/organizer");
+        await AssertAccessibleAsync(page);
+
+        // A wrong key is refused and asked for again.
+        await page.GetByLabel("Organizer key").FillAsync("not-the-key");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Open the console" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("That key was not accepted");
+        await page.GetByLabel("Organizer key").FillAsync(PeerMatchApp.OrganizerKey);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Open the console" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("No campaign yet.")).ToBeVisibleAsync();
+
+        // Checked first: the counts, the rows left out, and nothing sent.
+        await page.GetByLabel("Campaign title").FillAsync("Spring network 2027");
+        await page.GetByLabel("Your message (optional)").FillAsync("Dear colleague,\nJoin our <b>peer groups</b>.");
+        await page.GetByLabel("The list (CSV)").SetInputFilesAsync(new FilePayload { Name = "network.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes(csv) });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Check the list" }).ClickAsync();
+        var preview = page.Locator("#preview");
+        await Assertions.Expect(preview.Locator("[data-count=accepted]")).ToHaveTextAsync("30");
+        await Assertions.Expect(preview.Locator("[data-count=duplicates]")).ToHaveTextAsync("1");
+        await Assertions.Expect(preview.Locator("[data-count=alreadyMembers]")).ToHaveTextAsync("1");
+        await Assertions.Expect(preview.Locator("[data-count=invalid]")).ToHaveTextAsync("1");
+        await Assertions.Expect(preview.GetByRole(AriaRole.Row).Last).ToContainTextAsync("not-an-address");
+        await AssertAccessibleAsync(page);
+        await AssertFitsAsync(page);
+        Assert.Empty(await App.RowsAsync("Invitations"));
+
+        // Sent, then followed until every invitation is out.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send 30 invitations" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("30 invitations recorded");
+        var campaign = page.Locator("li.campaign", new() { HasText = "Spring network 2027" });
+        await Assertions.Expect(campaign.Locator(".campaign-progress")).ToHaveTextAsync("100 % · 30 of 30 sent · done", new() { Timeout = 30_000 });
+        await Assertions.Expect(campaign.Locator("progress")).ToHaveAttributeAsync("value", "100");
+        await AssertAccessibleAsync(page);
+        await AssertFitsAsync(page);
+        Assert.Equal(30, App.Outbox.All().Count(m => m.Headers["X-PeerMatch-Kind"] == "invitation"));
+        Assert.Contains("Join our <b>peer groups</b>.", (await App.Outbox.WaitForAsync("person7@example.org", "invitation")).TextBody, StringComparison.Ordinal);
+
+        // The key stays with the tab (a reload asks for nothing), never in an address; "Forget the key" drops it.
+        await page.ReloadAsync();
+        await Assertions.Expect(campaign.Locator(".campaign-progress")).ToContainTextAsync("done");
+        Assert.DoesNotContain(addresses, address => address.Contains(PeerMatchApp.OrganizerKey, StringComparison.Ordinal));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Forget the key" }).ClickAsync();
+        await Assertions.Expect(page.GetByLabel("Organizer key")).ToBeVisibleAsync();
+        Assert.Null(await page.EvaluateAsync<string?>("sessionStorage.getItem('peermatch.organizerKey')"));
+    }
+}
