@@ -1,5 +1,6 @@
-# Sourced by run.sh and test.sh: installs the pinned Azurite and starts it on loopback.
+# Sourced by the scripts: installs the pinned Azurite and starts it (and, for the benchmarks, the app) on loopback.
 # start_azurite DIR BLOB_PORT QUEUE_PORT TABLE_PORT [AZURITE OPTIONS…] — returns once all three ports answer.
+# start_app PORT LOG [SETTING=VALUE…] — the built standalone app, with those settings; returns once PORT answers.
 
 ensure_node_tools() {
   if [ ! -x node_modules/.bin/azurite ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
@@ -23,15 +24,33 @@ start_azurite() {
   AZURITE_PID=$!
   local port
   for port in "$blob" "$queue" "$table"; do
-    for _ in $(seq 1 100); do
-      if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then break; fi
-      if ! kill -0 "$AZURITE_PID" 2>/dev/null; then
-        echo "Azurite did not start:" >&2; cat "$dir/azurite.log" >&2; return 1
-      fi
-      sleep 0.1
-    done
+    wait_for_port "$port" "$AZURITE_PID" "$dir/azurite.log" || return 1
   done
 }
+
+# wait_for_port PORT PID LOG — until PORT answers (20 s at most); fails, showing LOG, if PID ends first.
+wait_for_port() {
+  local port=$1 pid=$2 log=$3
+  for _ in $(seq 1 200); do
+    if port_in_use "$port"; then return 0; fi
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "It did not start:" >&2; cat "$log" >&2; return 1
+    fi
+    sleep 0.1
+  done
+  echo "Nothing answered on port $port:" >&2; cat "$log" >&2; return 1
+}
+
+start_app() {
+  local port=$1 log=$2
+  shift 2
+  # env execs dotnet: APP_PID is the app's own process.
+  env "$@" dotnet src/PeerMatch.Functions/bin/Release/net10.0/PeerMatch.Functions.dll --urls "http://127.0.0.1:$port" >"$log" 2>&1 &
+  APP_PID=$!
+  wait_for_port "$port" "$APP_PID" "$log"
+}
+
+free_port() { node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
 
 azurite_connection_string() {
   local blob=$1 queue=$2 table=$3

@@ -7,7 +7,6 @@ cd "$(dirname "$0")/.."
 source scripts/azurite.sh
 ensure_node_tools
 
-free_port() { node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
 BLOB=$(free_port); QUEUE=$(free_port); TABLE=$(free_port); APP=$(free_port)
 DATA=$(mktemp -d)
 APP_PID=""
@@ -24,17 +23,12 @@ start_azurite "$DATA/azurite" "$BLOB" "$QUEUE" "$TABLE" --inMemoryPersistence
 dotnet build src/PeerMatch.Functions -c Release -nologo -v quiet
 dotnet build bench/PeerMatch.Bench -c Release -nologo -v quiet
 
-AzureWebJobsStorage=$(azurite_connection_string "$BLOB" "$QUEUE" "$TABLE") \
-PeerMatch__OrganizerKey=load-test-organizer-key \
-PeerMatch__PublicBaseUrl="http://127.0.0.1:$APP" \
-PeerMatch__QueuePollInterval=00:00:00.200 \
-Email__OutboxPath="$DATA/outbox" \
-Logging__LogLevel__Default=Warning \
-  dotnet src/PeerMatch.Functions/bin/Release/net10.0/PeerMatch.Functions.dll --urls "http://127.0.0.1:$APP" >"$DATA/app.log" 2>&1 &
-APP_PID=$!
-for _ in $(seq 1 100); do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$APP") 2>/dev/null; then break; fi
-  sleep 0.2
-done
+start_app "$APP" "$DATA/app.log" \
+  AzureWebJobsStorage="$(azurite_connection_string "$BLOB" "$QUEUE" "$TABLE")" \
+  PeerMatch__OrganizerKey=load-test-organizer-key \
+  PeerMatch__PublicBaseUrl="http://127.0.0.1:$APP" \
+  PeerMatch__QueuePollInterval=00:00:00.200 \
+  Email__OutboxPath="$DATA/outbox" \
+  Logging__LogLevel__Default=Warning
 
 dotnet bench/PeerMatch.Bench/bin/Release/net10.0/PeerMatch.Bench.dll load "http://127.0.0.1:$APP" "$DATA/outbox" "${1:-30}" || { grep -E "^fail|^warn" -A12 "$DATA/app.log" | head -60; exit 1; }

@@ -13,7 +13,6 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 ensure_node_tools
 
-free_port() { node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
 BLOB=$(free_port); QUEUE=$(free_port); TABLE=$(free_port)
 DATA=$(mktemp -d)
 start_azurite "$DATA" "$BLOB" "$QUEUE" "$TABLE"

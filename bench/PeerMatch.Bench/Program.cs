@@ -6,6 +6,7 @@ namespace PeerMatch.Bench;
 // dotnet run -c Release --project bench/PeerMatch.Bench -- evaluate [size] [seed]
 // dotnet run -c Release --project bench/PeerMatch.Bench -- dryrun [sizes, comma-separated]
 // bash scripts/load.sh [seconds]   (starts the app and runs: load <app url> <outbox folder> [seconds] [sign-ups a minute])
+// bash scripts/campaign-bench.sh   (starts the app twice and runs: campaign <app url> <app pid> <organizer key> <outbox folder | sendgrid:port>)
 internal static class BenchProgram
 {
     public static async Task<int> Main(string[] args)
@@ -47,11 +48,13 @@ internal static class BenchProgram
                 return await LoadTest.RunAsync(new Uri(args[1]), args[2],
                     TimeSpan.FromSeconds(args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 30),
                     args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 10);
+            case "campaign":
+                return await CampaignBench.RunAsync(new Uri(args[1]), int.Parse(args[2], CultureInfo.InvariantCulture), args[3], args[4]);
             case "dryrun-one":
                 Console.WriteLine(DryRunBenchmark.Run(int.Parse(args[1], CultureInfo.InvariantCulture), seed: 42));
                 return 0;
             default:
-                Console.Error.WriteLine("usage: PeerMatch.Bench evaluate [size] [seed] | dryrun [sizes] | load <app url> <outbox folder> [seconds] [sign-ups a minute]");
+                Console.Error.WriteLine("usage: PeerMatch.Bench evaluate [size] [seed] | dryrun [sizes] | load <app url> <outbox folder> [seconds] [sign-ups a minute] | campaign <app url> <app pid> <organizer key> <outbox folder | sendgrid:port>");
                 return 2;
         }
     }
