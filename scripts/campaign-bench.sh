@@ -5,27 +5,7 @@
 # Usage: bash scripts/campaign-bench.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/azurite.sh
-ensure_node_tools
-
-BLOB=$(free_port); QUEUE=$(free_port); TABLE=$(free_port)
-DATA=$(mktemp -d)
-APP_PID=""
-stop_app() {
-  [ -z "$APP_PID" ] || { kill "$APP_PID" 2>/dev/null || true; wait "$APP_PID" 2>/dev/null || true; }
-  APP_PID=""
-}
-stop() {
-  stop_app
-  kill "$AZURITE_PID" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$DATA" || true
-}
-trap stop EXIT
-start_azurite "$DATA/azurite" "$BLOB" "$QUEUE" "$TABLE" --inMemoryPersistence
-
-dotnet build src/PeerMatch.Functions -c Release -nologo -v quiet
-dotnet build bench/PeerMatch.Bench -c Release -nologo -v quiet
+source scripts/bench-setup.sh
 
 KEY=bench-organizer-key-0123456789
 # run NAME TARGET [SETTING=VALUE…]: a fresh app (its own tables, so its peak memory is this campaign's) and one campaign.

@@ -4,24 +4,8 @@
 # Usage: bash scripts/load.sh [seconds, default 30]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/azurite.sh
-ensure_node_tools
-
-BLOB=$(free_port); QUEUE=$(free_port); TABLE=$(free_port); APP=$(free_port)
-DATA=$(mktemp -d)
-APP_PID=""
-stop() {
-  [ -z "$APP_PID" ] || kill "$APP_PID" 2>/dev/null || true
-  kill "$AZURITE_PID" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$DATA" || true
-}
-trap stop EXIT
-# Kept in memory: the emulator's disk writes would be what is measured, not the app.
-start_azurite "$DATA/azurite" "$BLOB" "$QUEUE" "$TABLE" --inMemoryPersistence
-
-dotnet build src/PeerMatch.Functions -c Release -nologo -v quiet
-dotnet build bench/PeerMatch.Bench -c Release -nologo -v quiet
+source scripts/bench-setup.sh
+APP=$(free_port)
 
 start_app "$APP" "$DATA/app.log" \
   AzureWebJobsStorage="$(azurite_connection_string "$BLOB" "$QUEUE" "$TABLE")" \
