@@ -78,7 +78,9 @@ public sealed class PractitionerService(
         var job = EmailJob.Fresh(confirm ? EmailKind.Confirmation : EmailKind.ManageLink, practitioner.Id);
         try
         {
-            if (confirm && submitted is not null)
+            // The same details again (a double click, a resent form) are the first sign-up, not a second one:
+            // its link confirms the profile as it stands, whichever of the two requests won the e-mail.
+            if (confirm && submitted is not null && !submitted.HasSameDetails(practitioner.Profile))
             {
                 var submissionId = Practitioner.NewId();
                 await practitioners.AddSubmissionAsync(practitioner.Id, submissionId, submitted, cancellationToken);

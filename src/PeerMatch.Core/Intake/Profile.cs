@@ -14,7 +14,15 @@ public sealed record Profile(
     string Meeting,
     IReadOnlyList<string> Seeking,
     bool WillingToConvene,
-    string? Bio);
+    string? Bio)
+{
+    /// <summary>The same details, list by list (a record's own equality compares the lists by reference).</summary>
+    public bool HasSameDetails(Profile other) =>
+        Name == other.Name && Email == other.Email && Region == other.Region && YearsExperience == other.YearsExperience
+        && Meeting == other.Meeting && WillingToConvene == other.WillingToConvene && Bio == other.Bio
+        && Models.SequenceEqual(other.Models) && PracticeAreas.SequenceEqual(other.PracticeAreas)
+        && Languages.SequenceEqual(other.Languages) && Seeking.SequenceEqual(other.Seeking);
+}
 
 public enum PractitionerStatus
 {

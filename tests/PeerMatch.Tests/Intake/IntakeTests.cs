@@ -178,6 +178,21 @@ public sealed class IntakeTests : AppTest
     }
 
     [Fact]
+    public async Task The_same_sign_up_sent_again_is_the_first_and_its_link_confirms_that_profile()
+    {
+        // Two identical sign-ups (a double click): whichever request's e-mail goes out, its link is the first sign-up's.
+        await Intakes.PostAsync(Client, Intakes.Valid());
+        App.Clock.Advance(TimeSpan.FromMinutes(11));
+        await Intakes.PostAsync(Client, Intakes.Valid());
+        var again = await App.Outbox.WaitForAsync("ada@example.org", "confirmation", count: 2);
+
+        Assert.Single(await App.RowsAsync("Practitioners"));
+        var page = await Intakes.ConfirmAsync(Client, Outbox.Link(again, PeerMatchApp.PublicBaseUrl + "/api/confirm?token="));
+        Assert.Contains("Your profile is active", page, StringComparison.Ordinal);
+        Assert.Equal("Active", Assert.Single(await App.RowsAsync("Practitioners")).GetString("Status"));
+    }
+
+    [Fact]
     public async Task Asking_for_a_new_link_sends_one_to_a_known_address_and_the_same_answer_for_any()
     {
         await Intakes.SignUpAndConfirmAsync(App, Client);
