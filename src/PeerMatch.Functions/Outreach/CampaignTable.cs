@@ -79,16 +79,23 @@ public sealed class CampaignTable(StorageAccount storage, TimeProvider clock) : 
                 ["NextAttemptAt"] = post.PostedAt,
             }, TableUpdateMode.Replace, cancellationToken);
         }
-        var recorded = 0;
-        await Parallel.ForEachAsync(shards.SelectMany(s => s.Members.Chunk(100).Select(batch => (s.Id, batch))),
+        var recorded = new int[shards.Count];
+        await Parallel.ForEachAsync(shards.SelectMany((s, n) => s.Members.Chunk(100).Select(batch => (Shard: n, batch))),
             new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
-            async (work, ct) => Interlocked.Add(ref recorded, await InsertAbsentAsync(ledger, post, work.Id, work.batch, ct)));
-        foreach (var shard in shards)
+            async (work, ct) => Interlocked.Add(ref recorded[work.Shard], await InsertAbsentAsync(ledger, post, shards[work.Shard].Id, work.batch, ct)));
+        for (var n = 0; n < shards.Count; n++)
         {
-            await EnqueueAsync(new ShardMessage(post.CampaignId, shard.Id), null, cancellationToken);
+            // How many this shard holds (a parallel request may have recorded some of its addresses first): its progress.
+            await campaigns.UpdateEntityAsync(new TableEntity(post.CampaignId, "shard-" + shards[n].Id) { [RecordedCount] = recorded[n] }, ETag.All,
+                TableUpdateMode.Merge, cancellationToken);
+            await EnqueueAsync(new ShardMessage(post.CampaignId, shards[n].Id), null, cancellationToken);
         }
-        return recorded;
+        return recorded.Sum();
     }
+
+    /// <summary>On a shard's row: how many recipients it holds; and how many its request went to (the others were skipped).</summary>
+    public const string RecordedCount = "Recorded";
+    public const string SendingCount = "Sending";
 
     /// <summary>Inserts a batch in one transaction; when another request got there first for some, one by one, leaving theirs.</summary>
     private static async Task<int> InsertAbsentAsync(TableClient ledger, CampaignPost post, string shardId, Invitee[] batch, CancellationToken cancellationToken)
@@ -140,6 +147,12 @@ public sealed class CampaignTable(StorageAccount storage, TimeProvider clock) : 
         }
     }
 
+    /// <summary>
+    /// Counted from the campaign's shards (at most ten for 10,000 addresses), not its ledger rows: a shard holds
+    /// <see cref="RecordedCount"/> recipients, pending until it is sent or has failed, when <see cref="SendingCount"/> of
+    /// them were in its request and the rest were skipped. A shard whose count was never written (its request crashed
+    /// while recording) is counted from its ledger rows.
+    /// </summary>
     public async Task<CampaignProgress?> ProgressAsync(string campaignId, CancellationToken cancellationToken)
     {
         var campaigns = await storage.TableAsync(CampaignsName, cancellationToken);
@@ -148,15 +161,42 @@ public sealed class CampaignTable(StorageAccount storage, TimeProvider clock) : 
         {
             return null;
         }
+        int pending = 0, sent = 0, failed = 0, skipped = 0;
+        var shards = TableClient.CreateQueryFilter($"PartitionKey eq {campaignId} and RowKey ge {"shard-"} and RowKey lt {"shard."}");
+        await foreach (var shard in campaigns.QueryAsync<TableEntity>(shards, select: ["RowKey", "State", RecordedCount, SendingCount], cancellationToken: cancellationToken))
+        {
+            if (shard.GetInt32(RecordedCount) is not { } recorded)
+            {
+                var counted = await CountLedgerAsync(campaignId, shard.RowKey["shard-".Length..], cancellationToken);
+                (pending, sent, failed, skipped) = (pending + counted.Pending, sent + counted.Sent, failed + counted.Failed, skipped + counted.Skipped);
+                continue;
+            }
+            var state = shard.GetString("State");
+            if (state is ShardStates.Sent or ShardStates.Failed)
+            {
+                var sending = shard.GetInt32(SendingCount) ?? recorded;
+                sent += state == ShardStates.Sent ? sending : 0;
+                failed += state == ShardStates.Failed ? sending : 0;
+                skipped += recorded - sending;
+            }
+            else
+            {
+                pending += recorded;
+            }
+        }
+        return new CampaignProgress(campaignId, campaign.Value!.GetString("Title") ?? campaignId, pending + sent + failed + skipped, pending, sent, failed, skipped);
+    }
+
+    private async Task<(int Pending, int Sent, int Failed, int Skipped)> CountLedgerAsync(string campaignId, string shardId, CancellationToken cancellationToken)
+    {
         var ledger = await storage.TableAsync(LedgerName, cancellationToken);
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        await foreach (var row in ledger.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {campaignId}"), select: ["State"], cancellationToken: cancellationToken))
+        await foreach (var row in ledger.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {campaignId} and Shard eq {shardId}"), select: ["State"], cancellationToken: cancellationToken))
         {
             var state = row.GetString("State") ?? RecipientStates.Pending;
             counts[state] = counts.GetValueOrDefault(state) + 1;
         }
-        return new CampaignProgress(campaignId, campaign.Value!.GetString("Title") ?? campaignId, counts.Values.Sum(),
-            counts.GetValueOrDefault(RecipientStates.Pending), counts.GetValueOrDefault(RecipientStates.Sent),
+        return (counts.GetValueOrDefault(RecipientStates.Pending), counts.GetValueOrDefault(RecipientStates.Sent),
             counts.GetValueOrDefault(RecipientStates.Failed), counts.GetValueOrDefault(RecipientStates.Skipped));
     }
 

@@ -104,6 +104,8 @@ public sealed class SendInvitationsFunction(
         var skipped = pending.Where(p => suppressed.Contains(p.Key) || members.Contains(p.Key)).Select(p => p.Key).ToHashSet();
         await campaigns.SettleAsync(shard, skipped, RecipientStates.Skipped, "Unsubscribed or signed up since the list was posted.", cancellationToken);
         var recipients = pending.Where(p => !skipped.Contains(p.Key)).ToList();
+        // Written with the shard's next state: whoever is not in the request was skipped (now, or by an earlier attempt).
+        row[CampaignTable.SendingCount] = recipients.Count;
 
         if (recipients.Count > 0)
         {

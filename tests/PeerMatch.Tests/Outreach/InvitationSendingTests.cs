@@ -155,6 +155,25 @@ public sealed class InvitationSendingTests
         Assert.Equal(SendInvitationsFunction.Uncertain, (await app.RowsAsync("Invitations")).First(r => r.PartitionKey == after["campaignId"]!.GetValue<string>()).GetString("Reason"));
     }
 
+    [Fact]
+    public async Task Someone_who_unsubscribes_between_the_post_and_the_sending_is_skipped_and_the_progress_agrees_with_the_ledger()
+    {
+        await using var sendGrid = await FakeSendGrid.StartAsync();
+        var crashes = new Crashes { UnsubscribesBeforeSending = "late3@example.org" };
+        await using var app = SendGridApp(sendGrid, services =>
+            services.Replace(ServiceDescriptor.Singleton<ISuppressionList>(sp => crashes.Around(sp.GetRequiredService<SuppressionTable>()))));
+        using var client = InvitationTests.OrganizerClient(app);
+
+        var receipt = await InvitationTests.InviteAsync(client, Campaign("Late", 5));
+        var progress = await WaitUntilSettledAsync(app, client, receipt);
+
+        Assert.Equal(5, receipt["accepted"]!.GetValue<int>());
+        Assert.Equal((5, 4, 1, 0), (progress["total"]!.GetValue<int>(), progress["sent"]!.GetValue<int>(), progress["skipped"]!.GetValue<int>(), progress["failed"]!.GetValue<int>()));
+        Assert.DoesNotContain("late3@example.org", sendGrid.AcceptedRecipients());
+        var ledger = (await app.RowsAsync("Invitations")).GroupBy(r => r.GetString("State")).ToDictionary(g => g.Key!, g => g.Count());
+        Assert.Equal((4, 1), (ledger["sent"], ledger["skipped"]));
+    }
+
     private static SendInvitationsFunction Worker(PeerMatchApp app) => ActivatorUtilities.CreateInstance<SendInvitationsFunction>(app.Services);
 
     private static JsonObject Campaign(string title, int size) => new()
@@ -197,6 +216,9 @@ public sealed class InvitationSendingTests
 
         public bool Crashed { get; private set; }
 
+        /// <summary>An address that unsubscribes just before the worker's look at the unsubscribed (the second lookup; the first is the request's).</summary>
+        public string? UnsubscribesBeforeSending { get; set; }
+
         public IBulkEmailSender Around(IBulkEmailSender inner) => new Sender(this, inner);
 
         public ISuppressionList Around(ISuppressionList inner) => new Suppressions(this, inner);
@@ -216,14 +238,19 @@ public sealed class InvitationSendingTests
 
         private sealed class Suppressions(Crashes crashes, ISuppressionList inner) : ISuppressionList
         {
-            public Task<IReadOnlySet<string>> SuppressedKeysAsync(CancellationToken cancellationToken)
+            public async Task<IReadOnlySet<string>> SuppressedKeysAsync(CancellationToken cancellationToken)
             {
-                if (Interlocked.Increment(ref crashes._lookups) == crashes.SuppressionLookupsBeforeCrash)
+                var lookup = Interlocked.Increment(ref crashes._lookups);
+                if (lookup == crashes.SuppressionLookupsBeforeCrash)
                 {
                     crashes.Crashed = true;
                     throw new OperationCanceledException("stopped while preparing");
                 }
-                return inner.SuppressedKeysAsync(cancellationToken);
+                if (lookup == 2 && crashes.UnsubscribesBeforeSending is { } address)
+                {
+                    await inner.SuppressAsync(address, cancellationToken);
+                }
+                return await inner.SuppressedKeysAsync(cancellationToken);
             }
 
             public Task<bool> IsSuppressedAsync(string email, CancellationToken cancellationToken) => inner.IsSuppressedAsync(email, cancellationToken);
