@@ -66,12 +66,29 @@ public static class OfflineEvaluation
         rows.Add(Evaluate("prior (cold start)", PriorScorer.Instance, "transparent weighted sum"));
         log.WriteLine("evaluated prior");
 
-        // Weekly simulation: suggestions from the current scorer, answers drawn from the hidden preference.
+        TrainByWeeks(population, byId, hidden, now, weeks: 4, seed, (week, current, note) =>
+        {
+            log.WriteLine($"week {week}: {note}");
+            if (week is 1 or 2 or 4)
+            {
+                rows.Add(Evaluate($"ranker after {week} week{(week == 1 ? "" : "s")}", current, note));
+            }
+        });
+        return rows;
+    }
+
+    /// <summary>
+    /// Weekly simulation: suggestions from the current scorer, answers drawn from the hidden preference, a challenger
+    /// trained on all answers so far and promoted when it ranks better. Returns the scorer in use after the last week.
+    /// </summary>
+    public static IPairScorer TrainByWeeks(SyntheticPopulation population, IReadOnlyDictionary<string, MatchProfile> byId, HiddenPreference hidden,
+        DateTimeOffset now, int weeks, int seed, Action<int, IPairScorer, string>? afterWeek = null)
+    {
         var answerRandom = new Random(seed + 1);
         var answers = new List<LabelledPair>();
         var suggested = new List<(string, string)>();
         IPairScorer current = PriorScorer.Instance;
-        for (var week = 1; week <= 4; week++)
+        for (var week = 1; week <= weeks; week++)
         {
             var plan = new MatchPlanner(current).Plan(population.People, suggested, now.AddDays(7 * week));
             foreach (var s in plan.Suggestions)
@@ -83,18 +100,13 @@ public static class OfflineEvaluation
                 suggested.Add((a.Id, b.Id));
             }
             var result = RankerPromotion.Challenge(answers, current, $"week-{week}");
-            var note = $"{answers.Count} answers; held-out NDCG@3 {result.ChallengerNdcg:0.000} vs {result.IncumbentNdcg:0.000} ({(result.Promoted ? "promoted" : "kept incumbent")})";
             if (result.Promoted)
             {
                 current = result.Challenger!;
             }
-            log.WriteLine($"week {week}: {note}");
-            if (week is 1 or 2 or 4)
-            {
-                rows.Add(Evaluate($"ranker after {week} week{(week == 1 ? "" : "s")}", current, note));
-            }
+            afterWeek?.Invoke(week, current, $"{answers.Count} answers; held-out NDCG@3 {result.ChallengerNdcg:0.000} vs {result.IncumbentNdcg:0.000} ({(result.Promoted ? "promoted" : "kept incumbent")})");
         }
-        return rows;
+        return current;
     }
 
     public static string Markdown(IReadOnlyList<Row> rows, int populationSize, int seed)

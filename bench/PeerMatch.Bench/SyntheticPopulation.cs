@@ -48,7 +48,8 @@ public sealed class SyntheticPopulation
     /// <summary>The hidden interest of each person, by id: what the hidden preference rewards.</summary>
     public required IReadOnlyDictionary<string, int> Interest { get; init; }
 
-    public static SyntheticPopulation Generate(int count, int seed)
+    /// <summary><paramref name="count"/> people; each seeks a peer group with probability <paramref name="peerGroupShare"/> (the same draws whatever it is).</summary>
+    public static SyntheticPopulation Generate(int count, int seed, double peerGroupShare = 0.7)
     {
         var random = new Random(seed);
         var people = new List<Candidate>(count);
@@ -66,7 +67,7 @@ public sealed class SyntheticPopulation
             }
             var seeking = new List<string>();
             void Maybe(string what, double p) { if (random.NextDouble() < p) { seeking.Add(what); } }
-            Maybe("peer-group", 0.7);
+            Maybe("peer-group", peerGroupShare);
             Maybe("case-consultation", 0.5);
             Maybe("looping-practice", 0.3);
             Maybe("co-mediation", 0.2);

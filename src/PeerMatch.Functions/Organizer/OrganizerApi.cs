@@ -14,11 +14,12 @@ namespace PeerMatch.Functions.Organizer;
 
 public sealed record MatchRunStarted(string RunId);
 
-public sealed record GroupProposals(IReadOnlyList<GroupProposal> Groups);
+/// <summary>A preview of group formation: the groups it would propose now, and each seeker it would leave out, with why.</summary>
+public sealed record GroupProposals(IReadOnlyList<GroupProposal> Groups, IReadOnlyList<UnplacedSeeker> Unplaced);
 
 /// <summary>Organizer routes: the gate lets none run without the organizer key (<c>x-functions-key</c> or <c>?code=</c>).</summary>
 [OrganizerOnly]
-public sealed class OrganizerApi(MatchRuns matchRuns, IMatchRunStore runs, IPractitionerRepository practitioners, ISuppressionList suppressions, TimeProvider clock)
+public sealed class OrganizerApi(MatchRuns matchRuns, IMatchRunStore runs, IPractitionerRepository practitioners, ISuppressionList suppressions, IRankerStore rankers, TimeProvider clock)
 {
     [Function("MatchRuns")]
     public async Task<Results<Accepted<MatchRunStarted>, ValidationProblem, ProblemHttpResult>> StartRunAsync(
@@ -67,12 +68,12 @@ public sealed class OrganizerApi(MatchRuns matchRuns, IMatchRunStore runs, IPrac
         {
             errors.Add("model", $"Must be one of: {string.Join(", ", ReferenceData.Models)}.");
         }
-        var size = GroupProposer.DefaultSize;
+        var size = GroupFormation.DefaultSize;
         if (body.TryGetProperty("size", out var sizeValue) && sizeValue.ValueKind != JsonValueKind.Null)
         {
-            if (sizeValue.ValueKind != JsonValueKind.Number || !sizeValue.TryGetInt32(out size) || size is < GroupProposer.MinimumSize or > GroupProposer.MaximumSize)
+            if (sizeValue.ValueKind != JsonValueKind.Number || !sizeValue.TryGetInt32(out size) || size is < GroupFormation.MinimumSize or > GroupFormation.MaximumSize)
             {
-                errors.Add("size", $"Must be a whole number from {GroupProposer.MinimumSize} to {GroupProposer.MaximumSize}.");
+                errors.Add("size", $"Must be a whole number from {GroupFormation.MinimumSize} to {GroupFormation.MaximumSize}.");
             }
         }
         if (!errors.IsEmpty)
@@ -81,7 +82,9 @@ public sealed class OrganizerApi(MatchRuns matchRuns, IMatchRunStore runs, IPrac
         }
 
         var population = await Population.LoadAsync(practitioners, suppressions, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), cancellationToken);
-        var groups = GroupProposer.Propose(population.Eligible, region, model, size, clock.GetUtcNow());
-        return TypedResults.Ok(new GroupProposals(groups));
+        var inRegion = population.Eligible.Where(c => GroupFormation.InRegion(c.Profile.Region, region)).ToList();
+        // Nobody is in a group yet: groups are proposed, not formed (forming them is for a later change).
+        var plan = new GroupFormation(await rankers.CurrentAsync(cancellationToken), size).Form(inRegion, new HashSet<string>(), clock.GetUtcNow(), model);
+        return TypedResults.Ok(new GroupProposals(plan.Groups, plan.Unplaced));
     }
 }

@@ -1,0 +1,628 @@
+using System.Diagnostics;
+using PeerMatch.Intake;
+using PeerMatch.Places;
+
+namespace PeerMatch.Matching;
+
+public sealed record GroupMember(string Id, string Name, int YearsExperience, string Place);
+
+/// <summary>
+/// A proposed peer group: who, who convenes (a volunteer, or when none is within reach the most experienced, who is
+/// asked), the model and language it shares, how it meets, and why these people.
+/// </summary>
+public sealed record GroupProposal(
+    IReadOnlyList<GroupMember> Members, GroupMember Convener, bool ConvenerVolunteered, string Model, string Language, string Meeting,
+    float MeanPairScore, IReadOnlyList<string> Reasons);
+
+/// <summary>A seeker no group was proposed for, and why, in words for them.</summary>
+public sealed record UnplacedSeeker(string Id, string Name, string Reason);
+
+/// <summary>What a formation run proposes: the groups, everyone left out with why, and how it went.</summary>
+public sealed record GroupPlan(IReadOnlyList<GroupProposal> Groups, IReadOnlyList<UnplacedSeeker> Unplaced, GroupPlanStats Stats);
+
+public sealed record GroupPlanStats(int Seekers, int Placed, int ScoredPairs, int ImprovingMoves, TimeSpan Greedy, TimeSpan Improvement);
+
+/// <summary>
+/// Peer-group formation, as a pure function of the seekers: groups of 4 to 8 who share a model and a language and can
+/// meet (in person within <see cref="InPersonReachKm"/> of the convener, or online with at least two working hours
+/// shared by all), each around a convener (volunteers first, the more experienced first). Every pair in a group
+/// counts: the learned scorer scores the pairs as it does for suggestions, and a group is as good as its members are
+/// served by the others. A greedy first assignment builds each group around its convener from the people who suit
+/// the group best; a local search then swaps members between neighbouring groups, brings in people left out and
+/// moves members to groups with room, keeping each change that raises the sum over members of log(how well the
+/// member is served), so that nobody's good group is bought with someone else's poor one.
+/// </summary>
+public sealed class GroupFormation(IPairScorer scorer, int size = GroupFormation.DefaultSize)
+{
+    private readonly IPairScorer _scorer = scorer;
+    private readonly int _size = size is >= MinimumSize and <= MaximumSize
+        ? size : throw new ArgumentOutOfRangeException(nameof(size), size, $"A group has {MinimumSize} to {MaximumSize} members.");
+
+    public const int MinimumSize = 4;
+    public const int MaximumSize = 8;
+    public const int DefaultSize = 6;
+
+    /// <summary>In person, everyone lives within this distance of the convener.</summary>
+    public const double InPersonReachKm = 80;
+
+    /// <summary>Online, everyone's 09:00–18:00 overlaps by at least 2 hours: UTC offsets at most 7 hours apart.</summary>
+    public const double OnlineSpreadHours = 7;
+
+    private const string PeerGroup = "peer-group";
+
+    /// <summary>People considered around one convener: the best-suited few, not a whole city.</summary>
+    private int PoolSize => 3 * _size;
+
+    private const int NeighbourGroups = 12;
+    private const int MaxPasses = 8;
+
+    /// <summary>
+    /// Proposes groups among <paramref name="population"/>'s seekers of a peer group, leaving out <paramref name="alreadyGrouped"/>
+    /// (in a forming or formed group). <paramref name="model"/> limits the groups to one model; <paramref name="improve"/>
+    /// false stops after the greedy assignment (for comparison).
+    /// </summary>
+    public GroupPlan Form(IReadOnlyList<Candidate> population, IReadOnlySet<string> alreadyGrouped, DateTimeOffset now, string? model = null, bool improve = true)
+    {
+        var seekers = population.Where(c => c.Profile.Seeking.Contains(PeerGroup) && !alreadyGrouped.Contains(c.Id)).ToList();
+        var run = new Run(this, Featurizer.Featurize(seekers, now), model);
+        var clock = Stopwatch.StartNew();
+        run.Greedy();
+        var greedy = clock.Elapsed;
+        clock.Restart();
+        var moves = improve ? run.Improve() : 0;
+        return run.Plan(new GroupPlanStats(seekers.Count, 0, 0, moves, greedy, clock.Elapsed));
+    }
+
+    /// <summary>An organizer's region filter: a country (two letters) or a subdivision (<c>US-CA</c>); null is everywhere.</summary>
+    public static bool InRegion(Region region, string? filter) =>
+        filter is null || (filter.Length == 2 ? region.Country == filter : region.Subdivision == filter);
+
+    private enum Mode { InPerson, Online }
+
+    /// <summary>A group being built: its convener, members (convener first), and what it shares.</summary>
+    private sealed class Group(int convener, int model, int language, Mode mode)
+    {
+        public readonly List<int> Members = [convener];
+        public int Convener => Members[0];
+        public int Model { get; } = model;
+        public int Language { get; } = language;
+        public Mode Mode { get; } = mode;
+    }
+
+    /// <summary>One formation: the people, the pair scores computed so far, the groups.</summary>
+    private sealed class Run(GroupFormation settings, MatchProfile[] people, string? onlyModel)
+    {
+        private readonly Dictionary<long, float> _scores = [];
+        private readonly List<Group> _groups = [];
+        private readonly int[] _groupOf = Enumerable.Repeat(-1, people.Length).ToArray();
+        private readonly int _onlyModel = onlyModel is null ? 0 : MatchProfile.Bit(ReferenceData.Models, onlyModel);
+        private readonly Dictionary<(int Model, int Language, Mode Mode, int Cell), List<int>> _nearby = Index(people);
+
+        /// <summary>
+        /// Seekers by model, language, way of meeting and cell (in person: the country; online: the 3-hour band of UTC
+        /// offset), so that finding who could join a group reads a few short lists, not everyone.
+        /// </summary>
+        private static Dictionary<(int, int, Mode, int), List<int>> Index(MatchProfile[] people)
+        {
+            var index = new Dictionary<(int, int, Mode, int), List<int>>();
+            foreach (var person in people)
+            {
+                foreach (var model in Bits(person.Models))
+                {
+                    foreach (var language in person.Languages)
+                    {
+                        if (person.InPerson)
+                        {
+                            Add((model, language, Mode.InPerson, Country(person)), person.Index);
+                        }
+                        if (person.Online)
+                        {
+                            Add((model, language, Mode.Online, person.TimeBand), person.Index);
+                        }
+                    }
+                }
+            }
+            return index;
+
+            void Add((int, int, Mode, int) key, int person)
+            {
+                if (!index.TryGetValue(key, out var list))
+                {
+                    index[key] = list = [];
+                }
+                list.Add(person);
+            }
+        }
+
+        private static int Country(MatchProfile person) => (person.Profile.Region.Country[0] << 8) | person.Profile.Region.Country[1];
+
+        /// <summary>Everyone sharing the model and language who might meet <paramref name="around"/> this way (to be checked exactly).</summary>
+        private IEnumerable<int> Nearby(int model, int language, Mode mode, MatchProfile around)
+        {
+            if (mode == Mode.InPerson)
+            {
+                return _nearby.GetValueOrDefault((model, language, Mode.InPerson, Country(around))) ?? [];
+            }
+            // Bands of 3 hours: offsets up to 7 hours apart are at most 3 bands apart.
+            return Enumerable.Range(around.TimeBand - 3, 7).SelectMany(band => _nearby.GetValueOrDefault((model, language, Mode.Online, band)) ?? []);
+        }
+
+        private static IEnumerable<int> Bits(int mask)
+        {
+            for (var bit = 1; bit != 0 && bit <= mask; bit <<= 1)
+            {
+                if ((mask & bit) != 0)
+                {
+                    yield return bit;
+                }
+            }
+        }
+
+        // ---- Pair scores: each pair scored both ways once, kept as the mean of the two ----
+
+        private static long Key(int a, int b) => MatchPlanner.PairKey(a, b);
+
+        private float Score(int a, int b) => _scores[Key(a, b)];
+
+        /// <summary>Scores, in one call of the scorer, every pair of <paramref name="pairs"/> not scored yet.</summary>
+        private void EnsureScored(IEnumerable<(int A, int B)> pairs)
+        {
+            var missing = pairs.Where(p => p.A != p.B).Select(p => Key(p.A, p.B)).Where(k => !_scores.ContainsKey(k)).Distinct().ToList();
+            if (missing.Count == 0)
+            {
+                return;
+            }
+            var features = new float[missing.Count * 2 * PairFeatures.Count];
+            for (var i = 0; i < missing.Count; i++)
+            {
+                var (a, b) = ((int)(missing[i] >> 32), (int)(missing[i] & 0xFFFFFFFF));
+                PairFeatures.Compute(people[a], people[b], features.AsSpan(2 * i * PairFeatures.Count, PairFeatures.Count));
+                PairFeatures.Compute(people[b], people[a], features.AsSpan((2 * i + 1) * PairFeatures.Count, PairFeatures.Count));
+            }
+            var scores = new float[missing.Count * 2];
+            settings._scorer.Score(features, scores);
+            for (var i = 0; i < missing.Count; i++)
+            {
+                _scores[missing[i]] = (scores[2 * i] + scores[2 * i + 1]) / 2;
+            }
+        }
+
+        private void EnsureScored(IReadOnlyList<int> a, IReadOnlyList<int> b) => EnsureScored(a.SelectMany(x => b.Select(y => (x, y))));
+
+        // ---- The rules a group keeps ----
+
+        private static bool InReach(MatchProfile convener, MatchProfile other) =>
+            convener.InPerson && other.InPerson && (PairFeatures.DistanceKm(convener, other) is { } km
+                ? km <= InPersonReachKm
+                : convener.Profile.Region.Subdivision is { } s && s == other.Profile.Region.Subdivision);
+
+        /// <summary>Whether <paramref name="person"/> can be in <paramref name="group"/> beside <paramref name="others"/> (the members but the one they would replace).</summary>
+        private bool Fits(MatchProfile person, Group group, IEnumerable<int> others)
+        {
+            if ((person.Models & group.Model) == 0 || Array.IndexOf(person.Languages, group.Language) < 0)
+            {
+                return false;
+            }
+            if (group.Mode == Mode.InPerson)
+            {
+                return person.Index == group.Convener || InReach(people[group.Convener], person);
+            }
+            if (!person.Online)
+            {
+                return false;
+            }
+            double low = person.UtcOffsetHours, high = person.UtcOffsetHours;
+            foreach (var other in others)
+            {
+                low = Math.Min(low, people[other].UtcOffsetHours);
+                high = Math.Max(high, people[other].UtcOffsetHours);
+            }
+            return high - low <= OnlineSpreadHours;
+        }
+
+        // ---- Greedy: each convener in turn, the group that suits them best ----
+
+        public void Greedy()
+        {
+            var order = people.OrderByDescending(p => p.Profile.WillingToConvene).ThenByDescending(p => p.Years).ThenBy(p => p.Id, StringComparer.Ordinal);
+            foreach (var convener in order)
+            {
+                if (_groupOf[convener.Index] >= 0)
+                {
+                    continue;
+                }
+                Group? best = null;
+                foreach (var mode in new[] { Mode.InPerson, Mode.Online })
+                {
+                    if (BuildAround(convener, mode) is { } group && (best is null || Better(group, best)))
+                    {
+                        best = group;
+                    }
+                }
+                if (best is not null)
+                {
+                    Add(best);
+                }
+            }
+        }
+
+        private bool Better(Group a, Group b) => a.Members.Count != b.Members.Count ? a.Members.Count > b.Members.Count : MeanScore(a) > MeanScore(b);
+
+        private void Add(Group group)
+        {
+            _groups.Add(group);
+            foreach (var member in group.Members)
+            {
+                _groupOf[member] = _groups.Count - 1;
+            }
+        }
+
+        /// <summary>The group <paramref name="convener"/> would lead meeting this way: of the model and language most people around them share, the best-suited.</summary>
+        private Group? BuildAround(MatchProfile convener, Mode mode)
+        {
+            if (mode == Mode.InPerson ? !convener.InPerson : !convener.Online)
+            {
+                return null;
+            }
+            Group? chosen = null;
+            var chosenPool = new List<int>();
+            foreach (var model in Bits(convener.Models & (_onlyModel == 0 ? ~0 : _onlyModel)))
+            {
+                foreach (var language in convener.Languages)
+                {
+                    var group = new Group(convener.Index, model, language, mode);
+                    var pool = Nearby(model, language, mode, convener)
+                        .Where(i => _groupOf[i] < 0 && i != convener.Index && Fits(people[i], group, group.Members))
+                        .ToList();
+                    if (pool.Count > chosenPool.Count)
+                    {
+                        (chosen, chosenPool) = (group, pool);
+                    }
+                }
+            }
+            if (chosen is null || chosenPool.Count < MinimumSize - 1)
+            {
+                return null;
+            }
+            // The few who suit the convener best, then among them the ones who suit each other.
+            EnsureScored([convener.Index], chosenPool);
+            var pool2 = chosenPool.OrderByDescending(i => Score(convener.Index, i)).ThenBy(i => i).Take(settings.PoolSize).ToList();
+            EnsureScored(pool2, pool2);
+            while (chosen.Members.Count < settings._size)
+            {
+                var next = pool2.Where(i => !chosen.Members.Contains(i) && Fits(people[i], chosen, chosen.Members))
+                    .Select(i => (Person: i, Fit: Score(i, chosen.Convener)))
+                    .OrderByDescending(x => x.Fit).ThenBy(x => x.Person)
+                    .Select(x => (int?)x.Person).FirstOrDefault();
+                if (next is not { } person)
+                {
+                    break;
+                }
+                chosen.Members.Add(person);
+            }
+            return chosen.Members.Count >= MinimumSize ? chosen : null;
+        }
+
+        // ---- Improvement: swaps, replacements and moves that raise Σ log(served) ----
+
+        /// <summary>How well a member is served: the mean score of their pairs with the rest of the group.</summary>
+        private double Served(int member, IReadOnlyList<int> group)
+        {
+            double sum = 0;
+            foreach (var other in group)
+            {
+                if (other != member)
+                {
+                    sum += Score(member, other);
+                }
+            }
+            return sum / (group.Count - 1);
+        }
+
+        /// <summary>The group's part of the objective: Σ log(ε + served) over its members. Concave: the worst-served weigh most.</summary>
+        private double Value(IReadOnlyList<int> group)
+        {
+            double value = 0;
+            foreach (var member in group)
+            {
+                value += Math.Log(0.05 + Served(member, group));
+            }
+            return value;
+        }
+
+        /// <summary>The least any member of the group is served.</summary>
+        private double Worst(IReadOnlyList<int> group)
+        {
+            var worst = double.MaxValue;
+            foreach (var member in group)
+            {
+                worst = Math.Min(worst, Served(member, group));
+            }
+            return worst;
+        }
+
+        private double MeanScore(Group group)
+        {
+            double sum = 0;
+            var pairs = 0;
+            for (var i = 0; i < group.Members.Count; i++)
+            {
+                for (var j = i + 1; j < group.Members.Count; j++)
+                {
+                    sum += Score(group.Members[i], group.Members[j]);
+                    pairs++;
+                }
+            }
+            return pairs == 0 ? 0 : sum / pairs;
+        }
+
+        public int Improve()
+        {
+            var moves = 0;
+            var neighbours = Neighbours();
+            for (var pass = 0; pass < MaxPasses; pass++)
+            {
+                var improved = 0;
+                for (var g = 0; g < _groups.Count; g++)
+                {
+                    foreach (var h in neighbours[g])
+                    {
+                        // While it pays: a pair of groups can trade several members.
+                        for (var trades = 0; trades < MaximumSize && SwapOrMove(_groups[g], _groups[h], g, h) == 1; trades++)
+                        {
+                            improved++;
+                        }
+                    }
+                    improved += BringIn(_groups[g], g);
+                }
+                moves += improved;
+                if (improved == 0)
+                {
+                    break;
+                }
+            }
+            return moves;
+        }
+
+        /// <summary>For each group, the nearest few groups that share its model, language and way of meeting.</summary>
+        private List<int>[] Neighbours()
+        {
+            var result = new List<int>[_groups.Count];
+            var byKind = Enumerable.Range(0, _groups.Count).GroupBy(g => (_groups[g].Model, _groups[g].Language, _groups[g].Mode)).ToList();
+            foreach (var kind in byKind)
+            {
+                var list = kind.ToList();
+                foreach (var g in list)
+                {
+                    var convener = people[_groups[g].Convener];
+                    result[g] = list.Where(h => h != g)
+                        .Select(h => (Group: h, Distance: Distance(convener, people[_groups[h].Convener], _groups[g].Mode)))
+                        .Where(x => x.Distance is not null)
+                        .OrderBy(x => x.Distance).Take(NeighbourGroups).Select(x => x.Group).ToList();
+                }
+            }
+            return result;
+        }
+
+        /// <summary>How far apart two conveners are for this way of meeting (km, or hours of offset); null when nobody could be in both groups.</summary>
+        private static double? Distance(MatchProfile a, MatchProfile b, Mode mode) => mode == Mode.InPerson
+            ? PairFeatures.DistanceKm(a, b) is { } km ? km <= 2 * InPersonReachKm ? km : null : a.Profile.Region.Subdivision == b.Profile.Region.Subdivision ? 0 : null
+            : Math.Abs(a.UtcOffsetHours - b.UtcOffsetHours) is var hours && hours <= OnlineSpreadHours ? hours : null;
+
+        /// <summary>The best swap of two members (not conveners) between two groups, or move of one member to the other's room; made if it raises the objective.</summary>
+        private int SwapOrMove(Group a, Group b, int ia, int ib)
+        {
+            EnsureScored(a.Members, b.Members);
+            var before = Value(a.Members) + Value(b.Members);
+            // Nobody's gain is bought with the worst-served: a change may not leave anyone in the two groups worse off than the worst now.
+            var floor = Math.Min(Worst(a.Members), Worst(b.Members)) - 1e-9;
+            (double Gain, int FromA, int FromB)? best = null;
+            var trialA = new List<int>(MaximumSize);
+            var trialB = new List<int>(MaximumSize);
+            for (var i = 1; i < a.Members.Count; i++)
+            {
+                // Swaps, and (j = 0) a move of a's member into b's room.
+                for (var j = 0; j < b.Members.Count; j++)
+                {
+                    var x = a.Members[i];
+                    var y = j == 0 ? -1 : b.Members[j];
+                    if (y < 0 && (b.Members.Count >= settings._size || a.Members.Count <= MinimumSize))
+                    {
+                        continue;
+                    }
+                    trialA.Clear();
+                    trialA.AddRange(a.Members.Where(m => m != x));
+                    trialB.Clear();
+                    trialB.AddRange(b.Members.Where(m => m != y));
+                    if (!Fits(people[x], b, trialB) || (y >= 0 && !Fits(people[y], a, trialA)))
+                    {
+                        continue;
+                    }
+                    trialB.Add(x);
+                    if (y >= 0)
+                    {
+                        trialA.Add(y);
+                    }
+                    var gain = Value(trialA) + Value(trialB) - before;
+                    if (gain > 1e-9 && (best is null || gain > best.Value.Gain) && Worst(trialA) >= floor && Worst(trialB) >= floor)
+                    {
+                        best = (gain, x, y);
+                    }
+                }
+            }
+            if (best is not { } move)
+            {
+                return 0;
+            }
+            a.Members.Remove(move.FromA);
+            b.Members.Add(move.FromA);
+            _groupOf[move.FromA] = ib;
+            if (move.FromB >= 0)
+            {
+                b.Members.Remove(move.FromB);
+                a.Members.Add(move.FromB);
+                _groupOf[move.FromB] = ia;
+            }
+            return 1;
+        }
+
+        /// <summary>Someone left out who would raise the objective: added while the group has room, else in place of the member they serve better.</summary>
+        private int BringIn(Group group, int index)
+        {
+            // Anyone left out who fits beside the convener (the rest is checked member by member).
+            var outside = Nearby(group.Model, group.Language, group.Mode, people[group.Convener])
+                .Where(i => _groupOf[i] < 0 && Fits(people[i], group, [group.Convener]))
+                .Take(2 * settings._size)
+                .ToList();
+            if (outside.Count == 0)
+            {
+                return 0;
+            }
+            EnsureScored(outside, group.Members);
+            var before = Value(group.Members);
+            var floor = Worst(group.Members) - 1e-9;
+            (double Gain, int In, int Out)? best = null;
+            var trial = new List<int>(MaximumSize);
+            foreach (var person in outside)
+            {
+                if (group.Members.Count < settings._size && Fits(people[person], group, group.Members))
+                {
+                    // Room: anyone who fits joins (one more person served), the best-suited first.
+                    trial.Clear();
+                    trial.AddRange(group.Members);
+                    trial.Add(person);
+                    var gain = 1000 + Value(trial) - before;
+                    if (best is null || gain > best.Value.Gain)
+                    {
+                        best = (gain, person, -1);
+                    }
+                    continue;
+                }
+                for (var i = 1; i < group.Members.Count; i++)
+                {
+                    trial.Clear();
+                    trial.AddRange(group.Members.Where((_, k) => k != i));
+                    if (!Fits(people[person], group, trial))
+                    {
+                        continue;
+                    }
+                    trial.Add(person);
+                    var gain = Value(trial) - before;
+                    if (gain > 1e-9 && (best is null || gain > best.Value.Gain) && Worst(trial) >= floor)
+                    {
+                        best = (gain, person, group.Members[i]);
+                    }
+                }
+            }
+            if (best is not { } move)
+            {
+                return 0;
+            }
+            if (move.Out >= 0)
+            {
+                group.Members.Remove(move.Out);
+                _groupOf[move.Out] = -1;
+            }
+            group.Members.Add(move.In);
+            _groupOf[move.In] = index;
+            return 1;
+        }
+
+        // ---- The plan, in words ----
+
+        public GroupPlan Plan(GroupPlanStats stats)
+        {
+            foreach (var group in _groups)
+            {
+                HandOverToVolunteer(group);
+            }
+            var groups = _groups.Select(Proposal).ToList();
+            var unplaced = people.Where(p => _groupOf[p.Index] < 0)
+                .Select(p => new UnplacedSeeker(p.Id, p.Profile.Name, WhyNot(p)))
+                .ToList();
+            return new GroupPlan(groups, unplaced, stats with { Placed = people.Length - unplaced.Count, ScoredPairs = _scores.Count });
+        }
+
+        /// <summary>
+        /// A group led by someone asked (nobody willing within reach when it formed) that has since taken in a volunteer:
+        /// the most experienced volunteer who has everyone within reach leads it instead.
+        /// </summary>
+        private void HandOverToVolunteer(Group group)
+        {
+            if (people[group.Convener].Profile.WillingToConvene)
+            {
+                return;
+            }
+            var volunteer = group.Members.Where(m => people[m].Profile.WillingToConvene)
+                .Where(m => group.Mode == Mode.Online || group.Members.All(o => o == m || InReach(people[m], people[o])))
+                .OrderByDescending(m => people[m].Years).ThenBy(m => people[m].Id, StringComparer.Ordinal)
+                .Select(m => (int?)m).FirstOrDefault();
+            if (volunteer is { } leader)
+            {
+                group.Members.Remove(leader);
+                group.Members.Insert(0, leader);
+            }
+        }
+
+        private GroupProposal Proposal(Group group)
+        {
+            var members = group.Members.Select(i => people[i]).ToList();
+            var convener = members[0];
+            var model = ReferenceData.Models.First(m => MatchProfile.Bit(ReferenceData.Models, m) == group.Model);
+            var language = Featurizer.LanguageCode(group.Language);
+            return new GroupProposal(members.Select(Member).ToList(), Member(convener), convener.Profile.WillingToConvene, model, language,
+                group.Mode == Mode.InPerson ? "in-person" : "online", (float)MeanScore(group), Reasons(group, model, language, members));
+        }
+
+        private static GroupMember Member(MatchProfile p) => new(p.Id, p.Profile.Name, p.Years, PlaceNames.Describe(p.Profile.Region));
+
+        private static List<string> Reasons(Group group, string model, string language, List<MatchProfile> members)
+        {
+            var convener = members[0];
+            var reasons = new List<string>
+            {
+                $"all practise {ReferenceData.InSentence(model)} mediation",
+                $"all speak {PlaceNames.Language(language)}",
+            };
+            if (group.Mode == Mode.InPerson)
+            {
+                var farthest = members.Skip(1).Select(m => PairFeatures.DistanceKm(convener, m) ?? 0).DefaultIfEmpty(0).Max();
+                reasons.Add(farthest < 10
+                    ? $"all can meet in person near {PlaceNames.Describe(convener.Profile.Region)}"
+                    : $"all live within {Math.Max(10, Math.Ceiling(farthest / 10) * 10):0} km of {Matching.Reasons.FirstName(convener.Profile.Name)}, for meeting in person");
+            }
+            else
+            {
+                var spread = members.Max(m => m.UtcOffsetHours) - members.Min(m => m.UtcOffsetHours);
+                reasons.Add(spread == 0 ? "all share the same working hours, for meeting online" : $"at least {9 - spread:0.#} working hours shared by all, for meeting online");
+            }
+            var name = Matching.Reasons.FirstName(convener.Profile.Name);
+            reasons.Add(convener.Profile.WillingToConvene
+                ? $"{name} ({convener.Years} years of experience) is willing to convene"
+                : $"nobody within reach volunteered to convene; {name} has the most experience ({convener.Years} years) and is asked");
+            reasons.Add($"experience from {members.Min(m => m.Years)} to {members.Max(m => m.Years)} years");
+            return reasons;
+        }
+
+        /// <summary>Why nobody's group has this seeker: too few like them within reach, or the groups within reach filled up.</summary>
+        private string WhyNot(MatchProfile person)
+        {
+            var models = Bits(person.Models & (_onlyModel == 0 ? ~0 : _onlyModel)).ToList();
+            var alike = _nearby.Where(n => models.Contains(n.Key.Model) && person.Languages.Contains(n.Key.Language))
+                .SelectMany(n => n.Value).Where(i => i != person.Index).ToHashSet();
+            if (alike.Count == 0)
+            {
+                return "Nobody else looking for a peer group shares one of your mediation models and a language with you yet.";
+            }
+            var reachable = alike.Count(i => InReach(person, people[i])
+                || (person.Online && people[i].Online && Math.Abs(person.UtcOffsetHours - people[i].UtcOffsetHours) <= OnlineSpreadHours));
+            if (reachable < MinimumSize - 1)
+            {
+                return reachable == 0
+                    ? "Others looking for a peer group share your model and a language, but none can meet you: in person within 80 km, or online in shared working hours."
+                    : $"Only {reachable} other{(reachable == 1 ? "" : "s")} looking for a peer group share your model and a language and can meet you; a group needs {MinimumSize}.";
+            }
+            return "The groups within your reach are full, and too few are left for another; a new group can form as more people join.";
+        }
+    }
+}
