@@ -50,9 +50,6 @@ public sealed class GroupFormation(IPairScorer scorer, int size = GroupFormation
 
     private const string PeerGroup = "peer-group";
 
-    /// <summary>People considered around one convener: the best-suited few, not a whole city.</summary>
-    private int PoolSize => 3 * _size;
-
     private const int NeighbourGroups = 12;
     private const int MaxPasses = 8;
 
@@ -96,55 +93,107 @@ public sealed class GroupFormation(IPairScorer scorer, int size = GroupFormation
         private readonly List<Group> _groups = [];
         private readonly int[] _groupOf = Enumerable.Repeat(-1, people.Length).ToArray();
         private readonly int _onlyModel = onlyModel is null ? 0 : MatchProfile.Bit(ReferenceData.Models, onlyModel);
-        private readonly Dictionary<(int Model, int Language, Mode Mode, int Cell), List<int>> _nearby = Index(people);
+        private readonly Dictionary<(int Model, int Language, Mode Mode, int Cell), List<int>> _everyone = Index(people);
+
+        /// <summary>The same lists, of those in no group; emptied of the grouped as groups form, so scans stay short.</summary>
+        private readonly Dictionary<(int Model, int Language, Mode Mode, int Cell), List<int>> _open = Index(people);
+
+        /// <summary>Candidates considered around one convener (nearest cells first): enough to choose from, never a whole city.</summary>
+        private const int CandidatesPerConvener = 60;
 
         /// <summary>
-        /// Seekers by model, language, way of meeting and cell (in person: the country; online: the 3-hour band of UTC
-        /// offset), so that finding who could join a group reads a few short lists, not everyone.
+        /// Seekers by model, language, way of meeting and cell (in person: a grid cell of one degree, or the subdivision
+        /// when a place has no coordinates; online: the 3-hour band of UTC offset), so that finding who could join a
+        /// group reads a few short lists, nearest first, not everyone.
         /// </summary>
         private static Dictionary<(int, int, Mode, int), List<int>> Index(MatchProfile[] people)
         {
             var index = new Dictionary<(int, int, Mode, int), List<int>>();
             foreach (var person in people)
             {
-                foreach (var model in Bits(person.Models))
+                foreach (var (model, language, mode) in Kinds(person))
                 {
-                    foreach (var language in person.Languages)
+                    var key = (model, language, mode, mode == Mode.InPerson ? Cell(person) : person.TimeBand);
+                    if (!index.TryGetValue(key, out var list))
                     {
-                        if (person.InPerson)
-                        {
-                            Add((model, language, Mode.InPerson, Country(person)), person.Index);
-                        }
-                        if (person.Online)
-                        {
-                            Add((model, language, Mode.Online, person.TimeBand), person.Index);
-                        }
+                        index[key] = list = [];
                     }
+                    list.Add(person.Index);
                 }
             }
             return index;
+        }
 
-            void Add((int, int, Mode, int) key, int person)
+        private static IEnumerable<(int Model, int Language, Mode Mode)> Kinds(MatchProfile person)
+        {
+            foreach (var model in Bits(person.Models))
             {
-                if (!index.TryGetValue(key, out var list))
+                foreach (var language in person.Languages)
                 {
-                    index[key] = list = [];
+                    if (person.InPerson)
+                    {
+                        yield return (model, language, Mode.InPerson);
+                    }
+                    if (person.Online)
+                    {
+                        yield return (model, language, Mode.Online);
+                    }
                 }
-                list.Add(person);
             }
         }
 
-        private static int Country(MatchProfile person) => (person.Profile.Region.Country[0] << 8) | person.Profile.Region.Country[1];
+        private static int Cell(MatchProfile person, int latitudeStep = 0, int longitudeStep = 0) => person.Place is { } place
+            ? ((int)Math.Floor(place.Latitude) + 90 + latitudeStep) * 1000 + (int)Math.Floor(place.Longitude) + 180 + longitudeStep
+            : -1 - (int)(StableHash(person.Profile.Region.Subdivision ?? person.Profile.Region.Country) & 0x7FFFFFF);
 
-        /// <summary>Everyone sharing the model and language who might meet <paramref name="around"/> this way (to be checked exactly).</summary>
-        private IEnumerable<int> Nearby(int model, int language, Mode mode, MatchProfile around)
+        private static uint StableHash(string text)
         {
-            if (mode == Mode.InPerson)
+            var hash = 2166136261;
+            foreach (var c in text)
             {
-                return _nearby.GetValueOrDefault((model, language, Mode.InPerson, Country(around))) ?? [];
+                hash = (hash ^ c) * 16777619;
             }
-            // Bands of 3 hours: offsets up to 7 hours apart are at most 3 bands apart.
-            return Enumerable.Range(around.TimeBand - 3, 7).SelectMany(band => _nearby.GetValueOrDefault((model, language, Mode.Online, band)) ?? []);
+            return hash;
+        }
+
+        /// <summary>
+        /// Those sharing the model and language who might meet <paramref name="around"/> this way, nearest cells first (each
+        /// still to be checked exactly): in person, the grid cell and its neighbours (80 km is at most two degrees of
+        /// longitude below 60° of latitude); online, the band and the three on each side (7 hours apart at most).
+        /// </summary>
+        private static IEnumerable<int> Nearby(Dictionary<(int, int, Mode, int), List<int>> lists, int model, int language, Mode mode, MatchProfile around)
+        {
+            IEnumerable<int> cells = mode == Mode.Online
+                ? [around.TimeBand, around.TimeBand - 1, around.TimeBand + 1, around.TimeBand - 2, around.TimeBand + 2, around.TimeBand - 3, around.TimeBand + 3]
+                : around.Place is null ? [Cell(around)]
+                : from step in (int[])[0, -1, 1, -2, 2] from lat in (int[])[0, -1, 1] select Cell(around, lat, step);
+            foreach (var cell in cells)
+            {
+                if (lists.TryGetValue((model, language, mode, cell), out var list))
+                {
+                    foreach (var person in list)
+                    {
+                        yield return person;
+                    }
+                }
+            }
+        }
+
+        /// <summary>Takes <paramref name="member"/> out of the open lists (they joined a group) or puts them back (they left one).</summary>
+        private void SetOpen(int member, bool open)
+        {
+            foreach (var (model, language, mode) in Kinds(people[member]))
+            {
+                var list = _open[(model, language, mode, mode == Mode.InPerson ? Cell(people[member]) : people[member].TimeBand)];
+                if (open)
+                {
+                    list.Add(member);
+                }
+                else
+                {
+                    list.Remove(member);
+                }
+            }
         }
 
         private static IEnumerable<int> Bits(int mask)
@@ -254,6 +303,7 @@ public sealed class GroupFormation(IPairScorer scorer, int size = GroupFormation
             foreach (var member in group.Members)
             {
                 _groupOf[member] = _groups.Count - 1;
+                SetOpen(member, false);
             }
         }
 
@@ -271,8 +321,9 @@ public sealed class GroupFormation(IPairScorer scorer, int size = GroupFormation
                 foreach (var language in convener.Languages)
                 {
                     var group = new Group(convener.Index, model, language, mode);
-                    var pool = Nearby(model, language, mode, convener)
-                        .Where(i => _groupOf[i] < 0 && i != convener.Index && Fits(people[i], group, group.Members))
+                    var pool = Nearby(_open, model, language, mode, convener)
+                        .Where(i => i != convener.Index && Fits(people[i], group, group.Members))
+                        .Take(CandidatesPerConvener)
                         .ToList();
                     if (pool.Count > chosenPool.Count)
                     {
@@ -284,22 +335,20 @@ public sealed class GroupFormation(IPairScorer scorer, int size = GroupFormation
             {
                 return null;
             }
-            // The few who suit the convener best, then among them the ones who suit each other.
+            // First come those who suit the convener best; the local search then weighs every pair.
             EnsureScored([convener.Index], chosenPool);
-            var pool2 = chosenPool.OrderByDescending(i => Score(convener.Index, i)).ThenBy(i => i).Take(settings.PoolSize).ToList();
-            EnsureScored(pool2, pool2);
-            while (chosen.Members.Count < settings._size)
+            foreach (var person in chosenPool.OrderByDescending(i => Score(convener.Index, i)).ThenBy(i => i))
             {
-                var next = pool2.Where(i => !chosen.Members.Contains(i) && Fits(people[i], chosen, chosen.Members))
-                    .Select(i => (Person: i, Fit: Score(i, chosen.Convener)))
-                    .OrderByDescending(x => x.Fit).ThenBy(x => x.Person)
-                    .Select(x => (int?)x.Person).FirstOrDefault();
-                if (next is not { } person)
+                if (chosen.Members.Count == settings._size)
                 {
                     break;
                 }
-                chosen.Members.Add(person);
+                if (Fits(people[person], chosen, chosen.Members))
+                {
+                    chosen.Members.Add(person);
+                }
             }
+            EnsureScored(chosen.Members, chosen.Members);
             return chosen.Members.Count >= MinimumSize ? chosen : null;
         }
 
@@ -470,8 +519,8 @@ public sealed class GroupFormation(IPairScorer scorer, int size = GroupFormation
         private int BringIn(Group group, int index)
         {
             // Anyone left out who fits beside the convener (the rest is checked member by member).
-            var outside = Nearby(group.Model, group.Language, group.Mode, people[group.Convener])
-                .Where(i => _groupOf[i] < 0 && Fits(people[i], group, [group.Convener]))
+            var outside = Nearby(_open, group.Model, group.Language, group.Mode, people[group.Convener])
+                .Where(i => Fits(people[i], group, [group.Convener]))
                 .Take(2 * settings._size)
                 .ToList();
             if (outside.Count == 0)
@@ -522,9 +571,11 @@ public sealed class GroupFormation(IPairScorer scorer, int size = GroupFormation
             {
                 group.Members.Remove(move.Out);
                 _groupOf[move.Out] = -1;
+                SetOpen(move.Out, true);
             }
             group.Members.Add(move.In);
             _groupOf[move.In] = index;
+            SetOpen(move.In, false);
             return 1;
         }
 
@@ -607,15 +658,17 @@ public sealed class GroupFormation(IPairScorer scorer, int size = GroupFormation
         /// <summary>Why nobody's group has this seeker: too few like them within reach, or the groups within reach filled up.</summary>
         private string WhyNot(MatchProfile person)
         {
-            var models = Bits(person.Models & (_onlyModel == 0 ? ~0 : _onlyModel)).ToList();
-            var alike = _nearby.Where(n => models.Contains(n.Key.Model) && person.Languages.Contains(n.Key.Language))
-                .SelectMany(n => n.Value).Where(i => i != person.Index).ToHashSet();
-            if (alike.Count == 0)
+            var kinds = Kinds(person).Where(k => _onlyModel == 0 || k.Model == _onlyModel).ToList();
+            var alike = kinds.Any(k => _everyone.Any(n => n.Key.Model == k.Model && n.Key.Language == k.Language && n.Value.Any(i => i != person.Index)));
+            if (!alike)
             {
                 return "Nobody else looking for a peer group shares one of your mediation models and a language with you yet.";
             }
-            var reachable = alike.Count(i => InReach(person, people[i])
-                || (person.Online && people[i].Online && Math.Abs(person.UtcOffsetHours - people[i].UtcOffsetHours) <= OnlineSpreadHours));
+            // Enough to say whether a group was possible: counted up to what one needs.
+            var reachable = kinds.SelectMany(k => Nearby(_everyone, k.Model, k.Language, k.Mode, person))
+                .Where(i => i != person.Index && (InReach(person, people[i])
+                    || (person.Online && people[i].Online && Math.Abs(person.UtcOffsetHours - people[i].UtcOffsetHours) <= OnlineSpreadHours)))
+                .Distinct().Take(MinimumSize - 1).Count();
             if (reachable < MinimumSize - 1)
             {
                 return reachable == 0
