@@ -91,13 +91,17 @@ public static class GroupEvaluation
         {string.Join("\n", result.Rows.Select(r => string.Create(CultureInfo.InvariantCulture, $"| {r.Policy} | {r.Groups:N0} | {r.Placed:N0} | {r.MeanPreference:0.000} | {r.MeanWorstServed:0.000} | {r.WorstServed:0.000} |")))}
         """);
 
-    /// <summary>The dry run at scale: <paramref name="size"/> practitioners, a third seeking a group, formed with the prior scorer.</summary>
+    /// <summary>
+    /// The dry run at scale: <paramref name="size"/> practitioners, a third seeking a group, formed with a LightGBM ranker
+    /// (as in production once a ranker is promoted).
+    /// </summary>
     public static string DryRun(int size, int seed)
     {
         var now = new DateTimeOffset(2026, 11, 30, 8, 0, 0, TimeSpan.Zero);
+        var ranker = DryRunBenchmark.TrainSmallRanker(SyntheticPopulation.Generate(2000, seed + 100), now, seed);
         var population = SyntheticPopulation.Generate(size, seed, peerGroupShare: 1.0 / 3);
         var clock = Stopwatch.StartNew();
-        var plan = new GroupFormation(PriorScorer.Instance).Form(population.People, new HashSet<string>(), now);
+        var plan = new GroupFormation(ranker).Form(population.People, new HashSet<string>(), now);
         var total = clock.Elapsed;
         var peak = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024);
         return string.Create(CultureInfo.InvariantCulture,

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using PeerMatch.Intake;
 using PeerMatch.Places;
 
@@ -50,7 +51,7 @@ public sealed class GroupFormation(IPairScorer scorer, int size = GroupFormation
 
     private const string PeerGroup = "peer-group";
 
-    private const int NeighbourGroups = 12;
+    private const int NeighbourGroups = 8;
     private const int MaxPasses = 8;
 
     /// <summary>
@@ -76,6 +77,19 @@ public sealed class GroupFormation(IPairScorer scorer, int size = GroupFormation
 
     private enum Mode { InPerson, Online }
 
+    /// <summary>
+    /// Hashes a pair key (two indices in one long) by all its bits: a long's own hash, the two halves XORed, puts the
+    /// pairs of a few thousand people into a few thousand buckets, and every lookup walks a long chain.
+    /// </summary>
+    private sealed class SpreadPairKeys : IEqualityComparer<long>
+    {
+        public static readonly SpreadPairKeys Instance = new();
+
+        public bool Equals(long x, long y) => x == y;
+
+        public int GetHashCode(long key) => (int)(((ulong)key * 0x9E3779B97F4A7C15UL) >> 32);
+    }
+
     /// <summary>A group being built: its convener, members (convener first), and what it shares.</summary>
     private sealed class Group(int convener, int model, int language, Mode mode)
     {
@@ -89,7 +103,7 @@ public sealed class GroupFormation(IPairScorer scorer, int size = GroupFormation
     /// <summary>One formation: the people, the pair scores computed so far, the groups.</summary>
     private sealed class Run(GroupFormation settings, MatchProfile[] people, string? onlyModel)
     {
-        private readonly Dictionary<long, float> _scores = [];
+        private readonly Dictionary<long, float> _scores = new(SpreadPairKeys.Instance);
         private readonly List<Group> _groups = [];
         private readonly int[] _groupOf = Enumerable.Repeat(-1, people.Length).ToArray();
         private readonly int _onlyModel = onlyModel is null ? 0 : MatchProfile.Bit(ReferenceData.Models, onlyModel);
@@ -246,7 +260,7 @@ public sealed class GroupFormation(IPairScorer scorer, int size = GroupFormation
                 : convener.Profile.Region.Subdivision is { } s && s == other.Profile.Region.Subdivision);
 
         /// <summary>Whether <paramref name="person"/> can be in <paramref name="group"/> beside <paramref name="others"/> (the members but the one they would replace).</summary>
-        private bool Fits(MatchProfile person, Group group, IEnumerable<int> others)
+        private bool Fits(MatchProfile person, Group group, ReadOnlySpan<int> others)
         {
             if ((person.Models & group.Model) == 0 || Array.IndexOf(person.Languages, group.Language) < 0)
             {
@@ -268,6 +282,8 @@ public sealed class GroupFormation(IPairScorer scorer, int size = GroupFormation
             }
             return high - low <= OnlineSpreadHours;
         }
+
+        private bool Fits(MatchProfile person, Group group, List<int> others) => Fits(person, group, CollectionsMarshal.AsSpan(others));
 
         // ---- Greedy: each convener in turn, the group that suits them best ----
 
@@ -354,42 +370,6 @@ public sealed class GroupFormation(IPairScorer scorer, int size = GroupFormation
 
         // ---- Improvement: swaps, replacements and moves that raise Σ log(served) ----
 
-        /// <summary>How well a member is served: the mean score of their pairs with the rest of the group.</summary>
-        private double Served(int member, IReadOnlyList<int> group)
-        {
-            double sum = 0;
-            foreach (var other in group)
-            {
-                if (other != member)
-                {
-                    sum += Score(member, other);
-                }
-            }
-            return sum / (group.Count - 1);
-        }
-
-        /// <summary>The group's part of the objective: Σ log(ε + served) over its members. Concave: the worst-served weigh most.</summary>
-        private double Value(IReadOnlyList<int> group)
-        {
-            double value = 0;
-            foreach (var member in group)
-            {
-                value += Math.Log(0.05 + Served(member, group));
-            }
-            return value;
-        }
-
-        /// <summary>The least any member of the group is served.</summary>
-        private double Worst(IReadOnlyList<int> group)
-        {
-            var worst = double.MaxValue;
-            foreach (var member in group)
-            {
-                worst = Math.Min(worst, Served(member, group));
-            }
-            return worst;
-        }
-
         private double MeanScore(Group group)
         {
             double sum = 0;
@@ -409,22 +389,35 @@ public sealed class GroupFormation(IPairScorer scorer, int size = GroupFormation
         {
             var moves = 0;
             var neighbours = Neighbours();
+            // Only pairs of groups of which one changed in the last pass can offer anything new.
+            var changed = Enumerable.Repeat(true, _groups.Count).ToArray();
             for (var pass = 0; pass < MaxPasses; pass++)
             {
+                var changing = new bool[_groups.Count];
                 var improved = 0;
+                foreach (var (g, h) in neighbours)
+                {
+                    if (!changed[g] && !changed[h])
+                    {
+                        continue;
+                    }
+                    // While it pays: a pair of groups can trade several members.
+                    for (var trades = 0; trades < MaximumSize && SwapOrMove(g, h); trades++)
+                    {
+                        improved++;
+                        changing[g] = changing[h] = true;
+                    }
+                }
                 for (var g = 0; g < _groups.Count; g++)
                 {
-                    foreach (var h in neighbours[g])
+                    if (changed[g] && BringIn(g))
                     {
-                        // While it pays: a pair of groups can trade several members.
-                        for (var trades = 0; trades < MaximumSize && SwapOrMove(_groups[g], _groups[h], g, h) == 1; trades++)
-                        {
-                            improved++;
-                        }
+                        improved++;
+                        changing[g] = true;
                     }
-                    improved += BringIn(_groups[g], g);
                 }
                 moves += improved;
+                changed = changing;
                 if (improved == 0)
                 {
                     break;
@@ -433,10 +426,10 @@ public sealed class GroupFormation(IPairScorer scorer, int size = GroupFormation
             return moves;
         }
 
-        /// <summary>For each group, the nearest few groups that share its model, language and way of meeting.</summary>
-        private List<int>[] Neighbours()
+        /// <summary>Pairs of neighbouring groups: each group with the nearest few that share its model, language and way of meeting.</summary>
+        private List<(int A, int B)> Neighbours()
         {
-            var result = new List<int>[_groups.Count];
+            var pairs = new HashSet<(int, int)>();
             var byKind = Enumerable.Range(0, _groups.Count).GroupBy(g => (_groups[g].Model, _groups[g].Language, _groups[g].Mode)).ToList();
             foreach (var kind in byKind)
             {
@@ -444,13 +437,16 @@ public sealed class GroupFormation(IPairScorer scorer, int size = GroupFormation
                 foreach (var g in list)
                 {
                     var convener = people[_groups[g].Convener];
-                    result[g] = list.Where(h => h != g)
+                    foreach (var h in list.Where(h => h != g)
                         .Select(h => (Group: h, Distance: Distance(convener, people[_groups[h].Convener], _groups[g].Mode)))
                         .Where(x => x.Distance is not null)
-                        .OrderBy(x => x.Distance).Take(NeighbourGroups).Select(x => x.Group).ToList();
+                        .OrderBy(x => x.Distance).Take(NeighbourGroups).Select(x => x.Group))
+                    {
+                        pairs.Add((Math.Min(g, h), Math.Max(g, h)));
+                    }
                 }
             }
-            return result;
+            return pairs.Order().ToList();
         }
 
         /// <summary>How far apart two conveners are for this way of meeting (km, or hours of offset); null when nobody could be in both groups.</summary>
@@ -458,114 +454,221 @@ public sealed class GroupFormation(IPairScorer scorer, int size = GroupFormation
             ? PairFeatures.DistanceKm(a, b) is { } km ? km <= 2 * InPersonReachKm ? km : null : a.Profile.Region.Subdivision == b.Profile.Region.Subdivision ? 0 : null
             : Math.Abs(a.UtcOffsetHours - b.UtcOffsetHours) is var hours && hours <= OnlineSpreadHours ? hours : null;
 
-        /// <summary>The best swap of two members (not conveners) between two groups, or move of one member to the other's room; made if it raises the objective.</summary>
-        private int SwapOrMove(Group a, Group b, int ia, int ib)
+        /// <summary>
+        /// The scores among a few people (two groups, or a group and those who might join it) as a dense matrix: a step
+        /// of the local search reads them thousands of times.
+        /// </summary>
+        private sealed class Scores
         {
-            EnsureScored(a.Members, b.Members);
-            var before = Value(a.Members) + Value(b.Members);
-            // Nobody's gain is bought with the worst-served: a change may not leave anyone in the two groups worse off than the worst now.
-            var floor = Math.Min(Worst(a.Members), Worst(b.Members)) - 1e-9;
-            (double Gain, int FromA, int FromB)? best = null;
-            var trialA = new List<int>(MaximumSize);
-            var trialB = new List<int>(MaximumSize);
-            for (var i = 1; i < a.Members.Count; i++)
+            private readonly float[] _matrix;
+            private readonly int _count;
+
+            public Scores(Run run, int[] members)
             {
-                // Swaps, and (j = 0) a move of a's member into b's room.
-                for (var j = 0; j < b.Members.Count; j++)
+                _count = members.Length;
+                _matrix = new float[_count * _count];
+                for (var i = 0; i < _count; i++)
                 {
-                    var x = a.Members[i];
-                    var y = j == 0 ? -1 : b.Members[j];
-                    if (y < 0 && (b.Members.Count >= settings._size || a.Members.Count <= MinimumSize))
+                    for (var j = i + 1; j < _count; j++)
                     {
-                        continue;
-                    }
-                    trialA.Clear();
-                    trialA.AddRange(a.Members.Where(m => m != x));
-                    trialB.Clear();
-                    trialB.AddRange(b.Members.Where(m => m != y));
-                    if (!Fits(people[x], b, trialB) || (y >= 0 && !Fits(people[y], a, trialA)))
-                    {
-                        continue;
-                    }
-                    trialB.Add(x);
-                    if (y >= 0)
-                    {
-                        trialA.Add(y);
-                    }
-                    var gain = Value(trialA) + Value(trialB) - before;
-                    if (gain > 1e-9 && (best is null || gain > best.Value.Gain) && Worst(trialA) >= floor && Worst(trialB) >= floor)
-                    {
-                        best = (gain, x, y);
+                        // Pairs never scored are pairs no trial puts together (two people from outside a group).
+                        _matrix[i * _count + j] = _matrix[j * _count + i] = run._scores.GetValueOrDefault(Key(members[i], members[j]));
                     }
                 }
             }
-            if (best is not { } move)
+
+            /// <summary>
+            /// A group's part of the objective, Σ log(ε + served) over its members (concave: the worst-served weigh most),
+            /// and the least any member is served; <paramref name="group"/> holds positions in this matrix.
+            /// </summary>
+            public (double Value, double Worst) Measure(ReadOnlySpan<int> group)
             {
-                return 0;
+                double value = 0, worst = double.MaxValue;
+                foreach (var member in group)
+                {
+                    double sum = 0;
+                    foreach (var other in group)
+                    {
+                        sum += _matrix[member * _count + other]; // zero on the diagonal
+                    }
+                    var served = sum / (group.Length - 1);
+                    value += Math.Log(0.05 + served);
+                    worst = Math.Min(worst, served);
+                }
+                return (value, worst);
             }
-            a.Members.Remove(move.FromA);
-            b.Members.Add(move.FromA);
-            _groupOf[move.FromA] = ib;
-            if (move.FromB >= 0)
-            {
-                b.Members.Remove(move.FromB);
-                a.Members.Add(move.FromB);
-                _groupOf[move.FromB] = ia;
-            }
-            return 1;
         }
 
-        /// <summary>Someone left out who would raise the objective: added while the group has room, else in place of the member they serve better.</summary>
-        private int BringIn(Group group, int index)
+        /// <summary>
+        /// The best swap of two members (not conveners) between two groups, or move of a member into the other's room:
+        /// made if it raises the objective and leaves nobody in either group below the worst-served now.
+        /// </summary>
+        private bool SwapOrMove(int ia, int ib)
         {
+            var (a, b) = (_groups[ia], _groups[ib]);
+            EnsureScored(a.Members, b.Members);
+            int na = a.Members.Count, nb = b.Members.Count;
+            var everyone = new int[na + nb];
+            a.Members.CopyTo(everyone);
+            b.Members.CopyTo(everyone, na);
+            var scores = new Scores(this, everyone);
+            Span<int> localA = stackalloc int[MaximumSize];
+            Span<int> localB = stackalloc int[MaximumSize];
+            Span<int> peopleA = stackalloc int[MaximumSize];
+            Span<int> peopleB = stackalloc int[MaximumSize];
+            Span<int> trialA = stackalloc int[MaximumSize + 1];
+            Span<int> trialB = stackalloc int[MaximumSize + 1];
+            for (var k = 0; k < na; k++)
+            {
+                localA[k] = k;
+            }
+            for (var k = 0; k < nb; k++)
+            {
+                localB[k] = na + k;
+            }
+            var (valueA, worstA) = scores.Measure(localA[..na]);
+            var (valueB, worstB) = scores.Measure(localB[..nb]);
+            var floor = Math.Min(worstA, worstB) - 1e-9;
+            // (i, j): a's i-th and b's j-th member trade places; i = 0 (a's convener stays): b's j-th moves into a's room;
+            // j = 0: a's i-th moves into b's room.
+            (double Gain, int I, int J)? best = null;
+            for (var i = 0; i < na; i++)
+            {
+                for (var j = i == 0 ? 1 : 0; j < nb; j++)
+                {
+                    if ((i == 0 && (na >= settings._size || nb <= MinimumSize)) || (j == 0 && (nb >= settings._size || na <= MinimumSize)))
+                    {
+                        continue;
+                    }
+                    // The trial groups, as positions in the matrix and as people: a without i, plus j; b without j, plus i.
+                    var sizeA = Without(localA[..na], i == 0 ? -1 : i, everyone, trialA, peopleA);
+                    var sizeB = Without(localB[..nb], j == 0 ? -1 : j, everyone, trialB, peopleB);
+                    if ((i > 0 && !Fits(people[everyone[i]], b, peopleB[..sizeB])) || (j > 0 && !Fits(people[everyone[na + j]], a, peopleA[..sizeA])))
+                    {
+                        continue;
+                    }
+                    if (i > 0)
+                    {
+                        trialB[sizeB++] = i;
+                    }
+                    if (j > 0)
+                    {
+                        trialA[sizeA++] = na + j;
+                    }
+                    var (newA, newWorstA) = scores.Measure(trialA[..sizeA]);
+                    var (newB, newWorstB) = scores.Measure(trialB[..sizeB]);
+                    var gain = newA + newB - valueA - valueB;
+                    if (gain > 1e-9 && (best is null || gain > best.Value.Gain) && newWorstA >= floor && newWorstB >= floor)
+                    {
+                        best = (gain, i, j);
+                    }
+                }
+            }
+            if (best is not { } chosen)
+            {
+                return false;
+            }
+            if (chosen.I > 0)
+            {
+                var member = everyone[chosen.I];
+                a.Members.Remove(member);
+                b.Members.Add(member);
+                _groupOf[member] = ib;
+            }
+            if (chosen.J > 0)
+            {
+                var member = everyone[na + chosen.J];
+                b.Members.Remove(member);
+                a.Members.Add(member);
+                _groupOf[member] = ia;
+            }
+            return true;
+        }
+
+        /// <summary>
+        /// Copies a group's positions, but the one at index <paramref name="skip"/> (none when negative), into
+        /// <paramref name="trial"/>, and who they are into <paramref name="people"/>. Returns how many.
+        /// </summary>
+        private static int Without(ReadOnlySpan<int> group, int skip, int[] everyone, Span<int> trial, Span<int> people)
+        {
+            var count = 0;
+            for (var k = 0; k < group.Length; k++)
+            {
+                if (k != skip)
+                {
+                    people[count] = everyone[group[k]];
+                    trial[count++] = group[k];
+                }
+            }
+            return count;
+        }
+
+        /// <summary>Someone left out who would raise the objective: added while the group has room, else in place of the member they serve less well.</summary>
+        private bool BringIn(int index)
+        {
+            var group = _groups[index];
             // Anyone left out who fits beside the convener (the rest is checked member by member).
+            int[] convener = [group.Convener];
             var outside = Nearby(_open, group.Model, group.Language, group.Mode, people[group.Convener])
-                .Where(i => Fits(people[i], group, [group.Convener]))
+                .Where(i => Fits(people[i], group, convener))
                 .Take(2 * settings._size)
                 .ToList();
             if (outside.Count == 0)
             {
-                return 0;
+                return false;
             }
             EnsureScored(outside, group.Members);
-            var before = Value(group.Members);
-            var floor = Worst(group.Members) - 1e-9;
+            var n = group.Members.Count;
+            var everyone = group.Members.Concat(outside).ToArray();
+            var scores = new Scores(this, everyone);
+            var current = Enumerable.Range(0, n).ToArray();
+            var (value, worst) = scores.Measure(current);
+            var floor = worst - 1e-9;
             (double Gain, int In, int Out)? best = null;
-            var trial = new List<int>(MaximumSize);
-            foreach (var person in outside)
+            var trial = new int[n + 1];
+            var trialPeople = new int[n];
+            for (var o = 0; o < outside.Count; o++)
             {
-                if (group.Members.Count < settings._size && Fits(people[person], group, group.Members))
+                var person = people[outside[o]];
+                if (n < settings._size && Fits(person, group, group.Members))
                 {
                     // Room: anyone who fits joins (one more person served), the best-suited first.
-                    trial.Clear();
-                    trial.AddRange(group.Members);
-                    trial.Add(person);
-                    var gain = 1000 + Value(trial) - before;
+                    current.CopyTo(trial, 0);
+                    trial[n] = n + o;
+                    var gain = 1000 + scores.Measure(trial).Value - value;
                     if (best is null || gain > best.Value.Gain)
                     {
-                        best = (gain, person, -1);
+                        best = (gain, outside[o], -1);
                     }
                     continue;
                 }
-                for (var i = 1; i < group.Members.Count; i++)
+                for (var i = 1; i < n; i++)
                 {
-                    trial.Clear();
-                    trial.AddRange(group.Members.Where((_, k) => k != i));
-                    if (!Fits(people[person], group, trial))
+                    var size = 0;
+                    for (var k = 0; k < n; k++)
+                    {
+                        if (k != i)
+                        {
+                            trialPeople[size] = everyone[k];
+                            trial[size++] = k;
+                        }
+                    }
+                    if (!Fits(person, group, trialPeople.AsSpan(0, size)))
                     {
                         continue;
                     }
-                    trial.Add(person);
-                    var gain = Value(trial) - before;
-                    if (gain > 1e-9 && (best is null || gain > best.Value.Gain) && Worst(trial) >= floor)
+                    trial[size++] = n + o;
+                    var (newValue, newWorst) = scores.Measure(trial.AsSpan(0, size));
+                    var gain = newValue - value;
+                    if (gain > 1e-9 && (best is null || gain > best.Value.Gain) && newWorst >= floor)
                     {
-                        best = (gain, person, group.Members[i]);
+                        best = (gain, outside[o], group.Members[i]);
                     }
                 }
             }
             if (best is not { } move)
             {
-                return 0;
+                return false;
             }
             if (move.Out >= 0)
             {
@@ -576,7 +679,7 @@ public sealed class GroupFormation(IPairScorer scorer, int size = GroupFormation
             group.Members.Add(move.In);
             _groupOf[move.In] = index;
             SetOpen(move.In, false);
-            return 1;
+            return true;
         }
 
         // ---- The plan, in words ----

@@ -51,22 +51,31 @@ internal sealed class ScoredRow
 }
 
 /// <summary>
-/// A LightGBM binary classifier over pair features, trained on answers. Scoring builds its own data
-/// view per call, so one instance serves many threads.
+/// A LightGBM binary classifier over pair features, trained on answers. A large call builds its own data view; a
+/// small one (group formation asks for a few dozen pairs at a time, thousands of times) goes through a prediction
+/// engine of the calling thread's own, so one instance serves many threads either way.
 /// </summary>
-public sealed class LearnedRanker : IPairScorer
+public sealed class LearnedRanker : IPairScorer, IDisposable
 {
     private const int BatchSize = 50_000;
+
+    /// <summary>Below this many pairs, building a data view would cost more than the scoring.</summary>
+    private const int SmallCall = 256;
+
     private readonly MLContext _ml = new(seed: 7);
     private readonly ITransformer _model;
     private readonly DataViewSchema _schema;
+    private readonly ThreadLocal<PredictionEngine<PairRow, ScoredRow>> _engines;
 
     private LearnedRanker(ITransformer model, DataViewSchema schema, string version)
     {
         _model = model;
         _schema = schema;
         Version = version;
+        _engines = new(() => _ml.Model.CreatePredictionEngine<PairRow, ScoredRow>(_model, inputSchema: _schema));
     }
+
+    public void Dispose() => _engines.Dispose();
 
     public string Version { get; }
 
@@ -103,6 +112,17 @@ public sealed class LearnedRanker : IPairScorer
 
     public void Score(ReadOnlySpan<float> features, Span<float> scores)
     {
+        if (scores.Length <= SmallCall)
+        {
+            var engine = _engines.Value!;
+            var row = new PairRow { Features = new float[PairFeatures.Count] };
+            for (var i = 0; i < scores.Length; i++)
+            {
+                features.Slice(i * PairFeatures.Count, PairFeatures.Count).CopyTo(row.Features);
+                scores[i] = engine.Predict(row).Probability;
+            }
+            return;
+        }
         for (var start = 0; start < scores.Length; start += BatchSize)
         {
             var count = Math.Min(BatchSize, scores.Length - start);

@@ -73,6 +73,25 @@ public sealed class RankingTests
         Assert.True(before.Distinct().Count() > 1);
     }
 
+    [Fact]
+    public void A_few_pairs_at_a_time_score_as_a_large_batch_does()
+    {
+        var answers = SimulatedAnswers(size: 800, seed: 6);
+        using var ranker = LearnedRanker.Train(answers, "v1");
+        var features = answers.Take(600).SelectMany(a => a.Features).ToArray();
+
+        var batch = new float[600];
+        ranker.Score(features, batch); // one data view
+        var few = new float[600];
+        for (var start = 0; start < 600; start += 30)
+        {
+            ranker.Score(features.AsSpan(start * PairFeatures.Count, 30 * PairFeatures.Count), few.AsSpan(start, 30)); // the prediction engine
+        }
+
+        Assert.Equal(batch, few);
+        Assert.True(batch.Distinct().Count() > 10);
+    }
+
     private static List<LabelledPair> SimulatedAnswers(int size, int seed)
     {
         var population = SyntheticPopulation.Generate(size, seed);
