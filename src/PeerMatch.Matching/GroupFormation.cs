@@ -77,19 +77,6 @@ public sealed class GroupFormation(IPairScorer scorer, int size = GroupFormation
 
     private enum Mode { InPerson, Online }
 
-    /// <summary>
-    /// Hashes a pair key (two indices in one long) by all its bits: a long's own hash, the two halves XORed, puts the
-    /// pairs of a few thousand people into a few thousand buckets, and every lookup walks a long chain.
-    /// </summary>
-    private sealed class SpreadPairKeys : IEqualityComparer<long>
-    {
-        public static readonly SpreadPairKeys Instance = new();
-
-        public bool Equals(long x, long y) => x == y;
-
-        public int GetHashCode(long key) => (int)(((ulong)key * 0x9E3779B97F4A7C15UL) >> 32);
-    }
-
     /// <summary>A group being built: its convener, members (convener first), and what it shares.</summary>
     private sealed class Group(int convener, int model, int language, Mode mode)
     {
@@ -103,7 +90,7 @@ public sealed class GroupFormation(IPairScorer scorer, int size = GroupFormation
     /// <summary>One formation: the people, the pair scores computed so far, the groups.</summary>
     private sealed class Run(GroupFormation settings, MatchProfile[] people, string? onlyModel)
     {
-        private readonly Dictionary<long, float> _scores = new(SpreadPairKeys.Instance);
+        private readonly Dictionary<long, float> _scores = new(PairKeys.Comparer);
         private readonly List<Group> _groups = [];
         private readonly int[] _groupOf = Enumerable.Repeat(-1, people.Length).ToArray();
         private readonly int _onlyModel = onlyModel is null ? 0 : MatchProfile.Bit(ReferenceData.Models, onlyModel);

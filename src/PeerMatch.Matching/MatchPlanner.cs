@@ -34,7 +34,7 @@ public sealed class MatchPlanner(IPairScorer scorer, int perPerson = 3, int cand
         {
             index[person.Id] = person.Index;
         }
-        var excluded = new HashSet<long>();
+        var excluded = new HashSet<long>(PairKeys.Comparer);
         foreach (var (a, b) in excludedPairs)
         {
             if (index.TryGetValue(a, out var ia) && index.TryGetValue(b, out var ib))
@@ -104,11 +104,11 @@ public sealed class MatchPlanner(IPairScorer scorer, int perPerson = 3, int cand
         return new MatchPlan(suggestions, silent, new MatchPlanStats(people.Length, edges.Length, featurizeTime, candidateTime, rankingTime, selectionTime));
     }
 
-    internal static long PairKey(int a, int b) => a < b ? ((long)a << 32) | (uint)b : ((long)b << 32) | (uint)a;
+    internal static long PairKey(int a, int b) => PairKeys.Of(a, b);
 
     private static (int A, int B)[] UniqueEdges(int[][] top)
     {
-        var seen = new HashSet<long>();
+        var seen = new HashSet<long>(PairKeys.Comparer);
         var edges = new List<(int, int)>();
         for (var a = 0; a < top.Length; a++)
         {
@@ -121,5 +121,24 @@ public sealed class MatchPlanner(IPairScorer scorer, int perPerson = 3, int cand
             }
         }
         return [.. edges];
+    }
+}
+
+/// <summary>An unordered pair of people's indices as one long, and a comparer that hashes it well.</summary>
+internal static class PairKeys
+{
+    public static long Of(int a, int b) => a < b ? ((long)a << 32) | (uint)b : ((long)b << 32) | (uint)a;
+
+    /// <summary>
+    /// Hashes by all the bits: a long's own hash (its halves XORed) puts the pairs of a few thousand people into a few
+    /// thousand buckets, and every lookup walks a long chain.
+    /// </summary>
+    public static readonly IEqualityComparer<long> Comparer = new Spread();
+
+    private sealed class Spread : IEqualityComparer<long>
+    {
+        public bool Equals(long x, long y) => x == y;
+
+        public int GetHashCode(long key) => (int)(((ulong)key * 0x9E3779B97F4A7C15UL) >> 32);
     }
 }
