@@ -18,29 +18,22 @@ internal static class BenchProgram
         {
             case "evaluate":
             {
-                var size = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3000;
-                var seed = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 42;
+                var (size, seed) = (Arg(args, 1, 3000), Arg(args, 2, 42));
                 var rows = OfflineEvaluation.Run(size, seed, Console.Error);
                 Console.WriteLine(OfflineEvaluation.Markdown(rows, size, seed));
                 return 0;
             }
             case "dryrun":
-                Console.WriteLine($"{Environment.ProcessorCount} cores, .NET {Environment.Version}");
-                Console.WriteLine(DryRunBenchmark.Header);
-                await EachInItsOwnProcessAsync("dryrun-one", args.Length > 1 ? args[1] : "10000,100000");
+                await TableAsync(DryRunBenchmark.Header, "dryrun-one", args);
                 return 0;
             case "groups":
             {
-                var size = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3000;
-                var seed = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 42;
-                var weeks = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 2;
-                Console.WriteLine(GroupEvaluation.Markdown(GroupEvaluation.Run(size, seed, Console.Error, weeks), seed));
+                var seed = Arg(args, 2, 42);
+                Console.WriteLine(GroupEvaluation.Markdown(GroupEvaluation.Run(Arg(args, 1, 3000), seed, Console.Error, weeksOfAnswers: Arg(args, 3, 2)), seed));
                 return 0;
             }
             case "groups-dryrun":
-                Console.WriteLine($"{Environment.ProcessorCount} cores, .NET {Environment.Version}");
-                Console.WriteLine(GroupEvaluation.DryRunHeader);
-                await EachInItsOwnProcessAsync("groups-dryrun-one", args.Length > 1 ? args[1] : "10000,100000");
+                await TableAsync(GroupEvaluation.DryRunHeader, "groups-dryrun-one", args);
                 return 0;
             case "groups-dryrun-one":
                 Console.WriteLine(GroupEvaluation.DryRun(int.Parse(args[1], CultureInfo.InvariantCulture), seed: 42));
@@ -60,10 +53,17 @@ internal static class BenchProgram
         }
     }
 
-    /// <summary>Runs <paramref name="command"/> once per size, each in a process of its own, so each peak working set is its own.</summary>
-    private static async Task EachInItsOwnProcessAsync(string command, string sizes)
+    private static int Arg(string[] args, int index, int fallback) => args.Length > index ? int.Parse(args[index], CultureInfo.InvariantCulture) : fallback;
+
+    /// <summary>
+    /// A table of one row per size (args[1], comma-separated; 10,000 and 100,000 by default), each row from
+    /// <paramref name="command"/> in a process of its own, so each peak working set is its own.
+    /// </summary>
+    private static async Task TableAsync(string header, string command, string[] args)
     {
-        foreach (var size in sizes.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)))
+        Console.WriteLine($"{Environment.ProcessorCount} cores, .NET {Environment.Version}");
+        Console.WriteLine(header);
+        foreach (var size in (args.Length > 1 ? args[1] : "10000,100000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)))
         {
             var self = Environment.ProcessPath!;
             var start = new ProcessStartInfo(self) { RedirectStandardOutput = true };
