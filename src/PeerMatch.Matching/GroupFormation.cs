@@ -28,10 +28,11 @@ public sealed record GroupPlanStats(int Seekers, int Placed, int ScoredPairs, in
 /// meet (in person within <see cref="InPersonReachKm"/> of the convener, or online with at least two working hours
 /// shared by all), each around a convener (volunteers first, the more experienced first). Every pair in a group
 /// counts: the learned scorer scores the pairs as it does for suggestions, and a group is as good as its members are
-/// served by the others. A greedy first assignment builds each group around its convener from the people who suit
-/// the group best; a local search then swaps members between neighbouring groups, brings in people left out and
-/// moves members to groups with room, keeping each change that raises the sum over members of log(how well the
-/// member is served), so that nobody's good group is bought with someone else's poor one.
+/// served by the others. A greedy first assignment builds each group around its convener from the nearby people who
+/// suit the convener best; a local search then weighs every pair: it swaps members between neighbouring groups,
+/// brings in people left out and moves members to groups with room, keeping each change that raises the sum over
+/// members of log(how well the member is served) and leaves nobody below the worst-served before, so that nobody's
+/// good group is bought with someone else's poor one.
 /// </summary>
 public sealed class GroupFormation(IPairScorer scorer, int size = GroupFormation.DefaultSize)
 {
