@@ -97,7 +97,10 @@ public sealed class CampaignTable(StorageAccount storage, TimeProvider clock) : 
     public const string RecordedCount = "Recorded";
     public const string SendingCount = "Sending";
 
-    /// <summary>Inserts a batch in one transaction; when another request got there first for some, one by one, leaving theirs.</summary>
+    /// <summary>
+    /// Inserts a batch in one transaction; when some are in the campaign already, one by one, leaving another request's
+    /// rows and counting this shard's own (the transaction went through, and only its answer was lost).
+    /// </summary>
     private static async Task<int> InsertAbsentAsync(TableClient ledger, CampaignPost post, string shardId, Invitee[] batch, CancellationToken cancellationToken)
     {
         TableEntity Row(Invitee i) => new(post.CampaignId, i.Key)
@@ -122,7 +125,11 @@ public sealed class CampaignTable(StorageAccount storage, TimeProvider clock) : 
                 }
                 catch (RequestFailedException conflict) when (conflict.Status == 409)
                 {
-                    // In the campaign already (a parallel request, or this batch's own lost answer): not ours to send.
+                    var existing = await ledger.GetEntityAsync<TableEntity>(post.CampaignId, invitee.Key, ["Shard"], cancellationToken);
+                    if (existing.Value.GetString("Shard") == shardId)
+                    {
+                        inserted++;
+                    }
                 }
             }
             return inserted;

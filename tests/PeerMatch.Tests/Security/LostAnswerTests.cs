@@ -80,4 +80,25 @@ public sealed class LostAnswerTests
         Assert.Equal("completed", status!["status"]!.GetValue<string>());
         Assert.Equal(1, proxy.Lost);
     }
+
+    [Fact]
+    public async Task A_campaign_whose_ledger_insert_answer_is_lost_counts_and_sends_each_recipient_once()
+    {
+        // The recipients are recorded in transactions ($batch): the first one's answer goes missing.
+        await using var proxy = await LossyTableProxy.StartAsync("$batch");
+        await using var app = new PeerMatchApp(new() { ["AzureWebJobsStorage"] = proxy.ConnectionString });
+        using var client = app.CreateClient();
+        client.DefaultRequestHeaders.Add("x-functions-key", PeerMatchApp.OrganizerKey);
+        var recipients = Enumerable.Range(0, 5).Select(i => new { email = $"p{i}@example.org", name = $"P {i}" });
+
+        using var response = await client.PostAsJsonAsync("/api/organizer/invitations", new { campaign = "Lost answer", recipients });
+        var receipt = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        await app.DrainAsync();
+        var progress = await client.GetFromJsonAsync<JsonObject>($"/api/organizer/invitations/{receipt["campaignId"]}");
+
+        Assert.Equal(1, proxy.Lost);
+        Assert.Equal((HttpStatusCode.Accepted, 5, 0), (response.StatusCode, receipt["accepted"]!.GetValue<int>(), receipt["duplicates"]!.GetValue<int>()));
+        Assert.Equal((5, 5, 0), (progress!["total"]!.GetValue<int>(), progress["sent"]!.GetValue<int>(), progress["skipped"]!.GetValue<int>()));
+        Assert.Equal(5, app.Outbox.All().Count(m => m.Headers["X-PeerMatch-Kind"] == "invitation"));
+    }
 }
