@@ -211,14 +211,12 @@ public sealed class GroupFormation(IPairScorer scorer, int size = GroupFormation
 
         // ---- Pair scores: each pair scored both ways once, kept as the mean of the two ----
 
-        private static long Key(int a, int b) => MatchPlanner.PairKey(a, b);
-
-        private float Score(int a, int b) => _scores[Key(a, b)];
+        private float Score(int a, int b) => _scores[PairKeys.Of(a, b)];
 
         /// <summary>Scores, in one call of the scorer, every pair of <paramref name="pairs"/> not scored yet.</summary>
         private void EnsureScored(IEnumerable<(int A, int B)> pairs)
         {
-            var missing = pairs.Where(p => p.A != p.B).Select(p => Key(p.A, p.B)).Where(k => !_scores.ContainsKey(k)).Distinct().ToList();
+            var missing = pairs.Where(p => p.A != p.B).Select(p => PairKeys.Of(p.A, p.B)).Where(k => !_scores.ContainsKey(k)).Distinct().ToList();
             if (missing.Count == 0)
             {
                 return;
@@ -460,7 +458,7 @@ public sealed class GroupFormation(IPairScorer scorer, int size = GroupFormation
                     for (var j = i + 1; j < _count; j++)
                     {
                         // Pairs never scored are pairs no trial puts together (two people from outside a group).
-                        _matrix[i * _count + j] = _matrix[j * _count + i] = run._scores.GetValueOrDefault(Key(members[i], members[j]));
+                        _matrix[i * _count + j] = _matrix[j * _count + i] = run._scores.GetValueOrDefault(PairKeys.Of(members[i], members[j]));
                     }
                 }
             }
@@ -763,7 +761,7 @@ public sealed class GroupFormation(IPairScorer scorer, int size = GroupFormation
             if (reachable < MinimumSize - 1)
             {
                 return reachable == 0
-                    ? "Others looking for a peer group share your model and a language, but none can meet you: in person within 80 km, or online in shared working hours."
+                    ? $"Others looking for a peer group share your model and a language, but none can meet you: in person within {InPersonReachKm:0} km, or online in shared working hours."
                     : $"Only {reachable} other{(reachable == 1 ? "" : "s")} looking for a peer group share your model and a language and can meet you; a group needs {MinimumSize}.";
             }
             return "The groups within your reach are full, and too few are left for another; a new group can form as more people join.";

@@ -39,12 +39,12 @@ public sealed class MatchPlanner(IPairScorer scorer, int perPerson = 3, int cand
         {
             if (index.TryGetValue(a, out var ia) && index.TryGetValue(b, out var ib))
             {
-                excluded.Add(PairKey(ia, ib));
+                excluded.Add(PairKeys.Of(ia, ib));
             }
         }
 
         clock.Restart();
-        var top = new CandidateGenerator(people).TopCandidates(candidatesPerPerson, (a, b) => !excluded.Contains(PairKey(a, b)));
+        var top = new CandidateGenerator(people).TopCandidates(candidatesPerPerson, (a, b) => !excluded.Contains(PairKeys.Of(a, b)));
         var candidateTime = clock.Elapsed;
 
         clock.Restart();
@@ -98,13 +98,11 @@ public sealed class MatchPlanner(IPairScorer scorer, int perPerson = 3, int cand
         var none = people.Where(p => given[p.Index] == 0 && newcomer[p.Index]).ToList();
         foreach (var person in none)
         {
-            silent[person.Id] = Obstacles.Explain(person, people, (a, b) => !excluded.Contains(PairKey(a, b)), i => given[i] < perPerson, none.Count);
+            silent[person.Id] = Obstacles.Explain(person, people, (a, b) => !excluded.Contains(PairKeys.Of(a, b)), i => given[i] < perPerson, none.Count);
         }
         var selectionTime = clock.Elapsed;
         return new MatchPlan(suggestions, silent, new MatchPlanStats(people.Length, edges.Length, featurizeTime, candidateTime, rankingTime, selectionTime));
     }
-
-    internal static long PairKey(int a, int b) => PairKeys.Of(a, b);
 
     private static (int A, int B)[] UniqueEdges(int[][] top)
     {
@@ -114,7 +112,7 @@ public sealed class MatchPlanner(IPairScorer scorer, int perPerson = 3, int cand
         {
             foreach (var b in top[a])
             {
-                if (seen.Add(PairKey(a, b)))
+                if (seen.Add(PairKeys.Of(a, b)))
                 {
                     edges.Add((Math.Min(a, b), Math.Max(a, b)));
                 }
