@@ -1,6 +1,7 @@
 using Microsoft.Azure.Functions.Worker.Builder;
 using PeerMatch.Functions;
 using PeerMatch.Functions.Email;
+using PeerMatch.Functions.Groups;
 using PeerMatch.Functions.Hosting;
 using PeerMatch.Functions.Http;
 using PeerMatch.Functions.Intake;
@@ -38,6 +39,7 @@ builder.Services.AddEmail(builder.Configuration);
 builder.Services.AddOutreach();
 builder.Services.AddIntake();
 builder.Services.AddMatching();
+builder.Services.AddGroups();
 
 if (builder is WebApplicationBuilder standalone)
 {

@@ -20,6 +20,9 @@ public static class Featurizer
     /// <summary>The ISO 639-1 code behind a language's index in <see cref="MatchProfile.Languages"/>.</summary>
     public static string LanguageCode(int index) => LanguageCodes[index];
 
+    /// <summary>The index of an ISO 639-1 code, or -1 for a language PeerMatch does not know.</summary>
+    public static int LanguageOf(string code) => LanguageIndex.GetValueOrDefault(code, -1);
+
     public static MatchProfile[] Featurize(IReadOnlyList<Candidate> candidates, DateTimeOffset now)
     {
         var bios = BioVectors(candidates);

@@ -72,6 +72,35 @@ public sealed class GroupFormation(IPairScorer scorer, int size = GroupFormation
         return run.Plan(new GroupPlanStats(seekers.Count, 0, 0, moves, greedy, clock.Elapsed));
     }
 
+    /// <summary>
+    /// The group <paramref name="convenerId"/> would lead now, from the seekers in no group (a willing convener who asks
+    /// to start one): the plan holds that group, or leaves the convener out with why.
+    /// </summary>
+    public GroupPlan FormAround(string convenerId, IReadOnlyList<Candidate> population, IReadOnlySet<string> alreadyGrouped, DateTimeOffset now)
+    {
+        var people = population.Where(c => c.Id == convenerId || (c.Profile.Seeking.Contains(PeerGroup) && !alreadyGrouped.Contains(c.Id))).ToList();
+        var run = new Run(this, Featurizer.Featurize(people, now), null);
+        run.GreedyAround(convenerId);
+        return run.Plan(new GroupPlanStats(people.Count, 0, 0, 0, TimeSpan.Zero, TimeSpan.Zero));
+    }
+
+    /// <summary>
+    /// Who of <paramref name="pool"/> (seekers in no group) best fills a gap in a forming group: they share its model and
+    /// language and can meet its way beside <paramref name="members"/> (the convener first), and of those, the one the
+    /// members would be best served by (the mean pair score with each of them). Null when nobody fits.
+    /// </summary>
+    public string? Replacement(string model, string language, string meeting, IReadOnlyList<Candidate> members, IReadOnlyList<Candidate> pool, DateTimeOffset now)
+    {
+        var memberIds = members.Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
+        var people = members.Concat(pool.Where(c => c.Profile.Seeking.Contains(PeerGroup) && !memberIds.Contains(c.Id))).ToList();
+        if (members.Count == 0 || people.Count == members.Count || Featurizer.LanguageOf(language) < 0)
+        {
+            return null;
+        }
+        var run = new Run(this, Featurizer.Featurize(people, now), model);
+        return run.BestToJoin(members.Count, MatchProfile.Bit(ReferenceData.Models, model), Featurizer.LanguageOf(language), meeting == "online" ? Mode.Online : Mode.InPerson);
+    }
+
     /// <summary>An organizer's region filter: a country (two letters) or a subdivision (<c>US-CA</c>); null is everywhere.</summary>
     public static bool InRegion(Region region, string? filter) =>
         filter is null || (filter.Length == 2 ? region.Country == filter : region.Subdivision == filter);
@@ -295,6 +324,40 @@ public sealed class GroupFormation(IPairScorer scorer, int size = GroupFormation
                     Add(best);
                 }
             }
+        }
+
+        /// <summary>The group one convener would lead, as in <see cref="Greedy"/> but for them alone.</summary>
+        public void GreedyAround(string convenerId)
+        {
+            var convener = people.First(p => p.Id == convenerId);
+            Group? best = null;
+            foreach (var mode in new[] { Mode.InPerson, Mode.Online })
+            {
+                if (BuildAround(convener, mode) is { } group && (best is null || Better(group, best)))
+                {
+                    best = group;
+                }
+            }
+            if (best is not null)
+            {
+                Add(best);
+            }
+        }
+
+        /// <summary>Of everyone after the first <paramref name="memberCount"/> people (the group, convener first), the best to join it.</summary>
+        public string? BestToJoin(int memberCount, int model, int language, Mode mode)
+        {
+            var group = new Group(0, model, language, mode);
+            group.Members.AddRange(Enumerable.Range(1, memberCount - 1));
+            var fitting = Enumerable.Range(memberCount, people.Length - memberCount)
+                .Where(i => Fits(people[i], group, group.Members))
+                .ToList();
+            if (fitting.Count == 0)
+            {
+                return null;
+            }
+            EnsureScored(group.Members, fitting);
+            return people[fitting.MaxBy(i => group.Members.Average(m => Score(m, i)))].Id;
         }
 
         private bool Better(Group a, Group b) => a.Members.Count != b.Members.Count ? a.Members.Count > b.Members.Count : MeanScore(a) > MeanScore(b);

@@ -10,6 +10,8 @@ public enum EmailKind
     FollowUp,
     Invitation,
     GroupInvitation,
+    GroupIntroduction,
+    GroupCheckIn,
 }
 
 public static class EmailKinds
@@ -25,6 +27,8 @@ public static class EmailKinds
         EmailKind.FollowUp => "follow-up",
         EmailKind.Invitation => "invitation",
         EmailKind.GroupInvitation => "group-invitation",
+        EmailKind.GroupIntroduction => "group-introduction",
+        EmailKind.GroupCheckIn => "group-check-in",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -46,7 +50,8 @@ public sealed record EmailMessage(
     string Subject,
     string TextBody,
     string HtmlBody,
-    Uri? UnsubscribeUrl)
+    Uri? UnsubscribeUrl,
+    IReadOnlyList<EmailAttachment>? Attachments = null)
 {
     public void EnsureComplete()
     {
@@ -56,6 +61,9 @@ public sealed record EmailMessage(
         }
     }
 }
+
+/// <summary>A file sent with a message: a group's proposed meeting as an <c>.ics</c> event, say.</summary>
+public sealed record EmailAttachment(string FileName, string ContentType, byte[] Content);
 
 /// <summary>The seam to whatever delivers mail: SendGrid in Azure, an outbox folder locally.</summary>
 public interface IEmailSender

@@ -13,6 +13,8 @@ public enum TokenPurpose
     Unsubscribe,
     Suggestion,
     FollowUp,
+    Group,
+    GroupCheckIn,
 }
 
 /// <summary>What a link's token turned out to be: good, good but too old, or not PeerMatch's at all.</summary>
@@ -35,6 +37,10 @@ public static class LinkToken
     public static readonly TimeSpan UnsubscribeLifetime = TimeSpan.FromDays(365);
     public static readonly TimeSpan SuggestionLifetime = TimeSpan.FromDays(28);
     public static readonly TimeSpan FollowUpLifetime = TimeSpan.FromDays(28);
+
+    /// <summary>A group page serves from the invitation until well after the first meeting.</summary>
+    public static readonly TimeSpan GroupLifetime = TimeSpan.FromDays(90);
+    public static readonly TimeSpan GroupCheckInLifetime = TimeSpan.FromDays(28);
 
     public static string Create(ReadOnlySpan<byte> key, TokenPurpose purpose, string subject, DateTimeOffset expiresAt)
     {

@@ -17,5 +17,9 @@ public sealed class PublicLinks(Uri baseUrl)
 
     public Uri FollowUp(string suggestionId, string token) => Build(Routes.WithToken(Routes.FollowUp, token, suggestionId));
 
+    public Uri Group(string groupId, string token) => Build(Routes.WithToken(Routes.Group, token, groupId));
+
+    public Uri GroupCheckIn(string groupId, string token) => Build(Routes.WithToken(Routes.GroupCheckIn, token, groupId));
+
     private Uri Build(string pathAndQuery) => new(_base + pathAndQuery);
 }

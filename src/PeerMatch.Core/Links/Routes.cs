@@ -26,10 +26,16 @@ public static class Routes
     public const string Suggestion = "suggestions/{id}";
     public const string SuggestionAnswer = "suggestions/{id}/answer";
     public const string FollowUp = "suggestions/{id}/met";
+    public const string Group = "groups/{id}";
+    public const string GroupAnswer = "groups/{id}/answer";
+    public const string GroupLeave = "groups/{id}/leave";
+    public const string GroupCheckIn = "groups/{id}/met";
+    public const string MyGroup = "me/group";
     public const string OrganizerConsole = "organizer";
     public const string MatchRuns = "organizer/match-runs";
     public const string MatchRun = "organizer/match-runs/{runId}";
     public const string GroupProposals = "organizer/groups/proposals";
+    public const string OrganizerGroups = "organizer/groups";
     public const string Invitations = "organizer/invitations";
     public const string Invitation = "organizer/invitations/{campaignId}";
 

@@ -60,7 +60,12 @@ public static class MimeMessages
             mime.Headers.Add("List-Unsubscribe", $"<{unsubscribe.AbsoluteUri}>");
             mime.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
         }
-        mime.Body = new BodyBuilder { TextBody = message.TextBody, HtmlBody = message.HtmlBody }.ToMessageBody();
+        var body = new BodyBuilder { TextBody = message.TextBody, HtmlBody = message.HtmlBody };
+        foreach (var attachment in message.Attachments ?? [])
+        {
+            body.Attachments.Add(attachment.FileName, attachment.Content, ContentType.Parse(attachment.ContentType));
+        }
+        mime.Body = body.ToMessageBody();
         return mime;
     }
 }

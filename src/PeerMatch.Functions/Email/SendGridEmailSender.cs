@@ -18,6 +18,10 @@ public sealed class SendGridEmailSender(ISendGridClient client, IOptions<EmailOp
         message.EnsureComplete();
         var mail = NewMail(message.Kind, message.Subject, message.TextBody, message.HtmlBody);
         mail.AddTo(new EmailAddress(message.ToAddress, message.ToName));
+        foreach (var attachment in message.Attachments ?? [])
+        {
+            mail.AddAttachment(attachment.FileName, Convert.ToBase64String(attachment.Content), attachment.ContentType);
+        }
         if (message.UnsubscribeUrl is { } unsubscribe)
         {
             AddUnsubscribeHeaders(mail.Headers, unsubscribe);

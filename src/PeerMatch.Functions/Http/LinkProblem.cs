@@ -4,7 +4,7 @@ using PeerMatch.Links;
 namespace PeerMatch.Functions.Http;
 
 /// <summary>Which kind of e-mailed link a person opened: each says what went wrong in its own words.</summary>
-public enum LinkKind { Confirm, Profile, Unsubscribe, Suggestion, FollowUp }
+public enum LinkKind { Confirm, Profile, Unsubscribe, Suggestion, FollowUp, Group }
 
 /// <summary>What was wrong with a link: too old, not a link of ours, or what it pointed to is gone.</summary>
 public enum LinkProblem { Expired, Invalid, Gone }

@@ -56,7 +56,7 @@ public sealed record ConfirmationStatus(string Status);
 /// active), <c>/api/me</c> (the profile as a form, its JSON export, update and erase) and the erase
 /// steps. A browser gets pages, with post/redirect/get after each form; an API client gets JSON.
 /// </summary>
-public sealed class ProfileApi(LinkSigner links, IPractitionerRepository repository, ISuppressionList suppressions, PractitionerService practitioners, TimeProvider clock)
+public sealed class ProfileApi(LinkSigner links, IPractitionerRepository repository, ISuppressionList suppressions, PractitionerService practitioners, Groups.ProfileGroups groups, TimeProvider clock)
 {
     [Function("Confirm")]
     public async Task<Results<RazorComponentResult<ConfirmPage>, Ok<ConfirmationStatus>, LinkProblemResult>> ShowConfirmationAsync(
@@ -219,6 +219,8 @@ public sealed class ProfileApi(LinkSigner links, IPractitionerRepository reposit
             PausedUntil = practitioner.PausedUntil > Today ? practitioner.PausedUntil : null,
             Saved = saved,
             InviteOutcome = request.Query["invite"].FirstOrDefault() is "sent" or "limit" or "invalid" ? request.Query["invite"].ToString() : null,
+            Groups = await groups.StatusAsync(practitioner, cancellationToken),
+            GroupOutcome = request.Query["group"].FirstOrDefault() is "started" or "not-yet" or "not-willing" ? request.Query["group"].ToString() : null,
             UnsubscribePath = (await links.UnsubscribeUrlAsync(practitioner.Profile.Email, cancellationToken)).PathAndQuery,
         }, status);
 

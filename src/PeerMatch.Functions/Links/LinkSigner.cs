@@ -60,13 +60,24 @@ public sealed class LinkSigner(SigningKeyStore keys, TimeProvider clock, IOption
 
     public static string SuggestionSubject(string practitionerId, string suggestionId) => $"{practitionerId}:{suggestionId}";
 
-    /// <summary>The practitioner a suggestion or follow-up token was issued to, when it is valid for <paramref name="suggestionId"/>.</summary>
-    public async Task<(TokenState State, string PractitionerId)> CheckSuggestionAsync(string? token, TokenPurpose purpose, string suggestionId, CancellationToken cancellationToken)
+    /// <summary>A member's group page link: the token names the member and the group, so it opens nothing else.</summary>
+    public async Task<Uri> GroupUrlAsync(string practitionerId, string groupId, CancellationToken cancellationToken) =>
+        Links.Group(groupId, await IssueAsync(TokenPurpose.Group, SuggestionSubject(practitionerId, groupId), LinkToken.GroupLifetime, cancellationToken));
+
+    /// <summary>The "has your group met?" link of a check-in.</summary>
+    public async Task<Uri> GroupCheckInUrlAsync(string practitionerId, string groupId, CancellationToken cancellationToken) =>
+        Links.GroupCheckIn(groupId, await IssueAsync(TokenPurpose.GroupCheckIn, SuggestionSubject(practitionerId, groupId), LinkToken.GroupCheckInLifetime, cancellationToken));
+
+    /// <summary>
+    /// The practitioner a token about one thing (a suggestion, a follow-up, a group) was issued to, when it is valid for
+    /// <paramref name="thingId"/>.
+    /// </summary>
+    public async Task<(TokenState State, string PractitionerId)> CheckScopedAsync(string? token, TokenPurpose purpose, string thingId, CancellationToken cancellationToken)
     {
         var (state, subject) = await CheckAsync(token, purpose, cancellationToken);
         var separator = subject.IndexOf(':', StringComparison.Ordinal);
         return state != TokenState.Valid ? (state, "")
-            : separator > 0 && subject[(separator + 1)..] == suggestionId ? (state, subject[..separator])
+            : separator > 0 && subject[(separator + 1)..] == thingId ? (state, subject[..separator])
             : (TokenState.Invalid, "");
     }
 

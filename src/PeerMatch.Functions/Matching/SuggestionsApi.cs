@@ -121,7 +121,7 @@ public sealed class SuggestionsApi(LinkSigner links, SuggestionAnswers answers)
     private async Task<((StoredSuggestion Suggestion, Practitioner Peer)? Found, LinkProblem Problem)> OpenAsync(
         HttpRequest request, string id, TokenPurpose purpose, CancellationToken cancellationToken)
     {
-        var (state, practitionerId) = await links.CheckSuggestionAsync(request.LinkToken(), purpose, id, cancellationToken);
+        var (state, practitionerId) = await links.CheckScopedAsync(request.LinkToken(), purpose, id, cancellationToken);
         if (state != TokenState.Valid)
         {
             return (null, LinkProblems.From(state));

@@ -34,6 +34,12 @@ public sealed class PeerMatchOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan InvitationRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The folder of content an organizer edits (the draft ground rules and the meeting outline of peer groups, in
+    /// <c>groups/</c>); by default the <c>content</c> folder shipped beside the app.
+    /// </summary>
+    public string? ContentPath { get; set; }
+
     /// <summary>Standalone mode: whether timer functions fire (tests turn them off to own the clock).</summary>
     public bool RunTimers { get; set; } = true;
 

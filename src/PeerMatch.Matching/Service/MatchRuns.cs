@@ -19,7 +19,8 @@ public sealed record MatchRunOutcome(string Week, int Practitioners, int Suggest
 /// everyone's remaining capacity. Then a run queues the digest of everyone whose local Monday morning has
 /// come (everyone, when forced) and whose digest is not queued yet. A repeated or crashed run re-plans
 /// nothing that was stored and queues only what is still unqueued; the digest's job id ("digest-{week}")
-/// makes a second send impossible even then.
+/// makes a second send impossible even then. Each run also forms the week's peer groups (once) and takes the groups'
+/// time-based steps (<paramref name="groups"/>; matching alone leaves it out).
 /// </summary>
 public sealed class MatchRuns(
     IPractitionerRepository practitioners,
@@ -31,7 +32,8 @@ public sealed class MatchRuns(
     Retraining retraining,
     IEmailScheduler emails,
     MatchingSettings settings,
-    TimeProvider clock)
+    TimeProvider clock,
+    PeerGroups? groups = null)
 {
     /// <summary>Nobody is suggested to the same person twice within this many weeks.</summary>
     public const int RepeatWindowWeeks = 12;
@@ -73,6 +75,12 @@ public sealed class MatchRuns(
         }
 
         var (inPlan, queued) = await QueueDueDigestsAsync(week, request.Force, now, cancellationToken);
+        if (groups is not null)
+        {
+            // Groups are formed once a week, and every run takes their time-based steps (expiry, call-off, check-ins).
+            await groups.FormWeekAsync(week, request.RunId, cancellationToken);
+            await groups.TendAsync(cancellationToken);
+        }
         var outcome = new MatchRunOutcome(week, inPlan, planned.Suggestions, queued, planned.People);
         await runs.CompleteAsync(request.RunId, outcome, preview: null, cancellationToken);
         return outcome;

@@ -176,6 +176,6 @@ public static class MatchingEmailJobs
     public static EmailJob FollowUp(Introduction introduction, (string Practitioner, string Suggestion) side) =>
         new($"follow-up-{Hash(introduction.Pair)}", EmailKind.FollowUp, side.Practitioner, side.Suggestion);
 
-    private static string Hash(string pair) =>
+    internal static string Hash(string pair) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(pair)))[..32];
 }

@@ -1,0 +1,113 @@
+using System.Text;
+using PeerMatch.Email;
+using PeerMatch.Functions.Email;
+using PeerMatch.Functions.Links;
+using PeerMatch.Groups;
+using PeerMatch.Intake;
+using PeerMatch.Matching;
+
+namespace PeerMatch.Functions.Groups;
+
+/// <summary>
+/// The e-mails of peer groups: the invitation (and, as its close, the call-off), the introduction (and news of who
+/// joined or left), and the six-week check-in. Each is written from the group as it stands when it is sent: an
+/// invitation already answered, or news for someone no longer in the group, is not sent at all.
+/// </summary>
+public sealed class GroupEmailComposer(
+    PeerGroups groups,
+    IPractitionerRepository practitioners,
+    GroupContent content,
+    LinkSigner links,
+    EmailRenderer renderer,
+    TimeProvider clock) : IEmailComposer
+{
+    public IReadOnlyCollection<EmailKind> Kinds { get; } = [EmailKind.GroupInvitation, EmailKind.GroupIntroduction, EmailKind.GroupCheckIn];
+
+    public async Task<EmailMessage?> ComposeAsync(EmailJob job, Practitioner recipient, CancellationToken cancellationToken)
+    {
+        var (groupId, news, about) = GroupEmailJobs.Read(job.Context);
+        if (await groups.GetAsync(groupId, cancellationToken) is not { } group || group.Seat(recipient.Id) is not { } seat)
+        {
+            return null;
+        }
+        var view = await GroupView.LoadAsync(group, practitioners, cancellationToken);
+        var parameters = new Dictionary<string, object?>
+        {
+            ["Name"] = recipient.Profile.Name,
+            ["ManageUrl"] = await links.ManageUrlAsync(recipient.Id, cancellationToken),
+            ["UnsubscribeUrl"] = await links.UnsubscribeUrlAsync(recipient.Profile.Email, cancellationToken),
+        };
+        var now = clock.GetUtcNow();
+        switch (job.Kind)
+        {
+            case EmailKind.GroupInvitation when news == GroupNews.CalledOff:
+                return seat.IsYes ? await RenderAsync<GroupCalledOffEmail>(job.Kind, recipient, GroupCalledOffEmail.Subject, parameters) : null;
+
+            case EmailKind.GroupInvitation:
+                // Answered meanwhile, the group closed, or paused since it was proposed: the invitation has nothing to ask.
+                if (!seat.IsPending || group.Group.State != GroupStates.Inviting || recipient.PausedUntil > DateOnly.FromDateTime(now.UtcDateTime))
+                {
+                    return null;
+                }
+                var youConvene = group.Group.ConvenerId == recipient.Id;
+                parameters[nameof(GroupInvitationEmail.View)] = view;
+                parameters[nameof(GroupInvitationEmail.Others)] = view.Invited.Where(p => p.Id != recipient.Id).ToList();
+                parameters[nameof(GroupInvitationEmail.YouConvene)] = youConvene;
+                AddContent(parameters);
+                parameters[nameof(GroupInvitationEmail.GroupUrl)] = await links.GroupUrlAsync(recipient.Id, groupId, cancellationToken);
+                return await RenderAsync<GroupInvitationEmail>(job.Kind, recipient, GroupInvitationEmail.Subject(youConvene), parameters);
+
+            case EmailKind.GroupIntroduction:
+                if (!seat.IsMember || group.Group.State != GroupStates.Formed)
+                {
+                    return null;
+                }
+                var aboutName = about is null ? null : (view.Person(about)?.FirstName ?? "A member");
+                var times = news is null ? view.TimesFor(recipient.Profile.Region.TimeZone, now) : [];
+                parameters[nameof(GroupIntroductionEmail.View)] = view;
+                parameters[nameof(GroupIntroductionEmail.Members)] = view.Members.ToList();
+                parameters[nameof(GroupIntroductionEmail.News)] = news;
+                parameters[nameof(GroupIntroductionEmail.AboutName)] = aboutName;
+                parameters[nameof(GroupIntroductionEmail.Times)] = times.Select(t => t.Local).ToList();
+                AddContent(parameters);
+                parameters[nameof(GroupIntroductionEmail.GroupUrl)] = await links.GroupUrlAsync(recipient.Id, groupId, cancellationToken);
+                var message = await RenderAsync<GroupIntroductionEmail>(job.Kind, recipient, GroupIntroductionEmail.Subject(news, aboutName), parameters);
+                return message with { Attachments = times.Select((t, i) => Calendar(group.Group, view, t.Start, i, now)).ToList() };
+
+            case EmailKind.GroupCheckIn:
+                if (!seat.IsMember || seat.Met is not null)
+                {
+                    return null;
+                }
+                parameters[nameof(GroupCheckInEmail.AnswerUrl)] = await links.GroupCheckInUrlAsync(recipient.Id, groupId, cancellationToken);
+                return await RenderAsync<GroupCheckInEmail>(job.Kind, recipient, GroupCheckInEmail.Subject, parameters);
+
+            default:
+                return null;
+        }
+    }
+
+    private void AddContent(Dictionary<string, object?> parameters)
+    {
+        parameters["GroundRules"] = content.GroundRules;
+        parameters["Outline"] = content.Outline;
+    }
+
+    /// <summary>One proposed time as an .ics file: its UID names the group and the proposal, so a calendar keeps one event per time.</summary>
+    private static EmailAttachment Calendar(PeerGroup group, GroupView view, DateTimeOffset start, int index, DateTimeOffset now)
+    {
+        var ics = MeetingCalendar.Ics(
+            $"{group.Id}-first-meeting-{index + 1}@peermatch",
+            $"Peer group, first meeting (proposal {index + 1})",
+            $"A proposed first meeting of your PeerMatch peer group ({view.ModelLabel} mediation, {view.Meeting}). {view.Convener?.FirstName ?? "The convener"} confirms one of the proposed times with the group.",
+            start, FirstMeetingTimes.Length, group.FormedAt ?? now);
+        return new EmailAttachment($"first-meeting-{index + 1}.ics", MeetingCalendar.MediaType, Encoding.UTF8.GetBytes(ics));
+    }
+
+    private async Task<EmailMessage> RenderAsync<TTemplate>(EmailKind kind, Practitioner recipient, string subject, Dictionary<string, object?> parameters)
+        where TTemplate : Microsoft.AspNetCore.Components.IComponent
+    {
+        var (html, text) = await renderer.RenderAsync<TTemplate>(parameters);
+        return new EmailMessage(kind, recipient.Profile.Email, recipient.Profile.Name, subject, text, html, (Uri)parameters["UnsubscribeUrl"]!);
+    }
+}

@@ -1,0 +1,19 @@
+using PeerMatch.Functions.Email;
+using PeerMatch.Intake;
+using PeerMatch.Matching;
+
+namespace PeerMatch.Functions.Groups;
+
+public static class GroupServices
+{
+    /// <summary>Peer groups: their store (which takes part in erasure), the flow, the content files and the e-mails.</summary>
+    public static IServiceCollection AddGroups(this IServiceCollection services) =>
+        services
+            .AddSingleton<GroupTable>()
+            .AddSingleton<IGroupStore>(sp => sp.GetRequiredService<GroupTable>())
+            .AddSingleton<IPersonalDataStore>(sp => sp.GetRequiredService<GroupTable>())
+            .AddSingleton<PeerGroups>()
+            .AddSingleton<GroupContent>()
+            .AddSingleton<ProfileGroups>()
+            .AddEmailComposer<GroupEmailComposer>();
+}

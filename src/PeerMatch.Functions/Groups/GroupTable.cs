@@ -1,0 +1,364 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using PeerMatch.Functions.Matching;
+using PeerMatch.Functions.Storage;
+using PeerMatch.Intake;
+using PeerMatch.Matching;
+
+namespace PeerMatch.Functions.Groups;
+
+/// <summary>
+/// <c>Groups</c>: PK = group id; the group's row (RK "~group") and one seat row per person invited (RK = their id), so a
+/// group is read, and changed with its seats, in one partition. PK "~formation" holds the formation lease and the weeks
+/// formed. <c>GroupMemberships</c>: PK = practitioner id, RK = each group they were invited into, plus "~waiting" (why no
+/// group has them yet): what the profile page reads, and what erasure follows.
+/// </summary>
+public sealed class GroupTable(StorageAccount storage) : IGroupStore, IPersonalDataStore
+{
+    public const string Name = "Groups";
+    public const string MembershipsName = "GroupMemberships";
+
+    private const string GroupRow = "~group";
+    private const string Formation = "~formation";
+    private const string Lease = "lease";
+    private const string Waiting = "~waiting";
+
+    /// <summary>A formation lease whose holder has not let go after this long belongs to a run that died.</summary>
+    public static readonly TimeSpan LeaseLifetime = TimeSpan.FromMinutes(15);
+
+    public async Task CreateAsync(PeerGroup group, IReadOnlyList<GroupSeat> seats, CancellationToken cancellationToken)
+    {
+        await PointAsync(seats.Select(s => s.PractitionerId), group.Id, cancellationToken);
+        var table = await storage.TableAsync(Name, cancellationToken);
+        var actions = seats.Select(s => new TableTransactionAction(TableTransactionActionType.Add, ToEntity(s)))
+            .Prepend(new TableTransactionAction(TableTransactionActionType.Add, ToEntity(group)))
+            .ToList();
+        try
+        {
+            await table.SubmitTransactionAsync(actions, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            // Group ids are fresh: a conflict is the storage client's retry of this very insert, whose answer was lost.
+            if (!await ExistsAsync(table, group.Id, cancellationToken))
+            {
+                throw;
+            }
+        }
+    }
+
+    public async Task<GroupWithSeats?> GetAsync(string groupId, CancellationToken cancellationToken)
+    {
+        if (!IsGroupId(groupId))
+        {
+            return null;
+        }
+        var table = await storage.TableAsync(Name, cancellationToken);
+        var rows = new List<TableEntity>();
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {groupId}"), cancellationToken: cancellationToken))
+        {
+            rows.Add(row);
+        }
+        return Read(rows);
+    }
+
+    public async IAsyncEnumerable<GroupWithSeats> AllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Name, cancellationToken);
+        var partition = new List<TableEntity>();
+        // Rows come in key order, so each group's rows arrive together.
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey ne {Formation}"), cancellationToken: cancellationToken))
+        {
+            if (partition.Count > 0 && partition[0].PartitionKey != row.PartitionKey)
+            {
+                if (Read(partition) is { } group)
+                {
+                    yield return group;
+                }
+                partition = [];
+            }
+            partition.Add(row);
+        }
+        if (Read(partition) is { } last)
+        {
+            yield return last;
+        }
+    }
+
+    public async Task<IReadOnlyList<string>> GroupIdsOfAsync(string practitionerId, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(MembershipsName, cancellationToken);
+        var ids = new List<string>();
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {practitionerId} and RowKey ne {Waiting}"), select: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            ids.Add(row.RowKey);
+        }
+        return ids;
+    }
+
+    public async Task<bool> TryUpdateSeatAsync(GroupSeat seat, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Name, cancellationToken);
+        try
+        {
+            await table.UpdateEntityAsync(ToEntity(seat), new ETag(seat.Version), TableUpdateMode.Replace, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is 412 or 404)
+        {
+            return false;
+        }
+    }
+
+    public async Task<bool> TryUpdateAsync(PeerGroup group, IReadOnlyList<GroupSeat> seats, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Name, cancellationToken);
+        var actions = seats.Select(s => new TableTransactionAction(TableTransactionActionType.UpdateReplace, ToEntity(s), new ETag(s.Version)))
+            .Prepend(new TableTransactionAction(TableTransactionActionType.UpdateReplace, ToEntity(group), new ETag(group.Version)))
+            .ToList();
+        return await TrySubmitAsync(table, actions, cancellationToken);
+    }
+
+    public async Task<bool> TryReplaceAsync(GroupSeat replaced, GroupSeat replacement, CancellationToken cancellationToken)
+    {
+        await PointAsync([replacement.PractitionerId], replacement.GroupId, cancellationToken);
+        var table = await storage.TableAsync(Name, cancellationToken);
+        return await TrySubmitAsync(table,
+        [
+            new TableTransactionAction(TableTransactionActionType.UpdateReplace, ToEntity(replaced), new ETag(replaced.Version)),
+            new TableTransactionAction(TableTransactionActionType.Add, ToEntity(replacement)),
+        ], cancellationToken);
+    }
+
+    public async Task MarkQueuedAsync(GroupSeat seat, string mark, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Name, cancellationToken);
+        try
+        {
+            await table.UpdateEntityAsync(new TableEntity(seat.GroupId, seat.PractitionerId) { [mark + "Queued"] = at }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // The seat was erased meanwhile: nothing left to mark.
+        }
+    }
+
+    public async Task<bool> TryLeaseFormationAsync(string holder, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Name, cancellationToken);
+        var lease = new TableEntity(Formation, Lease) { ["Holder"] = holder, ["Until"] = now + LeaseLifetime };
+        try
+        {
+            await table.AddEntityAsync(lease, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            var existing = await table.GetEntityIfExistsAsync<TableEntity>(Formation, Lease, cancellationToken: cancellationToken);
+            if (!existing.HasValue)
+            {
+                return false; // let go a moment ago: the next attempt takes it
+            }
+            if (existing.Value!.GetString("Holder") == holder)
+            {
+                return true; // the client's retry of this very insert
+            }
+            if (existing.Value.GetDateTimeOffset("Until") > now)
+            {
+                return false;
+            }
+            try
+            {
+                await table.UpdateEntityAsync(lease, existing.Value.ETag, TableUpdateMode.Replace, cancellationToken);
+                return true;
+            }
+            catch (RequestFailedException taken) when (taken.Status == 412)
+            {
+                return false;
+            }
+        }
+    }
+
+    public async Task ReleaseFormationAsync(string holder, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Name, cancellationToken);
+        var existing = await table.GetEntityIfExistsAsync<TableEntity>(Formation, Lease, cancellationToken: cancellationToken);
+        if (existing.HasValue && existing.Value!.GetString("Holder") == holder)
+        {
+            try
+            {
+                await table.DeleteEntityAsync(Formation, Lease, existing.Value.ETag, cancellationToken);
+            }
+            catch (RequestFailedException e) when (e.Status is 404 or 412)
+            {
+                // Taken over already (the holder was too slow): nothing of ours to let go.
+            }
+        }
+    }
+
+    public async Task<bool> WeekFormedAsync(string week, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Name, cancellationToken);
+        return (await table.GetEntityIfExistsAsync<TableEntity>(Formation, week, cancellationToken: cancellationToken)).HasValue;
+    }
+
+    public async Task MarkWeekFormedAsync(string week, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Name, cancellationToken);
+        await table.UpsertEntityAsync(new TableEntity(Formation, week) { ["FormedAt"] = at }, cancellationToken: cancellationToken);
+    }
+
+    public async Task SaveWaitingAsync(IEnumerable<UnplacedSeeker> unplaced, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(MembershipsName, cancellationToken);
+        var options = new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(unplaced, options, async (seeker, ct) =>
+            await table.UpsertEntityAsync(new TableEntity(seeker.Id, Waiting) { ["Reason"] = seeker.Reason, ["At"] = at }, TableUpdateMode.Replace, ct));
+    }
+
+    public async Task<string?> WaitingReasonAsync(string practitionerId, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(MembershipsName, cancellationToken);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(practitionerId, Waiting, cancellationToken: cancellationToken);
+        return row.HasValue ? row.Value!.GetString("Reason") : null;
+    }
+
+    /// <summary>Their seats, their pointers to groups, and why they wait; the groups themselves hold others' data.</summary>
+    public async Task<IReadOnlyList<PersonalRecords>> ExportAsync(string practitionerId, CancellationToken cancellationToken)
+    {
+        var groups = await storage.TableAsync(Name, cancellationToken);
+        var memberships = await storage.TableAsync(MembershipsName, cancellationToken);
+        return
+        [
+            await groups.ExportWhereAsync("groupSeats", TableClient.CreateQueryFilter($"RowKey eq {practitionerId}"), cancellationToken),
+            await groups.ExportWhereAsync("groupsConvened", TableClient.CreateQueryFilter($"RowKey eq {GroupRow} and ConvenerId eq {practitionerId}"), cancellationToken,
+                "PartitionKey", "State", "CreatedAt"),
+            await memberships.ExportWhereAsync("groupMemberships", TableClient.CreateQueryFilter($"PartitionKey eq {practitionerId}"), cancellationToken),
+        ];
+    }
+
+    /// <summary>
+    /// Takes the person out of every group without telling anyone their address: their seats go, a group they convened
+    /// has no convener until the next settle hands it over, and their pointers and reason for waiting go.
+    /// </summary>
+    public async Task EraseAsync(string practitionerId, CancellationToken cancellationToken)
+    {
+        var groups = await storage.TableAsync(Name, cancellationToken);
+        await foreach (var row in groups.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {GroupRow} and ConvenerId eq {practitionerId}"), cancellationToken: cancellationToken))
+        {
+            row["ConvenerId"] = "";
+            await groups.UpdateEntityAsync(row, ETag.All, TableUpdateMode.Replace, cancellationToken);
+        }
+        await groups.DeleteWhereAsync(TableClient.CreateQueryFilter($"RowKey eq {practitionerId}"), cancellationToken);
+        var memberships = await storage.TableAsync(MembershipsName, cancellationToken);
+        await memberships.DeletePartitionAsync(practitionerId, cancellationToken);
+    }
+
+    /// <summary>Each member's pointer to the group, written before the group: a pointer to a group not stored yet is ignored.</summary>
+    private async Task PointAsync(IEnumerable<string> practitionerIds, string groupId, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(MembershipsName, cancellationToken);
+        foreach (var id in practitionerIds)
+        {
+            await table.UpsertEntityAsync(new TableEntity(id, groupId), TableUpdateMode.Replace, cancellationToken);
+        }
+    }
+
+    private static async Task<bool> TrySubmitAsync(TableClient table, IReadOnlyList<TableTransactionAction> actions, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await table.SubmitTransactionAsync(actions, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is 412 or 409 or 404)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<bool> ExistsAsync(TableClient table, string groupId, CancellationToken cancellationToken) =>
+        (await table.GetEntityIfExistsAsync<TableEntity>(groupId, GroupRow, cancellationToken: cancellationToken)).HasValue;
+
+    private static bool IsGroupId(string value) => value.Length is > 1 and <= 40 && value[0] == 'g' && value.All(char.IsAsciiLetterOrDigit);
+
+    private static GroupWithSeats? Read(List<TableEntity> rows)
+    {
+        var groupRow = rows.FirstOrDefault(r => r.RowKey == GroupRow);
+        return groupRow is null ? null : new GroupWithSeats(ToGroup(groupRow), rows.Where(r => r.RowKey != GroupRow).Select(ToSeat).ToList());
+    }
+
+    private static TableEntity ToEntity(PeerGroup g) => new(g.Id, GroupRow)
+    {
+        ["State"] = g.State,
+        ["Model"] = g.Model,
+        ["Language"] = g.Language,
+        ["Meeting"] = g.Meeting,
+        ["ConvenerId"] = g.ConvenerId,
+        ["Reasons"] = JsonSerializer.Serialize(g.Reasons, MatchingJson.Default.IReadOnlyListString),
+        ["Origin"] = g.Origin,
+        ["CreatedAt"] = g.CreatedAt,
+        ["FormedAt"] = g.FormedAt,
+        ["ClosedAt"] = g.ClosedAt,
+        ["MeetingTimes"] = g.MeetingTimes is null ? null : string.Join(',', g.MeetingTimes.Select(t => t.ToUnixTimeSeconds())),
+        ["CheckInQueuedAt"] = g.CheckInQueuedAt,
+    };
+
+    private static PeerGroup ToGroup(TableEntity e) => new(
+        e.PartitionKey,
+        e.GetString("State") ?? GroupStates.Inviting,
+        e.GetString("Model") ?? "",
+        e.GetString("Language") ?? "",
+        e.GetString("Meeting") ?? "",
+        e.GetString("ConvenerId") ?? "",
+        JsonSerializer.Deserialize(e.GetString("Reasons") ?? "[]", MatchingJson.Default.IReadOnlyListString) ?? [],
+        e.GetString("Origin") ?? "",
+        e.GetDateTimeOffset("CreatedAt") ?? default,
+        e.GetDateTimeOffset("FormedAt"),
+        e.GetDateTimeOffset("ClosedAt"),
+        e.GetString("MeetingTimes") is { Length: > 0 } times
+            ? times.Split(',').Select(t => DateTimeOffset.FromUnixTimeSeconds(long.Parse(t, System.Globalization.CultureInfo.InvariantCulture))).ToList()
+            : null,
+        e.GetDateTimeOffset("CheckInQueuedAt"),
+        e.ETag.ToString());
+
+    private static readonly string[] Marks = [SeatMarks.Invitation, SeatMarks.Introduction, SeatMarks.Announced, SeatMarks.LeaveTold, SeatMarks.CalledOffTold];
+
+    private static TableEntity ToEntity(GroupSeat s)
+    {
+        var entity = new TableEntity(s.GroupId, s.PractitionerId)
+        {
+            ["InvitedAt"] = s.InvitedAt,
+            ["Answer"] = s.Answer,
+            ["AnsweredAt"] = s.AnsweredAt,
+            ["Expired"] = s.Expired,
+            ["DeclinedConvening"] = s.DeclinedConvening,
+            ["JoinedAt"] = s.JoinedAt,
+            ["LeftAt"] = s.LeftAt,
+            ["Replaced"] = s.Replaced,
+            ["Met"] = s.Met,
+        };
+        foreach (var mark in s.Queued ?? new HashSet<string>())
+        {
+            entity[mark + "Queued"] = s.InvitedAt; // when is kept by MarkQueuedAsync; a rewrite only keeps that it was
+        }
+        return entity;
+    }
+
+    private static GroupSeat ToSeat(TableEntity e) => new(
+        e.PartitionKey,
+        e.RowKey,
+        e.GetDateTimeOffset("InvitedAt") ?? default,
+        e.GetString("Answer"),
+        e.GetDateTimeOffset("AnsweredAt"),
+        e.GetBoolean("Expired") ?? false,
+        e.GetBoolean("DeclinedConvening") ?? false,
+        e.GetDateTimeOffset("JoinedAt"),
+        e.GetDateTimeOffset("LeftAt"),
+        e.GetBoolean("Replaced") ?? false,
+        e.GetString("Met"),
+        Marks.Where(m => e.ContainsKey(m + "Queued")).ToHashSet(StringComparer.Ordinal),
+        e.ETag.ToString());
+}

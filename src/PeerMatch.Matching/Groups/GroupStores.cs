@@ -1,0 +1,173 @@
+using PeerMatch.Email;
+
+namespace PeerMatch.Matching;
+
+/// <summary>A group's states, as the organizer's list names them.</summary>
+public static class GroupStates
+{
+    public const string Inviting = "inviting";
+    public const string Formed = "formed";
+    public const string CalledOff = "called-off";
+}
+
+/// <summary>
+/// A peer group as stored: what it shares, how it meets, who convenes, why these people, and where it stands.
+/// <see cref="Version"/> is the store's concurrency token: a change is written only over the version it was made from.
+/// </summary>
+public sealed record PeerGroup(
+    string Id,
+    string State,
+    string Model,
+    string Language,
+    string Meeting,
+    string ConvenerId,
+    IReadOnlyList<string> Reasons,
+    string Origin,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? FormedAt = null,
+    DateTimeOffset? ClosedAt = null,
+    IReadOnlyList<DateTimeOffset>? MeetingTimes = null,
+    DateTimeOffset? CheckInQueuedAt = null,
+    string Version = "")
+{
+    /// <summary>Forming or formed: its members are not taken into another group.</summary>
+    public bool IsOpen => State is GroupStates.Inviting or GroupStates.Formed;
+}
+
+/// <summary>E-mails about a seat, each queued once: the mark says it is (the job id makes a second send impossible anyway).</summary>
+public static class SeatMarks
+{
+    public const string Invitation = "Invitation";
+    public const string Introduction = "Introduction";
+    public const string Announced = "Announced";
+    public const string LeaveTold = "LeaveTold";
+    public const string CalledOffTold = "CalledOffTold";
+}
+
+/// <summary>
+/// One person's place in a group: invited when, their answer (the first counts; no answer in 7 days counts as no and
+/// is <see cref="Expired"/>), whether a convener asked to be a member only, when they joined the formed group, when
+/// they left, whether a replacement was invited for them, their check-in answer, and the e-mails queued about it.
+/// </summary>
+public sealed record GroupSeat(
+    string GroupId,
+    string PractitionerId,
+    DateTimeOffset InvitedAt,
+    string? Answer = null,
+    DateTimeOffset? AnsweredAt = null,
+    bool Expired = false,
+    bool DeclinedConvening = false,
+    DateTimeOffset? JoinedAt = null,
+    DateTimeOffset? LeftAt = null,
+    bool Replaced = false,
+    string? Met = null,
+    IReadOnlySet<string>? Queued = null,
+    string Version = "")
+{
+    /// <summary>Said yes and has not left: counts toward forming, and belongs to the group once it formed.</summary>
+    public bool IsYes => Answer == "yes" && LeftAt is null;
+
+    /// <summary>In the formed group (joined, not left).</summary>
+    public bool IsMember => IsYes && JoinedAt is not null;
+
+    /// <summary>Out of the group: said no (or let the week pass), or left.</summary>
+    public bool IsOut => Answer == "no" || LeftAt is not null;
+
+    public bool IsPending => Answer is null && LeftAt is null;
+
+    public bool WasQueued(string mark) => Queued?.Contains(mark) == true;
+}
+
+/// <summary>A group with all its seats, read together (they share a partition).</summary>
+public sealed record GroupWithSeats(PeerGroup Group, IReadOnlyList<GroupSeat> Seats)
+{
+    public GroupSeat? Seat(string practitionerId) => Seats.FirstOrDefault(s => s.PractitionerId == practitionerId);
+
+    public IEnumerable<GroupSeat> Members => Seats.Where(s => s.IsMember);
+}
+
+/// <summary>Peer groups and their seats, with who is in which group and why a seeker waits.</summary>
+public interface IGroupStore
+{
+    /// <summary>Stores a new group with its seats, in one transaction (each member's pointer to it first).</summary>
+    Task CreateAsync(PeerGroup group, IReadOnlyList<GroupSeat> seats, CancellationToken cancellationToken);
+
+    Task<GroupWithSeats?> GetAsync(string groupId, CancellationToken cancellationToken);
+
+    IAsyncEnumerable<GroupWithSeats> AllAsync(CancellationToken cancellationToken);
+
+    /// <summary>The groups a practitioner was ever invited into (newest first).</summary>
+    Task<IReadOnlyList<string>> GroupIdsOfAsync(string practitionerId, CancellationToken cancellationToken);
+
+    /// <summary>Writes a changed seat, unless it changed since it was read: false then.</summary>
+    Task<bool> TryUpdateSeatAsync(GroupSeat seat, CancellationToken cancellationToken);
+
+    /// <summary>Writes the group and these seats in one transaction, unless any changed since read: false then.</summary>
+    Task<bool> TryUpdateAsync(PeerGroup group, IReadOnlyList<GroupSeat> seats, CancellationToken cancellationToken);
+
+    /// <summary>Adds a replacement's seat and marks the seat it replaces, in one transaction; false when either changed.</summary>
+    Task<bool> TryReplaceAsync(GroupSeat replaced, GroupSeat replacement, CancellationToken cancellationToken);
+
+    /// <summary>Notes that an e-mail (<see cref="SeatMarks"/>) about a seat is queued.</summary>
+    Task MarkQueuedAsync(GroupSeat seat, string mark, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Takes the formation lease (one formation at a time, so nobody lands in two new groups); a lease whose holder
+    /// died is taken over after a while. False while another holds it.
+    /// </summary>
+    Task<bool> TryLeaseFormationAsync(string holder, DateTimeOffset now, CancellationToken cancellationToken);
+
+    Task ReleaseFormationAsync(string holder, CancellationToken cancellationToken);
+
+    /// <summary>Whether the week's groups were formed; and recording that they were.</summary>
+    Task<bool> WeekFormedAsync(string week, CancellationToken cancellationToken);
+
+    Task MarkWeekFormedAsync(string week, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>Why each seeker left out of the last formation waits (replacing what was said before).</summary>
+    Task SaveWaitingAsync(IEnumerable<UnplacedSeeker> unplaced, DateTimeOffset at, CancellationToken cancellationToken);
+
+    Task<string?> WaitingReasonAsync(string practitionerId, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// The e-mails of peer groups. Job ids name the group (and, hashed, the person an announcement is about), so each is
+/// sent once per recipient however often it is queued; the context tells the composer what to say.
+/// </summary>
+public static class GroupEmailJobs
+{
+    public static EmailJob Invitation(string groupId, string practitionerId) =>
+        new($"group-invitation-{groupId}", EmailKind.GroupInvitation, practitionerId, groupId);
+
+    public static EmailJob CalledOff(string groupId, string practitionerId) =>
+        new($"group-called-off-{groupId}", EmailKind.GroupInvitation, practitionerId, $"{groupId}:{GroupNews.CalledOff}");
+
+    public static EmailJob Introduction(string groupId, string practitionerId) =>
+        new($"group-introduction-{groupId}", EmailKind.GroupIntroduction, practitionerId, groupId);
+
+    public static EmailJob Joined(string groupId, string newcomerId, string practitionerId) =>
+        new($"group-joined-{groupId}-{MatchingEmailJobs.Hash(newcomerId)}", EmailKind.GroupIntroduction, practitionerId, $"{groupId}:{GroupNews.Joined}:{newcomerId}");
+
+    public static EmailJob Left(string groupId, string leaverId, string practitionerId) =>
+        new($"group-left-{groupId}-{MatchingEmailJobs.Hash(leaverId)}", EmailKind.GroupIntroduction, practitionerId, $"{groupId}:{GroupNews.Left}:{leaverId}");
+
+    public static EmailJob CheckIn(string groupId, string practitionerId) =>
+        new($"group-check-in-{groupId}", EmailKind.GroupCheckIn, practitionerId, groupId);
+
+    /// <summary>A job's context read back: the group, and what happened to whom, if it is news.</summary>
+    public static (string GroupId, string? News, string? About) Read(string? context) => (context ?? "").Split(':') switch
+    {
+        [var group, var news, var about] => (group, news, about),
+        [var group, var news] => (group, news, null),
+        [var group] => (group, null, null),
+        _ => ("", null, null),
+    };
+}
+
+/// <summary>What an announcement about a group says happened.</summary>
+public static class GroupNews
+{
+    public const string Joined = "joined";
+    public const string Left = "left";
+    public const string CalledOff = "called-off";
+}

@@ -1,0 +1,451 @@
+using PeerMatch.Email;
+using PeerMatch.Intake;
+
+namespace PeerMatch.Matching;
+
+/// <summary>What a formation did: the groups it stored (invitations are queued), and who it left out, with why.</summary>
+public sealed record GroupFormationOutcome(IReadOnlyList<GroupWithSeats> Groups, IReadOnlyList<UnplacedSeeker> Unplaced, bool Busy = false);
+
+/// <summary>What an answer to a group invitation did: the answer that counts, and the group as it stands after it.</summary>
+public sealed record GroupAnswerOutcome(string? Answer, GroupWithSeats Group);
+
+/// <summary>
+/// Peer groups from proposal to first meeting and after. Formation stores groups (each week's run, an organizer, or a
+/// willing convener asking to start one) and invites their members. Every later step is taken by <see cref="SettleAsync"/>,
+/// after each answer and on every hourly run: no answer in 7 days counts as no; a "no" is replaced while the group
+/// forms; a convener who declines hands over to the next willing member who said yes; the group forms at the convener
+/// and 3 others (each gets the introduction), takes in late yeses (announced to the others), and is called off when
+/// it has not formed in 14 days; six weeks after forming each member is asked whether the group met. Each step is a
+/// conditional write and each e-mail a job with a stable id, so a retried or doubled step changes and sends nothing twice.
+/// </summary>
+public sealed class PeerGroups(
+    IGroupStore groups,
+    IPractitionerRepository practitioners,
+    ISuppressionList suppressions,
+    IRankerStore rankers,
+    IEmailScheduler emails,
+    TimeProvider clock)
+{
+    public static readonly TimeSpan AnswerWithin = TimeSpan.FromDays(7);
+    public static readonly TimeSpan FormWithin = TimeSpan.FromDays(14);
+    public static readonly TimeSpan CheckInAfter = TimeSpan.FromDays(42);
+
+    /// <summary>Someone who declined a group is not invited into another for this long.</summary>
+    public static readonly TimeSpan RestAfterDecline = TimeSpan.FromDays(28);
+
+    /// <summary>The convener and this many others saying yes form the group.</summary>
+    public const int YesToForm = GroupFormation.MinimumSize;
+
+    private const int WriteAttempts = 4;
+
+    /// <summary>Forms groups now, from the eligible seekers in no group (in a region, of a model), and invites their members.</summary>
+    public async Task<GroupFormationOutcome> FormAsync(string? region, string? model, int size, string origin, CancellationToken cancellationToken)
+    {
+        var holder = $"{origin}-{Guid.NewGuid():N}";
+        if (!await groups.TryLeaseFormationAsync(holder, clock.GetUtcNow(), cancellationToken))
+        {
+            return new GroupFormationOutcome([], [], Busy: true);
+        }
+        try
+        {
+            return await FormLeasedAsync(region, model, size, origin, cancellationToken);
+        }
+        finally
+        {
+            await groups.ReleaseFormationAsync(holder, CancellationToken.None);
+        }
+    }
+
+    /// <summary>The groups of the week: formed by the first run that takes the lease, once.</summary>
+    public async Task<int> FormWeekAsync(string week, string runId, CancellationToken cancellationToken)
+    {
+        if (await groups.WeekFormedAsync(week, cancellationToken) || !await groups.TryLeaseFormationAsync(runId, clock.GetUtcNow(), cancellationToken))
+        {
+            return 0;
+        }
+        try
+        {
+            // Checked again under the lease: another run may have formed the week a moment ago.
+            if (await groups.WeekFormedAsync(week, cancellationToken))
+            {
+                return 0;
+            }
+            var outcome = await FormLeasedAsync(null, null, GroupFormation.DefaultSize, $"week-{week}", cancellationToken);
+            await groups.MarkWeekFormedAsync(week, clock.GetUtcNow(), cancellationToken);
+            return outcome.Groups.Count;
+        }
+        finally
+        {
+            await groups.ReleaseFormationAsync(runId, CancellationToken.None);
+        }
+    }
+
+    /// <summary>A willing convener asks to start a group: the group they would lead now, or why there is none yet.</summary>
+    public async Task<(GroupWithSeats? Group, string? WhyNot)> StartAroundAsync(Practitioner convener, CancellationToken cancellationToken)
+    {
+        var holder = $"start-{Guid.NewGuid():N}";
+        if (!await groups.TryLeaseFormationAsync(holder, clock.GetUtcNow(), cancellationToken))
+        {
+            return (null, "Groups are being formed right now; please try again in a few minutes.");
+        }
+        try
+        {
+            var now = clock.GetUtcNow();
+            var (population, taken) = await PoolAsync(now, cancellationToken);
+            if (taken.Contains(convener.Id))
+            {
+                return (null, "You are already in a group that is forming or has formed.");
+            }
+            var plan = new GroupFormation(await rankers.CurrentAsync(cancellationToken)).FormAround(convener.Id, population.Eligible, taken, now);
+            if (plan.Groups is [var proposal, ..])
+            {
+                var group = await CreateAsync(proposal, "convener", now, cancellationToken);
+                await SettleAsync(group.Group.Id, cancellationToken);
+                return (group, null);
+            }
+            var whyNot = plan.Unplaced.FirstOrDefault(u => u.Id == convener.Id)?.Reason ?? "You cannot be grouped right now: your profile is paused, or e-mail to you is stopped.";
+            await groups.SaveWaitingAsync([new UnplacedSeeker(convener.Id, convener.Profile.Name, whyNot)], now, cancellationToken);
+            return (null, whyNot);
+        }
+        finally
+        {
+            await groups.ReleaseFormationAsync(holder, CancellationToken.None);
+        }
+    }
+
+    private async Task<GroupFormationOutcome> FormLeasedAsync(string? region, string? model, int size, string origin, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var (population, taken) = await PoolAsync(now, cancellationToken);
+        var pool = population.Eligible.Where(c => GroupFormation.InRegion(c.Profile.Region, region)).ToList();
+        var plan = new GroupFormation(await rankers.CurrentAsync(cancellationToken), size).Form(pool, taken, now, model);
+        var created = new List<GroupWithSeats>();
+        foreach (var proposal in plan.Groups)
+        {
+            created.Add(await CreateAsync(proposal, origin, now, cancellationToken));
+        }
+        await groups.SaveWaitingAsync(plan.Unplaced, now, cancellationToken);
+        foreach (var group in created)
+        {
+            await SettleAsync(group.Group.Id, cancellationToken);
+        }
+        return new GroupFormationOutcome(created, plan.Unplaced);
+    }
+
+    private async Task<GroupWithSeats> CreateAsync(GroupProposal proposal, string origin, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var id = "g" + Guid.NewGuid().ToString("N")[..16];
+        // Stored without the convener's name: the convener may hand over, or erase their profile.
+        var convener = Reasons.FirstName(proposal.Convener.Name);
+        var reasons = proposal.Reasons.Where(r => !r.Contains("convene", StringComparison.Ordinal))
+            .Select(r => r.Replace(convener, "the convener", StringComparison.Ordinal))
+            .ToList();
+        var group = new PeerGroup(id, GroupStates.Inviting, proposal.Model, proposal.Language, proposal.Meeting, proposal.Convener.Id, reasons, origin, now);
+        var seats = proposal.Members.Select(m => new GroupSeat(id, m.Id, now)).ToList();
+        await groups.CreateAsync(group, seats, cancellationToken);
+        return new GroupWithSeats(group, seats);
+    }
+
+    /// <summary>
+    /// Everyone who may be grouped today, and who may not be taken now: those with a seat in a forming or formed group
+    /// (unless they said no or left), and those who declined a group in the last four weeks.
+    /// </summary>
+    private async Task<(Population Population, HashSet<string> Taken)> PoolAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var population = await Population.LoadAsync(practitioners, suppressions, DateOnly.FromDateTime(now.UtcDateTime), cancellationToken);
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var group in groups.AllAsync(cancellationToken))
+        {
+            foreach (var seat in group.Seats)
+            {
+                if ((group.Group.IsOpen && !seat.IsOut) || (seat.Answer == "no" && !seat.Expired && seat.AnsweredAt > now - RestAfterDecline))
+                {
+                    taken.Add(seat.PractitionerId);
+                }
+            }
+        }
+        return (population, taken);
+    }
+
+    // ---- Answers ----
+
+    /// <summary>
+    /// Records a member's answer (the first counts); a convener's <paramref name="memberOnly"/> says yes as a member,
+    /// not as convener (also after an earlier yes, while the group forms). Then the group takes its next steps.
+    /// Null when the person has no seat in the group.
+    /// </summary>
+    public async Task<GroupAnswerOutcome?> AnswerAsync(string groupId, string practitionerId, string answer, bool memberOnly, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < WriteAttempts; attempt++)
+        {
+            if (await groups.GetAsync(groupId, cancellationToken) is not { } group || group.Seat(practitionerId) is not { } seat)
+            {
+                return null;
+            }
+            var declines = memberOnly && answer == "yes" && group.Group.ConvenerId == practitionerId && group.Group.State == GroupStates.Inviting && !seat.DeclinedConvening;
+            var first = seat.Answer is null && seat.LeftAt is null && group.Group.IsOpen;
+            if (!first && !declines)
+            {
+                return new GroupAnswerOutcome(seat.Answer, group);
+            }
+            var now = clock.GetUtcNow();
+            var answered = first ? seat with { Answer = answer, AnsweredAt = now } : seat;
+            if (await groups.TryUpdateSeatAsync(answered with { DeclinedConvening = answered.DeclinedConvening || declines }, cancellationToken))
+            {
+                return new GroupAnswerOutcome(answered.Answer, await SettleAsync(groupId, cancellationToken) ?? group);
+            }
+        }
+        throw new InvalidOperationException($"The answer to group {groupId} kept meeting other writes.");
+    }
+
+    /// <summary>A member leaves (a formed group, or one still forming): the others are told, a forming group invites someone else.</summary>
+    public async Task<GroupWithSeats?> LeaveAsync(string groupId, string practitionerId, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < WriteAttempts; attempt++)
+        {
+            if (await groups.GetAsync(groupId, cancellationToken) is not { } group || group.Seat(practitionerId) is not { } seat)
+            {
+                return null;
+            }
+            if (seat.IsOut || !group.Group.IsOpen)
+            {
+                return group;
+            }
+            if (await groups.TryUpdateSeatAsync(seat with { LeftAt = clock.GetUtcNow() }, cancellationToken))
+            {
+                return await SettleAsync(groupId, cancellationToken);
+            }
+        }
+        throw new InvalidOperationException($"Leaving group {groupId} kept meeting other writes.");
+    }
+
+    /// <summary>Records a member's answer to the check-in ("has your group met?"); the first counts.</summary>
+    public async Task<string?> RecordMetAsync(string groupId, string practitionerId, string met, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < WriteAttempts; attempt++)
+        {
+            if (await groups.GetAsync(groupId, cancellationToken) is not { } group || group.Seat(practitionerId) is not { } seat)
+            {
+                return null;
+            }
+            if (seat.Met is not null || await groups.TryUpdateSeatAsync(seat with { Met = met }, cancellationToken))
+            {
+                return seat.Met ?? met;
+            }
+        }
+        throw new InvalidOperationException($"The check-in of group {groupId} kept meeting other writes.");
+    }
+
+    // ---- The clock's steps ----
+
+    /// <summary>The hourly steps: every group that is not finished takes its next steps.</summary>
+    public async Task<int> TendAsync(CancellationToken cancellationToken)
+    {
+        var tended = 0;
+        var pool = new Lazy<Task<(Population, HashSet<string>)>>(() => PoolAsync(clock.GetUtcNow(), cancellationToken));
+        await foreach (var group in groups.AllAsync(cancellationToken))
+        {
+            if (group.Group.IsOpen || group.Seats.Any(s => s.IsYes && !s.WasQueued(SeatMarks.CalledOffTold)))
+            {
+                await SettleAsync(group, pool, cancellationToken);
+                tended++;
+            }
+        }
+        return tended;
+    }
+
+    public async Task<GroupWithSeats?> SettleAsync(string groupId, CancellationToken cancellationToken) =>
+        await groups.GetAsync(groupId, cancellationToken) is { } group
+            ? await SettleAsync(group, new(() => PoolAsync(clock.GetUtcNow(), cancellationToken)), cancellationToken)
+            : null;
+
+    /// <summary>
+    /// Takes whatever steps are due, each written only over what it was decided from (a write that loses to another
+    /// is left for the next settle), then queues the e-mails those steps owe.
+    /// </summary>
+    private async Task<GroupWithSeats> SettleAsync(GroupWithSeats group, Lazy<Task<(Population Population, HashSet<string> Taken)>> pool, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var id = group.Group.Id;
+        if (group.Group.IsOpen)
+        {
+            foreach (var seat in group.Seats.Where(s => s.IsPending && s.InvitedAt + AnswerWithin <= now))
+            {
+                await groups.TryUpdateSeatAsync(seat with { Answer = "no", AnsweredAt = now, Expired = true }, cancellationToken);
+            }
+            group = await ReloadAsync(id, group, cancellationToken);
+            await HandOverAsync(group, cancellationToken);
+            group = await ReloadAsync(id, group, cancellationToken);
+        }
+        if (group.Group.State == GroupStates.Inviting)
+        {
+            await ReplaceAsync(group, pool, now, cancellationToken);
+            group = await ReloadAsync(id, group, cancellationToken);
+            var convener = group.Seat(group.Group.ConvenerId);
+            var yes = group.Seats.Where(s => s.IsYes).ToList();
+            if (convener is { IsYes: true, DeclinedConvening: false } && yes.Count >= YesToForm)
+            {
+                var zones = new List<string>();
+                foreach (var seat in yes)
+                {
+                    if (await practitioners.GetAsync(seat.PractitionerId, cancellationToken) is { } p)
+                    {
+                        zones.Add(p.Profile.Region.TimeZone);
+                    }
+                }
+                var formed = group.Group with { State = GroupStates.Formed, FormedAt = now, MeetingTimes = FirstMeetingTimes.Propose(zones, now) };
+                // Those who form it are introduced together; only a later yes is news to the others.
+                await groups.TryUpdateAsync(formed, yes.Select(s => s with { JoinedAt = now, Queued = (s.Queued ?? new HashSet<string>()).Append(SeatMarks.Announced).ToHashSet() }).ToList(), cancellationToken);
+            }
+            else if (group.Group.CreatedAt + FormWithin <= now)
+            {
+                await groups.TryUpdateAsync(group.Group with { State = GroupStates.CalledOff, ClosedAt = now }, [], cancellationToken);
+            }
+            group = await ReloadAsync(id, group, cancellationToken);
+        }
+        if (group.Group.State == GroupStates.Formed)
+        {
+            foreach (var late in group.Seats.Where(s => s.IsYes && s.JoinedAt is null))
+            {
+                await groups.TryUpdateSeatAsync(late with { JoinedAt = now }, cancellationToken);
+            }
+            if (group.Group.CheckInQueuedAt is null && group.Group.FormedAt + CheckInAfter <= now)
+            {
+                group = await ReloadAsync(id, group, cancellationToken);
+                foreach (var member in group.Members)
+                {
+                    await emails.EnqueueAsync(GroupEmailJobs.CheckIn(id, member.PractitionerId), cancellationToken);
+                }
+                await groups.TryUpdateAsync(group.Group with { CheckInQueuedAt = now }, [], cancellationToken);
+            }
+            group = await ReloadAsync(id, group, cancellationToken);
+        }
+        await QueueOwedEmailsAsync(group, now, cancellationToken);
+        return await ReloadAsync(id, group, cancellationToken);
+    }
+
+    /// <summary>
+    /// A convener who declined, left or erased hands over: while forming, to the most experienced willing member who
+    /// said yes (or nobody yet: the group waits for one); once formed, to the most experienced willing member, or else
+    /// the most experienced.
+    /// </summary>
+    private async Task HandOverAsync(GroupWithSeats group, CancellationToken cancellationToken)
+    {
+        var current = group.Seat(group.Group.ConvenerId);
+        var forming = group.Group.State == GroupStates.Inviting;
+        if (current is not null && !current.IsOut && !(forming && current.DeclinedConvening))
+        {
+            return;
+        }
+        var candidates = new List<(GroupSeat Seat, Profile Profile)>();
+        foreach (var seat in group.Seats.Where(s => s.PractitionerId != group.Group.ConvenerId && (forming ? s.IsYes && !s.DeclinedConvening : s.IsMember)))
+        {
+            if (await practitioners.GetAsync(seat.PractitionerId, cancellationToken) is { } p)
+            {
+                candidates.Add((seat, p.Profile));
+            }
+        }
+        var next = candidates.Where(c => c.Profile.WillingToConvene || !forming)
+            .OrderByDescending(c => c.Profile.WillingToConvene).ThenByDescending(c => c.Profile.YearsExperience).ThenBy(c => c.Seat.PractitionerId, StringComparer.Ordinal)
+            .Select(c => c.Seat.PractitionerId).FirstOrDefault();
+        if (next is not null)
+        {
+            await groups.TryUpdateAsync(group.Group with { ConvenerId = next }, [], cancellationToken);
+        }
+    }
+
+    /// <summary>For each "no" not replaced yet, invites the seeker in no group who best fills the gap (when someone fits).</summary>
+    private async Task ReplaceAsync(GroupWithSeats group, Lazy<Task<(Population Population, HashSet<string> Taken)>> pool, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var gaps = group.Seats.Where(s => s.IsOut && !s.Replaced).ToList();
+        if (gaps.Count == 0)
+        {
+            return;
+        }
+        var (population, taken) = await pool.Value;
+        var everyone = population.Everyone;
+        var staying = group.Seats.Where(s => !s.IsOut && everyone.ContainsKey(s.PractitionerId))
+            .OrderByDescending(s => s.PractitionerId == group.Group.ConvenerId)
+            .Select(s => new Candidate(s.PractitionerId, everyone[s.PractitionerId].Profile))
+            .ToList();
+        var formation = new GroupFormation(await rankers.CurrentAsync(cancellationToken));
+        foreach (var gap in gaps)
+        {
+            // Never asked twice into one group: everyone who ever had a seat here is left out.
+            var candidates = population.Eligible.Where(c => !taken.Contains(c.Id) && group.Seat(c.Id) is null).ToList();
+            if (formation.Replacement(group.Group.Model, group.Group.Language, group.Group.Meeting, staying, candidates, now) is not { } newcomer)
+            {
+                return;
+            }
+            if (await groups.TryReplaceAsync(gap with { Replaced = true }, new GroupSeat(group.Group.Id, newcomer, now), cancellationToken))
+            {
+                taken.Add(newcomer);
+                staying.Add(population.Eligible.First(c => c.Id == newcomer));
+            }
+        }
+    }
+
+    /// <summary>The e-mails the group's state owes, each queued then marked (a crash between the two queues it again, harmlessly).</summary>
+    private async Task QueueOwedEmailsAsync(GroupWithSeats group, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var id = group.Group.Id;
+        foreach (var seat in group.Seats)
+        {
+            var owed = new List<(string Mark, IEnumerable<EmailJob> Jobs)>();
+            if (group.Group.State == GroupStates.Inviting && seat.IsPending && !seat.WasQueued(SeatMarks.Invitation))
+            {
+                owed.Add((SeatMarks.Invitation, [GroupEmailJobs.Invitation(id, seat.PractitionerId)]));
+            }
+            if (group.Group.State == GroupStates.Formed && seat.IsMember && !seat.WasQueued(SeatMarks.Introduction))
+            {
+                owed.Add((SeatMarks.Introduction, [GroupEmailJobs.Introduction(id, seat.PractitionerId)]));
+            }
+            var others = group.Members.Where(m => m.PractitionerId != seat.PractitionerId).ToList();
+            if (seat.IsMember && !seat.WasQueued(SeatMarks.Announced))
+            {
+                owed.Add((SeatMarks.Announced, others.Where(o => o.JoinedAt <= seat.JoinedAt).Select(o => GroupEmailJobs.Joined(id, seat.PractitionerId, o.PractitionerId))));
+            }
+            if (seat.LeftAt is not null && seat.JoinedAt is not null && !seat.WasQueued(SeatMarks.LeaveTold))
+            {
+                owed.Add((SeatMarks.LeaveTold, others.Select(o => GroupEmailJobs.Left(id, seat.PractitionerId, o.PractitionerId))));
+            }
+            if (group.Group.State == GroupStates.CalledOff && seat.IsYes && !seat.WasQueued(SeatMarks.CalledOffTold))
+            {
+                owed.Add((SeatMarks.CalledOffTold, [GroupEmailJobs.CalledOff(id, seat.PractitionerId)]));
+            }
+            foreach (var (mark, jobs) in owed)
+            {
+                foreach (var job in jobs)
+                {
+                    await emails.EnqueueAsync(job, cancellationToken);
+                }
+                await groups.MarkQueuedAsync(seat, mark, now, cancellationToken);
+            }
+        }
+    }
+
+    private async Task<GroupWithSeats> ReloadAsync(string id, GroupWithSeats last, CancellationToken cancellationToken) =>
+        await groups.GetAsync(id, cancellationToken) ?? last;
+
+    // ---- Reading ----
+
+    public Task<GroupWithSeats?> GetAsync(string groupId, CancellationToken cancellationToken) => groups.GetAsync(groupId, cancellationToken);
+
+    /// <summary>A practitioner's groups, newest first, each as it stands.</summary>
+    public async Task<IReadOnlyList<GroupWithSeats>> OfAsync(string practitionerId, CancellationToken cancellationToken)
+    {
+        var found = new List<GroupWithSeats>();
+        foreach (var id in await groups.GroupIdsOfAsync(practitionerId, cancellationToken))
+        {
+            if (await groups.GetAsync(id, cancellationToken) is { } group && group.Seat(practitionerId) is not null)
+            {
+                found.Add(group);
+            }
+        }
+        return found.OrderByDescending(g => g.Group.CreatedAt).ToList();
+    }
+
+    public Task<string?> WaitingReasonAsync(string practitionerId, CancellationToken cancellationToken) => groups.WaitingReasonAsync(practitionerId, cancellationToken);
+
+    public IAsyncEnumerable<GroupWithSeats> AllAsync(CancellationToken cancellationToken) => groups.AllAsync(cancellationToken);
+}

@@ -1,0 +1,346 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Ical.Net;
+using Microsoft.Extensions.DependencyInjection;
+using MimeKit;
+using PeerMatch.Functions.Groups;
+using PeerMatch.Functions.Outreach;
+using PeerMatch.Intake;
+using PeerMatch.Tests.Infrastructure;
+using static PeerMatch.Tests.Matching.People;
+
+namespace PeerMatch.Tests.Groups;
+
+/// <summary>Peer groups end to end on Azurite, with the app's clock moved by the test: invitations, answers, forming, gaps, the clock's steps.</summary>
+public sealed class GroupFlowTests : AppTest
+{
+    // Monday 30 November 2026, 17:00 UTC: 09:00 in Oakland.
+    private static readonly DateTimeOffset MondayUtc = new(2026, 11, 30, 17, 0, 0, TimeSpan.Zero);
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        Client.DefaultRequestHeaders.Add("x-functions-key", PeerMatchApp.OrganizerKey);
+        App.Clock.SetUtcNow(MondayUtc);
+    }
+
+    [Fact]
+    public async Task Invited_members_answer_the_group_forms_at_four_and_the_introduction_lists_exactly_those_who_said_yes()
+    {
+        // Six seekers around a willing convener, and a seventh to fill a gap.
+        await App.SeedAsync([Person("cv", convenes: true, years: 15), .. Enumerable.Range(1, 6).Select(i => Person($"m{i}", years: i))]);
+
+        var formed = await FormAsync();
+
+        var group = Assert.Single(formed["groups"]!.AsArray())!;
+        var groupId = group["groupId"]!.GetValue<string>();
+        Assert.Equal("inviting", group["state"]!.GetValue<string>());
+        Assert.Equal("cv", group["convener"]!["id"]!.GetValue<string>());
+        var invited = group["members"]!.AsArray().Select(m => m!["id"]!.GetValue<string>()).ToList();
+        Assert.Equal(6, invited.Count);
+        var waiting = Assert.Single(formed["unplaced"]!.AsArray())!["id"]!.GetValue<string>();
+        foreach (var id in invited)
+        {
+            var invitation = await App.Outbox.WaitForAsync($"{id}@example.org", "group-invitation");
+            // No addresses before a yes: the invitation names the others by first name only.
+            Assert.DoesNotContain("@example.org", invitation.TextBody!.Replace($"{id}@example.org", "", StringComparison.Ordinal), StringComparison.Ordinal);
+            Assert.Contains("Confidentiality", invitation.TextBody, StringComparison.Ordinal);
+            Assert.Contains("Inner V reflection", invitation.TextBody, StringComparison.Ordinal);
+            Assert.StartsWith("<" + PeerMatchApp.PublicBaseUrl + "/api/unsubscribe?token=", invitation.Headers["List-Unsubscribe"], StringComparison.Ordinal);
+        }
+        var members = invited.Where(i => i != "cv").ToList();
+
+        await AnswerAsync("cv", "yes");
+        await AnswerAsync(members[0], "yes");
+        await AnswerAsync(members[1], "yes");
+        var no = await AnswerAsync(members[2], "no");
+        Assert.Equal("inviting", no["state"]!.GetValue<string>());
+
+        // A "no" while forming is replaced by the seeker left out, who is invited in turn.
+        var replacement = await App.Outbox.WaitForAsync($"{waiting}@example.org", "group-invitation");
+        Assert.Contains(groupId, Outbox.Link(replacement, PeerMatchApp.PublicBaseUrl + "/api/groups/").AbsolutePath, StringComparison.Ordinal);
+        Assert.DoesNotContain(App.Outbox.To("cv@example.org"), m => m.Headers["X-PeerMatch-Kind"] == "group-introduction");
+
+        var fourth = await AnswerAsync(members[3], "yes");
+
+        Assert.Equal("formed", fourth["state"]!.GetValue<string>());
+        string[] yes = ["cv", members[0], members[1], members[3]];
+        foreach (var id in yes)
+        {
+            var introduction = await App.Outbox.WaitForAsync($"{id}@example.org", "group-introduction");
+            var text = introduction.TextBody!;
+            Assert.All(yes, other => Assert.Contains($"{other}@example.org", text, StringComparison.Ordinal));
+            Assert.DoesNotContain($"{members[2]}@example.org", text, StringComparison.Ordinal);
+            Assert.DoesNotContain($"{members[4]}@example.org", text, StringComparison.Ordinal);
+            Assert.DoesNotContain($"{waiting}@example.org", text, StringComparison.Ordinal);
+            Assert.Contains("(America/Los_Angeles)", text, StringComparison.Ordinal);
+            var calendars = introduction.Attachments.OfType<MimePart>().Where(a => a.ContentType.MimeType == "text/calendar").ToList();
+            Assert.Equal(3, calendars.Count);
+            foreach (var part in calendars)
+            {
+                using var content = new MemoryStream();
+                await part.Content!.DecodeToAsync(content);
+                var meeting = Assert.Single(Calendar.Load(System.Text.Encoding.UTF8.GetString(content.ToArray()))!.Events);
+                var start = meeting.Start!.AsUtc;
+                var local = TimeZoneInfo.ConvertTimeFromUtc(start, TimeZoneInfo.FindSystemTimeZoneById("America/Los_Angeles"));
+                Assert.InRange(local.TimeOfDay, TimeSpan.FromHours(9), TimeSpan.FromHours(16.5));
+                Assert.True(start > MondayUtc.UtcDateTime);
+            }
+        }
+        Assert.DoesNotContain(App.Outbox.To($"{members[4]}@example.org"), m => m.Headers["X-PeerMatch-Kind"] == "group-introduction");
+
+        // A yes after forming joins: the newcomer gets the introduction, those already in it news of the newcomer.
+        await AnswerAsync(waiting, "yes");
+        var joined = await App.Outbox.WaitForAsync($"{waiting}@example.org", "group-introduction");
+        Assert.Contains("cv@example.org", joined.TextBody!, StringComparison.Ordinal);
+        foreach (var id in yes)
+        {
+            var news = await App.Outbox.WaitForAsync($"{id}@example.org", "group-introduction", count: 2);
+            Assert.Contains($"{waiting}@example.org", news.TextBody!, StringComparison.Ordinal);
+            Assert.Contains("joined", news.Subject, StringComparison.Ordinal);
+        }
+
+        // The page, once formed, shows a member everyone's address; the organizer sees every answer.
+        var page = await Client.GetFromJsonAsync<JsonObject>(Relative(await App.Outbox.WaitForAsync("cv@example.org", "group-invitation")));
+        Assert.Equal(5, page!["members"]!.AsArray().Count);
+        var listed = Assert.Single((await Client.GetFromJsonAsync<JsonObject>("/api/organizer/groups"))!["groups"]!.AsArray())!;
+        Assert.Equal("formed", listed["state"]!.GetValue<string>());
+        Assert.Equal("no", listed["members"]!.AsArray().Single(m => m!["id"]!.GetValue<string>() == members[2])!["answer"]!.GetValue<string>());
+
+        // A second formation invites nobody twice: everyone is in the group, answered no, or waits for their answer.
+        var again = await FormAsync();
+        await App.DrainAsync();
+        Assert.Empty(again["groups"]!.AsArray());
+        Assert.All(invited.Append(waiting), id => Assert.Single(App.Outbox.To($"{id}@example.org"), m => m.Headers["X-PeerMatch-Kind"] == "group-invitation"));
+    }
+
+    [Fact]
+    public async Task A_convener_who_declines_the_role_hands_over_to_the_next_willing_member_who_said_yes()
+    {
+        await App.SeedAsync(Person("cv", convenes: true, years: 20), Person("wil", convenes: true, years: 9), Person("a1", years: 12), Person("a2", years: 3), Person("a3", years: 2));
+        var groupId = (await FormAsync())["groups"]![0]!["groupId"]!.GetValue<string>();
+        Assert.Equal("cv", await ConvenerAsync(groupId));
+
+        var memberOnly = await AnswerAsync("cv", null, convene: "no");
+        Assert.Equal("yes", memberOnly["answer"]!.GetValue<string>());
+        await AnswerAsync("a1", "yes");
+        await AnswerAsync("a2", "yes");
+        // Three yes, but no convener: a1 is more experienced, yet not willing; the group waits for a willing yes.
+        Assert.Equal("inviting", (await GroupAsync(groupId))["state"]!.GetValue<string>());
+
+        var willing = await AnswerAsync("wil", "yes");
+
+        Assert.Equal("formed", willing["state"]!.GetValue<string>());
+        Assert.True(willing["youConvene"]!.GetValue<bool>());
+        Assert.Equal("wil", await ConvenerAsync(groupId));
+        var introduction = await App.Outbox.WaitForAsync("cv@example.org", "group-introduction");
+        Assert.Contains("wil Example (convener)", introduction.TextBody!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task No_answer_in_seven_days_counts_as_no_and_fourteen_days_without_enough_yes_call_the_group_off_and_free_its_members()
+    {
+        await App.SeedAsync(Person("cv", convenes: true, years: 15), Person("a1"), Person("a2"), Person("a3"));
+        var groupId = (await FormAsync())["groups"]![0]!["groupId"]!.GetValue<string>();
+        await AnswerAsync("cv", "yes");
+        await AnswerAsync("a1", "yes");
+
+        App.Clock.Advance(TimeSpan.FromDays(7) + TimeSpan.FromHours(1));
+        await Client.RunMatchAsync(force: true);
+        var week = await GroupAsync(groupId);
+        Assert.Equal("inviting", week["state"]!.GetValue<string>());
+        Assert.All(week["members"]!.AsArray().Where(m => m!["id"]!.GetValue<string>() is "a2" or "a3"), m =>
+        {
+            Assert.Equal("no", m!["answer"]!.GetValue<string>());
+            Assert.True(m["expired"]!.GetValue<bool>());
+        });
+
+        App.Clock.Advance(TimeSpan.FromDays(7));
+        await Client.RunMatchAsync(force: true);
+
+        Assert.Equal("called-off", (await GroupAsync(groupId))["state"]!.GetValue<string>());
+        foreach (var id in new[] { "cv", "a1" })
+        {
+            var told = await App.Outbox.WaitForAsync($"{id}@example.org", "group-invitation", count: 2);
+            Assert.Contains("did not form", told.Subject, StringComparison.Ordinal);
+        }
+        await App.DrainAsync();
+        Assert.Single(App.Outbox.To("a2@example.org"), m => m.Headers["X-PeerMatch-Kind"] == "group-invitation");
+        Assert.DoesNotContain(App.Outbox.All(), m => m.Headers["X-PeerMatch-Kind"] == "group-introduction");
+
+        // Back in the pool: the next formation takes them (and the two who never answered) again.
+        var next = await FormAsync();
+        var ids = next["groups"]![0]!["members"]!.AsArray().Select(m => m!["id"]!.GetValue<string>()).ToList();
+        Assert.Contains("cv", ids);
+        Assert.Contains("a1", ids);
+    }
+
+    [Fact]
+    public async Task Six_weeks_after_forming_members_are_asked_whether_the_group_met_and_a_member_who_leaves_is_announced()
+    {
+        await App.SeedAsync(Person("cv", convenes: true, years: 15), Person("a1"), Person("a2"), Person("a3"), Person("a4"));
+        var groupId = (await FormAsync())["groups"]![0]!["groupId"]!.GetValue<string>();
+        foreach (var id in new[] { "cv", "a1", "a2", "a3" })
+        {
+            await AnswerAsync(id, "yes");
+        }
+        await App.Outbox.WaitForAsync("a3@example.org", "group-introduction");
+
+        using (var left = await Client.PostAsync(Relative(await InvitationAsync("a3")).Replace("?token", "/leave?token", StringComparison.Ordinal), null))
+        {
+            Assert.Equal(HttpStatusCode.OK, left.StatusCode);
+            Assert.Equal("left", (await left.Content.ReadFromJsonAsync<JsonObject>())!["yourStatus"]!.GetValue<string>());
+        }
+        var news = await App.Outbox.WaitForAsync("a1@example.org", "group-introduction", count: 2);
+        Assert.Contains("left", news.Subject, StringComparison.Ordinal);
+        Assert.DoesNotContain("a3@example.org", news.TextBody!, StringComparison.Ordinal);
+
+        App.Clock.Advance(TimeSpan.FromDays(41));
+        await Client.RunMatchAsync(force: true);
+        await App.DrainAsync();
+        Assert.DoesNotContain(App.Outbox.All(), m => m.Headers["X-PeerMatch-Kind"] == "group-check-in");
+
+        App.Clock.Advance(TimeSpan.FromDays(1) + TimeSpan.FromHours(1));
+        await Client.RunMatchAsync(force: true);
+        await Client.RunMatchAsync(force: true);
+
+        var checkIn = await App.Outbox.WaitForAsync("cv@example.org", "group-check-in");
+        var link = Outbox.Link(checkIn, PeerMatchApp.PublicBaseUrl + "/api/groups/");
+        using (var scanned = await Client.GetAsync(link.PathAndQuery))
+        {
+            Assert.Equal(HttpStatusCode.OK, scanned.StatusCode);
+        }
+        using (var answered = await Client.PostAsync(link.PathAndQuery, new FormUrlEncodedContent([new("answer", "yes")])))
+        {
+            Assert.Equal("yes", (await answered.Content.ReadFromJsonAsync<JsonObject>())!["met"]!.GetValue<string>());
+        }
+        await App.DrainAsync();
+        Assert.Equal(3, App.Outbox.All().Count(m => m.Headers["X-PeerMatch-Kind"] == "group-check-in"));
+        Assert.DoesNotContain(App.Outbox.To("a3@example.org"), m => m.Headers["X-PeerMatch-Kind"] == "group-check-in");
+        Assert.DoesNotContain(App.Outbox.To("a4@example.org"), m => m.Headers["X-PeerMatch-Kind"] == "group-check-in");
+        var listed = await GroupAsync(groupId);
+        Assert.Equal("yes", listed["members"]!.AsArray().Single(m => m!["id"]!.GetValue<string>() == "cv")!["met"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task The_weekly_run_forms_groups_once_and_never_invites_the_paused_the_unsubscribed_or_those_not_seeking_one()
+    {
+        await App.SeedAsync(Person("cv", convenes: true, years: 15), Person("a1"), Person("a2"), Person("a3"), Person("gone"), Person("other", seeking: ["case-consultation"]));
+        await App.SeedAsync(PractitionerStatus.Active, [Person("paused")], pausedUntil: new DateOnly(2027, 3, 1));
+        await App.Services.GetRequiredService<SuppressionTable>().SuppressAsync("gone@example.org", default);
+
+        await Client.RunMatchAsync(force: true);
+        await Client.RunMatchAsync(force: true);
+        await App.DrainAsync();
+
+        var group = Assert.Single((await Client.GetFromJsonAsync<JsonObject>("/api/organizer/groups"))!["groups"]!.AsArray())!;
+        Assert.Equal(["a1", "a2", "a3", "cv"], group["members"]!.AsArray().Select(m => m!["id"]!.GetValue<string>()).Order());
+        Assert.All(new[] { "cv", "a1", "a2", "a3" }, id => Assert.Single(App.Outbox.To($"{id}@example.org"), m => m.Headers["X-PeerMatch-Kind"] == "group-invitation"));
+        Assert.All(new[] { "paused", "gone", "other" }, id => Assert.DoesNotContain(App.Outbox.To($"{id}@example.org"), m => m.Headers["X-PeerMatch-Kind"] == "group-invitation"));
+    }
+
+    [Fact]
+    public async Task Erase_takes_a_person_out_of_every_group_tells_nobody_and_the_convener_role_passes_on()
+    {
+        await App.SeedAsync(Person("cv", convenes: true, years: 15), Person("wil", convenes: true, years: 5), Person("a1"), Person("a2"), Person("a3"));
+        var groupId = (await FormAsync())["groups"]![0]!["groupId"]!.GetValue<string>();
+        await AnswerAsync("wil", "yes");
+        await AnswerAsync("a1", "yes");
+        var manage = Outbox.Relative(Outbox.Link(await App.Outbox.WaitForAsync("cv@example.org", "group-invitation"), PeerMatchApp.PublicBaseUrl + "/api/me?token="));
+
+        using (var erased = await Client.DeleteAsync(manage))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, erased.StatusCode);
+        }
+        await AnswerAsync("a2", "yes");
+        await AnswerAsync("a3", "yes");
+        await App.DrainAsync();
+
+        Assert.Empty(await StorageScan.NamingAsync(App, "cv", "cv@example.org", "cv Example"));
+        var group = await GroupAsync(groupId);
+        Assert.Equal("wil", group["convener"]!["id"]!.GetValue<string>());
+        Assert.Equal("formed", group["state"]!.GetValue<string>());
+        Assert.All(App.Outbox.All().Where(m => m.Headers["X-PeerMatch-Kind"] == "group-introduction"),
+            m => Assert.DoesNotContain("cv@example.org", m.TextBody!, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_willing_convener_can_start_a_group_from_the_profile_page_or_learns_why_not()
+    {
+        await App.SeedAsync(Person("cv", convenes: true, years: 15, seeking: ["case-consultation"]), Person("a1"), Person("a2"));
+        var manage = await ManageLinkAsync("cv");
+
+        using (var tooFew = await Client.PostAsync(manage.Replace("/api/me?", "/api/me/group?", StringComparison.Ordinal), null))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, tooFew.StatusCode);
+            Assert.Contains("Only 2 others", (await tooFew.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+        await App.SeedAsync(Person("a3"));
+        using var started = await Client.PostAsync(manage.Replace("/api/me?", "/api/me/group?", StringComparison.Ordinal), null);
+
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        await App.Outbox.WaitForAsync("a3@example.org", "group-invitation");
+        var invitation = await App.Outbox.WaitForAsync("cv@example.org", "group-invitation");
+        Assert.Contains("would you convene", invitation.Subject, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bad_answers_and_foreign_links_change_nothing()
+    {
+        await App.SeedAsync(Person("cv", convenes: true, years: 15), Person("a1"), Person("a2"), Person("a3"));
+        var groupId = (await FormAsync())["groups"]![0]!["groupId"]!.GetValue<string>();
+        var link = Relative(await InvitationAsync("a1"));
+        await App.DrainAsync();
+        var before = await StorageScan.SnapshotAsync(App);
+
+        using var maybe = await Client.PostAsync(link.Replace("?token", "/answer?token", StringComparison.Ordinal), new FormUrlEncodedContent([new("answer", "maybe")]));
+        using var convene = await Client.PostAsync(link.Replace("?token", "/answer?token", StringComparison.Ordinal), new FormUrlEncodedContent([new("answer", "yes"), new("convene", "yes")]));
+        using var otherGroup = await Client.GetAsync(link.Replace(groupId, "g0000000000000000", StringComparison.Ordinal));
+        using var checkInWithGroupToken = await Client.PostAsync(link.Replace("?token", "/met?token", StringComparison.Ordinal), new FormUrlEncodedContent([new("answer", "yes")]));
+
+        Assert.Equal(HttpStatusCode.BadRequest, maybe.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, convene.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, otherGroup.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, checkInWithGroupToken.StatusCode);
+        Assert.Equal(before, await StorageScan.SnapshotAsync(App));
+    }
+
+    private async Task<JsonObject> FormAsync(object? body = null)
+    {
+        using var response = await Client.PostAsJsonAsync("/api/organizer/groups", body ?? new { });
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+    }
+
+    private async Task<MimeMessage> InvitationAsync(string id) =>
+        (await App.Outbox.WaitForAsync($"{id}@example.org", "group-invitation"));
+
+    private static string Relative(MimeMessage message) => Outbox.Link(message, PeerMatchApp.PublicBaseUrl + "/api/groups/").PathAndQuery;
+
+    /// <summary>Answers as the member would from their invitation: the page's form, as JSON (not a browser).</summary>
+    private async Task<JsonObject> AnswerAsync(string id, string? answer, string? convene = null)
+    {
+        var fields = new List<KeyValuePair<string, string>>();
+        if (answer is not null)
+        {
+            fields.Add(new("answer", answer));
+        }
+        if (convene is not null)
+        {
+            fields.Add(new("convene", convene));
+        }
+        using var response = await Client.PostAsync(Relative(await InvitationAsync(id)).Replace("?token", "/answer?token", StringComparison.Ordinal), new FormUrlEncodedContent(fields));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+    }
+
+    private async Task<JsonObject> GroupAsync(string groupId) =>
+        (await Client.GetFromJsonAsync<JsonObject>("/api/organizer/groups"))!["groups"]!.AsArray().Single(g => g!["groupId"]!.GetValue<string>() == groupId)!.AsObject();
+
+    private async Task<string?> ConvenerAsync(string groupId) => (await GroupAsync(groupId))["convener"]?["id"]?.GetValue<string>();
+
+    /// <summary>A profile link, as the app issues it (what a manage-link e-mail carries).</summary>
+    private async Task<string> ManageLinkAsync(string id) =>
+        (await App.Services.GetRequiredService<PeerMatch.Functions.Links.LinkSigner>().ManageUrlAsync(id, default)).PathAndQuery;
+}

@@ -1,0 +1,43 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using PeerMatch.Intake;
+using PeerMatch.Matching;
+
+namespace PeerMatch.Tests.Infrastructure;
+
+/// <summary>Practitioners stored straight into the app's storage, and matching runs started and awaited as an organizer would.</summary>
+public static class AppSeeding
+{
+    public static Task SeedAsync(this PeerMatchApp app, params Candidate[] people) => app.SeedAsync(PractitionerStatus.Active, people);
+
+    public static async Task SeedAsync(this PeerMatchApp app, PractitionerStatus status, Candidate[] people, DateOnly? pausedUntil = null)
+    {
+        var repository = app.Services.GetRequiredService<IPractitionerRepository>();
+        var now = app.Clock.GetUtcNow();
+        foreach (var person in people)
+        {
+            Assert.True(await repository.TryCreateAsync(new Practitioner(person.Id, person.Profile, status, now, now, status == PractitionerStatus.Active ? now : null, pausedUntil), default));
+        }
+    }
+
+    /// <summary>Starts a matching run through the organizer route (the client carries the key) and waits for it to complete.</summary>
+    public static async Task<JsonObject> RunMatchAsync(this HttpClient organizer, bool force = false, bool dryRun = false)
+    {
+        using var started = await organizer.PostAsJsonAsync("/api/organizer/match-runs", new { dryRun, force });
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var runId = (await started.Content.ReadFromJsonAsync<JsonObject>())!["runId"]!.GetValue<string>();
+        for (var i = 0; i < 300; i++)
+        {
+            var status = await organizer.GetFromJsonAsync<JsonObject>($"/api/organizer/match-runs/{runId}");
+            if (status!["status"]!.GetValue<string>() != "running")
+            {
+                Assert.Equal("completed", status["status"]!.GetValue<string>());
+                return status;
+            }
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"Match run {runId} did not finish.");
+    }
+}
