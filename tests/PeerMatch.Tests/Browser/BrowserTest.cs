@@ -79,5 +79,31 @@ public abstract class BrowserTest : IAsyncLifetime
         Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"),
             $"{page.Url} is {await page.EvaluateAsync<int>("document.documentElement.scrollWidth")} px wide.");
 
+    /// <summary>
+    /// An e-mail's HTML part fits a phone, passes axe, and says what its text part says: every line of the text is
+    /// on the rendered page, and every link of the text is a link there.
+    /// </summary>
+    protected async Task AssertEmailReadsOnPhoneAsync(MimeKit.MimeMessage email)
+    {
+        var page = await NewPageAsync(Phone);
+        await page.SetContentAsync(email.HtmlBody!);
+
+        await AssertFitsAsync(page);
+        await AssertAccessibleAsync(page, isEmail: true);
+        var shown = Normalize(await page.Locator("body").InnerTextAsync());
+        foreach (var line in email.TextBody!.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0))
+        {
+            // A list item in the text part starts "- "; a link is "words: address", where the HTML shows the words and links the address.
+            var words = line.StartsWith("- ", StringComparison.Ordinal) ? line[2..] : line;
+            words = words.Contains(": http", StringComparison.Ordinal) ? words[..words.IndexOf(": http", StringComparison.Ordinal)] : words;
+            Assert.Contains(Normalize(words), shown, StringComparison.Ordinal);
+        }
+        var hrefs = await page.Locator("a").EvaluateAllAsync<string[]>("links => links.map(a => a.href)");
+        var links = email.TextBody!.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries).Where(w => w.StartsWith("http", StringComparison.Ordinal));
+        Assert.All(links, link => Assert.Contains(link, hrefs));
+    }
+
+    private static string Normalize(string text) => string.Join(' ', text.Split((char[])[' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries));
+
     protected static ILocator Heading(IPage page) => page.GetByRole(AriaRole.Heading, new() { Level = 1 });
 }
