@@ -66,6 +66,7 @@ public sealed class GroupEmailComposer(
                 var times = news is null ? view.TimesFor(recipient.Profile.Region.TimeZone, now) : [];
                 parameters[nameof(GroupIntroductionEmail.View)] = view;
                 parameters[nameof(GroupIntroductionEmail.Members)] = view.Members.ToList();
+                parameters[nameof(GroupIntroductionEmail.YouId)] = recipient.Id;
                 parameters[nameof(GroupIntroductionEmail.News)] = news;
                 parameters[nameof(GroupIntroductionEmail.AboutName)] = aboutName;
                 parameters[nameof(GroupIntroductionEmail.Times)] = times.Select(t => t.Local).ToList();

@@ -29,7 +29,8 @@ public sealed record GroupView(GroupWithSeats Group, IReadOnlyList<GroupPerson> 
 
     public GroupPerson? Person(string id) => People.FirstOrDefault(p => p.Id == id);
 
-    public string ModelLabel => ReferenceData.Label(State.Model);
+    /// <summary>The group's model as it reads inside a sentence ("understanding-based").</summary>
+    public string ModelLabel => ReferenceData.InSentence(State.Model);
 
     public string Meeting => State.Meeting == "online" ? "online" : "in person";
 

@@ -67,7 +67,7 @@ public sealed class ProfileGroups(PeerGroups groups, LinkSigner links, IPractiti
         Pages.SeeOther(Routes.WithToken(Routes.Me, request.LinkToken()) + "&group=" + outcome + "#group");
 
     private static string Describe(GroupPage.MemberStatus status, PeerGroup group) =>
-        $"A {group.Meeting} group of {PeerMatch.Intake.ReferenceData.InSentence(group.Model)} mediators, proposed {group.CreatedAt:d MMMM yyyy}: " + status switch
+        $"An {group.Meeting} group of {PeerMatch.Intake.ReferenceData.InSentence(group.Model)} mediators, proposed {group.CreatedAt:d MMMM yyyy}: " + status switch
         {
             GroupPage.MemberStatus.Invited => "you are invited; please answer.",
             GroupPage.MemberStatus.Waiting => "you said yes; it forms when the convener and 3 others have.",

@@ -286,6 +286,23 @@ public sealed class GroupFlowTests : AppTest
     }
 
     [Fact]
+    public async Task The_profile_page_shows_the_group_someone_is_in_or_why_none_has_them_yet()
+    {
+        await App.SeedAsync([Person("cv", convenes: true, years: 15), .. Enumerable.Range(1, 4).Select(i => Person($"m{i}")), Person("far", subdivision: "US-NV", city: "Reno", meeting: "in-person")]);
+        var unplaced = (await FormAsync())["unplaced"]!.AsArray().Select(u => u!["id"]!.GetValue<string>()).ToList();
+        Assert.Equal(["far"], unplaced);
+
+        var waiting = await ProfilePageAsync("far");
+        var member = await ProfilePageAsync("m1");
+
+        Assert.Contains("We are looking for a peer group for you", waiting, StringComparison.Ordinal);
+        Assert.Contains("Why none yet: Others looking for a peer group share your model and a language, but none can meet you", waiting, StringComparison.Ordinal);
+        Assert.Contains("you are invited; please answer.", member, StringComparison.Ordinal);
+        Assert.Contains("/api/groups/", member, StringComparison.Ordinal);
+        Assert.DoesNotContain("We are looking for a peer group for you", member, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Bad_answers_and_foreign_links_change_nothing()
     {
         await App.SeedAsync(Person("cv", convenes: true, years: 15), Person("a1"), Person("a2"), Person("a3"));
@@ -339,6 +356,15 @@ public sealed class GroupFlowTests : AppTest
         (await Client.GetFromJsonAsync<JsonObject>("/api/organizer/groups"))!["groups"]!.AsArray().Single(g => g!["groupId"]!.GetValue<string>() == groupId)!.AsObject();
 
     private async Task<string?> ConvenerAsync(string groupId) => (await GroupAsync(groupId))["convener"]?["id"]?.GetValue<string>();
+
+    private async Task<string> ProfilePageAsync(string id)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, await ManageLinkAsync(id));
+        request.Headers.Accept.ParseAdd("text/html");
+        using var response = await Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return System.Net.WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+    }
 
     /// <summary>A profile link, as the app issues it (what a manage-link e-mail carries).</summary>
     private async Task<string> ManageLinkAsync(string id) =>
