@@ -62,7 +62,8 @@ public sealed class GroupFormation(IPairScorer scorer, int size = GroupFormation
     /// </summary>
     public GroupPlan Form(IReadOnlyList<Candidate> population, IReadOnlySet<string> alreadyGrouped, DateTimeOffset now, string? model = null, bool improve = true)
     {
-        var seekers = population.Where(c => c.Profile.Seeking.Contains(PeerGroup) && !alreadyGrouped.Contains(c.Id)).ToList();
+        // A formation for one model is about its practitioners alone: others are neither grouped nor reported left out.
+        var seekers = population.Where(c => c.Profile.Seeking.Contains(PeerGroup) && !alreadyGrouped.Contains(c.Id) && (model is null || c.Profile.Models.Contains(model))).ToList();
         var run = new Run(this, Featurizer.Featurize(seekers, now), model);
         var clock = Stopwatch.StartNew();
         run.Greedy();

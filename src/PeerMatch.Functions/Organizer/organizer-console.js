@@ -9,6 +9,8 @@
 
   const KEY = 'peermatch.organizerKey';
   const invitationsPath = consoleEl.dataset.invitations;
+  const groupsPath = consoleEl.dataset.groups;
+  const proposalsPath = consoleEl.dataset.proposals;
   const number = new Intl.NumberFormat('en');
   const POLL_MS = 2000;
 
@@ -39,6 +41,7 @@
   async function open() {
     try {
       await refreshCampaigns();
+      await refreshGroups();
     } catch (error) {
       if (error.message !== 'unauthorized') {
         askForKey('PeerMatch could not be reached. Check your connection and try again.');
@@ -273,6 +276,162 @@
     parts.push(item.done ? 'done' : `${number.format(progress.pending)} to go`);
     item.element.querySelector('.campaign-progress').textContent = parts.join(' · ');
     item.element.classList.toggle('done', item.done);
+  }
+
+  // ---- Peer groups: preview, form now, and every group's state and answers ----
+  const groupsForm = byId('groups-form');
+  const proposals = byId('proposals');
+  const groupFields = { region: 'group-region', model: 'group-model', size: 'group-size' };
+  let proposed = null; // the filter the preview was made with
+
+  function element(tag, text, className) {
+    const node = document.createElement(tag);
+    if (text !== undefined) node.textContent = text;
+    if (className) node.className = className;
+    return node;
+  }
+
+  function groupFilter() {
+    const filter = {};
+    const region = byId('group-region').value.trim();
+    if (region) filter.region = region;
+    if (byId('group-model').value) filter.model = byId('group-model').value;
+    if (byId('group-size').value) filter.size = Number(byId('group-size').value);
+    return filter;
+  }
+
+  function showGroupsProblem(problem, status) {
+    for (const id of Object.values(groupFields)) {
+      byId(id + '-error').textContent = '';
+      byId(id).removeAttribute('aria-invalid');
+    }
+    byId('groups-error').hidden = true;
+    if (!problem && !status) return;
+    let first = null;
+    for (const [name, messages] of Object.entries((problem && problem.errors) || {})) {
+      const id = groupFields[name];
+      if (!id) continue;
+      byId(id + '-error').textContent = messages.join(' ');
+      byId(id).setAttribute('aria-invalid', 'true');
+      first = first || byId(id);
+    }
+    if (first) {
+      first.focus();
+      return;
+    }
+    byId('groups-error').textContent = (problem && (problem.detail || problem.title)) || `PeerMatch answered ${status}. Nothing was formed.`;
+    byId('groups-error').hidden = false;
+  }
+
+  function names(people) {
+    return people.map((p) => p.name).join(', ');
+  }
+
+  groupsForm.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    showGroupsProblem(null);
+    proposals.hidden = true;
+    byId('formed').hidden = true;
+    const filter = groupFilter();
+    const button = byId('propose');
+    busy(button, true);
+    try {
+      const answer = await call(proposalsPath, { method: 'POST', body: JSON.stringify(filter), headers: { 'Content-Type': 'application/json' } });
+      if (!answer.ok) {
+        showGroupsProblem(answer.body, answer.status);
+        return;
+      }
+      proposed = filter;
+      showProposals(answer.body);
+    } catch (error) {
+      if (error.message !== 'unauthorized') showGroupsProblem(null, 'nothing (no connection)');
+    } finally {
+      busy(button, false);
+    }
+  });
+
+  groupsForm.addEventListener('input', () => {
+    proposed = null;
+    proposals.hidden = true;
+  });
+
+  function showProposals(plan) {
+    const list = byId('proposal-list');
+    list.replaceChildren(...plan.groups.map((group) => {
+      const item = element('li', undefined, 'campaign');
+      item.append(element('p', `${group.members.length} people · ${group.model} · ${group.language} · ${group.meeting}`, 'campaign-title'));
+      item.append(element('p', `Convener: ${group.convener.name}${group.convenerVolunteered ? '' : ' (asked: nobody within reach volunteered)'}`));
+      item.append(element('p', `Members: ${names(group.members)}`));
+      item.append(element('p', `Why: ${group.reasons.join('; ')}`, 'hint'));
+      return item;
+    }));
+    const placed = plan.groups.reduce((sum, group) => sum + group.members.length, 0);
+    byId('proposals-summary').textContent = plan.groups.length === 0
+      ? (plan.unplaced.length === 0 ? 'No group can form now: nobody free is looking for one.'
+        : `No group can form now; ${number.format(plan.unplaced.length)} ${plan.unplaced.length === 1 ? 'person is' : 'people are'} looking for one.`)
+      : `${number.format(plan.groups.length)} ${plan.groups.length === 1 ? 'group' : 'groups'} for ${number.format(placed)} people; ${number.format(plan.unplaced.length)} left out.`;
+    const unplaced = byId('unplaced-list');
+    unplaced.replaceChildren(...plan.unplaced.slice(0, 200).map((u) => element('li', `${u.name}: ${u.reason}`)));
+    byId('unplaced').hidden = plan.unplaced.length === 0;
+    byId('form-now').hidden = plan.groups.length === 0;
+    const form = byId('form-groups');
+    form.textContent = plan.groups.length === 1 ? 'Form this group now' : `Form these ${number.format(plan.groups.length)} groups now`;
+    proposals.hidden = false;
+    byId('proposals-title').focus();
+  }
+
+  byId('form-groups').addEventListener('click', async () => {
+    if (!proposed) return;
+    const button = byId('form-groups');
+    busy(button, true);
+    try {
+      const answer = await call(groupsPath, { method: 'POST', body: JSON.stringify(proposed), headers: { 'Content-Type': 'application/json' } });
+      if (!answer.ok) {
+        proposals.hidden = true;
+        showGroupsProblem(answer.body, answer.status);
+        return;
+      }
+      proposed = null;
+      proposals.hidden = true;
+      const formed = byId('formed');
+      const count = answer.body.groups.length;
+      formed.textContent = count === 0 ? 'No group could form after all: those people were taken meanwhile.'
+        : `${number.format(count)} ${count === 1 ? 'group' : 'groups'} formed: their members are being invited. Follow their answers below.`;
+      formed.hidden = false;
+      await refreshGroups();
+    } catch (error) {
+      if (error.message !== 'unauthorized') showGroupsProblem(null, 'nothing (no connection)');
+    } finally {
+      busy(button, false);
+    }
+  });
+
+  const STATES = { inviting: 'Inviting', formed: 'Formed', 'called-off': 'Called off' };
+
+  function seatText(seat) {
+    if (seat.left) return `${seat.name}: left`;
+    if (seat.answer === 'no') return `${seat.name}: ${seat.expired ? 'no answer in 7 days' : 'no'}`;
+    if (seat.answer === 'yes') return `${seat.name}: yes${seat.memberOnly ? ' (as a member, not convener)' : ''}${seat.met ? `, met: ${seat.met}` : ''}`;
+    return `${seat.name}: waiting`;
+  }
+
+  async function refreshGroups() {
+    const answer = await call(groupsPath);
+    if (!answer.ok) return;
+    const groups = answer.body.groups;
+    byId('no-groups').hidden = groups.length > 0;
+    byId('group-list').replaceChildren(...groups.map((group) => {
+      const item = element('li', undefined, 'campaign group-state');
+      item.dataset.group = group.groupId;
+      item.dataset.state = group.state;
+      const yes = group.members.filter((m) => m.answer === 'yes' && !m.left).length;
+      item.append(element('p', `${STATES[group.state] || group.state} · ${group.model} · ${group.meeting} · ${yes} of ${group.members.length} said yes`, 'campaign-title'));
+      item.append(element('p', `Convener: ${group.convener ? group.convener.name : 'none yet (waiting for a willing member who says yes)'}`));
+      const seats = element('ul');
+      seats.append(...group.members.map((seat) => element('li', seatText(seat))));
+      item.append(seats);
+      return item;
+    }));
   }
 
   if (sessionStorage.getItem(KEY)) {

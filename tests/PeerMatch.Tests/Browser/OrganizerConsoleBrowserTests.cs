@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Playwright;
 using PeerMatch.Tests.Infrastructure;
+using static PeerMatch.Tests.Matching.People;
 
 namespace PeerMatch.Tests.Browser;
 
@@ -64,5 +65,36 @@ public sealed class OrganizerConsoleBrowserTests : BrowserTest
         await page.GetByRole(AriaRole.Button, new() { Name = "Forget the key" }).ClickAsync();
         await Assertions.Expect(page.GetByLabel("Organizer key")).ToBeVisibleAsync();
         Assert.Null(await page.EvaluateAsync<string?>("sessionStorage.getItem('peermatch.organizerKey')"));
+    }
+
+    [Fact]
+    public async Task An_organizer_previews_groups_for_a_model_forms_them_and_follows_the_answers()
+    {
+        await App.SeedAsync(Person("cv", convenes: true, years: 15), Person("a1"), Person("a2"), Person("a3"),
+            Person("t1", models: ["transformative"]), Person("t2", models: ["transformative"]), Person("t3", models: ["transformative"]), Person("t4", models: ["transformative"]));
+        var page = await NewPageAsync(Phone);
+        await page.GotoAsync(BaseUrl + "/api/organizer");
+        await page.GetByLabel("Organizer key").FillAsync(PeerMatchApp.OrganizerKey);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Open the console" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("No group yet.")).ToBeVisibleAsync();
+
+        await page.GetByLabel("Model").SelectOptionAsync("understanding-based");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Preview groups" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#proposals-summary")).ToHaveTextAsync("1 group for 4 people; 0 left out.");
+        await Assertions.Expect(page.Locator("#proposal-list")).ToContainTextAsync("Convener: cv Example");
+        await AssertAccessibleAsync(page);
+        await AssertFitsAsync(page);
+        Assert.Empty(await App.RowsAsync(PeerMatch.Functions.Groups.GroupTable.Name));
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Form this group now" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#formed")).ToContainTextAsync("1 group formed");
+        var group = page.Locator("li.group-state");
+        await Assertions.Expect(group).ToHaveCountAsync(1);
+        await Assertions.Expect(group).ToContainTextAsync("Inviting · understanding-based · in-person · 0 of 4 said yes");
+        await Assertions.Expect(group).ToContainTextAsync("a1 Example: waiting");
+        await AssertAccessibleAsync(page);
+        await AssertFitsAsync(page);
+        await App.Outbox.WaitForAsync("a1@example.org", "group-invitation");
+        Assert.DoesNotContain(App.Outbox.All(), m => m.To.ToString().Contains("t1@", StringComparison.Ordinal));
     }
 }
