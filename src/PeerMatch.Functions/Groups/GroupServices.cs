@@ -13,6 +13,7 @@ public static class GroupServices
             .AddSingleton<IGroupStore>(sp => sp.GetRequiredService<GroupTable>())
             .AddSingleton<IPersonalDataStore>(sp => sp.GetRequiredService<GroupTable>())
             .AddSingleton<PeerGroups>()
+            .AddSingleton<ITrainingExamples>(sp => sp.GetRequiredService<PeerGroups>())
             .AddSingleton<GroupContent>()
             .AddSingleton<ProfileGroups>()
             .AddEmailComposer<GroupEmailComposer>();

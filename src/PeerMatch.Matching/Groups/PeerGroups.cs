@@ -24,7 +24,7 @@ public sealed class PeerGroups(
     ISuppressionList suppressions,
     IRankerStore rankers,
     IEmailScheduler emails,
-    TimeProvider clock)
+    TimeProvider clock) : ITrainingExamples
 {
     public static readonly TimeSpan AnswerWithin = TimeSpan.FromDays(7);
     public static readonly TimeSpan FormWithin = TimeSpan.FromDays(14);
@@ -426,6 +426,45 @@ public sealed class PeerGroups(
 
     private async Task<GroupWithSeats> ReloadAsync(string id, GroupWithSeats last, CancellationToken cancellationToken) =>
         await groups.GetAsync(id, cancellationToken) ?? last;
+
+    // ---- Learning which groups last ----
+
+    /// <summary>
+    /// Check-in answers as training examples for the ranker that scores every pair in a group: a member who says the
+    /// group met is a positive for each pair of them with the other members, one who says it has not, a negative. So
+    /// the pairs of groups that meet come to score higher, and formation (which weighs every pair) prefers their like.
+    /// </summary>
+    public async Task<IReadOnlyList<LabelledPair>> ExamplesAsync(CancellationToken cancellationToken)
+    {
+        var examples = new List<LabelledPair>();
+        var now = clock.GetUtcNow();
+        await foreach (var group in groups.AllAsync(cancellationToken))
+        {
+            if (!group.Members.Any(m => m.Met is not null))
+            {
+                continue;
+            }
+            var members = new List<Candidate>();
+            foreach (var seat in group.Members)
+            {
+                if (await practitioners.GetAsync(seat.PractitionerId, cancellationToken) is { } p)
+                {
+                    members.Add(new Candidate(p.Id, p.Profile));
+                }
+            }
+            var profiles = Featurizer.Featurize(members, now);
+            foreach (var answering in profiles.Where(p => group.Seat(p.Id)?.Met is not null))
+            {
+                foreach (var other in profiles.Where(p => p.Id != answering.Id))
+                {
+                    var features = new float[PairFeatures.Count];
+                    PairFeatures.Compute(answering, other, features);
+                    examples.Add(new LabelledPair(answering.Id, other.Id, features, group.Seat(answering.Id)!.Met == "yes"));
+                }
+            }
+        }
+        return examples;
+    }
 
     // ---- Reading ----
 

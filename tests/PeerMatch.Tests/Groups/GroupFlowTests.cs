@@ -7,6 +7,7 @@ using MimeKit;
 using PeerMatch.Functions.Groups;
 using PeerMatch.Functions.Outreach;
 using PeerMatch.Intake;
+using PeerMatch.Matching;
 using PeerMatch.Tests.Infrastructure;
 using static PeerMatch.Tests.Matching.People;
 
@@ -221,6 +222,13 @@ public sealed class GroupFlowTests : AppTest
         Assert.DoesNotContain(App.Outbox.To("a4@example.org"), m => m.Headers["X-PeerMatch-Kind"] == "group-check-in");
         var listed = await GroupAsync(groupId);
         Assert.Equal("yes", listed["members"]!.AsArray().Single(m => m!["id"]!.GetValue<string>() == "cv")!["met"]!.GetValue<string>());
+
+        // The answer teaches the ranker that scores every pair in a group: cv's pairs with the two still in it, as positives.
+        var examples = await App.Services.GetRequiredService<PeerGroups>().ExamplesAsync(default);
+        Assert.Equal(["a1", "a2"], examples.Select(e => e.PeerId).Order());
+        Assert.All(examples, e => Assert.True(e.PractitionerId == "cv" && e.Accepted));
+        var retrained = await App.Services.GetRequiredService<Retraining>().RetrainAsync(default);
+        Assert.Equal(2, retrained.TrainingExamples + retrained.HeldOutExamples);
     }
 
     [Fact]

@@ -28,7 +28,7 @@ internal sealed class InMemoryPorts
     public Rankers Models { get; } = new();
 
     public MatchRuns MatchRuns(TimeProvider clock) =>
-        new(People, Suppressed, SuggestionRows, Plans, RunRows, Models, new Retraining(SuggestionRows, Models, clock), Outbox, new MatchingSettings(), clock);
+        new(People, Suppressed, SuggestionRows, Plans, RunRows, Models, new Retraining(SuggestionRows, Models, [], clock), Outbox, new MatchingSettings(), clock);
 
     public SuggestionAnswers Answers(TimeProvider clock) => new(SuggestionRows, IntroductionRows, People, Outbox, clock);
 
