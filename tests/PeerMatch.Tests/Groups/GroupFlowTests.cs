@@ -311,6 +311,42 @@ public sealed class GroupFlowTests : AppTest
     }
 
     [Fact]
+    public async Task Simultaneous_answers_runs_and_formations_form_once_and_send_each_e_mail_once()
+    {
+        await App.SeedAsync([Person("cv", convenes: true, years: 15), .. Enumerable.Range(1, 9).Select(i => Person($"m{i}"))]);
+
+        // Two organizers at once: the lease lets one formation run; nobody lands in two groups.
+        var formations = await Task.WhenAll(PostFormAsync(), PostFormAsync());
+        Assert.Contains(formations, f => f.Status == HttpStatusCode.Accepted);
+        await App.DrainAsync();
+        var seats = (await App.RowsAsync(GroupTable.Name)).Where(r => !r.RowKey.StartsWith('~') && !r.PartitionKey.StartsWith('~')).ToList();
+        Assert.Equal(seats.Count, seats.Select(r => r.RowKey).Distinct().Count());
+        var groupId = seats.First(r => r.RowKey == "cv").PartitionKey;
+        var members = seats.Where(r => r.PartitionKey == groupId).Select(r => r.RowKey).ToList();
+
+        // Everyone in cv's group says yes at the same moment, while two runs take the clock's steps.
+        var answers = members.Select(id => AnswerAsync(id, "yes")).ToList();
+        await Task.WhenAll([.. answers, Client.RunMatchAsync(force: true), Client.RunMatchAsync(force: true)]);
+        await App.DrainAsync();
+
+        Assert.Equal("formed", (await GroupAsync(groupId))["state"]!.GetValue<string>());
+        foreach (var id in members)
+        {
+            var introductions = App.Outbox.To($"{id}@example.org").Where(m => m.Headers["X-PeerMatch-Kind"] == "group-introduction").ToList();
+            // One introduction; and whoever joined after the others formed it hears of nobody twice.
+            Assert.Single(introductions, m => m.Subject!.Contains("has formed", StringComparison.Ordinal));
+            Assert.Equal(introductions.Count, introductions.Select(m => m.Subject).Distinct().Count());
+            Assert.Single(App.Outbox.To($"{id}@example.org"), m => m.Headers["X-PeerMatch-Kind"] == "group-invitation");
+        }
+
+        async Task<(HttpStatusCode Status, string Body)> PostFormAsync()
+        {
+            using var response = await Client.PostAsJsonAsync("/api/organizer/groups", new { });
+            return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        }
+    }
+
+    [Fact]
     public async Task Bad_answers_and_foreign_links_change_nothing()
     {
         await App.SeedAsync(Person("cv", convenes: true, years: 15), Person("a1"), Person("a2"), Person("a3"));
