@@ -72,7 +72,7 @@ public sealed class GroupsApi(LinkSigner links, PeerGroups groups, IPractitioner
     }
 
     [Function("GroupAnswer")]
-    public async Task<Results<Ok<GroupAnswerRecorded>, SeeOther, ValidationProblem, LinkProblemResult>> AnswerAsync(
+    public async Task<Results<Ok<GroupAnswerRecorded>, SeeOther, ValidationProblem, ProblemHttpResult, LinkProblemResult>> AnswerAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.GroupAnswer)] HttpRequest request, string id, CancellationToken cancellationToken)
     {
         var page = Routes.WithToken(Routes.Group, request.LinkToken(), id);
@@ -81,7 +81,11 @@ public sealed class GroupsApi(LinkSigner links, PeerGroups groups, IPractitioner
         {
             return Pages.PrefersHtml(request) ? Pages.SeeOther(page) : new LinkProblemResult(LinkKind.Group, problem);
         }
-        var fields = await ReadFieldsAsync(request, cancellationToken);
+        var (fields, unreadable) = await ReadFieldsAsync(request, cancellationToken);
+        if (unreadable is not null)
+        {
+            return unreadable;
+        }
         var convene = fields.GetValueOrDefault("convene");
         // "Yes, but only as a member" is the convene=no button alone: a yes.
         var answer = fields.GetValueOrDefault("answer") ?? (convene == "no" ? "yes" : null);
@@ -150,7 +154,7 @@ public sealed class GroupsApi(LinkSigner links, PeerGroups groups, IPractitioner
     }
 
     [Function("GroupCheckInAnswer")]
-    public async Task<Results<Ok<GroupMet>, SeeOther, ValidationProblem, LinkProblemResult>> RecordMetAsync(
+    public async Task<Results<Ok<GroupMet>, SeeOther, ValidationProblem, ProblemHttpResult, LinkProblemResult>> RecordMetAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.GroupCheckIn)] HttpRequest request, string id, CancellationToken cancellationToken)
     {
         var page = Routes.WithToken(Routes.GroupCheckIn, request.LinkToken(), id);
@@ -159,7 +163,12 @@ public sealed class GroupsApi(LinkSigner links, PeerGroups groups, IPractitioner
         {
             return Pages.PrefersHtml(request) ? Pages.SeeOther(page) : new LinkProblemResult(LinkKind.Group, problem);
         }
-        var answer = (await ReadFieldsAsync(request, cancellationToken)).GetValueOrDefault("answer");
+        var (fields, unreadable) = await ReadFieldsAsync(request, cancellationToken);
+        if (unreadable is not null)
+        {
+            return unreadable;
+        }
+        var answer = fields.GetValueOrDefault("answer");
         if (answer is not ("yes" or "no"))
         {
             var errors = new ValidationErrors();
@@ -184,10 +193,11 @@ public sealed class GroupsApi(LinkSigner links, PeerGroups groups, IPractitioner
         return viewer is null ? (null, LinkProblem.Gone) : ((group!, viewer), default);
     }
 
-    /// <summary>The buttons post a form; scripts may post JSON or use the query (<c>?answer=yes</c>).</summary>
-    private static async Task<IReadOnlyDictionary<string, string>> ReadFieldsAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>The buttons post a form; scripts may post JSON or use the query (<c>?answer=yes</c>). A body that cannot be read is a problem.</summary>
+    private static async Task<(IReadOnlyDictionary<string, string> Fields, ProblemHttpResult? Unreadable)> ReadFieldsAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var fields = new Dictionary<string, string>((await RequestBodies.ReadFieldsAsync(request, cancellationToken)).Values, StringComparer.Ordinal);
+        var body = await RequestBodies.ReadFieldsAsync(request, cancellationToken);
+        var fields = new Dictionary<string, string>(body.Values, StringComparer.Ordinal);
         foreach (var name in new[] { "answer", "convene" })
         {
             if (request.Query.TryGetValue(name, out var value))
@@ -195,7 +205,7 @@ public sealed class GroupsApi(LinkSigner links, PeerGroups groups, IPractitioner
                 fields[name] = value.ToString();
             }
         }
-        return fields;
+        return (fields, body.Problem);
     }
 }
 

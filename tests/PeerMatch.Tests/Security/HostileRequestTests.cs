@@ -81,11 +81,27 @@ public sealed class HostileRequestTests : AppTest
         var adaId = (await Client.GetFromJsonAsync<JsonObject>(manage))!["id"]!.GetValue<string>();
         var suggestionId = Uri.UnescapeDataString(suggestion["/api/suggestions/".Length..suggestion.IndexOf('?', StringComparison.Ordinal)]);
         var followUp = (await App.Services.GetRequiredService<LinkSigner>().FollowUpUrlAsync(adaId, suggestionId, default)).PathAndQuery;
-        return new Links(manage, confirm, suggestion, followUp, unsubscribe);
+        // Two more who seek a peer group, so that a formation makes ada's group: a group page link, and its check-in.
+        await Intakes.SignUpAndConfirmAsync(App, Client, "dee@example.org", "Dee Example");
+        await Intakes.SignUpAndConfirmAsync(App, Client, "eve@example.org", "Eve Example");
+        using var again = new HttpRequestMessage(HttpMethod.Post, "/api/organizer/groups") { Content = JsonContent.Create(new { }) };
+        again.Headers.Add("x-functions-key", PeerMatchApp.OrganizerKey);
+        using (var formed = await Client.SendAsync(again))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, formed.StatusCode);
+        }
+        var group = Outbox.Relative(Outbox.Link(await App.Outbox.WaitForAsync("ada@example.org", "group-invitation"), PeerMatchApp.PublicBaseUrl + "/api/groups/"));
+        var groupId = group["/api/groups/".Length..group.IndexOf('?', StringComparison.Ordinal)];
+        var checkIn = (await App.Services.GetRequiredService<LinkSigner>().GroupCheckInUrlAsync(adaId, groupId, default)).PathAndQuery;
+        return new Links(manage, confirm, suggestion, followUp, unsubscribe, group, checkIn);
     }
 
-    private sealed record Links(string Manage, string Confirm, string Suggestion, string FollowUp, string Unsubscribe)
+    private sealed record Links(string Manage, string Confirm, string Suggestion, string FollowUp, string Unsubscribe, string Group, string GroupCheckIn)
     {
+        public string GroupAnswer => Group.Replace("?token", "/answer?token", StringComparison.Ordinal);
+
+        public string GroupLeave => Group.Replace("?token", "/leave?token", StringComparison.Ordinal);
+
         public static string Token(string link) => link[(link.IndexOf("token=", StringComparison.Ordinal) + 6)..];
 
         public static string With(string link, string token) => link[..(link.IndexOf("token=", StringComparison.Ordinal) + 6)] + token;
@@ -119,6 +135,9 @@ public sealed class HostileRequestTests : AppTest
             (links.Manage, HttpMethod.Post, null),
             (links.SuggestionAnswer, HttpMethod.Post, null),
             (links.FollowUp, HttpMethod.Post, null),
+            (links.GroupAnswer, HttpMethod.Post, null),
+            (links.GroupCheckIn, HttpMethod.Post, null),
+            ("/api/organizer/groups", HttpMethod.Post, PeerMatchApp.OrganizerKey),
             ("/api/me/link", HttpMethod.Post, null),
             ("/api/organizer/match-runs", HttpMethod.Post, PeerMatchApp.OrganizerKey),
             ("/api/organizer/groups/proposals", HttpMethod.Post, PeerMatchApp.OrganizerKey),
@@ -193,6 +212,20 @@ public sealed class HostileRequestTests : AppTest
             Add(name, HttpMethod.Post, Links.With(links.Confirm, forged), () => new FormUrlEncodedContent([]));
             Add(name, HttpMethod.Post, Links.With(links.SuggestionAnswer, forged), () => new FormUrlEncodedContent([new("answer", "yes")]));
         }
+        foreach (var (name, forged) in forgeries.Take(5).Append(("the profile's token", token)).Append(("the check-in's token", Links.Token(links.GroupCheckIn))))
+        {
+            Add(name, HttpMethod.Get, Links.With(links.Group, forged), accept: "text/html");
+            Add(name, HttpMethod.Post, Links.With(links.GroupAnswer, forged), () => new FormUrlEncodedContent([new("answer", "yes")]));
+            Add(name, HttpMethod.Post, Links.With(links.GroupLeave, forged), () => new FormUrlEncodedContent([]));
+            Add(name, HttpMethod.Post, Links.With("/api/me/group?token=", forged), () => new FormUrlEncodedContent([]));
+        }
+        Add("the group's token on its check-in", HttpMethod.Post, links.Group.Replace("?token", "/met?token", StringComparison.Ordinal), () => new FormUrlEncodedContent([new("answer", "yes")]));
+        Add("the group's token on another group", HttpMethod.Post, links.GroupAnswer.Replace("/api/groups/g", "/api/groups/g0", StringComparison.Ordinal), () => new FormUrlEncodedContent([new("answer", "yes")]));
+        Add("convene=yes", HttpMethod.Post, links.GroupAnswer, () => new FormUrlEncodedContent([new("answer", "yes"), new("convene", "yes")]));
+        Add("a group answer with CRLF", HttpMethod.Post, links.GroupAnswer, () => new FormUrlEncodedContent([new("answer", "yes\r\nBcc: x@example.org")]));
+        Add("maybe, in the query", HttpMethod.Post, links.GroupAnswer + "&answer=maybe", () => new FormUrlEncodedContent([]));
+        Add("a group size of 50", HttpMethod.Post, "/api/organizer/groups", () => JsonContent.Create(new { size = 50 }), PeerMatchApp.OrganizerKey);
+        Add("a region that is markup", HttpMethod.Post, "/api/organizer/groups", () => JsonContent.Create(new { region = "<script>" }), PeerMatchApp.OrganizerKey);
         Add("the suggestion's token on its follow-up", HttpMethod.Post, links.SuggestionAnswer.Replace("/answer?", "/met?", StringComparison.Ordinal), () => new FormUrlEncodedContent([new("answer", "yes")]));
         Add("another suggestion's id", HttpMethod.Post, links.SuggestionAnswer.Replace("/api/suggestions/", "/api/suggestions/2026-W01-", StringComparison.Ordinal), () => new FormUrlEncodedContent([new("answer", "yes")]));
         Add("an id of 5,000 characters", HttpMethod.Get, "/api/suggestions/" + new string('a', 5000) + "?token=" + token);
@@ -203,6 +236,8 @@ public sealed class HostileRequestTests : AppTest
         Add("PUT", HttpMethod.Put, links.Confirm, () => new FormUrlEncodedContent([]));
         Add("GET", HttpMethod.Get, "/api/organizer/groups/proposals", key: PeerMatchApp.OrganizerKey);
         Add("DELETE", HttpMethod.Delete, "/api/organizer/match-runs", key: PeerMatchApp.OrganizerKey);
+        Add("DELETE", HttpMethod.Delete, "/api/organizer/groups", key: PeerMatchApp.OrganizerKey);
+        Add("PUT", HttpMethod.Put, links.Group, () => new FormUrlEncodedContent([new("answer", "yes")]));
         Add("climbing out of assets", HttpMethod.Get, "/api/assets/..%2F..%2Fappsettings.json");
         Add("an unknown asset", HttpMethod.Get, "/api/assets/site.js");
         Add("markup as a country", HttpMethod.Get, "/api/places/%3Cscript%3E");
@@ -213,6 +248,8 @@ public sealed class HostileRequestTests : AppTest
         {
             Add(name, HttpMethod.Post, "/api/organizer/match-runs", () => JsonContent.Create(new { force = true }), key);
             Add(name, HttpMethod.Post, "/api/organizer/groups/proposals", () => JsonContent.Create(new { }), key);
+            Add(name, HttpMethod.Post, "/api/organizer/groups", () => JsonContent.Create(new { }), key);
+            Add(name, HttpMethod.Get, "/api/organizer/groups", key: key);
             Add(name, HttpMethod.Get, "/api/organizer/match-runs/anything", key: key);
         }
         Add("a wrong key in the query", HttpMethod.Post, "/api/organizer/match-runs?code=wrong", () => JsonContent.Create(new { force = true }));
