@@ -308,29 +308,19 @@ public sealed class GroupFormation(IPairScorer scorer, int size = GroupFormation
             var order = people.OrderByDescending(p => p.Profile.WillingToConvene).ThenByDescending(p => p.Years).ThenBy(p => p.Id, StringComparer.Ordinal);
             foreach (var convener in order)
             {
-                if (_groupOf[convener.Index] >= 0)
+                if (_groupOf[convener.Index] < 0)
                 {
-                    continue;
-                }
-                Group? best = null;
-                foreach (var mode in new[] { Mode.InPerson, Mode.Online })
-                {
-                    if (BuildAround(convener, mode) is { } group && (best is null || Better(group, best)))
-                    {
-                        best = group;
-                    }
-                }
-                if (best is not null)
-                {
-                    Add(best);
+                    FormAround(convener);
                 }
             }
         }
 
         /// <summary>The group one convener would lead, as in <see cref="Greedy"/> but for them alone.</summary>
-        public void GreedyAround(string convenerId)
+        public void GreedyAround(string convenerId) => FormAround(people.First(p => p.Id == convenerId));
+
+        /// <summary>Forms the better of the groups <paramref name="convener"/> could lead in person and online, if any.</summary>
+        private void FormAround(MatchProfile convener)
         {
-            var convener = people.First(p => p.Id == convenerId);
             Group? best = null;
             foreach (var mode in new[] { Mode.InPerson, Mode.Online })
             {

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
+using PeerMatch.Email;
+using PeerMatch.Intake;
 
 namespace PeerMatch.Functions.Email;
 
@@ -14,5 +16,13 @@ public sealed class EmailRenderer(IServiceScopeFactory scopes, ILoggerFactory lo
         var html = await renderer.Dispatcher.InvokeAsync(async () =>
             (await renderer.RenderComponentAsync<TTemplate>(ParameterView.FromDictionary(parameters))).ToHtmlString());
         return (html, HtmlToText.Convert(html));
+    }
+
+    /// <summary>A message to a practitioner from a template whose parameters include its <c>UnsubscribeUrl</c> (every kind but a confirmation has one).</summary>
+    public async Task<EmailMessage> MessageAsync<TTemplate>(EmailKind kind, Practitioner recipient, string subject, IDictionary<string, object?> parameters)
+        where TTemplate : IComponent
+    {
+        var (html, text) = await RenderAsync<TTemplate>(parameters);
+        return new EmailMessage(kind, recipient.Profile.Email, recipient.Profile.Name, subject, text, html, (Uri)parameters["UnsubscribeUrl"]!);
     }
 }

@@ -41,7 +41,7 @@ public sealed class GroupEmailComposer(
         switch (job.Kind)
         {
             case EmailKind.GroupInvitation when news == GroupNews.CalledOff:
-                return seat.IsYes ? await RenderAsync<GroupCalledOffEmail>(job.Kind, recipient, GroupCalledOffEmail.Subject, parameters) : null;
+                return seat.IsYes ? await renderer.MessageAsync<GroupCalledOffEmail>(job.Kind, recipient, GroupCalledOffEmail.Subject, parameters) : null;
 
             case EmailKind.GroupInvitation:
                 // Answered meanwhile, the group closed, or paused since it was proposed: the invitation has nothing to ask.
@@ -55,7 +55,7 @@ public sealed class GroupEmailComposer(
                 parameters[nameof(GroupInvitationEmail.YouConvene)] = youConvene;
                 AddContent(parameters);
                 parameters[nameof(GroupInvitationEmail.GroupUrl)] = await links.GroupUrlAsync(recipient.Id, groupId, cancellationToken);
-                return await RenderAsync<GroupInvitationEmail>(job.Kind, recipient, GroupInvitationEmail.Subject(youConvene), parameters);
+                return await renderer.MessageAsync<GroupInvitationEmail>(job.Kind, recipient, GroupInvitationEmail.Subject(youConvene), parameters);
 
             case EmailKind.GroupIntroduction:
                 if (!seat.IsMember || group.Group.State != GroupStates.Formed)
@@ -72,7 +72,7 @@ public sealed class GroupEmailComposer(
                 parameters[nameof(GroupIntroductionEmail.Times)] = times.Select(t => t.Local).ToList();
                 AddContent(parameters);
                 parameters[nameof(GroupIntroductionEmail.GroupUrl)] = await links.GroupUrlAsync(recipient.Id, groupId, cancellationToken);
-                var message = await RenderAsync<GroupIntroductionEmail>(job.Kind, recipient, GroupIntroductionEmail.Subject(news, aboutName), parameters);
+                var message = await renderer.MessageAsync<GroupIntroductionEmail>(job.Kind, recipient, GroupIntroductionEmail.Subject(news, aboutName), parameters);
                 return message with { Attachments = times.Select((t, i) => Calendar(group.Group, view, t.Start, i, now)).ToList() };
 
             case EmailKind.GroupCheckIn:
@@ -81,7 +81,7 @@ public sealed class GroupEmailComposer(
                     return null;
                 }
                 parameters[nameof(GroupCheckInEmail.AnswerUrl)] = await links.GroupCheckInUrlAsync(recipient.Id, groupId, cancellationToken);
-                return await RenderAsync<GroupCheckInEmail>(job.Kind, recipient, GroupCheckInEmail.Subject, parameters);
+                return await renderer.MessageAsync<GroupCheckInEmail>(job.Kind, recipient, GroupCheckInEmail.Subject, parameters);
 
             default:
                 return null;
@@ -105,10 +105,4 @@ public sealed class GroupEmailComposer(
         return new EmailAttachment($"first-meeting-{index + 1}.ics", MeetingCalendar.MediaType, Encoding.UTF8.GetBytes(ics));
     }
 
-    private async Task<EmailMessage> RenderAsync<TTemplate>(EmailKind kind, Practitioner recipient, string subject, Dictionary<string, object?> parameters)
-        where TTemplate : Microsoft.AspNetCore.Components.IComponent
-    {
-        var (html, text) = await renderer.RenderAsync<TTemplate>(parameters);
-        return new EmailMessage(kind, recipient.Profile.Email, recipient.Profile.Name, subject, text, html, (Uri)parameters["UnsubscribeUrl"]!);
-    }
 }

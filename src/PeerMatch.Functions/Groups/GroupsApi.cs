@@ -171,9 +171,7 @@ public sealed class GroupsApi(LinkSigner links, PeerGroups groups, IPractitioner
         var answer = fields.GetValueOrDefault("answer");
         if (answer is not ("yes" or "no"))
         {
-            var errors = new ValidationErrors();
-            errors.Add("answer", "Must be yes or no.");
-            return Problems.Validation(errors);
+            return Problems.NotYesOrNo();
         }
         var met = await groups.RecordMetAsync(id, viewer.Id, answer, cancellationToken);
         return Pages.PrefersHtml(request) ? Pages.SeeOther(page) : TypedResults.Ok(new GroupMet(met));

@@ -11,6 +11,14 @@ public static class Problems
         TypedResults.ValidationProblem(errors.ToDictionary(), title: "Some fields need attention.",
             detail: "Nothing was saved. Correct the fields listed in 'errors' and send again.");
 
+    /// <summary>An answer to a page's yes/no buttons that is neither.</summary>
+    public static ValidationProblem NotYesOrNo(string field = "answer")
+    {
+        var errors = new ValidationErrors();
+        errors.Add(field, "Must be yes or no.");
+        return Validation(errors);
+    }
+
     public static ProblemHttpResult UnsupportedMediaType(string accepted = "application/json or application/x-www-form-urlencoded") => TypedResults.Problem(
         statusCode: StatusCodes.Status415UnsupportedMediaType,
         title: "Unsupported content type.",

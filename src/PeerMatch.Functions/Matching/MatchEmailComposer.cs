@@ -48,7 +48,7 @@ public sealed class MatchEmailComposer(
         }
         parameters[nameof(DigestEmail.Items)] = items;
         parameters[nameof(DigestEmail.NoneReason)] = entry?.NoSuggestionReason ?? "Those who suited you best this week have left PeerMatch since.";
-        return await RenderAsync<DigestEmail>(EmailKind.Digest, recipient, DigestEmail.Subject(items.Count), parameters);
+        return await renderer.MessageAsync<DigestEmail>(EmailKind.Digest, recipient, DigestEmail.Subject(items.Count), parameters);
     }
 
     /// <summary>An introduction or a follow-up: it names its suggestion, and nothing is sent once the peer is gone.</summary>
@@ -64,18 +64,12 @@ public sealed class MatchEmailComposer(
             parameters[nameof(IntroductionEmail.PeerName)] = peer.Profile.Name;
             parameters[nameof(IntroductionEmail.PeerEmail)] = peer.Profile.Email;
             parameters[nameof(IntroductionEmail.Reasons)] = suggestion.Reasons;
-            return await RenderAsync<IntroductionEmail>(job.Kind, recipient, IntroductionEmail.Subject(peer.Profile.Name), parameters);
+            return await renderer.MessageAsync<IntroductionEmail>(job.Kind, recipient, IntroductionEmail.Subject(peer.Profile.Name), parameters);
         }
         var first = Reasons.FirstName(peer.Profile.Name);
         parameters[nameof(FollowUpEmail.PeerName)] = first;
         parameters[nameof(FollowUpEmail.AnswerUrl)] = await links.FollowUpUrlAsync(recipient.Id, suggestion.Id, cancellationToken);
-        return await RenderAsync<FollowUpEmail>(job.Kind, recipient, FollowUpEmail.Subject(first), parameters);
+        return await renderer.MessageAsync<FollowUpEmail>(job.Kind, recipient, FollowUpEmail.Subject(first), parameters);
     }
 
-    private async Task<EmailMessage> RenderAsync<TTemplate>(EmailKind kind, Practitioner recipient, string subject, Dictionary<string, object?> parameters)
-        where TTemplate : Microsoft.AspNetCore.Components.IComponent
-    {
-        var (html, text) = await renderer.RenderAsync<TTemplate>(parameters);
-        return new EmailMessage(kind, recipient.Profile.Email, recipient.Profile.Name, subject, text, html, (Uri)parameters["UnsubscribeUrl"]!);
-    }
 }

@@ -65,7 +65,7 @@ public sealed class SuggestionsApi(LinkSigner links, SuggestionAnswers answers)
         var answer = await ReadAnswerAsync(request, cancellationToken);
         if (!SuggestionAnswers.IsYesOrNo(answer))
         {
-            return NotYesOrNo();
+            return Problems.NotYesOrNo();
         }
         var outcome = await answers.AnswerAsync(suggestion, answer!, cancellationToken);
         return Pages.PrefersHtml(request) ? Pages.SeeOther(page) : TypedResults.Ok(new AnswerRecorded(outcome.Answer, outcome.Introduced));
@@ -111,7 +111,7 @@ public sealed class SuggestionsApi(LinkSigner links, SuggestionAnswers answers)
         var answer = await ReadAnswerAsync(request, cancellationToken);
         if (!SuggestionAnswers.IsYesOrNo(answer))
         {
-            return NotYesOrNo();
+            return Problems.NotYesOrNo();
         }
         var met = await answers.RecordMetAsync(suggestion, answer!, cancellationToken);
         return Pages.PrefersHtml(request) ? Pages.SeeOther(page) : TypedResults.Ok(new MetRecorded(met));
@@ -134,11 +134,4 @@ public sealed class SuggestionsApi(LinkSigner links, SuggestionAnswers answers)
         request.Query.TryGetValue("answer", out var query)
             ? query.ToString()
             : (await RequestBodies.ReadFieldsAsync(request, cancellationToken))["answer"];
-
-    private static ValidationProblem NotYesOrNo()
-    {
-        var errors = new ValidationErrors();
-        errors.Add("answer", "Must be yes or no.");
-        return Problems.Validation(errors);
-    }
 }

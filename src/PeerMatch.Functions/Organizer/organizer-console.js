@@ -69,34 +69,41 @@
   // ---- Invitations: check the list, then send exactly what was checked ----
   const inviteForm = byId('invite-form');
   const preview = byId('preview');
-  const fields = ['campaign', 'sender', 'message', 'recipients'];
   let checked = null; // { campaign, sender, message, csv, fileName }: what the preview counted
 
-  function clearErrors() {
-    for (const name of fields) {
-      byId(name + '-error').textContent = '';
-      byId(name).removeAttribute('aria-invalid');
-    }
-    byId('invite-error').hidden = true;
+  // A form's problems: `inputs` maps each field a problem may name to its input's id (a field it does not know
+  // goes to `inputs.other`, if any); a problem about no field shows in `summaryId`.
+  function problemShower(inputs, summaryId, nothingDone) {
+    const clear = () => {
+      for (const id of new Set(Object.values(inputs))) {
+        byId(id + '-error').textContent = '';
+        byId(id).removeAttribute('aria-invalid');
+      }
+      byId(summaryId).hidden = true;
+    };
+    const show = (problem, status) => {
+      clear();
+      let first = null;
+      for (const [name, messages] of Object.entries((problem && problem.errors) || {})) {
+        const id = inputs[name] || inputs.other;
+        if (!id) continue;
+        byId(id + '-error').textContent = messages.join(' ');
+        byId(id).setAttribute('aria-invalid', 'true');
+        first = first || byId(id);
+      }
+      if (first) {
+        first.focus();
+        return;
+      }
+      byId(summaryId).textContent = (problem && (problem.detail || problem.title)) || `PeerMatch answered ${status}. ${nothingDone}`;
+      byId(summaryId).hidden = false;
+    };
+    return { clear, show };
   }
 
-  function showProblem(problem, status) {
-    const errors = (problem && problem.errors) || {};
-    let first = null;
-    for (const [name, messages] of Object.entries(errors)) {
-      const field = fields.includes(name) ? name : 'recipients';
-      byId(field + '-error').textContent = messages.join(' ');
-      byId(field).setAttribute('aria-invalid', 'true');
-      first = first || byId(field);
-    }
-    if (first) {
-      first.focus();
-      return;
-    }
-    const text = problem && (problem.detail || problem.title);
-    byId('invite-error').textContent = text || `PeerMatch answered ${status}. Nothing was sent.`;
-    byId('invite-error').hidden = false;
-  }
+  const inviteProblems = problemShower({ campaign: 'campaign', sender: 'sender', message: 'message', recipients: 'recipients', other: 'recipients' }, 'invite-error', 'Nothing was sent.');
+  const clearErrors = inviteProblems.clear;
+  const showProblem = inviteProblems.show;
 
   function upload(list, dryRun) {
     const form = new FormData();
@@ -281,7 +288,6 @@
   // ---- Peer groups: preview, form now, and every group's state and answers ----
   const groupsForm = byId('groups-form');
   const proposals = byId('proposals');
-  const groupFields = { region: 'group-region', model: 'group-model', size: 'group-size' };
   let proposed = null; // the filter the preview was made with
 
   function element(tag, text, className) {
@@ -300,28 +306,8 @@
     return filter;
   }
 
-  function showGroupsProblem(problem, status) {
-    for (const id of Object.values(groupFields)) {
-      byId(id + '-error').textContent = '';
-      byId(id).removeAttribute('aria-invalid');
-    }
-    byId('groups-error').hidden = true;
-    if (!problem && !status) return;
-    let first = null;
-    for (const [name, messages] of Object.entries((problem && problem.errors) || {})) {
-      const id = groupFields[name];
-      if (!id) continue;
-      byId(id + '-error').textContent = messages.join(' ');
-      byId(id).setAttribute('aria-invalid', 'true');
-      first = first || byId(id);
-    }
-    if (first) {
-      first.focus();
-      return;
-    }
-    byId('groups-error').textContent = (problem && (problem.detail || problem.title)) || `PeerMatch answered ${status}. Nothing was formed.`;
-    byId('groups-error').hidden = false;
-  }
+  const groupsProblems = problemShower({ region: 'group-region', model: 'group-model', size: 'group-size' }, 'groups-error', 'Nothing was formed.');
+  const showGroupsProblem = groupsProblems.show;
 
   function names(people) {
     return people.map((p) => p.name).join(', ');
@@ -329,7 +315,7 @@
 
   groupsForm.addEventListener('submit', async (event) => {
     event.preventDefault();
-    showGroupsProblem(null);
+    groupsProblems.clear();
     proposals.hidden = true;
     byId('formed').hidden = true;
     const filter = groupFilter();
