@@ -32,7 +32,7 @@ public sealed record GroupList(IReadOnlyList<GroupStateView> Groups);
 /// forming now (<c>POST …/groups</c>: stored, members invited), and every group with its answers (<c>GET …/groups</c>).
 /// </summary>
 [OrganizerOnly]
-public sealed class GroupsOrganizerApi(PeerGroups groups, IPractitionerRepository practitioners, ISuppressionList suppressions, IRankerStore rankers, TimeProvider clock)
+public sealed class GroupsOrganizerApi(PeerGroups groups, IPractitionerRepository practitioners)
 {
     [Function("GroupProposals")]
     public async Task<Results<Ok<GroupProposals>, ValidationProblem, ProblemHttpResult>> ProposeAsync(
@@ -43,14 +43,7 @@ public sealed class GroupsOrganizerApi(PeerGroups groups, IPractitionerRepositor
         {
             return unreadable is not null ? unreadable : invalid!;
         }
-        var population = await Population.LoadAsync(practitioners, suppressions, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), cancellationToken);
-        var inRegion = population.Eligible.Where(c => GroupFormation.InRegion(c.Profile.Region, filter.Region)).ToList();
-        var grouped = new HashSet<string>(StringComparer.Ordinal);
-        await foreach (var group in groups.AllAsync(cancellationToken))
-        {
-            grouped.UnionWith(group.Group.IsOpen ? group.Seats.Where(s => !s.IsOut).Select(s => s.PractitionerId) : []);
-        }
-        var plan = new GroupFormation(await rankers.CurrentAsync(cancellationToken), filter.Size).Form(inRegion, grouped, clock.GetUtcNow(), filter.Model);
+        var plan = await groups.ProposeAsync(filter.Region, filter.Model, filter.Size, cancellationToken);
         return TypedResults.Ok(new GroupProposals(plan.Groups, plan.Unplaced));
     }
 

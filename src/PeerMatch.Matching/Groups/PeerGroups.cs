@@ -113,12 +113,19 @@ public sealed class PeerGroups(
         }
     }
 
-    private async Task<GroupFormationOutcome> FormLeasedAsync(string? region, string? model, int size, string origin, CancellationToken cancellationToken)
+    /// <summary>The groups a formation would make now, from the same people (a preview: nothing is stored or sent).</summary>
+    public async Task<GroupPlan> ProposeAsync(string? region, string? model, int size, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var (population, taken) = await PoolAsync(now, cancellationToken);
         var pool = population.Eligible.Where(c => GroupFormation.InRegion(c.Profile.Region, region)).ToList();
-        var plan = new GroupFormation(await rankers.CurrentAsync(cancellationToken), size).Form(pool, taken, now, model);
+        return new GroupFormation(await rankers.CurrentAsync(cancellationToken), size).Form(pool, taken, now, model);
+    }
+
+    private async Task<GroupFormationOutcome> FormLeasedAsync(string? region, string? model, int size, string origin, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var plan = await ProposeAsync(region, model, size, cancellationToken);
         var created = new List<GroupWithSeats>();
         foreach (var proposal in plan.Groups)
         {
@@ -267,20 +274,30 @@ public sealed class PeerGroups(
     {
         var now = clock.GetUtcNow();
         var id = group.Group.Id;
+        // Read again only after a step wrote (or tried to): most hourly settles find nothing due and read nothing more.
+        var wrote = false;
+        async Task<GroupWithSeats> CurrentAsync()
+        {
+            if (wrote)
+            {
+                (group, wrote) = (await ReloadAsync(id, group, cancellationToken), false);
+            }
+            return group;
+        }
+
         if (group.Group.IsOpen)
         {
             foreach (var seat in group.Seats.Where(s => s.IsPending && s.InvitedAt + AnswerWithin <= now))
             {
                 await groups.TryUpdateSeatAsync(seat with { Answer = "no", AnsweredAt = now, Expired = true }, cancellationToken);
+                wrote = true;
             }
-            group = await ReloadAsync(id, group, cancellationToken);
-            await HandOverAsync(group, cancellationToken);
-            group = await ReloadAsync(id, group, cancellationToken);
+            wrote |= await HandOverAsync(await CurrentAsync(), cancellationToken);
         }
-        if (group.Group.State == GroupStates.Inviting)
+        if ((await CurrentAsync()).Group.State == GroupStates.Inviting)
         {
-            await ReplaceAsync(group, pool, now, cancellationToken);
-            group = await ReloadAsync(id, group, cancellationToken);
+            wrote |= await ReplaceAsync(group, pool, now, cancellationToken);
+            group = await CurrentAsync();
             var convener = group.Seat(group.Group.ConvenerId);
             var yes = group.Seats.Where(s => s.IsYes).ToList();
             if (convener is { IsYes: true, DeclinedConvening: false } && yes.Count >= YesToForm)
@@ -296,32 +313,33 @@ public sealed class PeerGroups(
                 var formed = group.Group with { State = GroupStates.Formed, FormedAt = now, MeetingTimes = FirstMeetingTimes.Propose(zones, now) };
                 // Those who form it are introduced together; only a later yes is news to the others.
                 await groups.TryUpdateAsync(formed, yes.Select(s => s with { JoinedAt = now, Queued = (s.Queued ?? new HashSet<string>()).Append(SeatMarks.Announced).ToHashSet() }).ToList(), cancellationToken);
+                wrote = true;
             }
             else if (group.Group.CreatedAt + FormWithin <= now)
             {
                 await groups.TryUpdateAsync(group.Group with { State = GroupStates.CalledOff, ClosedAt = now }, [], cancellationToken);
+                wrote = true;
             }
-            group = await ReloadAsync(id, group, cancellationToken);
         }
-        if (group.Group.State == GroupStates.Formed)
+        if ((await CurrentAsync()).Group.State == GroupStates.Formed)
         {
             foreach (var late in group.Seats.Where(s => s.IsYes && s.JoinedAt is null))
             {
                 await groups.TryUpdateSeatAsync(late with { JoinedAt = now }, cancellationToken);
+                wrote = true;
             }
             if (group.Group.CheckInQueuedAt is null && group.Group.FormedAt + CheckInAfter <= now)
             {
-                group = await ReloadAsync(id, group, cancellationToken);
-                foreach (var member in group.Members)
+                foreach (var member in (await CurrentAsync()).Members)
                 {
                     await emails.EnqueueAsync(GroupEmailJobs.CheckIn(id, member.PractitionerId), cancellationToken);
                 }
                 await groups.TryUpdateAsync(group.Group with { CheckInQueuedAt = now }, [], cancellationToken);
+                wrote = true;
             }
-            group = await ReloadAsync(id, group, cancellationToken);
         }
-        await QueueOwedEmailsAsync(group, now, cancellationToken);
-        return await ReloadAsync(id, group, cancellationToken);
+        wrote |= await QueueOwedEmailsAsync(await CurrentAsync(), now, cancellationToken);
+        return await CurrentAsync();
     }
 
     /// <summary>
@@ -329,13 +347,13 @@ public sealed class PeerGroups(
     /// said yes (or nobody yet: the group waits for one); once formed, to the most experienced willing member, or else
     /// the most experienced.
     /// </summary>
-    private async Task HandOverAsync(GroupWithSeats group, CancellationToken cancellationToken)
+    private async Task<bool> HandOverAsync(GroupWithSeats group, CancellationToken cancellationToken)
     {
         var current = group.Seat(group.Group.ConvenerId);
         var forming = group.Group.State == GroupStates.Inviting;
         if (current is not null && !current.IsOut && !(forming && current.DeclinedConvening))
         {
-            return;
+            return false;
         }
         var candidates = new List<(GroupSeat Seat, Profile Profile)>();
         foreach (var seat in group.Seats.Where(s => s.PractitionerId != group.Group.ConvenerId && (forming ? s.IsYes && !s.DeclinedConvening : s.IsMember)))
@@ -348,19 +366,21 @@ public sealed class PeerGroups(
         var next = candidates.Where(c => c.Profile.WillingToConvene || !forming)
             .OrderByDescending(c => c.Profile.WillingToConvene).ThenByDescending(c => c.Profile.YearsExperience).ThenBy(c => c.Seat.PractitionerId, StringComparer.Ordinal)
             .Select(c => c.Seat.PractitionerId).FirstOrDefault();
-        if (next is not null)
+        if (next is null)
         {
-            await groups.TryUpdateAsync(group.Group with { ConvenerId = next }, [], cancellationToken);
+            return false;
         }
+        await groups.TryUpdateAsync(group.Group with { ConvenerId = next }, [], cancellationToken);
+        return true;
     }
 
     /// <summary>For each "no" not replaced yet, invites the seeker in no group who best fills the gap (when someone fits).</summary>
-    private async Task ReplaceAsync(GroupWithSeats group, Lazy<Task<(Population Population, HashSet<string> Taken)>> pool, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<bool> ReplaceAsync(GroupWithSeats group, Lazy<Task<(Population Population, HashSet<string> Taken)>> pool, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var gaps = group.Seats.Where(s => s.IsOut && !s.Replaced).ToList();
         if (gaps.Count == 0)
         {
-            return;
+            return false;
         }
         var (population, taken) = await pool.Value;
         var everyone = population.Everyone;
@@ -369,26 +389,30 @@ public sealed class PeerGroups(
             .Select(s => new Candidate(s.PractitionerId, everyone[s.PractitionerId].Profile))
             .ToList();
         var formation = new GroupFormation(await rankers.CurrentAsync(cancellationToken));
+        var wrote = false;
         foreach (var gap in gaps)
         {
             // Never asked twice into one group: everyone who ever had a seat here is left out.
             var candidates = population.Eligible.Where(c => !taken.Contains(c.Id) && group.Seat(c.Id) is null).ToList();
             if (formation.Replacement(group.Group.Model, group.Group.Language, group.Group.Meeting, staying, candidates, now) is not { } newcomer)
             {
-                return;
+                break;
             }
+            wrote = true;
             if (await groups.TryReplaceAsync(gap with { Replaced = true }, new GroupSeat(group.Group.Id, newcomer, now), cancellationToken))
             {
                 taken.Add(newcomer);
                 staying.Add(population.Eligible.First(c => c.Id == newcomer));
             }
         }
+        return wrote;
     }
 
     /// <summary>The e-mails the group's state owes, each queued then marked (a crash between the two queues it again, harmlessly).</summary>
-    private async Task QueueOwedEmailsAsync(GroupWithSeats group, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<bool> QueueOwedEmailsAsync(GroupWithSeats group, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var id = group.Group.Id;
+        var marked = false;
         foreach (var seat in group.Seats)
         {
             var owed = new List<(string Mark, IEnumerable<EmailJob> Jobs)>();
@@ -420,8 +444,10 @@ public sealed class PeerGroups(
                     await emails.EnqueueAsync(job, cancellationToken);
                 }
                 await groups.MarkQueuedAsync(seat, mark, now, cancellationToken);
+                marked = true;
             }
         }
+        return marked;
     }
 
     private async Task<GroupWithSeats> ReloadAsync(string id, GroupWithSeats last, CancellationToken cancellationToken) =>
