@@ -4,6 +4,7 @@ using System.Globalization;
 namespace PeerMatch.Bench;
 
 // dotnet run -c Release --project bench/PeerMatch.Bench -- evaluate [size] [seed]
+// dotnet run -c Release --project bench/PeerMatch.Bench -- learning [size] [seeds, comma-separated] [weeks]
 // dotnet run -c Release --project bench/PeerMatch.Bench -- dryrun [sizes, comma-separated]
 // dotnet run -c Release --project bench/PeerMatch.Bench -- groups [size] [seed] [weeks of answers, 0 for the prior]
 // dotnet run -c Release --project bench/PeerMatch.Bench -- groups-dryrun [sizes, comma-separated]
@@ -21,6 +22,14 @@ internal static class BenchProgram
                 var (size, seed) = (Arg(args, 1, 3000), Arg(args, 2, 42));
                 var rows = OfflineEvaluation.Run(size, seed, Console.Error);
                 Console.WriteLine(OfflineEvaluation.Markdown(rows, size, seed));
+                return 0;
+            }
+            case "learning":
+            {
+                var size = Arg(args, 1, 600);
+                var seeds = (args.Length > 2 ? args[2] : "1,2,3").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
+                var weeks = LearningEvaluation.Run(size, seeds, Arg(args, 3, 6), Console.Error).ToList();
+                Console.WriteLine(LearningEvaluation.Markdown(weeks, size));
                 return 0;
             }
             case "dryrun":
@@ -48,7 +57,7 @@ internal static class BenchProgram
                 Console.WriteLine(DryRunBenchmark.Run(int.Parse(args[1], CultureInfo.InvariantCulture), seed: 42));
                 return 0;
             default:
-                Console.Error.WriteLine("usage: PeerMatch.Bench evaluate [size] [seed] | dryrun [sizes] | groups [size] [seed] [weeks of answers] | groups-dryrun [sizes] | load <app url> <outbox folder> [seconds] [sign-ups a minute] | campaign <app url> <app pid> <organizer key> <outbox folder | sendgrid:port>");
+                Console.Error.WriteLine("usage: PeerMatch.Bench evaluate [size] [seed] | learning [size] [seeds] [weeks] | dryrun [sizes] | groups [size] [seed] [weeks of answers] | groups-dryrun [sizes] | load <app url> <outbox folder> [seconds] [sign-ups a minute] | campaign <app url> <app pid> <organizer key> <outbox folder | sendgrid:port>");
                 return 2;
         }
     }

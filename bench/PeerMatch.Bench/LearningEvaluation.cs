@@ -1,0 +1,101 @@
+using System.Globalization;
+using PeerMatch.Matching;
+
+namespace PeerMatch.Bench;
+
+/// <summary>
+/// Does matching learn? For each hidden preference family and seed, a synthetic population lives through several weeks
+/// with the real planner, the real retraining and the real promotion rule: each week's suggestions are answered by the
+/// hidden preference, a challenger is trained on every answer so far, and it serves next week only if promoted. Each
+/// week is scored as the share of the way from random suggestions to the oracle's: for everyone suggested to, the
+/// expected acceptance of what they got, against the mean over the peers still possible for them (random) and the best
+/// as many of those peers (oracle), under the same hard rules (a shared language, a way to meet, never suggested before).
+/// </summary>
+public static class LearningEvaluation
+{
+    public sealed record Week(string Family, int Seed, int Number, double Acceptance, double Random, double Oracle, double Share, int Suggestions, string Model, string Training);
+
+    public static IEnumerable<Week> Run(int size, IReadOnlyList<int> seeds, int weeks, TextWriter log)
+    {
+        var start = new DateTimeOffset(2026, 11, 30, 8, 0, 0, TimeSpan.Zero);
+        foreach (var seed in seeds)
+        {
+            var population = SyntheticPopulation.Generate(size, seed);
+            foreach (var family in PreferenceFamilies.All(population))
+            {
+                var people = Featurizer.Featurize(population.People, start);
+                var byId = people.ToDictionary(p => p.Id, StringComparer.Ordinal);
+                var answerRandom = new Random(seed * 7919 + family.Name.Length);
+                var answers = new List<LabelledPair>();
+                var suggested = new HashSet<long>(PairKeys.Comparer);
+                var excluded = new List<(string, string)>();
+                IPairScorer current = PriorScorer.Instance;
+                for (var week = 1; week <= weeks; week++)
+                {
+                    var plan = new MatchPlanner(current).Plan(population.People, excluded, start.AddDays(7 * week));
+                    var scored = Score(people, plan.Suggestions.Select(s => (byId[s.PractitionerId].Index, byId[s.PeerId].Index)).ToList(), suggested, family);
+                    var served = current.Name;
+                    foreach (var s in plan.Suggestions)
+                    {
+                        var (a, b) = (byId[s.PractitionerId], byId[s.PeerId]);
+                        answers.Add(new LabelledPair(a.Id, b.Id, s.Features, answerRandom.NextDouble() < family.Acceptance(a, b)));
+                        if (suggested.Add(PairKeys.Of(a.Index, b.Index)))
+                        {
+                            excluded.Add((a.Id, b.Id));
+                        }
+                    }
+                    var result = RankerPromotion.Challenge(answers, current, $"{family.Name}-week-{week}");
+                    if (result.Promoted)
+                    {
+                        current = result.Challenger!;
+                    }
+                    var training = result.Challenger is null ? $"{answers.Count} answers: too few to train"
+                        : $"{answers.Count} answers: challenger {result.ChallengerNdcg:0.000} vs {result.IncumbentNdcg:0.000}, {(result.Promoted ? "promoted" : "kept")}";
+                    log.WriteLine($"{family.Name} seed {seed} week {week}: share {scored.Share:0.000}; {training}");
+                    yield return scored with { Family = family.Name, Seed = seed, Number = week, Model = served, Training = training };
+                }
+            }
+        }
+    }
+
+    /// <summary>One week's suggestions (each directed: <c>a</c> was suggested <c>b</c>) against random and the oracle.</summary>
+    private static Week Score(MatchProfile[] people, List<(int A, int B)> suggestions, HashSet<long> before, IHiddenPreference family)
+    {
+        double got = 0, random = 0, oracle = 0;
+        foreach (var byPerson in suggestions.GroupBy(s => s.A))
+        {
+            var a = people[byPerson.Key];
+            var possible = people
+                .Where(b => b.Index != a.Index && MatchProfile.SharedCount(a.Languages, b.Languages) > 0 && PairFeatures.CanMeet(a, b) && !before.Contains(PairKeys.Of(a.Index, b.Index)))
+                .Select(b => family.Acceptance(a, b))
+                .OrderDescending()
+                .ToList();
+            var k = byPerson.Count();
+            got += byPerson.Sum(s => family.Acceptance(a, people[s.B]));
+            random += k * possible.Average();
+            oracle += possible.Take(k).Sum();
+        }
+        var n = Math.Max(1, suggestions.Count);
+        return new Week("", 0, 0, got / n, random / n, oracle / n, oracle > random ? (got - random) / (oracle - random) : 0, suggestions.Count, "", "");
+    }
+
+    public static string Markdown(IReadOnlyList<Week> weeks, int size)
+    {
+        var count = weeks.Max(w => w.Number);
+        var lines = new List<string>
+        {
+            $"{size:N0} synthetic practitioners; seeds {string.Join(", ", weeks.Select(w => w.Seed).Distinct())}; share of the way from random to oracle, mean over the seeds (expected acceptance in brackets):",
+            "",
+            "| family | " + string.Join(" | ", Enumerable.Range(1, count).Select(w => $"week {w}")) + " | best later week − week 1 |",
+            "|---|" + string.Concat(Enumerable.Repeat("---:|", count)) + "---:|",
+        };
+        foreach (var family in weeks.GroupBy(w => w.Family))
+        {
+            var mean = Enumerable.Range(1, count).Select(n => (Share: family.Where(w => w.Number == n).Average(w => w.Share), Acceptance: family.Where(w => w.Number == n).Average(w => w.Acceptance))).ToList();
+            var gain = mean.Skip(3).Max(m => m.Share) - mean[0].Share;
+            lines.Add(string.Create(CultureInfo.InvariantCulture,
+                $"| {family.Key} | {string.Join(" | ", mean.Select(m => $"{m.Share:0.000} ({m.Acceptance:P0})"))} | {gain:+0.000;−0.000} |"));
+        }
+        return string.Join('\n', lines);
+    }
+}
