@@ -13,7 +13,11 @@ namespace PeerMatch.Bench;
 /// </summary>
 public static class LearningEvaluation
 {
-    public sealed record Week(string Family, int Seed, int Number, double Acceptance, double Random, double Oracle, double Share, int Suggestions, string Model, string Training);
+    /// <summary>
+    /// A week: the expected acceptance of its suggestions and its share of the way from random to oracle; and the same for
+    /// introductions (both say yes: a suggestion goes both ways, so a peer who would not want you back helps nobody).
+    /// </summary>
+    public sealed record Week(string Family, int Seed, int Number, double Acceptance, double Share, double Introductions, double IntroductionShare, int Suggestions, string Model, string Training);
 
     public static IEnumerable<Week> Run(int size, IReadOnlyList<int> seeds, int weeks, TextWriter log)
     {
@@ -51,7 +55,7 @@ public static class LearningEvaluation
                     }
                     var training = result.Challenger is null ? $"{answers.Count} answers: too few to train"
                         : $"{answers.Count} answers: challenger {result.ChallengerNdcg:0.000} vs {result.IncumbentNdcg:0.000}, {(result.Promoted ? "promoted" : "kept")}";
-                    log.WriteLine($"{family.Name} seed {seed} week {week}: share {scored.Share:0.000}; {training}");
+                    log.WriteLine($"{family.Name} seed {seed} week {week}: share {scored.Share:0.000}, of introductions {scored.IntroductionShare:0.000}; {training}");
                     yield return scored with { Family = family.Name, Seed = seed, Number = week, Model = served, Training = training };
                 }
             }
@@ -61,22 +65,38 @@ public static class LearningEvaluation
     /// <summary>One week's suggestions (each directed: <c>a</c> was suggested <c>b</c>) against random and the oracle.</summary>
     private static Week Score(MatchProfile[] people, List<(int A, int B)> suggestions, HashSet<long> before, IHiddenPreference family)
     {
-        double got = 0, random = 0, oracle = 0;
+        var accepted = new Tally();
+        var introduced = new Tally();
         foreach (var byPerson in suggestions.GroupBy(s => s.A))
         {
             var a = people[byPerson.Key];
             var possible = people
                 .Where(b => b.Index != a.Index && MatchProfile.SharedCount(a.Languages, b.Languages) > 0 && PairFeatures.CanMeet(a, b) && !before.Contains(PairKeys.Of(a.Index, b.Index)))
-                .Select(b => family.Acceptance(a, b))
-                .OrderDescending()
                 .ToList();
             var k = byPerson.Count();
-            got += byPerson.Sum(s => family.Acceptance(a, people[s.B]));
-            random += k * possible.Average();
-            oracle += possible.Take(k).Sum();
+            accepted.Add(k, byPerson.Select(s => family.Acceptance(a, people[s.B])), possible.Select(b => family.Acceptance(a, b)));
+            introduced.Add(k, byPerson.Select(s => family.Acceptance(a, people[s.B]) * family.Acceptance(people[s.B], a)), possible.Select(b => family.Acceptance(a, b) * family.Acceptance(b, a)));
         }
         var n = Math.Max(1, suggestions.Count);
-        return new Week("", 0, 0, got / n, random / n, oracle / n, oracle > random ? (got - random) / (oracle - random) : 0, suggestions.Count, "", "");
+        return new Week("", 0, 0, accepted.Got / n, accepted.Share, introduced.Got / n, introduced.Share, suggestions.Count, "", "");
+    }
+
+    /// <summary>What the suggestions got, what random ones would (the mean of the possible), and the oracle's (the best k).</summary>
+    private sealed class Tally
+    {
+        public double Got { get; private set; }
+        private double _random;
+        private double _oracle;
+
+        public double Share => _oracle > _random ? (Got - _random) / (_oracle - _random) : 0;
+
+        public void Add(int k, IEnumerable<double> got, IEnumerable<double> possible)
+        {
+            var values = possible.OrderDescending().ToList();
+            Got += got.Sum();
+            _random += k * values.Average();
+            _oracle += values.Take(k).Sum();
+        }
     }
 
     public static string Markdown(IReadOnlyList<Week> weeks, int size)
@@ -84,17 +104,24 @@ public static class LearningEvaluation
         var count = weeks.Max(w => w.Number);
         var lines = new List<string>
         {
-            $"{size:N0} synthetic practitioners; seeds {string.Join(", ", weeks.Select(w => w.Seed).Distinct())}; share of the way from random to oracle, mean over the seeds (expected acceptance in brackets):",
+            $"{size:N0} synthetic practitioners; seeds {string.Join(", ", weeks.Select(w => w.Seed).Distinct())}; mean over the seeds of the share of the way from random to oracle, for acceptance and for introductions (both say yes), with the expected acceptance in brackets:",
             "",
-            "| family | " + string.Join(" | ", Enumerable.Range(1, count).Select(w => $"week {w}")) + " | best later week − week 1 |",
-            "|---|" + string.Concat(Enumerable.Repeat("---:|", count)) + "---:|",
+            "| family | measure | " + string.Join(" | ", Enumerable.Range(1, count).Select(w => $"week {w}")) + " | best of week 4 on − week 1 |",
+            "|---|---|" + string.Concat(Enumerable.Repeat("---:|", count)) + "---:|",
         };
         foreach (var family in weeks.GroupBy(w => w.Family))
         {
-            var mean = Enumerable.Range(1, count).Select(n => (Share: family.Where(w => w.Number == n).Average(w => w.Share), Acceptance: family.Where(w => w.Number == n).Average(w => w.Acceptance))).ToList();
-            var gain = mean.Skip(3).Max(m => m.Share) - mean[0].Share;
-            lines.Add(string.Create(CultureInfo.InvariantCulture,
-                $"| {family.Key} | {string.Join(" | ", mean.Select(m => $"{m.Share:0.000} ({m.Acceptance:P0})"))} | {gain:+0.000;−0.000} |"));
+            foreach (var (measure, share, value) in new (string, Func<Week, double>, Func<Week, double>)[]
+            {
+                ("acceptance", w => w.Share, w => w.Acceptance),
+                ("introductions", w => w.IntroductionShare, w => w.Introductions),
+            })
+            {
+                var mean = Enumerable.Range(1, count).Select(n => (Share: family.Where(w => w.Number == n).Average(share), Value: family.Where(w => w.Number == n).Average(value))).ToList();
+                var gain = mean.Skip(3).DefaultIfEmpty(mean[^1]).Max(m => m.Share) - mean[0].Share;
+                lines.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"| {family.Key} | {measure} | {string.Join(" | ", mean.Select(m => $"{m.Share:0.000} ({m.Value:P0})"))} | {gain:+0.000;−0.000} |"));
+            }
         }
         return string.Join('\n', lines);
     }

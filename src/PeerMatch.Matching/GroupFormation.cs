@@ -50,7 +50,7 @@ public sealed class GroupFormation(IPairScorer scorer, int size = GroupFormation
     /// <summary>Online, everyone's 09:00–18:00 overlaps by at least 2 hours: UTC offsets at most 7 hours apart.</summary>
     public const double OnlineSpreadHours = 7;
 
-    private const string PeerGroup = "peer-group";
+    private const string SeeksPeerGroup = "peer-group";
 
     private const int NeighbourGroups = 8;
     private const int MaxPasses = 8;
@@ -63,7 +63,7 @@ public sealed class GroupFormation(IPairScorer scorer, int size = GroupFormation
     public GroupPlan Form(IReadOnlyList<Candidate> population, IReadOnlySet<string> alreadyGrouped, DateTimeOffset now, string? model = null, bool improve = true)
     {
         // A formation for one model is about its practitioners alone: others are neither grouped nor reported left out.
-        var seekers = population.Where(c => c.Profile.Seeking.Contains(PeerGroup) && !alreadyGrouped.Contains(c.Id) && (model is null || c.Profile.Models.Contains(model))).ToList();
+        var seekers = population.Where(c => c.Profile.Seeking.Contains(SeeksPeerGroup) && !alreadyGrouped.Contains(c.Id) && (model is null || c.Profile.Models.Contains(model))).ToList();
         var run = new Run(this, Featurizer.Featurize(seekers, now), model);
         var clock = Stopwatch.StartNew();
         run.Greedy();
@@ -79,7 +79,7 @@ public sealed class GroupFormation(IPairScorer scorer, int size = GroupFormation
     /// </summary>
     public GroupPlan FormAround(string convenerId, IReadOnlyList<Candidate> population, IReadOnlySet<string> alreadyGrouped, DateTimeOffset now)
     {
-        var people = population.Where(c => c.Id == convenerId || (c.Profile.Seeking.Contains(PeerGroup) && !alreadyGrouped.Contains(c.Id))).ToList();
+        var people = population.Where(c => c.Id == convenerId || (c.Profile.Seeking.Contains(SeeksPeerGroup) && !alreadyGrouped.Contains(c.Id))).ToList();
         var run = new Run(this, Featurizer.Featurize(people, now), null);
         run.GreedyAround(convenerId);
         return run.Plan(new GroupPlanStats(people.Count, 0, 0, 0, TimeSpan.Zero, TimeSpan.Zero));
@@ -93,7 +93,7 @@ public sealed class GroupFormation(IPairScorer scorer, int size = GroupFormation
     public string? Replacement(string model, string language, string meeting, IReadOnlyList<Candidate> members, IReadOnlyList<Candidate> pool, DateTimeOffset now)
     {
         var memberIds = members.Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
-        var people = members.Concat(pool.Where(c => c.Profile.Seeking.Contains(PeerGroup) && !memberIds.Contains(c.Id))).ToList();
+        var people = members.Concat(pool.Where(c => c.Profile.Seeking.Contains(SeeksPeerGroup) && !memberIds.Contains(c.Id))).ToList();
         if (members.Count == 0 || people.Count == members.Count || Featurizer.LanguageOf(language) < 0)
         {
             return null;
@@ -310,16 +310,16 @@ public sealed class GroupFormation(IPairScorer scorer, int size = GroupFormation
             {
                 if (_groupOf[convener.Index] < 0)
                 {
-                    FormAround(convener);
+                    LeadGroup(convener);
                 }
             }
         }
 
         /// <summary>The group one convener would lead, as in <see cref="Greedy"/> but for them alone.</summary>
-        public void GreedyAround(string convenerId) => FormAround(people.First(p => p.Id == convenerId));
+        public void GreedyAround(string convenerId) => LeadGroup(people.First(p => p.Id == convenerId));
 
         /// <summary>Forms the better of the groups <paramref name="convener"/> could lead in person and online, if any.</summary>
-        private void FormAround(MatchProfile convener)
+        private void LeadGroup(MatchProfile convener)
         {
             Group? best = null;
             foreach (var mode in new[] { Mode.InPerson, Mode.Online })

@@ -45,7 +45,7 @@ public sealed class GroupEmailComposer(
 
             case EmailKind.GroupInvitation:
                 // Answered meanwhile, the group closed, or paused since it was proposed: the invitation has nothing to ask.
-                if (!seat.IsPending || group.Group.State != GroupStates.Inviting || recipient.PausedUntil > DateOnly.FromDateTime(now.UtcDateTime))
+                if (!seat.IsPending || !group.Group.IsOpen || recipient.PausedUntil > DateOnly.FromDateTime(now.UtcDateTime))
                 {
                     return null;
                 }

@@ -132,6 +132,8 @@ public sealed class GroupTable(StorageAccount storage) : IGroupStore, IPersonalD
         ], cancellationToken);
     }
 
+    public Task RemovePersonAsync(string practitionerId, CancellationToken cancellationToken) => EraseAsync(practitionerId, cancellationToken);
+
     public async Task MarkQueuedAsync(GroupSeat seat, string mark, DateTimeOffset at, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(Name, cancellationToken);
@@ -246,10 +248,10 @@ public sealed class GroupTable(StorageAccount storage) : IGroupStore, IPersonalD
     public async Task EraseAsync(string practitionerId, CancellationToken cancellationToken)
     {
         var groups = await storage.TableAsync(Name, cancellationToken);
-        await foreach (var row in groups.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {GroupRow} and ConvenerId eq {practitionerId}"), cancellationToken: cancellationToken))
+        await foreach (var row in groups.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {GroupRow} and ConvenerId eq {practitionerId}"), select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
         {
-            row["ConvenerId"] = "";
-            await groups.UpdateEntityAsync(row, ETag.All, TableUpdateMode.Replace, cancellationToken);
+            // This one column only: the group may change meanwhile (form, say), and that change must stand.
+            await groups.UpdateEntityAsync(new TableEntity(row.PartitionKey, GroupRow) { ["ConvenerId"] = "" }, ETag.All, TableUpdateMode.Merge, cancellationToken);
         }
         await groups.DeleteWhereAsync(TableClient.CreateQueryFilter($"RowKey eq {practitionerId}"), cancellationToken);
         var memberships = await storage.TableAsync(MembershipsName, cancellationToken);

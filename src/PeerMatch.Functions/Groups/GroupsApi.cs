@@ -53,7 +53,7 @@ public sealed class GroupsApi(LinkSigner links, PeerGroups groups, IPractitioner
         var times = member ? view.TimesFor(viewer.Profile.Region.TimeZone, clock.GetUtcNow()) : [];
         if (!Pages.PrefersHtml(request))
         {
-            return TypedResults.Ok(new GroupPageView(id, group.Group.State, GroupPage.StatusOf(group.Group, seat).ToString().ToLowerInvariant(), group.Group.ConvenerId == viewer.Id,
+            return TypedResults.Ok(new GroupPageView(id, group.Group.State, GroupPage.NameOf(GroupPage.StatusOf(group.Group, seat)), group.Group.ConvenerId == viewer.Id,
                 view.Invited.Select(p => new GroupCard(p.FirstName, p.Place, p.Models, p.Profile.YearsExperience, p.Convenes)).ToList(),
                 group.Group.Reasons, content.GroundRules, content.Outline,
                 member ? view.Members.Select(p => new GroupContact(p.Profile.Name, p.Profile.Email, p.Convenes)).ToList() : null,
@@ -135,7 +135,7 @@ public sealed class GroupsApi(LinkSigner links, PeerGroups groups, IPractitioner
         }
         return Pages.PrefersHtml(request)
             ? Pages.SeeOther(page)
-            : TypedResults.Ok(new GroupLeft(GroupPage.StatusOf(group.Group, group.Seat(viewer.Id)!).ToString().ToLowerInvariant()));
+            : TypedResults.Ok(new GroupLeft(GroupPage.NameOf(GroupPage.StatusOf(group.Group, group.Seat(viewer.Id)!))));
     }
 
     [Function("GroupCheckIn")]

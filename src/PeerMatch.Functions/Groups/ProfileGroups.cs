@@ -20,7 +20,7 @@ public sealed record ProfileGroupStatus(IReadOnlyList<ProfileGroup> Groups, bool
 public sealed record GroupStarted(string GroupId, string State);
 
 /// <summary>The practitioner's groups on their profile page, and <c>POST /api/me/group</c>: a willing convener starts a group now.</summary>
-public sealed class ProfileGroups(PeerGroups groups, LinkSigner links, IPractitionerRepository repository)
+public sealed class ProfileGroups(PeerGroups groups, LinkSigner links, IPractitionerRepository repository, TimeProvider clock)
 {
     public async Task<ProfileGroupStatus> StatusAsync(Practitioner practitioner, CancellationToken cancellationToken)
     {
@@ -34,7 +34,9 @@ public sealed class ProfileGroups(PeerGroups groups, LinkSigner links, IPractiti
         var inOne = items.Any(i => i.Status is GroupPage.MemberStatus.Invited or GroupPage.MemberStatus.Waiting or GroupPage.MemberStatus.Member);
         var seeking = practitioner.Profile.Seeking.Contains("peer-group");
         var reason = !inOne && (seeking || practitioner.Profile.WillingToConvene) ? await groups.WaitingReasonAsync(practitioner.Id, cancellationToken) : null;
-        return new ProfileGroupStatus(items, seeking, reason, !inOne && practitioner.Profile.WillingToConvene);
+        // A paused profile is grouped with nobody, so it is not offered to start a group either.
+        var paused = practitioner.PausedUntil > DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        return new ProfileGroupStatus(items, seeking, reason, !inOne && !paused && practitioner.Profile.WillingToConvene);
     }
 
     [Function("StartGroup")]

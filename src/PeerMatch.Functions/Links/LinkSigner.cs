@@ -52,21 +52,22 @@ public sealed class LinkSigner(SigningKeyStore keys, TimeProvider clock, IOption
 
     /// <summary>A suggestion page link: the token names the recipient and the suggestion, so it opens nothing else.</summary>
     public async Task<Uri> SuggestionUrlAsync(string practitionerId, string suggestionId, CancellationToken cancellationToken) =>
-        Links.Suggestion(suggestionId, await IssueAsync(TokenPurpose.Suggestion, SuggestionSubject(practitionerId, suggestionId), LinkToken.SuggestionLifetime, cancellationToken));
+        Links.Suggestion(suggestionId, await IssueAsync(TokenPurpose.Suggestion, ScopedSubject(practitionerId, suggestionId), LinkToken.SuggestionLifetime, cancellationToken));
 
     /// <summary>The "did you meet?" link of a follow-up: same subject as the suggestion, its own purpose.</summary>
     public async Task<Uri> FollowUpUrlAsync(string practitionerId, string suggestionId, CancellationToken cancellationToken) =>
-        Links.FollowUp(suggestionId, await IssueAsync(TokenPurpose.FollowUp, SuggestionSubject(practitionerId, suggestionId), LinkToken.FollowUpLifetime, cancellationToken));
+        Links.FollowUp(suggestionId, await IssueAsync(TokenPurpose.FollowUp, ScopedSubject(practitionerId, suggestionId), LinkToken.FollowUpLifetime, cancellationToken));
 
-    public static string SuggestionSubject(string practitionerId, string suggestionId) => $"{practitionerId}:{suggestionId}";
+    /// <summary>A token's subject when it opens one thing (a suggestion, a group) for one person.</summary>
+    public static string ScopedSubject(string practitionerId, string thingId) => $"{practitionerId}:{thingId}";
 
     /// <summary>A member's group page link: the token names the member and the group, so it opens nothing else.</summary>
     public async Task<Uri> GroupUrlAsync(string practitionerId, string groupId, CancellationToken cancellationToken) =>
-        Links.Group(groupId, await IssueAsync(TokenPurpose.Group, SuggestionSubject(practitionerId, groupId), LinkToken.GroupLifetime, cancellationToken));
+        Links.Group(groupId, await IssueAsync(TokenPurpose.Group, ScopedSubject(practitionerId, groupId), LinkToken.GroupLifetime, cancellationToken));
 
     /// <summary>The "has your group met?" link of a check-in.</summary>
     public async Task<Uri> GroupCheckInUrlAsync(string practitionerId, string groupId, CancellationToken cancellationToken) =>
-        Links.GroupCheckIn(groupId, await IssueAsync(TokenPurpose.GroupCheckIn, SuggestionSubject(practitionerId, groupId), LinkToken.GroupCheckInLifetime, cancellationToken));
+        Links.GroupCheckIn(groupId, await IssueAsync(TokenPurpose.GroupCheckIn, ScopedSubject(practitionerId, groupId), LinkToken.GroupCheckInLifetime, cancellationToken));
 
     /// <summary>
     /// The practitioner a token about one thing (a suggestion, a follow-up, a group) was issued to, when it is valid for

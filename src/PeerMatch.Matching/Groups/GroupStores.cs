@@ -108,6 +108,9 @@ public interface IGroupStore
     /// <summary>Adds a replacement's seat and marks the seat it replaces, in one transaction; false when either changed.</summary>
     Task<bool> TryReplaceAsync(GroupSeat replaced, GroupSeat replacement, CancellationToken cancellationToken);
 
+    /// <summary>Takes someone out of every group, without a word to anyone (their profile was erased).</summary>
+    Task RemovePersonAsync(string practitionerId, CancellationToken cancellationToken);
+
     /// <summary>Notes that an e-mail (<see cref="SeatMarks"/>) about a seat is queued.</summary>
     Task MarkQueuedAsync(GroupSeat seat, string mark, DateTimeOffset at, CancellationToken cancellationToken);
 

@@ -59,7 +59,9 @@ public sealed class PeerGroups(
     /// <summary>The groups of the week: formed by the first run that takes the lease, once.</summary>
     public async Task<int> FormWeekAsync(string week, string runId, CancellationToken cancellationToken)
     {
-        if (await groups.WeekFormedAsync(week, cancellationToken) || !await groups.TryLeaseFormationAsync(runId, clock.GetUtcNow(), cancellationToken))
+        // One holder per attempt: a redelivered run message is another attempt, not the holder of this one's lease.
+        var holder = $"week-{runId}-{Guid.NewGuid():N}";
+        if (await groups.WeekFormedAsync(week, cancellationToken) || !await groups.TryLeaseFormationAsync(holder, clock.GetUtcNow(), cancellationToken))
         {
             return 0;
         }
@@ -76,7 +78,7 @@ public sealed class PeerGroups(
         }
         finally
         {
-            await groups.ReleaseFormationAsync(runId, CancellationToken.None);
+            await groups.ReleaseFormationAsync(holder, CancellationToken.None);
         }
     }
 
@@ -91,11 +93,17 @@ public sealed class PeerGroups(
         try
         {
             var now = clock.GetUtcNow();
-            var (population, taken) = await PoolAsync(now, cancellationToken);
-            if (taken.Contains(convener.Id))
+            if ((await OfAsync(convener.Id, cancellationToken)).Any(g => g.Group.IsOpen && !g.Seat(convener.Id)!.IsOut))
             {
                 return (null, "You are already in a group that is forming or has formed.");
             }
+            var (population, taken) = await PoolAsync(now, cancellationToken);
+            if (population.Eligible.All(c => c.Id != convener.Id))
+            {
+                return (null, "You cannot be grouped right now: your profile is paused, or e-mail to you is stopped.");
+            }
+            // Asking to start a group is an answer of its own: a group declined lately does not hold them back.
+            taken.Remove(convener.Id);
             var plan = new GroupFormation(await rankers.CurrentAsync(cancellationToken)).FormAround(convener.Id, population.Eligible, taken, now);
             if (plan.Groups is [var proposal, ..])
             {
@@ -103,7 +111,7 @@ public sealed class PeerGroups(
                 await SettleAsync(group.Group.Id, cancellationToken);
                 return (group, null);
             }
-            var whyNot = plan.Unplaced.FirstOrDefault(u => u.Id == convener.Id)?.Reason ?? "You cannot be grouped right now: your profile is paused, or e-mail to you is stopped.";
+            var whyNot = plan.Unplaced.FirstOrDefault(u => u.Id == convener.Id)?.Reason ?? "Too few people looking for a group can meet you yet.";
             await groups.SaveWaitingAsync([new UnplacedSeeker(convener.Id, convener.Profile.Name, whyNot)], now, cancellationToken);
             return (null, whyNot);
         }
@@ -150,7 +158,23 @@ public sealed class PeerGroups(
         var group = new PeerGroup(id, GroupStates.Inviting, proposal.Model, proposal.Language, proposal.Meeting, proposal.Convener.Id, reasons, origin, now);
         var seats = proposal.Members.Select(m => new GroupSeat(id, m.Id, now)).ToList();
         await groups.CreateAsync(group, seats, cancellationToken);
+        foreach (var seat in seats)
+        {
+            await ForgetIfErasedAsync(seat.PractitionerId, cancellationToken);
+        }
         return new GroupWithSeats(group, seats);
+    }
+
+    /// <summary>
+    /// Formation works from people read a moment before: someone who erased their profile since must not be left in a
+    /// group (erasure took them out of every group stored when it ran, not of one stored after).
+    /// </summary>
+    private async Task ForgetIfErasedAsync(string practitionerId, CancellationToken cancellationToken)
+    {
+        if (await practitioners.GetAsync(practitionerId, cancellationToken) is null)
+        {
+            await groups.RemovePersonAsync(practitionerId, cancellationToken);
+        }
     }
 
     /// <summary>
@@ -189,13 +213,19 @@ public sealed class PeerGroups(
             {
                 return null;
             }
+            var now = clock.GetUtcNow();
+            if (seat.IsPending && seat.InvitedAt + AnswerWithin <= now)
+            {
+                // Too late: the week to answer is over (the hourly run may not have said so yet).
+                var settled = await SettleAsync(groupId, cancellationToken) ?? group;
+                return new GroupAnswerOutcome(settled.Seat(practitionerId)?.Answer, settled);
+            }
             var declines = memberOnly && answer == "yes" && group.Group.ConvenerId == practitionerId && group.Group.State == GroupStates.Inviting && !seat.DeclinedConvening;
             var first = seat.Answer is null && seat.LeftAt is null && group.Group.IsOpen;
             if (!first && !declines)
             {
                 return new GroupAnswerOutcome(seat.Answer, group);
             }
-            var now = clock.GetUtcNow();
             var answered = first ? seat with { Answer = answer, AnsweredAt = now } : seat;
             if (await groups.TryUpdateSeatAsync(answered with { DeclinedConvening = answered.DeclinedConvening || declines }, cancellationToken))
             {
@@ -249,7 +279,7 @@ public sealed class PeerGroups(
     public async Task<int> TendAsync(CancellationToken cancellationToken)
     {
         var tended = 0;
-        var pool = new Lazy<Task<(Population, HashSet<string>)>>(() => PoolAsync(clock.GetUtcNow(), cancellationToken));
+        await using var pool = new ReplacementPool(groups, () => PoolAsync(clock.GetUtcNow(), cancellationToken), clock, cancellationToken);
         await foreach (var group in groups.AllAsync(cancellationToken))
         {
             if (group.Group.IsOpen || group.Seats.Any(s => s.IsYes && !s.WasQueued(SeatMarks.CalledOffTold)))
@@ -261,16 +291,53 @@ public sealed class PeerGroups(
         return tended;
     }
 
-    public async Task<GroupWithSeats?> SettleAsync(string groupId, CancellationToken cancellationToken) =>
-        await groups.GetAsync(groupId, cancellationToken) is { } group
-            ? await SettleAsync(group, new(() => PoolAsync(clock.GetUtcNow(), cancellationToken)), cancellationToken)
-            : null;
+    public async Task<GroupWithSeats?> SettleAsync(string groupId, CancellationToken cancellationToken)
+    {
+        if (await groups.GetAsync(groupId, cancellationToken) is not { } group)
+        {
+            return null;
+        }
+        await using var pool = new ReplacementPool(groups, () => PoolAsync(clock.GetUtcNow(), cancellationToken), clock, cancellationToken);
+        return await SettleAsync(group, pool, cancellationToken);
+    }
+
+    /// <summary>
+    /// Those a replacement may come from, read under the formation lease, so that no two formations or replacements
+    /// invite one person into two groups at once. While another holds the lease there are none: gaps wait for the next
+    /// settle (at the latest, the next hour's).
+    /// </summary>
+    private sealed class ReplacementPool(IGroupStore groups, Func<Task<(Population, HashSet<string>)>> read, TimeProvider clock, CancellationToken cancellationToken) : IAsyncDisposable
+    {
+        private readonly string _holder = $"replace-{Guid.NewGuid():N}";
+        private bool _asked;
+        private bool _leased;
+        private (Population Population, HashSet<string> Taken)? _pool;
+
+        public async Task<(Population Population, HashSet<string> Taken)?> GetAsync()
+        {
+            if (!_asked)
+            {
+                _asked = true;
+                _leased = await groups.TryLeaseFormationAsync(_holder, clock.GetUtcNow(), cancellationToken);
+                _pool = _leased ? await read() : null;
+            }
+            return _pool;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_leased)
+            {
+                await groups.ReleaseFormationAsync(_holder, CancellationToken.None);
+            }
+        }
+    }
 
     /// <summary>
     /// Takes whatever steps are due, each written only over what it was decided from (a write that loses to another
     /// is left for the next settle), then queues the e-mails those steps owe.
     /// </summary>
-    private async Task<GroupWithSeats> SettleAsync(GroupWithSeats group, Lazy<Task<(Population Population, HashSet<string> Taken)>> pool, CancellationToken cancellationToken)
+    private async Task<GroupWithSeats> SettleAsync(GroupWithSeats group, ReplacementPool pool, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var id = group.Group.Id;
@@ -296,11 +363,14 @@ public sealed class PeerGroups(
         }
         if ((await CurrentAsync()).Group.State == GroupStates.Inviting)
         {
-            wrote |= await ReplaceAsync(group, pool, now, cancellationToken);
-            group = await CurrentAsync();
             var convener = group.Seat(group.Group.ConvenerId);
             var yes = group.Seats.Where(s => s.IsYes).ToList();
-            if (convener is { IsYes: true, DeclinedConvening: false } && yes.Count >= YesToForm)
+            if (group.Group.CreatedAt + FormWithin <= now)
+            {
+                await groups.TryUpdateAsync(group.Group with { State = GroupStates.CalledOff, ClosedAt = now }, [], cancellationToken);
+                wrote = true;
+            }
+            else if (convener is { IsYes: true, DeclinedConvening: false } && yes.Count >= YesToForm)
             {
                 var zones = new List<string>();
                 foreach (var seat in yes)
@@ -315,10 +385,10 @@ public sealed class PeerGroups(
                 await groups.TryUpdateAsync(formed, yes.Select(s => s with { JoinedAt = now, Queued = (s.Queued ?? new HashSet<string>()).Append(SeatMarks.Announced).ToHashSet() }).ToList(), cancellationToken);
                 wrote = true;
             }
-            else if (group.Group.CreatedAt + FormWithin <= now)
+            else
             {
-                await groups.TryUpdateAsync(group.Group with { State = GroupStates.CalledOff, ClosedAt = now }, [], cancellationToken);
-                wrote = true;
+                // Gaps are filled only while the group still needs people to form.
+                wrote |= await ReplaceAsync(group, pool, now, cancellationToken);
             }
         }
         if ((await CurrentAsync()).Group.State == GroupStates.Formed)
@@ -364,7 +434,7 @@ public sealed class PeerGroups(
             }
         }
         var next = candidates.Where(c => c.Profile.WillingToConvene || !forming)
-            .OrderByDescending(c => c.Profile.WillingToConvene).ThenByDescending(c => c.Profile.YearsExperience).ThenBy(c => c.Seat.PractitionerId, StringComparer.Ordinal)
+            .OrderBy(c => c.Seat.DeclinedConvening).ThenByDescending(c => c.Profile.WillingToConvene).ThenByDescending(c => c.Profile.YearsExperience).ThenBy(c => c.Seat.PractitionerId, StringComparer.Ordinal)
             .Select(c => c.Seat.PractitionerId).FirstOrDefault();
         if (next is null)
         {
@@ -375,14 +445,14 @@ public sealed class PeerGroups(
     }
 
     /// <summary>For each "no" not replaced yet, invites the seeker in no group who best fills the gap (when someone fits).</summary>
-    private async Task<bool> ReplaceAsync(GroupWithSeats group, Lazy<Task<(Population Population, HashSet<string> Taken)>> pool, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<bool> ReplaceAsync(GroupWithSeats group, ReplacementPool pool, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var gaps = group.Seats.Where(s => s.IsOut && !s.Replaced).ToList();
-        if (gaps.Count == 0)
+        if (gaps.Count == 0 || await pool.GetAsync() is not { } found)
         {
             return false;
         }
-        var (population, taken) = await pool.Value;
+        var (population, taken) = found;
         var everyone = population.Everyone;
         var staying = group.Seats.Where(s => !s.IsOut && everyone.ContainsKey(s.PractitionerId))
             .OrderByDescending(s => s.PractitionerId == group.Group.ConvenerId)
@@ -403,6 +473,7 @@ public sealed class PeerGroups(
             {
                 taken.Add(newcomer);
                 staying.Add(population.Eligible.First(c => c.Id == newcomer));
+                await ForgetIfErasedAsync(newcomer, cancellationToken);
             }
         }
         return wrote;
@@ -416,7 +487,7 @@ public sealed class PeerGroups(
         foreach (var seat in group.Seats)
         {
             var owed = new List<(string Mark, IEnumerable<EmailJob> Jobs)>();
-            if (group.Group.State == GroupStates.Inviting && seat.IsPending && !seat.WasQueued(SeatMarks.Invitation))
+            if (group.Group.IsOpen && seat.IsPending && !seat.WasQueued(SeatMarks.Invitation))
             {
                 owed.Add((SeatMarks.Invitation, [GroupEmailJobs.Invitation(id, seat.PractitionerId)]));
             }

@@ -148,6 +148,9 @@ public sealed class GroupFlowTests : AppTest
         await AnswerAsync("a1", "yes");
 
         App.Clock.Advance(TimeSpan.FromDays(7) + TimeSpan.FromHours(1));
+        // A yes a week too late is no yes, even before the hourly run has said so.
+        var late = await AnswerAsync("a2", "yes");
+        Assert.Equal("no", late["answer"]!.GetValue<string>());
         await Client.RunMatchAsync(force: true);
         var week = await GroupAsync(groupId);
         Assert.Equal("inviting", week["state"]!.GetValue<string>());
@@ -277,7 +280,15 @@ public sealed class GroupFlowTests : AppTest
     public async Task A_willing_convener_can_start_a_group_from_the_profile_page_or_learns_why_not()
     {
         await App.SeedAsync(Person("cv", convenes: true, years: 15, seeking: ["case-consultation"]), Person("a1"), Person("a2"));
+        await App.SeedAsync(PractitionerStatus.Active, [Person("resting", convenes: true)], pausedUntil: new DateOnly(2027, 3, 1));
         var manage = await ManageLinkAsync("cv");
+
+        using (var paused = await Client.PostAsync((await ManageLinkAsync("resting")).Replace("/api/me?", "/api/me/group?", StringComparison.Ordinal), null))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, paused.StatusCode);
+            Assert.Contains("paused", (await paused.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+        Assert.DoesNotContain("Start a group now", await ProfilePageAsync("resting"), StringComparison.Ordinal);
 
         using (var tooFew = await Client.PostAsync(manage.Replace("/api/me?", "/api/me/group?", StringComparison.Ordinal), null))
         {
