@@ -51,8 +51,10 @@ public static class Featurizer
                 UtcOffsetHours = offset,
                 InPerson = profile.Meeting is "in-person" or "either",
                 Online = profile.Meeting is "online" or "either",
-                Bio = bios[i],
-                Embedding = Embed(models, areas, seeking, profile, bios[i]),
+                Bio = bios[i].Folded,
+                BioTerms = bios[i].Terms,
+                BioWeights = bios[i].Weights,
+                Embedding = Embed(models, areas, seeking, profile, bios[i].Folded),
             };
         }
         return profiles;
@@ -80,7 +82,7 @@ public static class Featurizer
         v[27] = profile.YearsExperience / 30f;
         for (var i = 0; i < MatchProfile.BioDimensions; i++)
         {
-            v[28 + i] = bio[i] * 0.6f;
+            v[28 + i] = bio[i] * 1.2f;
         }
         var norm = TensorPrimitives.Norm(v);
         if (norm > 0)
@@ -96,12 +98,16 @@ public static class Featurizer
     }
 
     /// <summary>
-    /// FeaturizeText (words, stop words removed, L2) over every bio of the run, folded into
-    /// <see cref="MatchProfile.BioDimensions"/> signed hash buckets so that vectors stay small and dense.
+    /// FeaturizeText (words, stop words removed, L2) over every bio of the run: folded into
+    /// <see cref="MatchProfile.BioDimensions"/> signed hash buckets (small and dense, for candidate generation), and
+    /// kept whole with each word weighted by how rare it is among this run's bios (TF-IDF, unit length), so that two bios
+    /// sharing a topic's words are alike and two sharing "mediation" are not.
     /// </summary>
-    private static float[][] BioVectors(IReadOnlyList<Candidate> candidates)
+    private static (float[] Folded, int[] Terms, float[] Weights)[] BioVectors(IReadOnlyList<Candidate> candidates)
     {
-        var vectors = new float[candidates.Count][];
+        var vectors = new (float[] Folded, int[] Terms, float[] Weights)[candidates.Count];
+        var sparse = new List<(int[] Terms, float[] Tf)>(candidates.Count);
+        var documentFrequency = new Dictionary<int, int>();
         var ml = new MLContext(seed: 1);
         // One extra row with a word of its own keeps the vocabulary from being empty (no bios at all,
         // or only stop words), which FeaturizeText cannot handle; its vector is dropped below.
@@ -135,7 +141,35 @@ public static class Featurizer
             {
                 TensorPrimitives.Divide(folded, norm, folded);
             }
-            vectors[i++] = folded;
+            var terms = new List<int>();
+            var tf = new List<float>();
+            for (var k = 0; k < values.Length; k++)
+            {
+                if (values[k] != 0)
+                {
+                    var slot = vector.IsDense ? k : indices[k];
+                    terms.Add(slot);
+                    tf.Add(values[k]);
+                    documentFrequency[slot] = documentFrequency.GetValueOrDefault(slot) + 1;
+                }
+            }
+            sparse.Add((terms.ToArray(), tf.ToArray()));
+            vectors[i++] = (folded, [], []);
+        }
+        for (var p = 0; p < sparse.Count; p++)
+        {
+            var (terms, tf) = sparse[p];
+            var weights = new float[terms.Length];
+            for (var k = 0; k < terms.Length; k++)
+            {
+                weights[k] = tf[k] * (float)Math.Log((1.0 + candidates.Count) / (1.0 + documentFrequency[terms[k]]));
+            }
+            var norm = TensorPrimitives.Norm(weights);
+            if (norm > 0)
+            {
+                TensorPrimitives.Divide(weights, norm, weights);
+            }
+            vectors[p] = (vectors[p].Folded, terms, weights);
         }
         return vectors;
     }

@@ -27,6 +27,11 @@ public sealed class MatchProfile
     public required float[] Bio { get; init; }
     public required float[] Embedding { get; init; }
 
+    /// <summary>The bio's words (vocabulary slots of the run, ascending) and their TF-IDF weights, unit length.</summary>
+    public int[] BioTerms { get; init; } = [];
+
+    public float[] BioWeights { get; init; } = [];
+
     public string Id => Candidate.Id;
     public Profile Profile => Candidate.Profile;
     public int Years => Profile.YearsExperience;
@@ -65,6 +70,28 @@ public sealed class MatchProfile
     {
         var union = BitOperations.PopCount((uint)(a | b));
         return union == 0 ? 0 : BitOperations.PopCount((uint)(a & b)) / (float)union;
+    }
+
+    /// <summary>The cosine of two sparse unit vectors given as ascending indices and their values.</summary>
+    internal static float SparseCosine(int[] aTerms, float[] aWeights, int[] bTerms, float[] bWeights)
+    {
+        float dot = 0;
+        for (int i = 0, j = 0; i < aTerms.Length && j < bTerms.Length;)
+        {
+            if (aTerms[i] == bTerms[j])
+            {
+                dot += aWeights[i++] * bWeights[j++];
+            }
+            else if (aTerms[i] < bTerms[j])
+            {
+                i++;
+            }
+            else
+            {
+                j++;
+            }
+        }
+        return dot;
     }
 
     internal static int SharedCount(int[] a, int[] b)

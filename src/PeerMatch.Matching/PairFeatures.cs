@@ -6,7 +6,10 @@ namespace PeerMatch.Matching;
 /// </summary>
 public static class PairFeatures
 {
-    public const int Count = 16;
+    public const int Count = 26;
+
+    /// <summary>Where the prior's own score sits among the features.</summary>
+    public const int PriorIndex = 15;
 
     /// <summary>Within this distance, in-person meetings are practical.</summary>
     public const double NearKm = 150;
@@ -39,7 +42,11 @@ public static class PairFeatures
     /// <summary>
     /// Fills, in order: shared models, model Jaccard, nearness, same subdivision, shared working hours,
     /// can meet in person, experience gap, mentor fit for a, mentor fit for b, seeking Jaccard,
-    /// practice-area Jaccard, shared languages, bio similarity, b convenes, b's years, and the prior.
+    /// practice-area Jaccard, shared languages, bio similarity (folded), b convenes, b's years, and the prior;
+    /// then what lets the ranker learn what kinds of people want (the prior never reads these): the signed
+    /// experience gap (b's years over a's), a's years, whether a seeks a mentor, a case consultation, business
+    /// development or a peer group, whether b seeks business development, the distance in thousands of km,
+    /// the practice areas shared, and the bios' TF-IDF cosine (topic words weigh, words every bio uses do not).
     /// Stored with each suggestion, so the order is part of the training data: append, never reorder.
     /// </summary>
     public static void Compute(MatchProfile a, MatchProfile b, Span<float> features)
@@ -60,8 +67,18 @@ public static class PairFeatures
         features[12] = Math.Max(0, System.Numerics.Tensors.TensorPrimitives.Dot(a.Bio, b.Bio));
         features[13] = b.Profile.WillingToConvene ? 1 : 0;
         features[14] = b.Years / 60f;
-        features[15] = 0;
-        features[15] = PriorScore.Of(a, features);
+        features[PriorIndex] = 0;
+        features[PriorIndex] = PriorScore.Of(a, features);
+        features[16] = Math.Clamp((b.Years - a.Years) / 20f, -1, 1);
+        features[17] = a.Years / 60f;
+        features[18] = a.Seeks("mentor") ? 1 : 0;
+        features[19] = a.Seeks("case-consultation") ? 1 : 0;
+        features[20] = a.Seeks("business-development") ? 1 : 0;
+        features[21] = a.Seeks("peer-group") ? 1 : 0;
+        features[22] = b.Seeks("business-development") ? 1 : 0;
+        features[23] = km is { } far ? (float)Math.Min(5, far / 1000) : 5;
+        features[24] = System.Numerics.BitOperations.PopCount((uint)(a.PracticeAreas & b.PracticeAreas));
+        features[25] = MatchProfile.SparseCosine(a.BioTerms, a.BioWeights, b.BioTerms, b.BioWeights);
     }
 }
 

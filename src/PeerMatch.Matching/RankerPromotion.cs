@@ -8,6 +8,12 @@ namespace PeerMatch.Matching;
 public sealed record PromotionResult(LearnedRanker? Challenger, double ChallengerNdcg, double IncumbentNdcg, int TrainingExamples, int HeldOutExamples)
 {
     public bool Promoted => Challenger is not null && ChallengerNdcg > IncumbentNdcg;
+
+    /// <summary>What the retraining did, in words for the organizer watching a run.</summary>
+    public string Summary => Challenger is null
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{TrainingExamples + HeldOutExamples} answers: too few to train a challenger")
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"challenger {Challenger.Version}: NDCG@3 {ChallengerNdcg:0.000} against {IncumbentNdcg:0.000} on {HeldOutExamples} held-out answers; {(Promoted ? "promoted" : "the serving model stays")}");
 }
 
 /// <summary>

@@ -29,7 +29,7 @@ public sealed class PriorScorer : IPairScorer
     {
         for (var i = 0; i < scores.Length; i++)
         {
-            scores[i] = features[i * PairFeatures.Count + PairFeatures.Count - 1];
+            scores[i] = features[i * PairFeatures.Count + PairFeatures.PriorIndex];
         }
     }
 }
@@ -101,11 +101,16 @@ public sealed class LearnedRanker : IPairScorer, IDisposable
         return new LearnedRanker(trainer.Fit(data), data.Schema, version);
     }
 
-    public static LearnedRanker Load(Stream stream, string version)
+    /// <summary>
+    /// A stored ranker, or null when it was trained on another set of pair features (an older version of the
+    /// engine): it cannot score today's pairs, and the prior serves until a ranker is trained on today's.
+    /// </summary>
+    public static LearnedRanker? Load(Stream stream, string version)
     {
         var ml = new MLContext(seed: 7);
         var model = ml.Model.Load(stream, out var schema);
-        return new LearnedRanker(model, schema, version);
+        var features = schema.GetColumnOrNull(nameof(PairRow.Features))?.Type as VectorDataViewType;
+        return features?.Size == PairFeatures.Count ? new LearnedRanker(model, schema, version) : null;
     }
 
     public void Save(Stream stream) => _ml.Model.Save(_model, _schema, stream);

@@ -10,12 +10,13 @@ namespace PeerMatch.Functions.Matching;
 /// one (<c>models/current</c>). The loaded model is cached and shared; a new version is loaded once.
 /// Until a ranker has been promoted, the prior scores.
 /// </summary>
-public sealed class ModelStore(StorageAccount storage, TimeProvider clock) : IRankerStore, IDisposable
+public sealed class ModelStore(StorageAccount storage, TimeProvider clock, ILogger<ModelStore> log) : IRankerStore, IDisposable
 {
     private const string Container = "models";
     private const string Pointer = "current";
     private readonly SemaphoreSlim _gate = new(1, 1);
     private LearnedRanker? _loaded;
+    private string? _outdated;
 
     public async Task<IPairScorer> CurrentAsync(CancellationToken cancellationToken)
     {
@@ -34,17 +35,30 @@ public sealed class ModelStore(StorageAccount storage, TimeProvider clock) : IRa
         {
             return _loaded;
         }
+        if (_outdated == version)
+        {
+            return PriorScorer.Instance;
+        }
 
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            if (_loaded?.Version != version)
+            if (_loaded?.Version != version && _outdated != version)
             {
                 var zip = await container.GetBlobClient($"ranker-{version}.zip").DownloadContentAsync(cancellationToken);
                 using var stream = zip.Value.Content.ToStream();
-                _loaded = LearnedRanker.Load(stream, version);
+                if (LearnedRanker.Load(stream, version) is { } ranker)
+                {
+                    _loaded = ranker;
+                }
+                else
+                {
+                    // Trained on the pair features of an older engine: the prior serves until retraining promotes a ranker of today's.
+                    _outdated = version;
+                    log.LogWarning("Ranker {Version} was trained on other pair features; the prior serves until a new ranker is promoted", version);
+                }
             }
-            return _loaded;
+            return _loaded?.Version == version ? _loaded : PriorScorer.Instance;
         }
         finally
         {

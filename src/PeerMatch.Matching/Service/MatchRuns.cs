@@ -8,10 +8,11 @@ public sealed record MatchingSettings(int SuggestionsPerWeek = 3);
 
 /// <summary>
 /// What a run did: the week, how many practitioners the week's plan holds, how many suggestions the run
-/// made, how many digests it queued, and how many practitioners it planned (everyone, for the week's
-/// first run; late joiners, for later ones).
+/// made, how many digests it queued, how many practitioners it planned (everyone, for the week's
+/// first run; late joiners, for later ones), which model serves now, and what the week's retraining did
+/// (only the run that plans the week retrains), so that an organizer can see learning happen.
 /// </summary>
-public sealed record MatchRunOutcome(string Week, int Practitioners, int Suggestions, int DigestsQueued, int NewlyPlanned = 0);
+public sealed record MatchRunOutcome(string Week, int Practitioners, int Suggestions, int DigestsQueued, int NewlyPlanned = 0, string? Model = null, string? Training = null);
 
 /// <summary>
 /// Matching runs. A run plans the ISO week once (retrain, then plan over everyone eligible, then store
@@ -60,6 +61,7 @@ public sealed class MatchRuns(
         }
 
         (int People, int Suggestions) planned = (0, 0);
+        string? training = null;
         if (await plans.PlannedAtAsync(week, cancellationToken) is { } plannedAt)
         {
             // Most hourly runs: the week is planned; those who joined since are planned now.
@@ -67,7 +69,7 @@ public sealed class MatchRuns(
         }
         else if (await plans.TryClaimAsync(week, request.RunId, PlanningStep.Week, cancellationToken))
         {
-            planned = await PlanWeekAsync(request.RunId, week, now, cancellationToken);
+            (planned, training) = await PlanWeekAsync(request.RunId, week, now, cancellationToken);
         }
         else
         {
@@ -81,7 +83,7 @@ public sealed class MatchRuns(
             await groups.FormWeekAsync(week, request.RunId, cancellationToken);
             await groups.TendAsync(cancellationToken);
         }
-        var outcome = new MatchRunOutcome(week, inPlan, planned.Suggestions, queued, planned.People);
+        var outcome = new MatchRunOutcome(week, inPlan, planned.Suggestions, queued, planned.People, (await rankers.CurrentAsync(cancellationToken)).Name, training);
         await runs.CompleteAsync(request.RunId, outcome, preview: null, cancellationToken);
         return outcome;
     }
@@ -97,25 +99,25 @@ public sealed class MatchRuns(
         var plan = await PlanAsync(population.Eligible, history, now, cancellationToken);
         var preview = plan.Suggestions.Select(s => new PreviewSuggestion(
             s.PractitionerId, population.Everyone[s.PractitionerId].Profile.Name, s.PeerId, population.Everyone[s.PeerId].Profile.Name, s.Score, s.Reasons)).ToList();
-        var outcome = new MatchRunOutcome(week, population.Eligible.Count, preview.Count, 0, population.Eligible.Count);
+        var outcome = new MatchRunOutcome(week, population.Eligible.Count, preview.Count, 0, population.Eligible.Count, (await rankers.CurrentAsync(cancellationToken)).Name);
         await runs.CompleteAsync(runId, outcome, preview, cancellationToken);
         return outcome;
     }
 
     /// <summary>Retrains, plans, and stores the week: the suggestions first, the plan (with its marker) last.</summary>
-    private async Task<(int People, int Suggestions)> PlanWeekAsync(string runId, string week, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<((int People, int Suggestions) Planned, string Training)> PlanWeekAsync(string runId, string week, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var population = await Population.LoadAsync(practitioners, suppressions, IsoWeeks.Monday(week), cancellationToken);
         // One read of the history serves both the retraining and the exclusions.
         var history = await suggestions.AllAsync(cancellationToken).ToListAsync(cancellationToken);
-        await retraining.RetrainAsync(history, cancellationToken);
+        var retrained = await retraining.RetrainAsync(history, cancellationToken);
         var plan = await PlanAsync(population.Eligible, history, now, cancellationToken);
         await suggestions.SaveAsync(plan.Suggestions.Select(s =>
             new StoredSuggestion(s.PractitionerId, s.PeerId, week, runId, s.Score, s.Reasons, s.Features, now)), cancellationToken);
         var counts = plan.Suggestions.GroupBy(s => s.PractitionerId).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         await plans.SaveAsync(week, runId, readAt: now, population.Eligible.Select(c => new WeekPlanEntry(
             c.Id, c.Profile.Region.TimeZone, counts.GetValueOrDefault(c.Id), plan.NoSuggestionReasons.GetValueOrDefault(c.Id), null, [runId])), cancellationToken);
-        return (population.Eligible.Count, plan.Suggestions.Count);
+        return ((population.Eligible.Count, plan.Suggestions.Count), retrained.Summary);
     }
 
     /// <summary>

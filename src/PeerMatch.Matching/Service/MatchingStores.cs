@@ -58,7 +58,10 @@ public sealed record MatchRunRequest(string RunId, bool DryRun, bool Force);
 /// <summary>A suggestion a dry run would make, as the organizer sees it.</summary>
 public sealed record PreviewSuggestion(string PractitionerId, string PractitionerName, string PeerId, string PeerName, float Score, IReadOnlyList<string> Reasons);
 
-/// <summary>A run as the organizer sees it: <c>GET /api/organizer/match-runs/{runId}</c>.</summary>
+/// <summary>
+/// A run as the organizer sees it: <c>GET /api/organizer/match-runs/{runId}</c>, with the model that serves after it and
+/// what the week's retraining did (on the run that planned the week).
+/// </summary>
 public sealed record MatchRunStatus(
     string RunId,
     string Status,
@@ -70,7 +73,9 @@ public sealed record MatchRunStatus(
     int EmailsSent,
     string? Error,
     IReadOnlyList<PreviewSuggestion>? Preview = null,
-    int NewlyPlanned = 0);
+    int NewlyPlanned = 0,
+    string? Model = null,
+    string? Training = null);
 
 /// <summary>Stored suggestions; each person's history, and the first answer to each.</summary>
 public interface ISuggestionStore

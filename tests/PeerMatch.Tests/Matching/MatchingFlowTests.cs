@@ -366,6 +366,28 @@ public sealed class MatchingFlowTests : AppTest
     }
 
     [Fact]
+    public async Task A_week_s_run_retrains_names_its_model_and_the_promoted_ranker_changes_the_suggestions()
+    {
+        await App.Services.GetRequiredService<SuggestionTable>().SaveAsync(SimulatedAnsweredSuggestions(), default);
+        var people = PeerMatch.Bench.SyntheticPopulation.Generate(60, 3).People.Select(c => c with { Id = "q" + c.Id }).ToArray();
+        await App.SeedAsync(people);
+
+        var run = await Client.RunMatchAsync(force: true);
+
+        Assert.StartsWith("ranker ", run["model"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.EndsWith("promoted", run["training"]!.GetValue<string>(), StringComparison.Ordinal);
+        var made = (await App.RowsAsync(SuggestionTable.Name)).Where(r => r.PartitionKey.StartsWith('q')).Select(r => (r.PartitionKey, r.GetString("PeerId"))).ToHashSet();
+        var byPrior = new MatchPlanner(PriorScorer.Instance).Plan(people, [], App.Clock.GetUtcNow()).Suggestions.Select(s => (s.PractitionerId, s.PeerId)).ToHashSet();
+        Assert.NotEmpty(made);
+        Assert.False(made.SetEquals(byPrior), "The promoted ranker suggested what the prior would have.");
+
+        // A later run the same week plans nothing new: it names the serving model, and retrained nothing.
+        var later = await Client.RunMatchAsync(force: true);
+        Assert.Equal(run["model"]!.GetValue<string>(), later["model"]!.GetValue<string>());
+        Assert.Null(later["training"]);
+    }
+
+    [Fact]
     public async Task Group_proposals_respect_size_region_model_and_convener()
     {
         var people = Enumerable.Range(0, 11).Select(i => Person($"ca{i}", models: ["facilitative"], years: 2 + i * 2, convenes: i is 3 or 9)).ToList();

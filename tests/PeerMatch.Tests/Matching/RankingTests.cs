@@ -1,3 +1,4 @@
+using Microsoft.ML;
 using PeerMatch.Bench;
 using PeerMatch.Matching;
 
@@ -65,12 +66,38 @@ public sealed class RankingTests
 
         var loaded = LearnedRanker.Load(stream, "v1");
 
+        Assert.NotNull(loaded);
         var features = answers.Take(50).SelectMany(a => a.Features).ToArray();
         var (before, after) = (new float[50], new float[50]);
         ranker.Score(features, before);
         loaded.Score(features, after);
         Assert.Equal(before, after);
         Assert.True(before.Distinct().Count() > 1);
+    }
+
+    [Fact]
+    public void A_ranker_trained_on_an_older_engine_s_pair_features_is_not_loaded()
+    {
+        // A model stored by a version of the engine with 16 pair features.
+        var ml = new MLContext(seed: 1);
+        var random = new Random(1);
+        var rows = Enumerable.Range(0, 200).Select(i => new OlderRow { Label = i % 2 == 0, Features = Enumerable.Range(0, 16).Select(_ => random.NextSingle()).ToArray() }).ToList();
+        var data = ml.Data.LoadFromEnumerable(rows);
+        var model = ml.BinaryClassification.Trainers.SdcaLogisticRegression(maximumNumberOfIterations: 5).Fit(data);
+        using var stream = new MemoryStream();
+        ml.Model.Save(model, data.Schema, stream);
+        stream.Position = 0;
+
+        Assert.NotEqual(16, PairFeatures.Count);
+        Assert.Null(LearnedRanker.Load(stream, "older"));
+    }
+
+    private sealed class OlderRow
+    {
+        public bool Label { get; set; }
+
+        [Microsoft.ML.Data.VectorType(16)]
+        public float[] Features { get; set; } = [];
     }
 
     [Fact]
