@@ -53,8 +53,7 @@ public static class LearningEvaluation
                     {
                         current = result.Challenger!;
                     }
-                    var training = result.Challenger is null ? $"{answers.Count} answers: too few to train"
-                        : $"{answers.Count} answers: challenger {result.ChallengerNdcg:0.000} vs {result.IncumbentNdcg:0.000}, {(result.Promoted ? "promoted" : "kept")}";
+                    var training = result.Summary;
                     log.WriteLine($"{family.Name} seed {seed} week {week}: share {scored.Share:0.000}, of introductions {scored.IntroductionShare:0.000}; {training}");
                     yield return scored with { Family = family.Name, Seed = seed, Number = week, Model = served, Training = training };
                 }

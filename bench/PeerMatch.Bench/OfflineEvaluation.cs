@@ -104,7 +104,7 @@ public static class OfflineEvaluation
             {
                 current = result.Challenger!;
             }
-            afterWeek?.Invoke(week, current, $"{answers.Count} answers; held-out NDCG@3 {result.ChallengerNdcg:0.000} vs {result.IncumbentNdcg:0.000} ({(result.Promoted ? "promoted" : "kept incumbent")})");
+            afterWeek?.Invoke(week, current, $"{answers.Count} answers; held-out NDCG@3 {result.ChallengerNdcg:0.000} vs {result.IncumbentNdcg:0.000}, better in {result.Confidence:P0} of resamplings ({(result.Promoted ? "promoted" : "kept incumbent")})");
         }
         return current;
     }

@@ -166,6 +166,32 @@ public static class RankingMetrics
         return MeanNdcg(examples.Select((e, i) => (e.PractitionerId, i)), scores, relevance, 3);
     }
 
+    /// <summary>
+    /// NDCG@3 of each practitioner whose answers can tell a better ranking from a worse one (at least one "yes" and one
+    /// "no"): by practitioner, so that a comparison can resample people.
+    /// </summary>
+    public static Dictionary<string, double> NdcgAt3ByPerson(IPairScorer scorer, IReadOnlyList<LabelledPair> examples)
+    {
+        var features = new float[examples.Count * PairFeatures.Count];
+        for (var i = 0; i < examples.Count; i++)
+        {
+            examples[i].Features.CopyTo(features, i * PairFeatures.Count);
+        }
+        var scores = new float[examples.Count];
+        scorer.Score(features, scores);
+        var byPerson = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var person in examples.Select((e, i) => (e, i)).GroupBy(x => x.e.PractitionerId))
+        {
+            if (person.All(x => x.e.Accepted) || person.All(x => !x.e.Accepted))
+            {
+                continue;
+            }
+            var ideal = Dcg(person.Select(x => x.e.Accepted ? 1.0 : 0).OrderDescending(), 3);
+            byPerson[person.Key] = Dcg(person.OrderByDescending(x => scores[x.i]).Select(x => x.e.Accepted ? 1.0 : 0), 3) / ideal;
+        }
+        return byPerson;
+    }
+
     /// <summary>Mean NDCG@k over groups, for graded relevance; groups with no relevance are skipped.</summary>
     public static double MeanNdcg(IEnumerable<(string Group, int Row)> rows, IReadOnlyList<float> scores, IReadOnlyList<double> relevance, int k)
     {

@@ -51,8 +51,7 @@ public sealed class MatchingFunctions(MatchRuns runs, Retraining retraining, Sug
             log.LogInformation("Not enough answers to train on yet ({Examples})", result.TrainingExamples);
             return;
         }
-        log.LogInformation("Challenger NDCG@3 {Challenger:0.000} vs incumbent {Incumbent:0.000}: {Outcome}",
-            result.ChallengerNdcg, result.IncumbentNdcg, result.Promoted ? "promoted" : "kept the incumbent");
+        log.LogInformation("Retraining: {Summary}", result.Summary);
     }
 
     /// <summary>Daily: two weeks after an introduction, asks each of the two whether they met.</summary>
