@@ -25,7 +25,9 @@ public abstract class BrowserTest : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        App.UseKestrel(0);
+        // A free port, chosen by Kestrel as it binds. (UseKestrel(0) has the factory rewrite the server's addresses after
+        // building the host, which races the app's own start and now and then throws.)
+        App.UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));
         App.StartServer();
         BaseUrl = App.ClientOptions.BaseAddress.AbsoluteUri.TrimEnd('/');
         Api = new HttpClient { BaseAddress = new Uri(BaseUrl) };
