@@ -36,7 +36,7 @@ public static class LearningEvaluation
                 IPairScorer current = PriorScorer.Instance;
                 for (var week = 1; week <= weeks; week++)
                 {
-                    var plan = new MatchPlanner(current).Plan(population.People, excluded, start.AddDays(7 * week));
+                    var plan = new MatchPlanner(current).Plan(population.People, excluded, start.AddDays(7 * week), histories: AnswerHistory.From(answers));
                     var scored = Score(people, plan.Suggestions.Select(s => (byId[s.PractitionerId].Index, byId[s.PeerId].Index)).ToList(), suggested, family);
                     var served = current.Name;
                     foreach (var s in plan.Suggestions)

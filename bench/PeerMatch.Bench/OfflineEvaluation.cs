@@ -90,13 +90,11 @@ public static class OfflineEvaluation
         IPairScorer current = PriorScorer.Instance;
         for (var week = 1; week <= weeks; week++)
         {
-            var plan = new MatchPlanner(current).Plan(population.People, suggested, now.AddDays(7 * week));
+            var plan = new MatchPlanner(current).Plan(population.People, suggested, now.AddDays(7 * week), histories: AnswerHistory.From(answers));
             foreach (var s in plan.Suggestions)
             {
                 var (a, b) = (byId[s.PractitionerId], byId[s.PeerId]);
-                var features = new float[PairFeatures.Count];
-                PairFeatures.Compute(a, b, features);
-                answers.Add(new LabelledPair(a.Id, b.Id, features, answerRandom.NextDouble() < hidden.Acceptance(a, b)));
+                answers.Add(new LabelledPair(a.Id, b.Id, s.Features, answerRandom.NextDouble() < hidden.Acceptance(a, b)));
                 suggested.Add((a.Id, b.Id));
             }
             var result = RankerPromotion.Challenge(answers, current, $"week-{week}");

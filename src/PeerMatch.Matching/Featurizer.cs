@@ -23,7 +23,7 @@ public static class Featurizer
     /// <summary>The index of an ISO 639-1 code, or -1 for a language PeerMatch does not know.</summary>
     public static int LanguageOf(string code) => LanguageIndex.GetValueOrDefault(code, -1);
 
-    public static MatchProfile[] Featurize(IReadOnlyList<Candidate> candidates, DateTimeOffset now)
+    public static MatchProfile[] Featurize(IReadOnlyList<Candidate> candidates, DateTimeOffset now, IReadOnlyDictionary<string, AnswerHistory>? histories = null)
     {
         var bios = BioVectors(candidates);
         var profiles = new MatchProfile[candidates.Count];
@@ -54,6 +54,7 @@ public static class Featurizer
                 Bio = bios[i].Folded,
                 BioTerms = bios[i].Terms,
                 BioWeights = bios[i].Weights,
+                History = histories?.GetValueOrDefault(candidates[i].Id),
                 Embedding = Embed(models, areas, seeking, profile, bios[i].Folded),
             };
         }

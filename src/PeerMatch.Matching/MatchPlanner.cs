@@ -23,10 +23,11 @@ public sealed record MatchPlanStats(int Practitioners, int CandidatePairs, TimeS
 /// </summary>
 public sealed class MatchPlanner(IPairScorer scorer, int perPerson = 3, int candidatesPerPerson = 20)
 {
-    public MatchPlan Plan(IReadOnlyList<Candidate> population, IEnumerable<(string A, string B)> excludedPairs, DateTimeOffset now, LatePlanning? late = null)
+    public MatchPlan Plan(IReadOnlyList<Candidate> population, IEnumerable<(string A, string B)> excludedPairs, DateTimeOffset now, LatePlanning? late = null,
+        IReadOnlyDictionary<string, AnswerHistory>? histories = null)
     {
         var clock = Stopwatch.StartNew();
-        var people = Featurizer.Featurize(population, now);
+        var people = Featurizer.Featurize(population, now, histories);
         var featurizeTime = clock.Elapsed;
 
         var index = new Dictionary<string, int>(people.Length, StringComparer.Ordinal);

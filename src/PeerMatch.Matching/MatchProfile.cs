@@ -32,6 +32,9 @@ public sealed class MatchProfile
 
     public float[] BioWeights { get; init; } = [];
 
+    /// <summary>What this person's own answers so far say (null before any), for the features that adapt to them.</summary>
+    public AnswerHistory? History { get; init; }
+
     public string Id => Candidate.Id;
     public Profile Profile => Candidate.Profile;
     public int Years => Profile.YearsExperience;

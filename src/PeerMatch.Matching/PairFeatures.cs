@@ -6,7 +6,7 @@ namespace PeerMatch.Matching;
 /// </summary>
 public static class PairFeatures
 {
-    public const int Count = 26;
+    public const int Count = 30;
 
     /// <summary>Where the prior's own score sits among the features.</summary>
     public const int PriorIndex = 15;
@@ -46,7 +46,9 @@ public static class PairFeatures
     /// then what lets the ranker learn what kinds of people want (the prior never reads these): the signed
     /// experience gap (b's years over a's), a's years, whether a seeks a mentor, a case consultation, business
     /// development or a peer group, whether b seeks business development, the distance in thousands of km,
-    /// the practice areas shared, and the bios' TF-IDF cosine (topic words weigh, words every bio uses do not).
+    /// the practice areas shared, and the bios' TF-IDF cosine (topic words weigh, words every bio uses do not);
+    /// then what a's own answers say (<see cref="AnswerHistory"/>): how much there is to go on, a's rate of yes, and
+    /// whether b is nearer (in km, and in the experience gap) to the peers a accepted than to those a declined.
     /// Stored with each suggestion, so the order is part of the training data: append, never reorder.
     /// </summary>
     public static void Compute(MatchProfile a, MatchProfile b, Span<float> features)
@@ -79,6 +81,11 @@ public static class PairFeatures
         features[23] = km is { } far ? (float)Math.Min(5, far / 1000) : 5;
         features[24] = System.Numerics.BitOperations.PopCount((uint)(a.PracticeAreas & b.PracticeAreas));
         features[25] = MatchProfile.SparseCosine(a.BioTerms, a.BioWeights, b.BioTerms, b.BioWeights);
+        var history = a.History;
+        features[26] = history is null ? 0 : Math.Min(1, history.Answers / 12f);
+        features[27] = history?.YesRate ?? 0.5f;
+        features[28] = history is null ? 0 : AnswerHistory.Leaning(features[23], history.AcceptedKm, history.DeclinedKm);
+        features[29] = history is null ? 0 : AnswerHistory.Leaning(features[16], history.AcceptedGap, history.DeclinedGap);
     }
 }
 

@@ -226,6 +226,7 @@ public sealed class MatchRuns(
         var since = now.AddDays(-7 * RepeatWindowWeeks);
         var excluded = history.Where(s => s.CreatedAt >= since || s.Answer == "no").Select(s => (s.PractitionerId, s.PeerId));
         var scorer = await rankers.CurrentAsync(cancellationToken);
-        return new MatchPlanner(scorer, settings.SuggestionsPerWeek).Plan(eligible, excluded, now, late);
+        var histories = AnswerHistory.From(history.Select(s => s.ToLabelledPair()).OfType<LabelledPair>());
+        return new MatchPlanner(scorer, settings.SuggestionsPerWeek).Plan(eligible, excluded, now, late, histories);
     }
 }
