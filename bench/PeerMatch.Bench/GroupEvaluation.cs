@@ -23,8 +23,12 @@ public static class GroupEvaluation
         var people = Featurizer.Featurize(population.People, now);
         var byId = people.ToDictionary(p => p.Id, StringComparer.Ordinal);
         var hidden = new HiddenPreference(population);
-        var scorer = weeksOfAnswers == 0 ? PriorScorer.Instance
-            : OfflineEvaluation.TrainByWeeks(population, byId, hidden, now, weeksOfAnswers, seed, (week, _, note) => log.WriteLine($"week {week}: {note}"));
+        IPairScorer scorer = PriorScorer.Instance;
+        foreach (var week in WeeklySimulation.Run(population, byId, hidden, now, weeksOfAnswers, answerSeed: seed + 1))
+        {
+            log.WriteLine($"week {week.Number}: {week.Note}");
+            scorer = week.Current;
+        }
 
         var formation = new GroupFormation(scorer);
         var none = new HashSet<string>();

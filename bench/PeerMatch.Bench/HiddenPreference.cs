@@ -7,8 +7,10 @@ namespace PeerMatch.Bench;
 /// sees it, only the answers. It rewards some things the prior weighs differently (a shared hidden
 /// interest, a large mentoring gap, a willing convener) and punishes distance harder.
 /// </summary>
-public sealed class HiddenPreference(SyntheticPopulation population)
+public sealed class HiddenPreference(SyntheticPopulation population) : IHiddenPreference
 {
+    public string Name => "engine-like";
+
     public double Acceptance(MatchProfile a, MatchProfile b)
     {
         var u = -2.2;

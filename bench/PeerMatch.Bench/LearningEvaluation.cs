@@ -29,40 +29,18 @@ public static class LearningEvaluation
             {
                 var people = Featurizer.Featurize(population.People, start);
                 var byId = people.ToDictionary(p => p.Id, StringComparer.Ordinal);
-                var answerRandom = new Random(seed * 7919 + family.Name.Length);
-                var answers = new List<LabelledPair>();
-                var suggested = new HashSet<long>(PairKeys.Comparer);
-                var excluded = new List<(string, string)>();
-                IPairScorer current = PriorScorer.Instance;
-                for (var week = 1; week <= weeks; week++)
+                foreach (var week in WeeklySimulation.Run(population, byId, family, start, weeks, answerSeed: seed * 7919 + family.Name.Length, versionPrefix: family.Name + "-"))
                 {
-                    var plan = new MatchPlanner(current).Plan(population.People, excluded, start.AddDays(7 * week), histories: AnswerHistory.From(answers));
-                    var scored = Score(people, plan.Suggestions.Select(s => (byId[s.PractitionerId].Index, byId[s.PeerId].Index)).ToList(), suggested, family);
-                    var served = current.Name;
-                    foreach (var s in plan.Suggestions)
-                    {
-                        var (a, b) = (byId[s.PractitionerId], byId[s.PeerId]);
-                        answers.Add(new LabelledPair(a.Id, b.Id, s.Features, answerRandom.NextDouble() < family.Acceptance(a, b)));
-                        if (suggested.Add(PairKeys.Of(a.Index, b.Index)))
-                        {
-                            excluded.Add((a.Id, b.Id));
-                        }
-                    }
-                    var result = RankerPromotion.Challenge(answers, current, $"{family.Name}-week-{week}");
-                    if (result.Promoted)
-                    {
-                        current = result.Challenger!;
-                    }
-                    var training = result.Summary;
-                    log.WriteLine($"{family.Name} seed {seed} week {week}: share {scored.Share:0.000}, of introductions {scored.IntroductionShare:0.000}; {training}");
-                    yield return scored with { Family = family.Name, Seed = seed, Number = week, Model = served, Training = training };
+                    var scored = Score(people, week.Plan.Suggestions.Select(s => (byId[s.PractitionerId].Index, byId[s.PeerId].Index)).ToList(), week.SuggestedBefore, family);
+                    log.WriteLine($"{family.Name} seed {seed} week {week.Number}: share {scored.Share:0.000}, of introductions {scored.IntroductionShare:0.000}; {week.Retraining.Summary}");
+                    yield return scored with { Family = family.Name, Seed = seed, Number = week.Number, Model = week.Served, Training = week.Retraining.Summary };
                 }
             }
         }
     }
 
     /// <summary>One week's suggestions (each directed: <c>a</c> was suggested <c>b</c>) against random and the oracle.</summary>
-    private static Week Score(MatchProfile[] people, List<(int A, int B)> suggestions, HashSet<long> before, IHiddenPreference family)
+    private static Week Score(MatchProfile[] people, List<(int A, int B)> suggestions, IReadOnlySet<long> before, IHiddenPreference family)
     {
         var accepted = new Tally();
         var introduced = new Tally();

@@ -66,45 +66,15 @@ public static class OfflineEvaluation
         rows.Add(Evaluate("prior (cold start)", PriorScorer.Instance, "transparent weighted sum"));
         log.WriteLine("evaluated prior");
 
-        TrainByWeeks(population, byId, hidden, now, weeks: 4, seed, (week, current, note) =>
+        foreach (var week in WeeklySimulation.Run(population, byId, hidden, now, weeks: 4, answerSeed: seed + 1))
         {
-            log.WriteLine($"week {week}: {note}");
-            if (week is 1 or 2 or 4)
+            log.WriteLine($"week {week.Number}: {week.Note}");
+            if (week.Number is 1 or 2 or 4)
             {
-                rows.Add(Evaluate($"ranker after {week} week{(week == 1 ? "" : "s")}", current, note));
+                rows.Add(Evaluate($"ranker after {week.Number} week{(week.Number == 1 ? "" : "s")}", week.Current, week.Note));
             }
-        });
-        return rows;
-    }
-
-    /// <summary>
-    /// Weekly simulation: suggestions from the current scorer, answers drawn from the hidden preference, a challenger
-    /// trained on all answers so far and promoted when it ranks better. Returns the scorer in use after the last week.
-    /// </summary>
-    public static IPairScorer TrainByWeeks(SyntheticPopulation population, IReadOnlyDictionary<string, MatchProfile> byId, HiddenPreference hidden,
-        DateTimeOffset now, int weeks, int seed, Action<int, IPairScorer, string>? afterWeek = null)
-    {
-        var answerRandom = new Random(seed + 1);
-        var answers = new List<LabelledPair>();
-        var suggested = new List<(string, string)>();
-        IPairScorer current = PriorScorer.Instance;
-        for (var week = 1; week <= weeks; week++)
-        {
-            var plan = new MatchPlanner(current).Plan(population.People, suggested, now.AddDays(7 * week), histories: AnswerHistory.From(answers));
-            foreach (var s in plan.Suggestions)
-            {
-                var (a, b) = (byId[s.PractitionerId], byId[s.PeerId]);
-                answers.Add(new LabelledPair(a.Id, b.Id, s.Features, answerRandom.NextDouble() < hidden.Acceptance(a, b)));
-                suggested.Add((a.Id, b.Id));
-            }
-            var result = RankerPromotion.Challenge(answers, current, $"week-{week}");
-            if (result.Promoted)
-            {
-                current = result.Challenger!;
-            }
-            afterWeek?.Invoke(week, current, $"{answers.Count} answers; held-out NDCG@3 {result.ChallengerNdcg:0.000} vs {result.IncumbentNdcg:0.000}, better in {result.Confidence:P0} of resamplings ({(result.Promoted ? "promoted" : "kept incumbent")})");
         }
-        return current;
+        return rows;
     }
 
     public static string Markdown(IReadOnlyList<Row> rows, int populationSize, int seed)
