@@ -90,7 +90,7 @@ public sealed class GroupsApi(LinkSigner links, PeerGroups groups, IPractitioner
         // "Yes, but only as a member" is the convene=no button alone: a yes.
         var answer = fields.GetValueOrDefault("answer") ?? (convene == "no" ? "yes" : null);
         var errors = new ValidationErrors();
-        if (answer is not ("yes" or "no"))
+        if (!SuggestionAnswers.IsYesOrNo(answer))
         {
             errors.Add("answer", "Must be yes or no.");
         }
@@ -169,11 +169,11 @@ public sealed class GroupsApi(LinkSigner links, PeerGroups groups, IPractitioner
             return unreadable;
         }
         var answer = fields.GetValueOrDefault("answer");
-        if (answer is not ("yes" or "no"))
+        if (!SuggestionAnswers.IsYesOrNo(answer))
         {
             return Problems.NotYesOrNo();
         }
-        var met = await groups.RecordMetAsync(id, viewer.Id, answer, cancellationToken);
+        var met = await groups.RecordMetAsync(id, viewer.Id, answer!, cancellationToken);
         return Pages.PrefersHtml(request) ? Pages.SeeOther(page) : TypedResults.Ok(new GroupMet(met));
     }
 

@@ -207,57 +207,52 @@ public sealed class PeerGroups(
     /// </summary>
     public async Task<GroupAnswerOutcome?> AnswerAsync(string groupId, string practitionerId, string answer, bool memberOnly, CancellationToken cancellationToken)
     {
-        for (var attempt = 0; attempt < WriteAttempts; attempt++)
+        var now = clock.GetUtcNow();
+        var tooLate = false;
+        var done = await ChangeSeatAsync(groupId, practitionerId, (group, seat) =>
         {
-            if (await groups.GetAsync(groupId, cancellationToken) is not { } group || group.Seat(practitionerId) is not { } seat)
+            // Too late: the week to answer is over (the hourly run may not have said so yet).
+            tooLate = seat.IsPending && seat.InvitedAt + AnswerWithin <= now;
+            var declines = memberOnly && answer == "yes" && group.Group.ConvenerId == practitionerId && group.Group.State == GroupStates.Inviting && !seat.DeclinedConvening;
+            var first = seat.Answer is null && seat.LeftAt is null && group.Group.IsOpen;
+            if (tooLate || (!first && !declines))
             {
                 return null;
             }
-            var now = clock.GetUtcNow();
-            if (seat.IsPending && seat.InvitedAt + AnswerWithin <= now)
-            {
-                // Too late: the week to answer is over (the hourly run may not have said so yet).
-                var settled = await SettleAsync(groupId, cancellationToken) ?? group;
-                return new GroupAnswerOutcome(settled.Seat(practitionerId)?.Answer, settled);
-            }
-            var declines = memberOnly && answer == "yes" && group.Group.ConvenerId == practitionerId && group.Group.State == GroupStates.Inviting && !seat.DeclinedConvening;
-            var first = seat.Answer is null && seat.LeftAt is null && group.Group.IsOpen;
-            if (!first && !declines)
-            {
-                return new GroupAnswerOutcome(seat.Answer, group);
-            }
             var answered = first ? seat with { Answer = answer, AnsweredAt = now } : seat;
-            if (await groups.TryUpdateSeatAsync(answered with { DeclinedConvening = answered.DeclinedConvening || declines }, cancellationToken))
-            {
-                return new GroupAnswerOutcome(answered.Answer, await SettleAsync(groupId, cancellationToken) ?? group);
-            }
+            return answered with { DeclinedConvening = answered.DeclinedConvening || declines };
+        }, cancellationToken);
+        if (done is not var (read, seat, changed))
+        {
+            return null;
         }
-        throw new InvalidOperationException($"The answer to group {groupId} kept meeting other writes.");
+        if (!changed && !tooLate)
+        {
+            return new GroupAnswerOutcome(seat.Answer, read);
+        }
+        var settled = await SettleAsync(groupId, cancellationToken) ?? read;
+        return new GroupAnswerOutcome(tooLate ? settled.Seat(practitionerId)?.Answer : seat.Answer, settled);
     }
 
     /// <summary>A member leaves (a formed group, or one still forming): the others are told, a forming group invites someone else.</summary>
     public async Task<GroupWithSeats?> LeaveAsync(string groupId, string practitionerId, CancellationToken cancellationToken)
     {
-        for (var attempt = 0; attempt < WriteAttempts; attempt++)
-        {
-            if (await groups.GetAsync(groupId, cancellationToken) is not { } group || group.Seat(practitionerId) is not { } seat)
-            {
-                return null;
-            }
-            if (seat.IsOut || !group.Group.IsOpen)
-            {
-                return group;
-            }
-            if (await groups.TryUpdateSeatAsync(seat with { LeftAt = clock.GetUtcNow() }, cancellationToken))
-            {
-                return await SettleAsync(groupId, cancellationToken);
-            }
-        }
-        throw new InvalidOperationException($"Leaving group {groupId} kept meeting other writes.");
+        var done = await ChangeSeatAsync(groupId, practitionerId,
+            (group, seat) => seat.IsOut || !group.Group.IsOpen ? null : seat with { LeftAt = clock.GetUtcNow() }, cancellationToken);
+        return done is { Changed: true } ? await SettleAsync(groupId, cancellationToken) : done?.Group;
     }
 
     /// <summary>Records a member's answer to the check-in ("has your group met?"); the first counts.</summary>
-    public async Task<string?> RecordMetAsync(string groupId, string practitionerId, string met, CancellationToken cancellationToken)
+    public async Task<string?> RecordMetAsync(string groupId, string practitionerId, string met, CancellationToken cancellationToken) =>
+        (await ChangeSeatAsync(groupId, practitionerId, (_, seat) => seat.Met is null ? seat with { Met = met } : null, cancellationToken))?.Seat.Met;
+
+    /// <summary>
+    /// Changes a member's seat as <paramref name="change"/> decides from the group as read (null: nothing to change),
+    /// written only over the seat it was decided from, and decided again when another write came first. The seat as it
+    /// now stands, and whether this call changed it; null when the person has no seat in the group.
+    /// </summary>
+    private async Task<(GroupWithSeats Group, GroupSeat Seat, bool Changed)?> ChangeSeatAsync(
+        string groupId, string practitionerId, Func<GroupWithSeats, GroupSeat, GroupSeat?> change, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < WriteAttempts; attempt++)
         {
@@ -265,12 +260,16 @@ public sealed class PeerGroups(
             {
                 return null;
             }
-            if (seat.Met is not null || await groups.TryUpdateSeatAsync(seat with { Met = met }, cancellationToken))
+            if (change(group, seat) is not { } changed)
             {
-                return seat.Met ?? met;
+                return (group, seat, false);
+            }
+            if (await groups.TryUpdateSeatAsync(changed, cancellationToken))
+            {
+                return (group, changed, true);
             }
         }
-        throw new InvalidOperationException($"The check-in of group {groupId} kept meeting other writes.");
+        throw new InvalidOperationException($"A seat in group {groupId} kept meeting other writes.");
     }
 
     // ---- The clock's steps ----
