@@ -58,7 +58,12 @@ public sealed class MatchPlanner(IPairScorer scorer, int perPerson = 3, int cand
             PairFeatures.Compute(people[b], people[a], features.AsSpan((2 * e + 1) * PairFeatures.Count, PairFeatures.Count));
         });
         var scores = new float[edges.Length * 2];
-        scorer.Score(features, scores);
+        const int Chunk = 16_384;
+        Parallel.For(0, (scores.Length + Chunk - 1) / Chunk, c =>
+        {
+            var count = Math.Min(Chunk, scores.Length - c * Chunk);
+            scorer.Score(features.AsSpan(c * Chunk * PairFeatures.Count, count * PairFeatures.Count), scores.AsSpan(c * Chunk, count));
+        });
         var rankingTime = clock.Elapsed;
 
         clock.Restart();

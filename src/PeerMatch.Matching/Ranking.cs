@@ -4,7 +4,10 @@ using Microsoft.ML.Trainers.LightGbm;
 
 namespace PeerMatch.Matching;
 
-/// <summary>Scores pairs from their <see cref="PairFeatures"/>: higher is a better suggestion for side a.</summary>
+/// <summary>
+/// Scores pairs from their <see cref="PairFeatures"/>: higher is a better suggestion for side a. A scorer may be called
+/// from several threads at once, each with its own slice of pairs.
+/// </summary>
 public interface IPairScorer
 {
     string Name { get; }
@@ -45,37 +48,22 @@ internal sealed class PairRow
     public float[] Features { get; set; } = [];
 }
 
-internal sealed class ScoredRow
-{
-    public float Probability { get; set; }
-}
-
 /// <summary>
-/// A LightGBM binary classifier over pair features, trained on answers. A large call builds its own data view; a
-/// small one (group formation asks for a few dozen pairs at a time, thousands of times) goes through a prediction
-/// engine of the calling thread's own, so one instance serves many threads either way.
+/// A LightGBM binary classifier over pair features, trained on answers, scoring through its trees compiled to flat
+/// arrays (<see cref="CompiledTrees"/>). It keeps no state between calls, so one instance serves many threads at once.
 /// </summary>
-public sealed class LearnedRanker : IPairScorer, IDisposable
+public sealed class LearnedRanker : IPairScorer
 {
-    private const int BatchSize = 50_000;
-
-    /// <summary>Below this many pairs, building a data view would cost more than the scoring.</summary>
-    private const int SmallCall = 256;
-
     private readonly MLContext _ml = new(seed: 7);
     private readonly ITransformer _model;
     private readonly DataViewSchema _schema;
-    private readonly ThreadLocal<PredictionEngine<PairRow, ScoredRow>> _engines;
+    private readonly CompiledTrees _trees;
 
-    private LearnedRanker(ITransformer model, DataViewSchema schema, string version)
+    private LearnedRanker(ITransformer model, DataViewSchema schema, CompiledTrees trees, string version)
     {
-        _model = model;
-        _schema = schema;
+        (_model, _schema, _trees) = (model, schema, trees);
         Version = version;
-        _engines = new(() => _ml.Model.CreatePredictionEngine<PairRow, ScoredRow>(_model, inputSchema: _schema));
     }
-
-    public void Dispose() => _engines.Dispose();
 
     public string Version { get; }
 
@@ -98,52 +86,26 @@ public sealed class LearnedRanker : IPairScorer, IDisposable
             Verbose = false,
             Silent = true,
         });
-        return new LearnedRanker(trainer.Fit(data), data.Schema, version);
+        var model = trainer.Fit(data);
+        var trees = CompiledTrees.From(model) ?? throw new InvalidOperationException("LightGBM returned a model whose trees cannot be compiled.");
+        return new LearnedRanker(model, data.Schema, trees, version);
     }
 
     /// <summary>
     /// A stored ranker, or null when it was trained on another set of pair features (an older version of the
-    /// engine): it cannot score today's pairs, and the prior serves until a ranker is trained on today's.
+    /// engine) or is not a tree model this engine can walk: the prior serves until a ranker is trained on today's pairs.
     /// </summary>
     public static LearnedRanker? Load(Stream stream, string version)
     {
         var ml = new MLContext(seed: 7);
         var model = ml.Model.Load(stream, out var schema);
         var features = schema.GetColumnOrNull(nameof(PairRow.Features))?.Type as VectorDataViewType;
-        return features?.Size == PairFeatures.Count ? new LearnedRanker(model, schema, version) : null;
+        return features?.Size == PairFeatures.Count && CompiledTrees.From(model) is { } trees ? new LearnedRanker(model, schema, trees, version) : null;
     }
 
     public void Save(Stream stream) => _ml.Model.Save(_model, _schema, stream);
 
-    public void Score(ReadOnlySpan<float> features, Span<float> scores)
-    {
-        if (scores.Length <= SmallCall)
-        {
-            var engine = _engines.Value!;
-            var row = new PairRow { Features = new float[PairFeatures.Count] };
-            for (var i = 0; i < scores.Length; i++)
-            {
-                features.Slice(i * PairFeatures.Count, PairFeatures.Count).CopyTo(row.Features);
-                scores[i] = engine.Predict(row).Probability;
-            }
-            return;
-        }
-        for (var start = 0; start < scores.Length; start += BatchSize)
-        {
-            var count = Math.Min(BatchSize, scores.Length - start);
-            var rows = new PairRow[count];
-            for (var i = 0; i < count; i++)
-            {
-                rows[i] = new PairRow { Features = features.Slice((start + i) * PairFeatures.Count, PairFeatures.Count).ToArray() };
-            }
-            var scored = _model.Transform(_ml.Data.LoadFromEnumerable(rows, _schema));
-            var i2 = start;
-            foreach (var probability in scored.GetColumn<float>(nameof(ScoredRow.Probability)))
-            {
-                scores[i2++] = probability;
-            }
-        }
-    }
+    public void Score(ReadOnlySpan<float> features, Span<float> scores) => _trees.Score(features, scores, PairFeatures.Count);
 }
 
 /// <summary>Offline measures of a scorer against answers.</summary>

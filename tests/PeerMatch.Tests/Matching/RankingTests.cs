@@ -1,4 +1,6 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
+using RankingMetrics = PeerMatch.Matching.RankingMetrics;
 using PeerMatch.Bench;
 using PeerMatch.Matching;
 
@@ -101,22 +103,42 @@ public sealed class RankingTests
     }
 
     [Fact]
-    public void A_few_pairs_at_a_time_score_as_a_large_batch_does()
+    public void The_ranker_walks_its_trees_to_the_same_probabilities_as_MLNET_before_and_after_a_save_and_load()
     {
         var answers = SimulatedAnswers(size: 800, seed: 6);
-        using var ranker = LearnedRanker.Train(answers, "v1");
-        var features = answers.Take(600).SelectMany(a => a.Features).ToArray();
+        var ranker = LearnedRanker.Train(answers, "v1");
+        using var stored = new MemoryStream();
+        ranker.Save(stored);
 
-        var batch = new float[600];
-        ranker.Score(features, batch); // one data view
-        var few = new float[600];
-        for (var start = 0; start < 600; start += 30)
+        // ML.NET's own pipeline on the stored model, as an independent judge of the compiled trees.
+        var ml = new MLContext(seed: 1);
+        stored.Position = 0;
+        var model = ml.Model.Load(stored, out _);
+        var rows = answers.Take(600).Select(a => new CurrentRow { Features = a.Features }).ToList();
+        var expected = model.Transform(ml.Data.LoadFromEnumerable(rows)).GetColumn<float>("Probability").ToArray();
+
+        var features = rows.SelectMany(r => r.Features).ToArray();
+        var fresh = new float[rows.Count];
+        ranker.Score(features, fresh);
+        stored.Position = 0;
+        var loaded = LearnedRanker.Load(stored, "v1")!;
+        var afterLoad = new float[rows.Count];
+        loaded.Score(features, afterLoad);
+
+        Assert.True(expected.Distinct().Count() > 50, "the model should tell the pairs apart");
+        for (var i = 0; i < rows.Count; i++)
         {
-            ranker.Score(features.AsSpan(start * PairFeatures.Count, 30 * PairFeatures.Count), few.AsSpan(start, 30)); // the prediction engine
+            Assert.Equal(expected[i], fresh[i], 5);
+            Assert.Equal(expected[i], afterLoad[i], 5);
         }
+    }
 
-        Assert.Equal(batch, few);
-        Assert.True(batch.Distinct().Count() > 10);
+    private sealed class CurrentRow
+    {
+        public bool Label { get; set; }
+
+        [Microsoft.ML.Data.VectorType(PairFeatures.Count)]
+        public float[] Features { get; set; } = [];
     }
 
     private static List<LabelledPair> SimulatedAnswers(int size, int seed)

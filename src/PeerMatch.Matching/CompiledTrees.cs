@@ -1,0 +1,92 @@
+using Microsoft.ML;
+using Microsoft.ML.Calibrators;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers.FastTree;
+using Microsoft.ML.Trainers.LightGbm;
+
+namespace PeerMatch.Matching;
+
+/// <summary>
+/// A trained LightGBM classifier's trees copied into flat arrays and walked directly: the same probabilities as ML.NET's
+/// prediction pipeline, without building a data view and a row object per pair. A weekly run scores millions of pairs,
+/// and group formation scores a few at a time thousands of times; both spent most of their time in that machinery.
+/// </summary>
+internal sealed class CompiledTrees
+{
+    // Node n of all trees together: go left when features[_feature[n]] <= _threshold[n]. A child below zero is a leaf,
+    // ~child indexing _leaf (which already holds the tree's weight).
+    private readonly int[] _feature;
+    private readonly float[] _threshold;
+    private readonly int[] _left;
+    private readonly int[] _right;
+    private readonly double[] _leaf;
+    private readonly int[] _roots;
+    private readonly double _bias;
+    private readonly double _slope;
+    private readonly double _offset;
+
+    private CompiledTrees(int[] feature, float[] threshold, int[] left, int[] right, double[] leaf, int[] roots, double bias, double slope, double offset)
+    {
+        (_feature, _threshold, _left, _right, _leaf, _roots) = (feature, threshold, left, right, leaf, roots);
+        (_bias, _slope, _offset) = (bias, slope, offset);
+    }
+
+    /// <summary>The trees of a trained or loaded model, or null when it is not one this class can walk exactly.</summary>
+    public static CompiledTrees? From(ITransformer model)
+    {
+        if (model is not ISingleFeaturePredictionTransformer<object> { Model: CalibratedModelParametersBase<LightGbmBinaryModelParameters, PlattCalibrator> calibrated })
+        {
+            return null;
+        }
+        var ensemble = calibrated.SubModel.TrainedTreeEnsemble;
+        var (feature, threshold, left, right, leaf, roots) = (new List<int>(), new List<float>(), new List<int>(), new List<int>(), new List<double>(), new List<int>());
+        for (var t = 0; t < ensemble.Trees.Count; t++)
+        {
+            var tree = ensemble.Trees[t];
+            if (tree.CategoricalSplitFlags.Any(flag => flag))
+            {
+                return null;
+            }
+            var (nodeBase, leafBase) = (feature.Count, leaf.Count);
+            // A tree of one leaf has no nodes: a root below zero is its leaf.
+            roots.Add(tree.NumberOfNodes == 0 ? ~leafBase : nodeBase);
+            for (var n = 0; n < tree.NumberOfNodes; n++)
+            {
+                feature.Add(tree.NumericalSplitFeatureIndexes[n]);
+                threshold.Add(tree.NumericalSplitThresholds[n]);
+                left.Add(Rebase(tree.LeftChild[n], nodeBase, leafBase));
+                right.Add(Rebase(tree.RightChild[n], nodeBase, leafBase));
+            }
+            leaf.AddRange(tree.LeafValues.Select(value => value * ensemble.TreeWeights[t]));
+        }
+        return new CompiledTrees([.. feature], [.. threshold], [.. left], [.. right], [.. leaf], [.. roots], ensemble.Bias,
+            calibrated.Calibrator.Slope, calibrated.Calibrator.Offset);
+    }
+
+    private static int Rebase(int child, int nodeBase, int leafBase) => child >= 0 ? child + nodeBase : ~(~child + leafBase);
+
+    /// <summary>The probability of a yes for each pair; <paramref name="features"/> holds one row per score.</summary>
+    public void Score(ReadOnlySpan<float> features, Span<float> scores, int width)
+    {
+        for (var i = 0; i < scores.Length; i++)
+        {
+            scores[i] = Probability(features.Slice(i * width, width));
+        }
+    }
+
+    private float Probability(ReadOnlySpan<float> row)
+    {
+        var sum = _bias;
+        foreach (var root in _roots)
+        {
+            var node = root;
+            while (node >= 0)
+            {
+                node = row[_feature[node]] <= _threshold[node] ? _left[node] : _right[node];
+            }
+            sum += _leaf[~node];
+        }
+        // Platt's calibration, as ML.NET applies it to the trees' raw score.
+        return (float)(1 / (1 + Math.Exp(_slope * sum + _offset)));
+    }
+}
