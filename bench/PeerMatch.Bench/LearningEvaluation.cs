@@ -17,7 +17,10 @@ public static class LearningEvaluation
     /// A week: the expected acceptance of its suggestions and its share of the way from random to oracle; and the same for
     /// introductions (both say yes: a suggestion goes both ways, so a peer who would not want you back helps nobody).
     /// </summary>
-    public sealed record Week(string Family, int Seed, int Number, double Acceptance, double Share, double Introductions, double IntroductionShare, int Suggestions, string Model, string Training);
+    public sealed record Week(string Family, string Policy, int Seed, int Number, double Acceptance, double Share, double Introductions, double IntroductionShare, int Suggestions, string Model, string Training);
+
+    /// <summary>The share of people who get one suggestion chosen to learn from, in the exploring policy.</summary>
+    public const double ExplorationShare = 0.1;
 
     public static IEnumerable<Week> Run(int size, IReadOnlyList<int> seeds, int weeks, TextWriter log)
     {
@@ -29,11 +32,20 @@ public static class LearningEvaluation
             {
                 var people = Featurizer.Featurize(population.People, start);
                 var byId = people.ToDictionary(p => p.Id, StringComparer.Ordinal);
-                foreach (var week in WeeklySimulation.Run(population, byId, family, start, weeks, answerSeed: seed * 7919 + family.Name.Length, versionPrefix: family.Name + "-"))
+                List<Policy> policies = [Policy.Learning, Policy.Learning with { Name = $"learning, exploring {ExplorationShare:P0}", ExplorationShare = ExplorationShare }, Policy.Prior];
+                if (family.Visible is { } visible)
                 {
-                    var scored = Score(people, week.Plan.Suggestions.Select(s => (byId[s.PractitionerId].Index, byId[s.PeerId].Index)).ToList(), week.SuggestedBefore, family);
-                    log.WriteLine($"{family.Name} seed {seed} week {week.Number}: share {scored.Share:0.000}, of introductions {scored.IntroductionShare:0.000}; {week.Retraining.Summary}");
-                    yield return scored with { Family = family.Name, Seed = seed, Number = week.Number, Model = week.Served, Training = week.Retraining.Summary };
+                    policies.Add(new Policy(visible.Name, Learns: false, Fixed: visible));
+                }
+                foreach (var policy in policies)
+                {
+                    foreach (var week in WeeklySimulation.Run(population, byId, family, start, weeks, answerSeed: seed * 7919 + family.Name.Length, versionPrefix: family.Name + "-", policy: policy))
+                    {
+                        var scored = Score(people, week.Plan.Suggestions.Select(s => (byId[s.PractitionerId].Index, byId[s.PeerId].Index)).ToList(), week.SuggestedBefore, family);
+                        var training = week.Retraining?.Summary ?? "";
+                        log.WriteLine($"{family.Name}, {policy.Name}, seed {seed}, week {week.Number}: share {scored.Share:0.000}, of introductions {scored.IntroductionShare:0.000}; {training}");
+                        yield return scored with { Family = family.Name, Policy = policy.Name, Seed = seed, Number = week.Number, Model = week.Served, Training = training };
+                    }
                 }
             }
         }
@@ -55,7 +67,7 @@ public static class LearningEvaluation
             introduced.Add(k, byPerson.Select(s => family.Acceptance(a, people[s.B]) * family.Acceptance(people[s.B], a)), possible.Select(b => family.Acceptance(a, b) * family.Acceptance(b, a)));
         }
         var n = Math.Max(1, suggestions.Count);
-        return new Week("", 0, 0, accepted.Got / n, accepted.Share, introduced.Got / n, introduced.Share, suggestions.Count, "", "");
+        return new Week("", "", 0, 0, accepted.Got / n, accepted.Share, introduced.Got / n, introduced.Share, suggestions.Count, "", "");
     }
 
     /// <summary>What the suggestions got, what random ones would (the mean of the possible), and the oracle's (the best k).</summary>
@@ -83,8 +95,8 @@ public static class LearningEvaluation
         {
             $"{size:N0} synthetic practitioners; seeds {string.Join(", ", weeks.Select(w => w.Seed).Distinct())}; mean over the seeds of the share of the way from random to oracle, for acceptance and for introductions (both say yes), with the expected acceptance in brackets:",
             "",
-            "| family | measure | " + string.Join(" | ", Enumerable.Range(1, count).Select(w => $"week {w}")) + " | best of week 4 on − week 1 |",
-            "|---|---|" + string.Concat(Enumerable.Repeat("---:|", count)) + "---:|",
+            "| family | policy | measure | " + string.Join(" | ", Enumerable.Range(1, count).Select(w => $"week {w}")) + " | best of week 4 on − week 1 | weeks 4 on − prior's |",
+            "|---|---|---|" + string.Concat(Enumerable.Repeat("---:|", count)) + "---:|---:|",
         };
         foreach (var family in weeks.GroupBy(w => w.Family))
         {
@@ -94,10 +106,18 @@ public static class LearningEvaluation
                 ("introductions", w => w.IntroductionShare, w => w.Introductions),
             })
             {
-                var mean = Enumerable.Range(1, count).Select(n => (Share: family.Where(w => w.Number == n).Average(share), Value: family.Where(w => w.Number == n).Average(value))).ToList();
-                var gain = mean.Skip(3).DefaultIfEmpty(mean[^1]).Max(m => m.Share) - mean[0].Share;
-                lines.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"| {family.Key} | {measure} | {string.Join(" | ", mean.Select(m => $"{m.Share:0.000} ({m.Value:P0})"))} | {gain:+0.000;−0.000} |"));
+                List<(double Share, double Value)> Mean(IEnumerable<Week> policy) =>
+                    [.. Enumerable.Range(1, count).Select(n => (policy.Where(w => w.Number == n).Average(share), policy.Where(w => w.Number == n).Average(value)))];
+                var prior = Mean(family.Where(w => w.Policy == Policy.Prior.Name));
+                foreach (var policy in family.GroupBy(w => w.Policy))
+                {
+                    var mean = Mean(policy);
+                    var gain = mean.Skip(3).DefaultIfEmpty(mean[^1]).Max(m => m.Share) - mean[0].Share;
+                    // Learning against the prior in the same weeks: both have used up the same number of weeks of peers.
+                    var lift = mean.Skip(3).Zip(prior.Skip(3)).Select(p => p.First.Share - p.Second.Share).DefaultIfEmpty(0).Average();
+                    lines.Add(string.Create(CultureInfo.InvariantCulture,
+                        $"| {family.Key} | {policy.Key} | {measure} | {string.Join(" | ", mean.Select(m => $"{m.Share:0.000} ({m.Value:P0})"))} | {gain:+0.000;−0.000} | {(policy.Key == Policy.Prior.Name ? "" : lift.ToString("+0.000;−0.000", CultureInfo.InvariantCulture))} |"));
+                }
             }
         }
         return string.Join('\n', lines);

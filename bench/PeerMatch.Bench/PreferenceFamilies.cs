@@ -11,6 +11,12 @@ public interface IHiddenPreference
     string Name { get; }
 
     double Acceptance(MatchProfile a, MatchProfile b);
+
+    /// <summary>
+    /// A scorer that knows this preference as far as the pair features show it, where they show all of it but noise
+    /// (else null): the most any ranker could learn, to tell what learning could reach from what it does.
+    /// </summary>
+    IPairScorer? Visible => null;
 }
 
 /// <summary>
@@ -24,7 +30,8 @@ public static class PreferenceFamilies
     [
         new Family("directional", population, (a, b, _) =>
             // People look up: a peer with more years than oneself is wanted, one with fewer is not, whatever one seeks.
-            Math.Clamp((b.Years - a.Years) / 6.0, -1.5, 1.5)),
+            Math.Clamp((b.Years - a.Years) / 6.0, -1.5, 1.5),
+            visible: features => Math.Clamp(SignedGapYears(features) / 6.0, -1.5, 1.5)),
         new Family("seeker-type", population, (a, b, _) =>
             // What each kind of seeker looks for, beyond the prior's guess.
             (a.Seeks("mentor") ? (b.Years - a.Years >= 10 ? 2.2 : -1.0) : 0)
@@ -43,21 +50,32 @@ public static class PreferenceFamilies
         }),
         new Family("noise", population, (a, b, _) =>
             // Mostly taste nobody can see (a fixed draw per pair), with a little that can be learned.
-            2.5 * (Hash(a.Id + "|" + b.Id) / (double)uint.MaxValue - 0.5) + 0.5 * Math.Clamp((b.Years - a.Years) / 10.0, -1, 1)),
+            2.5 * (Hash(a.Id + "|" + b.Id) / (double)uint.MaxValue - 0.5) + 0.5 * Math.Clamp((b.Years - a.Years) / 10.0, -1, 1),
+            visible: features => 0.5 * Math.Clamp(SignedGapYears(features) / 10.0, -1, 1)),
     ];
+
+    /// <summary>b's years over a's, as the pair features hold it (a twentieth, clamped to ±1).</summary>
+    private static double SignedGapYears(ReadOnlySpan<float> features) => features[16] * 20.0;
 
     private static readonly double[] Tolerances = [25, 60, 150, 600, 3_000];
 
-    private sealed class Family(string name, SyntheticPopulation population, Func<MatchProfile, MatchProfile, SyntheticPopulation, double> wants) : IHiddenPreference
+    private delegate double VisibleWants(ReadOnlySpan<float> features);
+
+    private sealed class Family(string name, SyntheticPopulation population, Func<MatchProfile, MatchProfile, SyntheticPopulation, double> wants, VisibleWants? visible = null) : IHiddenPreference
     {
+        private const double Base = -1.2;
+        private const double SharedModel = 0.6;
+
         public string Name { get; } = name;
+
+        public IPairScorer? Visible { get; } = visible is null ? null : new VisibleScorer(visible);
 
         public double Acceptance(MatchProfile a, MatchProfile b)
         {
-            var u = -1.2;
+            var u = Base;
             if ((a.Models & b.Models) != 0)
             {
-                u += 0.6;
+                u += SharedModel;
             }
             if (!PairFeatures.CanMeet(a, b))
             {
@@ -65,6 +83,24 @@ public static class PreferenceFamilies
             }
             u += wants(a, b, population);
             return 1 / (1 + Math.Exp(-u));
+        }
+
+        /// <summary>The same acceptance from the pair features (every scored pair can meet: that is a hard rule).</summary>
+        private sealed class VisibleScorer(VisibleWants wants) : IPairScorer
+        {
+            public string Name => "knows the preference";
+
+            public float MinimumScore => 0;
+
+            public void Score(ReadOnlySpan<float> features, Span<float> scores)
+            {
+                for (var i = 0; i < scores.Length; i++)
+                {
+                    var pair = features.Slice(i * PairFeatures.Count, PairFeatures.Count);
+                    var u = Base + (pair[0] > 0 ? SharedModel : 0) + wants(pair);
+                    scores[i] = (float)(1 / (1 + Math.Exp(-u)));
+                }
+            }
         }
     }
 

@@ -7,10 +7,21 @@ namespace PeerMatch.Bench;
 /// One simulated week: what the planner suggested (and with which model), the pairs suggested in earlier weeks, how
 /// many answers there are now, and what retraining on them did.
 /// </summary>
-public sealed record SimulatedWeek(int Number, MatchPlan Plan, IReadOnlySet<long> SuggestedBefore, string Served, int Answers, PromotionResult Retraining, IPairScorer Current)
+public sealed record SimulatedWeek(int Number, MatchPlan Plan, IReadOnlySet<long> SuggestedBefore, string Served, int Answers, PromotionResult? Retraining, IPairScorer Current)
 {
-    public string Note => string.Create(CultureInfo.InvariantCulture,
+    public string Note => Retraining is null ? $"{Answers} answers; no retraining" : string.Create(CultureInfo.InvariantCulture,
         $"{Answers} answers; held-out NDCG@3 {Retraining.ChallengerNdcg:0.000} vs {Retraining.IncumbentNdcg:0.000}, better in {Retraining.Confidence:P0} of resamplings ({(Retraining.Promoted ? "promoted" : "kept incumbent")})");
+}
+
+/// <summary>
+/// How the engine lives through the weeks: learning from the answers (the engine as it runs, optionally exploring a
+/// share of the people each week), or serving one scorer throughout (the prior, or one that knows the hidden preference).
+/// </summary>
+public sealed record Policy(string Name, bool Learns, double ExplorationShare = 0, IPairScorer? Fixed = null)
+{
+    public static readonly Policy Learning = new("learning", Learns: true);
+
+    public static readonly Policy Prior = new("prior throughout", Learns: false);
 }
 
 /// <summary>
@@ -21,16 +32,17 @@ public sealed record SimulatedWeek(int Number, MatchPlan Plan, IReadOnlySet<long
 public static class WeeklySimulation
 {
     public static IEnumerable<SimulatedWeek> Run(SyntheticPopulation population, IReadOnlyDictionary<string, MatchProfile> byId, IHiddenPreference hidden,
-        DateTimeOffset start, int weeks, int answerSeed, string versionPrefix = "")
+        DateTimeOffset start, int weeks, int answerSeed, string versionPrefix = "", Policy? policy = null)
     {
+        policy ??= Policy.Learning;
         var answerRandom = new Random(answerSeed);
         var answers = new List<LabelledPair>();
         var suggested = new HashSet<long>(PairKeys.Comparer);
         var excluded = new List<(string, string)>();
-        IPairScorer current = PriorScorer.Instance;
+        var current = policy.Fixed ?? PriorScorer.Instance;
         for (var week = 1; week <= weeks; week++)
         {
-            var plan = new MatchPlanner(current).Plan(population.People, excluded, start.AddDays(7 * week), histories: AnswerHistory.From(answers));
+            var plan = new MatchPlanner(current, explorationShare: policy.ExplorationShare).Plan(population.People, excluded, start.AddDays(7 * week), histories: AnswerHistory.From(answers));
             var before = new HashSet<long>(suggested, PairKeys.Comparer);
             var served = current.Name;
             foreach (var s in plan.Suggestions)
@@ -42,8 +54,8 @@ public static class WeeklySimulation
                     excluded.Add((a.Id, b.Id));
                 }
             }
-            var result = RankerPromotion.Challenge(answers, current, $"{versionPrefix}week-{week}");
-            if (result.Promoted)
+            var result = policy.Learns ? RankerPromotion.Challenge(answers, current, $"{versionPrefix}week-{week}") : null;
+            if (result is { Promoted: true })
             {
                 current = result.Challenger!;
             }

@@ -1,13 +1,11 @@
 using Microsoft.ML;
-using Microsoft.ML.Calibrators;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers.FastTree;
-using Microsoft.ML.Trainers.LightGbm;
 
 namespace PeerMatch.Matching;
 
 /// <summary>
-/// A trained LightGBM classifier's trees copied into flat arrays and walked directly: the same probabilities as ML.NET's
+/// A trained LightGBM regression's trees copied into flat arrays and walked directly: the same scores as ML.NET's
 /// prediction pipeline, without building a data view and a row object per pair. A weekly run scores millions of pairs,
 /// and group formation scores a few at a time thousands of times; both spent most of their time in that machinery.
 /// </summary>
@@ -22,23 +20,21 @@ internal sealed class CompiledTrees
     private readonly double[] _leaf;
     private readonly int[] _roots;
     private readonly double _bias;
-    private readonly double _slope;
-    private readonly double _offset;
 
-    private CompiledTrees(int[] feature, float[] threshold, int[] left, int[] right, double[] leaf, int[] roots, double bias, double slope, double offset)
+    private CompiledTrees(int[] feature, float[] threshold, int[] left, int[] right, double[] leaf, int[] roots, double bias)
     {
         (_feature, _threshold, _left, _right, _leaf, _roots) = (feature, threshold, left, right, leaf, roots);
-        (_bias, _slope, _offset) = (bias, slope, offset);
+        _bias = bias;
     }
 
     /// <summary>The trees of a trained or loaded model, or null when it is not one this class can walk exactly.</summary>
     public static CompiledTrees? From(ITransformer model)
     {
-        if (model is not ISingleFeaturePredictionTransformer<object> { Model: CalibratedModelParametersBase<LightGbmBinaryModelParameters, PlattCalibrator> calibrated })
+        if (model is not ISingleFeaturePredictionTransformer<object> { Model: TreeEnsembleModelParametersBasedOnRegressionTree trained })
         {
             return null;
         }
-        var ensemble = calibrated.SubModel.TrainedTreeEnsemble;
+        var ensemble = trained.TrainedTreeEnsemble;
         var (feature, threshold, left, right, leaf, roots) = (new List<int>(), new List<float>(), new List<int>(), new List<int>(), new List<double>(), new List<int>());
         for (var t = 0; t < ensemble.Trees.Count; t++)
         {
@@ -59,22 +55,21 @@ internal sealed class CompiledTrees
             }
             leaf.AddRange(tree.LeafValues.Select(value => value * ensemble.TreeWeights[t]));
         }
-        return new CompiledTrees([.. feature], [.. threshold], [.. left], [.. right], [.. leaf], [.. roots], ensemble.Bias,
-            calibrated.Calibrator.Slope, calibrated.Calibrator.Offset);
+        return new CompiledTrees([.. feature], [.. threshold], [.. left], [.. right], [.. leaf], [.. roots], ensemble.Bias);
     }
 
     private static int Rebase(int child, int nodeBase, int leafBase) => child >= 0 ? child + nodeBase : ~(~child + leafBase);
 
-    /// <summary>The probability of a yes for each pair; <paramref name="features"/> holds one row per score.</summary>
+    /// <summary>The trees' output for each row of <paramref name="features"/>.</summary>
     public void Score(ReadOnlySpan<float> features, Span<float> scores, int width)
     {
         for (var i = 0; i < scores.Length; i++)
         {
-            scores[i] = Probability(features.Slice(i * width, width));
+            scores[i] = Output(features.Slice(i * width, width));
         }
     }
 
-    private float Probability(ReadOnlySpan<float> row)
+    private float Output(ReadOnlySpan<float> row)
     {
         var sum = _bias;
         foreach (var root in _roots)
@@ -86,7 +81,6 @@ internal sealed class CompiledTrees
             }
             sum += _leaf[~node];
         }
-        // Platt's calibration, as ML.NET applies it to the trees' raw score.
-        return (float)(1 / (1 + Math.Exp(_slope * sum + _offset)));
+        return (float)sum;
     }
 }

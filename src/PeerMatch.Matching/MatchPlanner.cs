@@ -14,14 +14,14 @@ public sealed record LatePlanning(IReadOnlySet<string> Newcomers, IReadOnlyDicti
 /// <summary>A week's suggestions, and for everyone left without one, why.</summary>
 public sealed record MatchPlan(IReadOnlyList<Suggestion> Suggestions, IReadOnlyDictionary<string, string> NoSuggestionReasons, MatchPlanStats Stats);
 
-public sealed record MatchPlanStats(int Practitioners, int CandidatePairs, TimeSpan Featurize, TimeSpan Candidates, TimeSpan Ranking, TimeSpan Selection);
+public sealed record MatchPlanStats(int Practitioners, int CandidatePairs, TimeSpan Featurize, TimeSpan Candidates, TimeSpan Ranking, TimeSpan Selection, int Explored = 0);
 
 /// <summary>
 /// The weekly matching, as a pure function of the population: featurize, generate candidates, score
 /// each pair both ways, keep pairs that suit both sides (harmonic mean), and give each person at most
 /// <c>perPerson</c> suggestions, spread so that nobody who could be matched is left out. A suggestion always goes both ways, so both can answer it this week.
 /// </summary>
-public sealed class MatchPlanner(IPairScorer scorer, int perPerson = 3, int candidatesPerPerson = 20)
+public sealed class MatchPlanner(IPairScorer scorer, int perPerson = 3, int candidatesPerPerson = 40, double explorationShare = 0)
 {
     public MatchPlan Plan(IReadOnlyList<Candidate> population, IEnumerable<(string A, string B)> excludedPairs, DateTimeOffset now, LatePlanning? late = null,
         IReadOnlyDictionary<string, AnswerHistory>? histories = null)
@@ -50,20 +50,7 @@ public sealed class MatchPlanner(IPairScorer scorer, int perPerson = 3, int cand
 
         clock.Restart();
         var edges = UniqueEdges(top);
-        var features = new float[edges.Length * 2 * PairFeatures.Count];
-        Parallel.For(0, edges.Length, e =>
-        {
-            var (a, b) = edges[e];
-            PairFeatures.Compute(people[a], people[b], features.AsSpan((2 * e) * PairFeatures.Count, PairFeatures.Count));
-            PairFeatures.Compute(people[b], people[a], features.AsSpan((2 * e + 1) * PairFeatures.Count, PairFeatures.Count));
-        });
-        var scores = new float[edges.Length * 2];
-        const int Chunk = 16_384;
-        Parallel.For(0, (scores.Length + Chunk - 1) / Chunk, c =>
-        {
-            var count = Math.Min(Chunk, scores.Length - c * Chunk);
-            scorer.Score(features.AsSpan(c * Chunk * PairFeatures.Count, count * PairFeatures.Count), scores.AsSpan(c * Chunk, count));
-        });
+        var scores = ScoreBothWays(people, edges);
         var rankingTime = clock.Elapsed;
 
         clock.Restart();
@@ -83,6 +70,11 @@ public sealed class MatchPlanner(IPairScorer scorer, int perPerson = 3, int cand
         var given = people.Select(p => late?.AlreadySuggested.GetValueOrDefault(p.Id) ?? 0).ToArray();
         var taken = new bool[edges.Length];
         var suggestions = new List<Suggestion>();
+        var explored = explorationShare > 0 ? Explore(people, edges, order, reciprocal, given, taken, now) : 0;
+        foreach (var e in Enumerable.Range(0, edges.Length).Where(e => taken[e]))
+        {
+            suggestions.AddRange(BothWays(people, edges[e], reciprocal[e]));
+        }
         for (var round = 1; round <= perPerson; round++)
         {
             foreach (var e in order)
@@ -95,8 +87,7 @@ public sealed class MatchPlanner(IPairScorer scorer, int perPerson = 3, int cand
                 taken[e] = true;
                 given[a]++;
                 given[b]++;
-                suggestions.Add(new Suggestion(people[a].Id, people[b].Id, reciprocal[e], Reasons.For(people[a], people[b]), features.AsSpan(2 * e * PairFeatures.Count, PairFeatures.Count).ToArray()));
-                suggestions.Add(new Suggestion(people[b].Id, people[a].Id, reciprocal[e], Reasons.For(people[b], people[a]), features.AsSpan((2 * e + 1) * PairFeatures.Count, PairFeatures.Count).ToArray()));
+                suggestions.AddRange(BothWays(people, edges[e], reciprocal[e]));
             }
         }
 
@@ -107,7 +98,87 @@ public sealed class MatchPlanner(IPairScorer scorer, int perPerson = 3, int cand
             silent[person.Id] = Obstacles.Explain(person, people, (a, b) => !excluded.Contains(PairKeys.Of(a, b)), i => given[i] < perPerson, none.Count);
         }
         var selectionTime = clock.Elapsed;
-        return new MatchPlan(suggestions, silent, new MatchPlanStats(people.Length, edges.Length, featurizeTime, candidateTime, rankingTime, selectionTime));
+        return new MatchPlan(suggestions, silent, new MatchPlanStats(people.Length, edges.Length, featurizeTime, candidateTime, rankingTime, selectionTime, explored));
+    }
+
+    /// <summary>
+    /// Each pair scored from both sides, on every core, a chunk at a time: the features of millions of pairs are not
+    /// kept (those of the few suggested are computed again), which would cost more memory than everything else.
+    /// </summary>
+    private float[] ScoreBothWays(MatchProfile[] people, (int A, int B)[] edges)
+    {
+        const int Chunk = 8_192;
+        var scores = new float[edges.Length * 2];
+        Parallel.For(0, (edges.Length + Chunk - 1) / Chunk, () => new float[Chunk * 2 * PairFeatures.Count], (chunk, _, features) =>
+        {
+            var first = chunk * Chunk;
+            var count = Math.Min(Chunk, edges.Length - first);
+            for (var i = 0; i < count; i++)
+            {
+                var (a, b) = edges[first + i];
+                PairFeatures.Compute(people[a], people[b], features.AsSpan(2 * i * PairFeatures.Count, PairFeatures.Count));
+                PairFeatures.Compute(people[b], people[a], features.AsSpan((2 * i + 1) * PairFeatures.Count, PairFeatures.Count));
+            }
+            scorer.Score(features.AsSpan(0, 2 * count * PairFeatures.Count), scores.AsSpan(2 * first, 2 * count));
+            return features;
+        }, _ => { });
+        return scores;
+    }
+
+    /// <summary>
+    /// Exploration, before the rounds: each week a stable draw of about <c>explorationShare</c> of the people get one of
+    /// their suggestions chosen to learn from rather than as the best: a pair drawn at random among those passing every
+    /// hard rule and a quality floor (the minimum score, and the median of the week's candidate pairs). Answers to the
+    /// serving model's favourites alone teach it only about its favourites. At most one explored suggestion a person.
+    /// </summary>
+    private int Explore(MatchProfile[] people, (int A, int B)[] edges, int[] order, float[] reciprocal, int[] given, bool[] taken, DateTimeOffset now)
+    {
+        if (order.Length == 0)
+        {
+            return 0;
+        }
+        var week = System.Globalization.ISOWeek.GetYear(now.UtcDateTime) * 100 + System.Globalization.ISOWeek.GetWeekOfYear(now.UtcDateTime);
+        var floor = Math.Max(scorer.MinimumScore, reciprocal[order[order.Length / 2]]);
+        var explorer = people.Select(p => StableDraw($"{p.Id}|{week}") < explorationShare).ToArray();
+        var explored = new bool[people.Length];
+        var count = 0;
+        var drawn = order.Where(e => reciprocal[e] >= floor && (explorer[edges[e].A] || explorer[edges[e].B]))
+            .OrderBy(e => StableDraw($"{people[edges[e].A].Id}|{people[edges[e].B].Id}|{week}"));
+        foreach (var e in drawn)
+        {
+            var (a, b) = edges[e];
+            if (explored[a] || explored[b] || given[a] >= perPerson || given[b] >= perPerson)
+            {
+                continue;
+            }
+            taken[e] = explored[a] = explored[b] = true;
+            given[a]++;
+            given[b]++;
+            count++;
+        }
+        return count;
+    }
+
+    /// <summary>A number in [0, 1) from the text (FNV-1a): the same draw for the same person and week on every run.</summary>
+    private static double StableDraw(string text)
+    {
+        var hash = 2166136261;
+        foreach (var c in text)
+        {
+            hash = (hash ^ c) * 16777619;
+        }
+        return hash / (uint.MaxValue + 1.0);
+    }
+
+    /// <summary>A pair as a suggestion to each of the two, with the reasons and features from each one's side.</summary>
+    private static IEnumerable<Suggestion> BothWays(MatchProfile[] people, (int A, int B) edge, float score)
+    {
+        foreach (var (a, b) in new[] { (people[edge.A], people[edge.B]), (people[edge.B], people[edge.A]) })
+        {
+            var features = new float[PairFeatures.Count];
+            PairFeatures.Compute(a, b, features);
+            yield return new Suggestion(a.Id, b.Id, score, Reasons.For(a, b), features);
+        }
     }
 
     private static (int A, int B)[] UniqueEdges(int[][] top)
