@@ -2,8 +2,11 @@ using System.Diagnostics;
 
 namespace PeerMatch.Matching;
 
-/// <summary>One peer suggested to one practitioner, with the reasons in words for that practitioner.</summary>
-public sealed record Suggestion(string PractitionerId, string PeerId, float Score, IReadOnlyList<string> Reasons, float[] Features);
+/// <summary>
+/// One peer suggested to one practitioner, with the reasons in words for that practitioner; <see cref="Explored"/> when
+/// it was chosen to learn from rather than as the best (the reasons hold all the same).
+/// </summary>
+public sealed record Suggestion(string PractitionerId, string PeerId, float Score, IReadOnlyList<string> Reasons, float[] Features, bool Explored = false);
 
 /// <summary>
 /// A plan made on top of a week already planned: only pairs with at least one newcomer, and everyone
@@ -73,7 +76,7 @@ public sealed class MatchPlanner(IPairScorer scorer, int perPerson = 3, int cand
         var explored = explorationShare > 0 ? Explore(people, edges, order, reciprocal, given, taken, now) : 0;
         foreach (var e in Enumerable.Range(0, edges.Length).Where(e => taken[e]))
         {
-            suggestions.AddRange(BothWays(people, edges[e], reciprocal[e]));
+            suggestions.AddRange(BothWays(people, edges[e], reciprocal[e], explored: true));
         }
         for (var round = 1; round <= perPerson; round++)
         {
@@ -171,13 +174,13 @@ public sealed class MatchPlanner(IPairScorer scorer, int perPerson = 3, int cand
     }
 
     /// <summary>A pair as a suggestion to each of the two, with the reasons and features from each one's side.</summary>
-    private static IEnumerable<Suggestion> BothWays(MatchProfile[] people, (int A, int B) edge, float score)
+    private static IEnumerable<Suggestion> BothWays(MatchProfile[] people, (int A, int B) edge, float score, bool explored = false)
     {
         foreach (var (a, b) in new[] { (people[edge.A], people[edge.B]), (people[edge.B], people[edge.A]) })
         {
             var features = new float[PairFeatures.Count];
             PairFeatures.Compute(a, b, features);
-            yield return new Suggestion(a.Id, b.Id, score, Reasons.For(a, b), features);
+            yield return new Suggestion(a.Id, b.Id, score, Reasons.For(a, b), features, explored);
         }
     }
 

@@ -17,7 +17,11 @@ public static class MatchingServices
         AddStore<IMatchRunStore, MatchRunTable>(services);
         services.AddSingleton<ModelStore>();
         services.AddSingleton<IRankerStore>(sp => sp.GetRequiredService<ModelStore>());
-        services.AddSingleton(sp => new MatchingSettings(sp.GetRequiredService<IOptions<PeerMatchOptions>>().Value.SuggestionsPerWeek));
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<PeerMatchOptions>>().Value;
+            return new MatchingSettings(options.SuggestionsPerWeek, options.ExplorationShare);
+        });
         services.AddSingleton<Retraining>();
         services.AddSingleton<MatchRuns>();
         services.AddSingleton<SuggestionAnswers>();

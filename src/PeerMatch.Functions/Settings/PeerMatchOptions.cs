@@ -23,6 +23,13 @@ public sealed class PeerMatchOptions
     [Range(1, 10)]
     public int SuggestionsPerWeek { get; set; } = 3;
 
+    /// <summary>
+    /// The share of people who, each week, get one suggestion chosen to learn from (a random pair above the quality
+    /// floor) rather than the best. Off by default: the learning evaluation finds it does not pay within six weeks.
+    /// </summary>
+    [Range(0, 0.34)]
+    public double ExplorationShare { get; set; }
+
     /// <summary>Sign-ups one client may post per minute; each may send an e-mail.</summary>
     [Range(1, 100_000)]
     public int IntakePerMinute { get; set; } = 10;

@@ -4,7 +4,7 @@ using PeerMatch.Intake;
 namespace PeerMatch.Matching;
 
 /// <summary>Settings of the weekly matching.</summary>
-public sealed record MatchingSettings(int SuggestionsPerWeek = 3);
+public sealed record MatchingSettings(int SuggestionsPerWeek = 3, double ExplorationShare = 0);
 
 /// <summary>
 /// What a run did: the week, how many practitioners the week's plan holds, how many suggestions the run
@@ -227,6 +227,6 @@ public sealed class MatchRuns(
         var excluded = history.Where(s => s.CreatedAt >= since || s.Answer == "no").Select(s => (s.PractitionerId, s.PeerId));
         var scorer = await rankers.CurrentAsync(cancellationToken);
         var histories = AnswerHistory.From(history.Select(s => s.ToLabelledPair()).OfType<LabelledPair>());
-        return new MatchPlanner(scorer, settings.SuggestionsPerWeek).Plan(eligible, excluded, now, late, histories);
+        return new MatchPlanner(scorer, settings.SuggestionsPerWeek, explorationShare: settings.ExplorationShare).Plan(eligible, excluded, now, late, histories);
     }
 }

@@ -1,3 +1,4 @@
+using PeerMatch.Bench;
 using PeerMatch.Matching;
 using static PeerMatch.Tests.Matching.People;
 
@@ -159,5 +160,35 @@ public sealed class MatchPlannerTests
 
         var reasons = Assert.Single(plan.Suggestions, s => s.PractitionerId == "ada").Reasons;
         Assert.Contains(reasons, r => r is "about 30 km apart" or "about 40 km apart" or "about 20 km apart");
+    }
+
+    [Fact]
+    public void Exploring_gives_about_the_set_share_of_people_one_suggestion_to_learn_from_that_still_passes_every_rule()
+    {
+        var population = SyntheticPopulation.Generate(1200, seed: 5).People;
+        var plain = new MatchPlanner(PriorScorer.Instance).Plan(population, [], Monday);
+        var exploring = new MatchPlanner(PriorScorer.Instance, explorationShare: 0.2).Plan(population, [], Monday);
+        var nextWeek = new MatchPlanner(PriorScorer.Instance, explorationShare: 0.2).Plan(population, [], Monday.AddDays(7));
+
+        Assert.DoesNotContain(plain.Suggestions, s => s.Explored);
+        Assert.Equal(0, plain.Stats.Explored);
+        var explored = exploring.Suggestions.Where(s => s.Explored).ToList();
+        Assert.Equal(2 * exploring.Stats.Explored, explored.Count);
+        // About a fifth of the people draw exploration; each such pair explores for both, so 20–40 % of people get one.
+        var people = explored.Select(s => s.PractitionerId).ToList();
+        Assert.InRange(people.Count, 0.15 * population.Count, 0.45 * population.Count);
+        Assert.Equal(people.Count, people.Distinct().Count());
+        var profiles = Featurizer.Featurize(population, Monday).ToDictionary(p => p.Id);
+        Assert.All(explored, s =>
+        {
+            Assert.True(PairFeatures.CanMeet(profiles[s.PractitionerId], profiles[s.PeerId]));
+            Assert.True(s.Score >= PriorScorer.Instance.MinimumScore);
+            Assert.NotEmpty(s.Reasons);
+        });
+        // Nobody gets more suggestions for it, and the draw is the week's: another week explores other pairs.
+        Assert.All(exploring.Suggestions.GroupBy(s => s.PractitionerId), g => Assert.True(g.Count() <= 3));
+        Assert.Equal(plain.Suggestions.Count, exploring.Suggestions.Count, tolerance: plain.Suggestions.Count / 50.0);
+        var pairs = explored.Select(s => (s.PractitionerId, s.PeerId)).ToHashSet();
+        Assert.True(nextWeek.Suggestions.Where(s => s.Explored).Count(s => pairs.Contains((s.PractitionerId, s.PeerId))) < explored.Count / 4);
     }
 }

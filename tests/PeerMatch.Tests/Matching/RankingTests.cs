@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.IO.Compression;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using RankingMetrics = PeerMatch.Matching.RankingMetrics;
@@ -103,19 +105,25 @@ public sealed class RankingTests
     }
 
     [Fact]
-    public void The_ranker_walks_its_trees_to_the_same_probabilities_as_MLNET_before_and_after_a_save_and_load()
+    public void The_ranker_scores_as_MLNET_does_with_its_stored_trees_and_calibrated_prior_before_and_after_a_save_and_load()
     {
         var answers = SimulatedAnswers(size: 800, seed: 6);
         var ranker = LearnedRanker.Train(answers, "v1");
         using var stored = new MemoryStream();
         ranker.Save(stored);
 
-        // ML.NET's own pipeline on the stored model, as an independent judge of the compiled trees.
-        var ml = new MLContext(seed: 1);
+        // An independent judge of the compiled trees: ML.NET's own pipeline on the stored trees, plus the stored prior.
         stored.Position = 0;
-        var model = ml.Model.Load(stored, out _);
+        using var archive = new ZipArchive(stored, ZipArchiveMode.Read, leaveOpen: true);
+        var prior = new StreamReader(archive.GetEntry("prior.txt")!.Open()).ReadToEnd().Split(' ').Select(x => double.Parse(x, CultureInfo.InvariantCulture)).ToArray();
+        using var trees = new MemoryStream();
+        archive.GetEntry("trees.zip")!.Open().CopyTo(trees);
+        trees.Position = 0;
+        var ml = new MLContext(seed: 1);
+        var model = ml.Model.Load(trees, out _);
         var rows = answers.Take(600).Select(a => new CurrentRow { Features = a.Features }).ToList();
-        var expected = model.Transform(ml.Data.LoadFromEnumerable(rows)).GetColumn<float>("Probability").ToArray();
+        var treeScores = model.Transform(ml.Data.LoadFromEnumerable(rows)).GetColumn<float>("Score").ToArray();
+        var expected = rows.Select((r, i) => 1 / (1 + Math.Exp(-(prior[0] + prior[1] * r.Features[PairFeatures.PriorIndex] + treeScores[i])))).ToArray();
 
         var features = rows.SelectMany(r => r.Features).ToArray();
         var fresh = new float[rows.Count];
@@ -126,11 +134,38 @@ public sealed class RankingTests
         loaded.Score(features, afterLoad);
 
         Assert.True(expected.Distinct().Count() > 50, "the model should tell the pairs apart");
+        Assert.Contains(treeScores, score => Math.Abs(score) > 0.1);
         for (var i = 0; i < rows.Count; i++)
         {
-            Assert.Equal(expected[i], fresh[i], 5);
-            Assert.Equal(expected[i], afterLoad[i], 5);
+            Assert.Equal(expected[i], fresh[i], 4);
+            Assert.Equal(expected[i], afterLoad[i], 4);
         }
+    }
+
+    [Fact]
+    public void What_the_answers_never_vary_the_ranker_takes_from_the_prior()
+    {
+        // Answers only about pairs who share a mediation model, as when the prior suggested nearly nothing else.
+        var answers = SimulatedAnswers(size: 1500, seed: 8).Where(a => a.Features[0] >= 1).ToList();
+        Assert.True(answers.Count > 500 && answers.Any(a => a.Accepted) && answers.Any(a => !a.Accepted));
+        var ranker = LearnedRanker.Train(answers, "v1");
+
+        // The same pairs as if they shared no model: the prior's score loses its weight on shared models.
+        var shared = answers.SelectMany(a => a.Features).ToArray();
+        var unshared = answers.SelectMany(a =>
+        {
+            var f = (float[])a.Features.Clone();
+            f[PairFeatures.PriorIndex] -= 0.30f * f[1] + 0.10f * Math.Min(f[0], 1);
+            (f[0], f[1]) = (0, 0);
+            return f;
+        }).ToArray();
+        var (withModel, withoutModel) = (new float[answers.Count], new float[answers.Count]);
+        ranker.Score(shared, withModel);
+        ranker.Score(unshared, withoutModel);
+
+        var lower = withModel.Zip(withoutModel).Count(p => p.Second < p.First);
+        Assert.True(lower > 0.95 * answers.Count, $"{lower} of {answers.Count} pairs score lower without a shared model");
+        Assert.True(withModel.Average() - withoutModel.Average() > 0.1, $"{withModel.Average():0.000} with, {withoutModel.Average():0.000} without");
     }
 
     private sealed class CurrentRow
