@@ -53,9 +53,10 @@ public sealed class ModelStore(StorageAccount storage, TimeProvider clock, ILogg
                 }
                 else
                 {
-                    // Trained on the pair features of an older engine: the prior serves until retraining promotes a ranker of today's.
+                    // Stored by an older engine (other pair features, or a classifier without the calibrated prior): the
+                    // prior serves until retraining promotes a ranker of today's.
                     _outdated = version;
-                    log.LogWarning("Ranker {Version} was trained on other pair features; the prior serves until a new ranker is promoted", version);
+                    log.LogWarning("Ranker {Version} was stored by an older engine; the prior serves until a new ranker is promoted", version);
                 }
             }
             return _loaded?.Version == version ? _loaded : PriorScorer.Instance;
