@@ -14,28 +14,38 @@ public sealed class CandidateGenerator
     private const int Dimensions = MatchProfile.EmbeddingDimensions;
 
     private readonly MatchProfile[] _people;
-    private readonly Dictionary<long, List<int>> _blocks = [];
+    private readonly Dictionary<long, Block> _blocks = [];
 
-    // All embeddings side by side: scanning a block reads one contiguous row per candidate.
-    private readonly float[] _embeddings;
+    /// <summary>
+    /// A block's members and, in the same order, their embeddings side by side: a scan reads memory in order, not one
+    /// person's row here and the next one's far away (which made the scan wait on memory more than compute).
+    /// </summary>
+    private sealed class Block(List<int> members)
+    {
+        public readonly List<int> Members = members;
+        public float[] Embeddings = [];
+    }
 
     public CandidateGenerator(MatchProfile[] people)
     {
         _people = people;
-        _embeddings = new float[people.Length * Dimensions];
-        foreach (var person in people)
-        {
-            person.Embedding.CopyTo(_embeddings, person.Index * Dimensions);
-        }
         foreach (var person in people)
         {
             foreach (var key in Keys(person, neighbours: false))
             {
-                if (!_blocks.TryGetValue(key, out var members))
+                if (!_blocks.TryGetValue(key, out var block))
                 {
-                    _blocks[key] = members = [];
+                    _blocks[key] = block = new Block([]);
                 }
-                members.Add(person.Index);
+                block.Members.Add(person.Index);
+            }
+        }
+        foreach (var block in _blocks.Values)
+        {
+            block.Embeddings = new float[block.Members.Count * Dimensions];
+            for (var m = 0; m < block.Members.Count; m++)
+            {
+                people[block.Members[m]].Embedding.CopyTo(block.Embeddings, m * Dimensions);
             }
         }
     }
@@ -57,7 +67,7 @@ public sealed class CandidateGenerator
         public readonly int[] Seen = new int[size];
         public int Stamp;
         public readonly PriorityQueue<int, float> Best = new();
-        public readonly List<List<int>> Lists = [];
+        public readonly List<Block> Lists = [];
     }
 
     private int[] Top(MatchProfile person, int k, Func<int, int, bool> allowed, Scratch scratch)
@@ -68,10 +78,10 @@ public sealed class CandidateGenerator
         var total = 0;
         foreach (var key in Keys(person, neighbours: true))
         {
-            if (_blocks.TryGetValue(key, out var members))
+            if (_blocks.TryGetValue(key, out var block))
             {
-                scratch.Lists.Add(members);
-                total += members.Count;
+                scratch.Lists.Add(block);
+                total += block.Members.Count;
             }
         }
 
@@ -79,9 +89,10 @@ public sealed class CandidateGenerator
         var step = Math.Max(1, total / MaxScannedPerPerson);
         var offset = person.Index % step;
         var position = 0;
-        var mine = _embeddings.AsSpan(person.Index * Dimensions, Dimensions);
-        foreach (var members in scratch.Lists)
+        ReadOnlySpan<float> mine = person.Embedding;
+        foreach (var block in scratch.Lists)
         {
+            var members = block.Members;
             // Visit every step-th position across all the lists, without walking the ones in between.
             var first = ((offset - position) % step + step) % step;
             position += members.Count;
@@ -94,7 +105,7 @@ public sealed class CandidateGenerator
                 }
                 // The dot product is cheap; duplicates and the hard rules (distance, languages,
                 // history) are checked only for someone who would enter the top k.
-                var similarity = TensorPrimitives.Dot(mine, _embeddings.AsSpan(other * Dimensions, Dimensions));
+                var similarity = TensorPrimitives.Dot(mine, block.Embeddings.AsSpan(m * Dimensions, Dimensions));
                 var full = scratch.Best.Count >= k;
                 if ((full && scratch.Best.TryPeek(out _, out var worst) && similarity <= worst) || scratch.Seen[other] == scratch.Stamp)
                 {

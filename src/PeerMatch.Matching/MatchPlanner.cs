@@ -68,8 +68,10 @@ public sealed class MatchPlanner(IPairScorer scorer, int perPerson = 3, int cand
         var newcomer = people.Select(p => late is null || late.Newcomers.Contains(p.Id)).ToArray();
         var order = Enumerable.Range(0, edges.Length)
             .Where(e => reciprocal[e] >= scorer.MinimumScore && (newcomer[edges[e].A] || newcomer[edges[e].B]))
-            .OrderByDescending(e => reciprocal[e]).ThenBy(e => edges[e].A).ThenBy(e => edges[e].B)
             .ToArray();
+        // Ties broken by the pair, so that a plan does not depend on the order candidates were found in.
+        Array.Sort(order, (x, y) => reciprocal[y].CompareTo(reciprocal[x]) is var byScore and not 0 ? byScore
+            : edges[x].A != edges[y].A ? edges[x].A.CompareTo(edges[y].A) : edges[x].B.CompareTo(edges[y].B));
         var given = people.Select(p => late?.AlreadySuggested.GetValueOrDefault(p.Id) ?? 0).ToArray();
         var taken = new bool[edges.Length];
         var suggestions = new List<Suggestion>();
