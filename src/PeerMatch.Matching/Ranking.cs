@@ -99,7 +99,8 @@ public sealed class LearnedRanker : IPairScorer
         var trainer = ml.Regression.Trainers.LightGbm(new LightGbmRegressionTrainer.Options
         {
             // Small trees, few of them: a few thousand answers a week, and a correction to the prior rather than a model of
-            // everything (the learning evaluation ranks better with 8 leaves and 80 trees than with 16 and 120).
+            // everything (with 8 leaves and 80 trees the learning evaluation gains more on four families of five than
+            // with 16 and 120).
             NumberOfIterations = 80,
             LearningRate = 0.08,
             NumberOfLeaves = 8,
