@@ -44,6 +44,20 @@ public sealed class GroupFormation(IPairScorer scorer, int size = GroupFormation
     public const int MaximumSize = 8;
     public const int DefaultSize = 6;
 
+    /// <summary>
+    /// The kind of reason a why-not text (an unplaced seeker's, as stored for them) gives, in an organizer's words: the
+    /// texts carry each person's counts, the kinds can be counted. A text of another form is kept as its first sentence.
+    /// </summary>
+    public static string WhyNotKind(string whyNot) => whyNot switch
+    {
+        _ when whyNot.StartsWith("Nobody else looking for a peer group shares", StringComparison.Ordinal) => "nobody seeking a group shares their model and a language",
+        _ when whyNot.StartsWith("Others looking for a peer group share your model", StringComparison.Ordinal) => "none who share their model and a language can meet them",
+        _ when whyNot.StartsWith("Only ", StringComparison.Ordinal) || whyNot.StartsWith("Too few people looking for a group", StringComparison.Ordinal)
+            => "too few who share their model and a language can meet them",
+        _ when whyNot.StartsWith("The groups within your reach are full", StringComparison.Ordinal) => "the groups within reach are full",
+        _ => Obstacles.FirstSentence(whyNot),
+    };
+
     /// <summary>In person, everyone lives within this distance of the convener.</summary>
     public const double InPersonReachKm = 80;
 

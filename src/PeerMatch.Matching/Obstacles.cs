@@ -14,6 +14,24 @@ public static class Obstacles
     /// <summary>Past this many pairs looked at in one run, each person is compared with a sample of the others.</summary>
     public const long MaxPairs = 20_000_000;
 
+    /// <summary>
+    /// The kind of obstacle an <see cref="Explain"/> text names, in an organizer's words: the texts carry each person's
+    /// own languages and counts, the kinds can be counted. A text of another form is kept as its first sentence.
+    /// </summary>
+    public static string Kind(string explanation) => explanation switch
+    {
+        _ when explanation.StartsWith("Nobody on PeerMatch yet works in", StringComparison.Ordinal) => "no one else works in their languages",
+        _ when explanation.Contains("is within reach of you for meeting in person", StringComparison.Ordinal) => "nobody within reach in person",
+        _ when explanation.Contains("shares at least two working hours with you, for meeting online", StringComparison.Ordinal) => "no shared working hours online",
+        _ when explanation.Contains("is within reach of you in person or shares", StringComparison.Ordinal) => "nobody within reach in person or online",
+        _ when explanation.Contains("has been suggested to you in the last 12 weeks", StringComparison.Ordinal) => "everyone within reach was suggested recently",
+        _ when explanation.Contains("already has this week's suggestions", StringComparison.Ordinal) => "everyone within reach was full that week",
+        _ when explanation.Contains("suited others more closely", StringComparison.Ordinal) => "others suited their peers more closely",
+        _ => FirstSentence(explanation),
+    };
+
+    internal static string FirstSentence(string text) => text.IndexOf(". ", StringComparison.Ordinal) is var end and >= 0 ? text[..(end + 1)] : text;
+
     /// <param name="mayBeSuggested">Whether the pair may be suggested at all (not suggested recently, nobody said no).</param>
     /// <param name="hasRoom">Whether someone can take another suggestion this week.</param>
     public static string Explain(MatchProfile person, IReadOnlyList<MatchProfile> everyone, Func<int, int, bool> mayBeSuggested, Func<int, bool> hasRoom, int silentCount)

@@ -36,6 +36,7 @@ public static class Routes
     public const string MatchRun = "organizer/match-runs/{runId}";
     public const string GroupProposals = "organizer/groups/proposals";
     public const string OrganizerGroups = "organizer/groups";
+    public const string Coverage = "organizer/coverage";
     public const string Invitations = "organizer/invitations";
     public const string Invitation = "organizer/invitations/{campaignId}";
 

@@ -15,6 +15,7 @@ namespace PeerMatch.Functions.Matching;
 [JsonSerializable(typeof(MatchRunRequest))]
 [JsonSerializable(typeof(GroupProposal))]
 [JsonSerializable(typeof(List<GroupProposal>))]
+[JsonSerializable(typeof(CoverageReport))]
 internal sealed partial class MatchingJson : JsonSerializerContext;
 
 /// <summary>

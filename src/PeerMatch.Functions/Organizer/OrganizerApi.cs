@@ -16,7 +16,7 @@ public sealed record MatchRunStarted(string RunId);
 
 /// <summary>Organizer routes: the gate lets none run without the organizer key (<c>x-functions-key</c> or <c>?code=</c>).</summary>
 [OrganizerOnly]
-public sealed class OrganizerApi(MatchRuns matchRuns, IMatchRunStore runs)
+public sealed class OrganizerApi(MatchRuns matchRuns, IMatchRunStore runs, Coverage coverage)
 {
     [Function("MatchRuns")]
     public async Task<Results<Accepted<MatchRunStarted>, ValidationProblem, ProblemHttpResult>> StartRunAsync(
@@ -44,4 +44,10 @@ public sealed class OrganizerApi(MatchRuns matchRuns, IMatchRunStore runs)
         await runs.GetAsync(runId, cancellationToken) is { } status
             ? TypedResults.Json(status, MatchingJson.Default.MatchRunStatus)
             : TypedResults.NotFound();
+
+    /// <summary>Confirmed practitioners never suggested, never introduced, and seeking a group but in none, by country and model.</summary>
+    [Function("Coverage")]
+    public async Task<JsonHttpResult<CoverageReport>> GetCoverageAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Coverage)] HttpRequest request, CancellationToken cancellationToken) =>
+        TypedResults.Json(await coverage.ReportAsync(cancellationToken), MatchingJson.Default.CoverageReport);
 }

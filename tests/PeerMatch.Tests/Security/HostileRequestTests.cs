@@ -250,6 +250,7 @@ public sealed class HostileRequestTests : AppTest
             Add(name, HttpMethod.Post, "/api/organizer/groups/proposals", () => JsonContent.Create(new { }), key);
             Add(name, HttpMethod.Post, "/api/organizer/groups", () => JsonContent.Create(new { }), key);
             Add(name, HttpMethod.Get, "/api/organizer/groups", key: key);
+            Add(name, HttpMethod.Get, "/api/organizer/coverage", key: key);
             Add(name, HttpMethod.Get, "/api/organizer/match-runs/anything", key: key);
         }
         Add("a wrong key in the query", HttpMethod.Post, "/api/organizer/match-runs?code=wrong", () => JsonContent.Create(new { force = true }));

@@ -1,0 +1,135 @@
+using PeerMatch.Email;
+using PeerMatch.Intake;
+
+namespace PeerMatch.Matching;
+
+/// <summary>How many of one country's (or one model's) people a gap holds, and the reason most of them share.</summary>
+public sealed record CoverageCount(string Key, int Count, string Reason);
+
+/// <summary>Confirmed practitioners a gap holds, counted by country and by mediation model (someone with two models counts in each).</summary>
+public sealed record CoverageGap(int Total, IReadOnlyList<CoverageCount> ByCountry, IReadOnlyList<CoverageCount> ByModel);
+
+/// <summary>
+/// Who is not yet served, for an organizer: <c>GET /api/organizer/coverage</c>. Every gap counts confirmed practitioners
+/// only; <see cref="LastPlannedWeek"/> is the week whose plan gave the reasons of those never suggested.
+/// </summary>
+public sealed record CoverageReport(int Confirmed, string? LastPlannedWeek, CoverageGap NeverSuggested, CoverageGap NeverIntroduced, CoverageGap SeekingAGroupInNone);
+
+/// <summary>
+/// Coverage: confirmed practitioners never suggested, never introduced, and seeking a peer group but in none, each with
+/// a reason in an organizer's words. The reasons come from what the engine already told each person (the week plan's
+/// obstacle, the group formation's why-not), named by kind so that they can be counted.
+/// </summary>
+public sealed class Coverage(
+    IPractitionerRepository practitioners,
+    ISuppressionList suppressions,
+    ISuggestionStore suggestions,
+    IWeekPlanStore plans,
+    IGroupStore groups,
+    TimeProvider clock)
+{
+    public const string NeverSuggestedReason = "never suggested";
+
+    public async Task<CoverageReport> ReportAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var confirmed = new List<Practitioner>();
+        await foreach (var practitioner in practitioners.ListAllAsync(cancellationToken))
+        {
+            if (practitioner.Status == PractitionerStatus.Active)
+            {
+                confirmed.Add(practitioner);
+            }
+        }
+        var suppressed = await suppressions.SuppressedKeysAsync(cancellationToken);
+        var history = await suggestions.AllAsync(cancellationToken).ToListAsync(cancellationToken);
+        var (week, planReasons) = await LastPlanAsync(now, cancellationToken);
+        var inAGroup = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var group in groups.AllAsync(cancellationToken))
+        {
+            if (group.Group.IsOpen)
+            {
+                inAGroup.UnionWith(group.Seats.Where(s => !s.IsOut).Select(s => s.PractitionerId));
+            }
+        }
+
+        // Each answer by (who answered, suggestion id): a suggestion's reciprocal is the peer's row of the same week.
+        var answers = history.Where(s => s.Answer is not null).ToDictionary(s => (s.PractitionerId, s.Id), s => s.Answer!);
+        var byPerson = history.ToLookup(s => s.PractitionerId, StringComparer.Ordinal);
+
+        string? Unreachable(Practitioner p) =>
+            suppressed.Contains(EmailAddresses.Key(p.Profile.Email)) ? "unsubscribed from e-mail"
+            : p.PausedUntil > today ? "paused"
+            : null;
+
+        string WhyNeverSuggested(Practitioner p) =>
+            Unreachable(p) ?? (planReasons.TryGetValue(p.Id, out var reason) && reason is not null
+                ? Obstacles.Kind(reason)
+                : "confirmed since the last weekly plan");
+
+        string? WhyNeverIntroduced(Practitioner p)
+        {
+            var theirs = byPerson[p.Id].ToList();
+            if (theirs.Count == 0)
+            {
+                return NeverSuggestedReason;
+            }
+            var yeses = theirs.Where(s => s.Answer == "yes").ToList();
+            if (yeses.Any(s => answers.GetValueOrDefault((s.PeerId, s.ReciprocalId)) == "yes"))
+            {
+                return null;
+            }
+            return theirs.All(s => s.Answer is null) ? "has not answered their suggestions"
+                : yeses.Count == 0 ? "said not now to every suggestion"
+                : yeses.Any(s => !answers.ContainsKey((s.PeerId, s.ReciprocalId))) ? "waiting for a peer's answer"
+                : "the peers they wanted said not now";
+        }
+
+        var neverSuggested = confirmed.Where(p => !byPerson.Contains(p.Id)).Select(p => (p, WhyNeverSuggested(p))).ToList();
+        var neverIntroduced = confirmed.Select(p => (p, Why: WhyNeverIntroduced(p))).Where(x => x.Why is not null).Select(x => (x.p, x.Why!)).ToList();
+        var seekers = new List<(Practitioner, string)>();
+        foreach (var p in confirmed.Where(p => p.Profile.Seeking.Contains("peer-group") && !inAGroup.Contains(p.Id)))
+        {
+            var why = Unreachable(p) ?? (await groups.WaitingReasonAsync(p.Id, cancellationToken) is { } waiting
+                ? GroupFormation.WhyNotKind(waiting)
+                : "not yet considered: groups form with each week's first run");
+            seekers.Add((p, why));
+        }
+        return new CoverageReport(confirmed.Count, week, Gap(neverSuggested), Gap(neverIntroduced), Gap(seekers));
+    }
+
+    /// <summary>The reasons of this week's plan, or last week's if this week is not planned yet.</summary>
+    private async Task<(string? Week, Dictionary<string, string?> Reasons)> LastPlanAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var thisWeek = IsoWeeks.Planning(now);
+        foreach (var week in new[] { thisWeek, IsoWeeks.Id(IsoWeeks.Monday(thisWeek).AddDays(-7)) })
+        {
+            if (await plans.PlannedAtAsync(week, cancellationToken) is not null)
+            {
+                var reasons = new Dictionary<string, string?>(StringComparer.Ordinal);
+                await foreach (var entry in plans.EntriesAsync(week, cancellationToken))
+                {
+                    reasons[entry.PractitionerId] = entry.NoSuggestionReason;
+                }
+                return (week, reasons);
+            }
+        }
+        return (null, []);
+    }
+
+    private static CoverageGap Gap(List<(Practitioner Person, string Reason)> people)
+    {
+        static List<CoverageCount> Count(IEnumerable<(string Key, string Reason)> keyed) =>
+        [
+            .. keyed.GroupBy(k => k.Key, StringComparer.Ordinal)
+                .Select(g => new CoverageCount(g.Key, g.Count(),
+                    g.GroupBy(k => k.Reason, StringComparer.Ordinal).OrderByDescending(r => r.Count()).ThenBy(r => r.Key, StringComparer.Ordinal).First().Key))
+                .OrderByDescending(c => c.Count).ThenBy(c => c.Key, StringComparer.Ordinal),
+        ];
+        return new CoverageGap(
+            people.Count,
+            Count(people.Select(x => (x.Person.Profile.Region.Country, x.Reason))),
+            Count(people.SelectMany(x => x.Person.Profile.Models.Select(model => (model, x.Reason)))));
+    }
+}
