@@ -16,3 +16,6 @@ public sealed class OrganizerConsole
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.OrganizerConsole)] HttpRequest request) =>
         Pages.Render<ConsolePage>();
 }
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(Dictionary<string, string>))]
+internal sealed partial class ModelLabelsJson : System.Text.Json.Serialization.JsonSerializerContext;

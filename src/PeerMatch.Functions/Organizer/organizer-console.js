@@ -11,6 +11,8 @@
   const invitationsPath = consoleEl.dataset.invitations;
   const groupsPath = consoleEl.dataset.groups;
   const proposalsPath = consoleEl.dataset.proposals;
+  const coveragePath = consoleEl.dataset.coverage;
+  const modelLabels = JSON.parse(consoleEl.dataset.modelLabels || '{}');
   const number = new Intl.NumberFormat('en');
   const POLL_MS = 2000;
 
@@ -42,6 +44,7 @@
     try {
       await refreshCampaigns();
       await refreshGroups();
+      await refreshCoverage();
     } catch (error) {
       if (error.message !== 'unauthorized') {
         askForKey('PeerMatch could not be reached. Check your connection and try again.');
@@ -419,6 +422,73 @@
       return item;
     }));
   }
+
+  // ---- Coverage: who is not yet served, by country and by model, with the reason most of them share ----
+  const GAPS = [
+    ['neverSuggested', 'Never suggested'],
+    ['neverIntroduced', 'Never introduced'],
+    ['seekingAGroupInNone', 'Looking for a peer group, in none'],
+  ];
+  const regions = typeof Intl.DisplayNames === 'function' ? new Intl.DisplayNames(['en'], { type: 'region' }) : null;
+  const countryName = (code) => {
+    try {
+      return regions ? `${regions.of(code)} (${code})` : code;
+    } catch {
+      return code;
+    }
+  };
+
+  function countsTable(caption, heading, counts, label) {
+    const table = element('table');
+    table.append(element('caption', caption));
+    const head = element('tr');
+    for (const text of [heading, 'People', 'Most common reason']) {
+      const th = element('th', text);
+      th.scope = 'col';
+      head.append(th);
+    }
+    table.append(element('thead'));
+    table.tHead.append(head);
+    const body = element('tbody');
+    body.append(...counts.map((count) => {
+      const row = element('tr');
+      const th = element('th', label(count.key));
+      th.scope = 'row';
+      row.append(th, element('td', number.format(count.count), 'number'), element('td', count.reason));
+      return row;
+    }));
+    table.append(body);
+    return table;
+  }
+
+  async function refreshCoverage() {
+    const answer = await call(coveragePath);
+    if (!answer.ok) return;
+    const report = answer.body;
+    consoleEl.querySelector('[data-coverage="confirmed"]').textContent = number.format(report.confirmed);
+    for (const [key] of GAPS) {
+      consoleEl.querySelector(`[data-coverage="${key}"]`).textContent = number.format(report[key].total);
+    }
+    byId('coverage-week').textContent = report.lastPlannedWeek
+      ? `Why someone was never suggested comes from the plan of week ${report.lastPlannedWeek}.`
+      : 'No week has been planned yet: everyone confirmed is waiting for the first weekly plan.';
+    byId('coverage-gaps').replaceChildren(...GAPS.map(([key, title]) => {
+      const gap = report[key];
+      const part = element('div', undefined, 'coverage-gap');
+      part.dataset.gap = key;
+      part.append(element('h3', `${title}: ${number.format(gap.total)}`));
+      if (gap.total === 0) {
+        part.append(element('p', 'Nobody.', 'hint'));
+      } else {
+        part.append(
+          countsTable('By country', 'Country', gap.byCountry, countryName),
+          countsTable('By model', 'Model', gap.byModel, (model) => modelLabels[model] || model));
+      }
+      return part;
+    }));
+  }
+
+  byId('refresh-coverage').addEventListener('click', () => refreshCoverage().catch(() => {}));
 
   if (sessionStorage.getItem(KEY)) {
     open();

@@ -97,4 +97,38 @@ public sealed class OrganizerConsoleBrowserTests : BrowserTest
         await App.Outbox.WaitForAsync("a1@example.org", "group-invitation");
         Assert.DoesNotContain(App.Outbox.All(), m => m.To.ToString().Contains("t1@", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task An_organizer_sees_who_is_not_yet_served_by_country_and_model_with_the_reason()
+    {
+        await App.SeedAsync(
+            Person("ada"), Person("bea"),
+            Person("eve", country: "DE", subdivision: null, city: "Berlin", timeZone: "Europe/Berlin", languages: ["de"], models: ["transformative"]));
+        using (var organizer = App.CreateClient())
+        {
+            organizer.DefaultRequestHeaders.Add("x-functions-key", PeerMatchApp.OrganizerKey);
+            await organizer.RunMatchAsync(force: true);
+        }
+
+        var page = await NewPageAsync(Phone);
+        await page.GotoAsync(BaseUrl + "/api/organizer");
+        await page.GetByLabel("Organizer key").FillAsync(PeerMatchApp.OrganizerKey);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Open the console" }).ClickAsync();
+
+        var coverage = page.Locator("#coverage");
+        await Assertions.Expect(coverage.Locator("[data-coverage=confirmed]")).ToHaveTextAsync("3");
+        await Assertions.Expect(coverage.Locator("[data-coverage=neverSuggested]")).ToHaveTextAsync("1");
+        var neverSuggested = coverage.Locator("[data-gap=neverSuggested]");
+        var germany = neverSuggested.GetByRole(AriaRole.Table, new() { Name = "By country" }).GetByRole(AriaRole.Row).Filter(new() { HasText = "(DE)" });
+        await Assertions.Expect(germany).ToContainTextAsync("no one else works in their languages");
+        await Assertions.Expect(neverSuggested.GetByRole(AriaRole.Table, new() { Name = "By model" })).ToContainTextAsync("Transformative");
+        await AssertAccessibleAsync(page);
+        await AssertFitsAsync(page);
+
+        // Counted again after the organizer acts: a newcomer who shares eve's language is waiting for the next plan.
+        await App.SeedAsync(Person("finn", country: "DE", subdivision: null, city: "Berlin", timeZone: "Europe/Berlin", languages: ["de"], models: ["transformative"]));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Count again" }).ClickAsync();
+        await Assertions.Expect(coverage.Locator("[data-coverage=neverSuggested]")).ToHaveTextAsync("2");
+        await Assertions.Expect(germany).ToContainTextAsync("2");
+    }
 }

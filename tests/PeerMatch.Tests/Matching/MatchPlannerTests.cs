@@ -125,6 +125,8 @@ public sealed class MatchPlannerTests
         Assert.Empty(plan.Suggestions);
         Assert.Equal(2, plan.NoSuggestionReasons.Count);
         Assert.StartsWith("Nobody who works in English is within reach of you for meeting in person", plan.NoSuggestionReasons["ada"], StringComparison.Ordinal);
+        // Counted by kind for organizers (coverage), without the person's own details.
+        Assert.Equal("nobody within reach in person", Obstacles.Kind(plan.NoSuggestionReasons["ada"]));
     }
 
     [Fact]
@@ -148,6 +150,7 @@ public sealed class MatchPlannerTests
 
         Assert.Empty(plan.Suggestions);
         Assert.StartsWith("Everyone who could meet you (1 practitioner) has been suggested to you in the last 12 weeks", plan.NoSuggestionReasons["ada"], StringComparison.Ordinal);
+        Assert.Equal("everyone within reach was suggested recently", Obstacles.Kind(plan.NoSuggestionReasons["ada"]));
     }
 
     [Fact]
