@@ -12,6 +12,7 @@
   const groupsPath = consoleEl.dataset.groups;
   const proposalsPath = consoleEl.dataset.proposals;
   const coveragePath = consoleEl.dataset.coverage;
+  const matchRunsPath = consoleEl.dataset.matchRuns;
   const modelLabels = JSON.parse(consoleEl.dataset.modelLabels || '{}');
   const number = new Intl.NumberFormat('en');
   const POLL_MS = 2000;
@@ -422,6 +423,69 @@
       return item;
     }));
   }
+
+  // ---- This week's matching: a dry run, and every suggestion it would make with its reasons ----
+  const SHOWN_SUGGESTIONS = 500;
+  const dryRunButton = byId('dry-run');
+
+  async function dryRun() {
+    busy(dryRunButton, true);
+    byId('dry-run-status').textContent = 'Planning the week…';
+    byId('dry-run-result').hidden = true;
+    try {
+      const started = await call(matchRunsPath, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ dryRun: true }),
+      });
+      if (!started.ok) {
+        byId('dry-run-status').textContent = (started.body && started.body.title) || 'The dry run could not start. Try again in a minute.';
+        return;
+      }
+      let run;
+      do {
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        run = (await call(`${matchRunsPath}/${encodeURIComponent(started.body.runId)}`)).body;
+      } while (run && run.status === 'running');
+      showDryRun(run);
+    } catch (error) {
+      if (error.message !== 'unauthorized') byId('dry-run-status').textContent = 'PeerMatch could not be reached. Try again.';
+    } finally {
+      busy(dryRunButton, false);
+    }
+  }
+
+  const count = (n, word) => `${number.format(n)} ${n === 1 ? word : word + 's'}`;
+
+  function showDryRun(run) {
+    if (!run || run.status !== 'completed') {
+      byId('dry-run-status').textContent = `The dry run failed${run && run.error ? `: ${run.error}` : ''}.`;
+      return;
+    }
+    // Each pair is listed once, from the side of the first of the two.
+    const pairs = (run.preview || []).filter((s) => s.practitionerId < s.peerId);
+    byId('dry-run-status').textContent = '';
+    const ranker = !run.model || run.model === 'prior' ? 'the prior (no ranker trained yet)' : run.model;
+    byId('dry-run-summary').textContent = pairs.length === 0
+      ? `No suggestion for any of the ${count(run.practitioners, 'practitioner')} this week: the coverage below says why.`
+      : `${count(run.suggestions, 'suggestion')} (${count(pairs.length, 'pair')}) for ${count(run.practitioners, 'practitioner')}, ranked by ${ranker}.`;
+    byId('dry-run-table').hidden = pairs.length === 0;
+    byId('dry-run-rows').replaceChildren(...pairs.slice(0, SHOWN_SUGGESTIONS).map((s) => {
+      const row = element('tr');
+      const why = element('td');
+      const reasons = element('ul', undefined, 'reasons');
+      reasons.append(...s.reasons.map((reason) => element('li', reason)));
+      why.append(reasons);
+      row.append(element('td', s.practitionerName), element('td', s.peerName), why);
+      return row;
+    }));
+    byId('dry-run-more').textContent = pairs.length > SHOWN_SUGGESTIONS
+      ? `The first ${number.format(SHOWN_SUGGESTIONS)} pairs are shown; the route lists all ${number.format(pairs.length)}.`
+      : '';
+    byId('dry-run-result').hidden = false;
+  }
+
+  dryRunButton.addEventListener('click', dryRun);
 
   // ---- Coverage: who is not yet served, by country and by model, with the reason most of them share ----
   const GAPS = [

@@ -131,4 +131,25 @@ public sealed class OrganizerConsoleBrowserTests : BrowserTest
         await Assertions.Expect(coverage.Locator("[data-coverage=neverSuggested]")).ToHaveTextAsync("2");
         await Assertions.Expect(germany).ToContainTextAsync("2");
     }
+
+    [Fact]
+    public async Task An_organizer_previews_the_week_s_suggestions_with_their_reasons_and_nothing_is_stored_or_sent()
+    {
+        await App.SeedAsync(Person("ada"), Person("bea"));
+        var page = await NewPageAsync(Phone);
+        await page.GotoAsync(BaseUrl + "/api/organizer");
+        await page.GetByLabel("Organizer key").FillAsync(PeerMatchApp.OrganizerKey);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Open the console" }).ClickAsync();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Preview this week's suggestions" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#dry-run-summary")).ToHaveTextAsync(
+            "2 suggestions (1 pair) for 2 practitioners, ranked by the prior (no ranker trained yet).", new() { Timeout = 20_000 });
+        var pair = page.Locator("#dry-run-rows tr");
+        await Assertions.Expect(pair).ToHaveCountAsync(1);
+        await Assertions.Expect(pair).ToContainTextAsync("both practise understanding-based mediation");
+        await AssertAccessibleAsync(page);
+        await AssertFitsAsync(page);
+        Assert.Empty(await App.RowsAsync(PeerMatch.Functions.Matching.SuggestionTable.Name));
+        Assert.Empty(App.Outbox.All());
+    }
 }
