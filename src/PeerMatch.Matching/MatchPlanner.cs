@@ -75,7 +75,8 @@ public sealed class MatchPlanner(IPairScorer scorer, int perPerson = 3, int cand
         var given = people.Select(p => late?.AlreadySuggested.GetValueOrDefault(p.Id) ?? 0).ToArray();
         var taken = new bool[edges.Length];
         var suggestions = new List<Suggestion>();
-        var explored = explorationShare > 0 ? Explore(people, edges, order, reciprocal, given, taken, now) : 0;
+        // Not in a late plan: its people may have had their exploration in the week's plan already.
+        var explored = explorationShare > 0 && late is null ? Explore(people, edges, order, reciprocal, given, taken, now) : 0;
         foreach (var e in Enumerable.Range(0, edges.Length).Where(e => taken[e]))
         {
             suggestions.AddRange(BothWays(people, edges[e], reciprocal[e], explored: true));
@@ -133,8 +134,9 @@ public sealed class MatchPlanner(IPairScorer scorer, int perPerson = 3, int cand
     /// <summary>
     /// Exploration, before the rounds: each week a stable draw of about <c>explorationShare</c> of the people get one of
     /// their suggestions chosen to learn from rather than as the best: a pair drawn at random among those passing every
-    /// hard rule and a quality floor (the minimum score, and the median of the week's candidate pairs). Answers to the
-    /// serving model's favourites alone teach it only about its favourites. At most one explored suggestion a person.
+    /// hard rule and a quality floor (the minimum score, and the median of the pairs above it). Its peer gets it too (a
+    /// suggestion goes both ways), so up to twice that share of people get one; nobody gets two. Answers to the serving
+    /// model's favourites alone teach it only about its favourites.
     /// </summary>
     private int Explore(MatchProfile[] people, (int A, int B)[] edges, int[] order, float[] reciprocal, int[] given, bool[] taken, DateTimeOffset now)
     {
@@ -142,7 +144,7 @@ public sealed class MatchPlanner(IPairScorer scorer, int perPerson = 3, int cand
         {
             return 0;
         }
-        var week = System.Globalization.ISOWeek.GetYear(now.UtcDateTime) * 100 + System.Globalization.ISOWeek.GetWeekOfYear(now.UtcDateTime);
+        var week = IsoWeeks.Planning(now);
         var floor = Math.Max(scorer.MinimumScore, reciprocal[order[order.Length / 2]]);
         var explorer = people.Select(p => StableDraw($"{p.Id}|{week}") < explorationShare).ToArray();
         var explored = new bool[people.Length];

@@ -227,6 +227,17 @@ public sealed class GroupTable(StorageAccount storage) : IGroupStore, IPersonalD
         return row.HasValue ? row.Value!.GetString("Reason") : null;
     }
 
+    public async Task<Dictionary<string, string>> WaitingReasonsAsync(CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(MembershipsName, cancellationToken);
+        var reasons = new Dictionary<string, string>(StringComparer.Ordinal);
+        await foreach (var row in table.QueryAsync<TableEntity>(e => e.RowKey == Waiting, select: ["PartitionKey", "Reason"], cancellationToken: cancellationToken))
+        {
+            reasons[row.PartitionKey] = row.GetString("Reason") ?? "";
+        }
+        return reasons;
+    }
+
     /// <summary>Their seats, their pointers to groups, and why they wait; the groups themselves hold others' data.</summary>
     public async Task<IReadOnlyList<PersonalRecords>> ExportAsync(string practitionerId, CancellationToken cancellationToken)
     {

@@ -45,7 +45,6 @@
     try {
       await refreshCampaigns();
       await refreshGroups();
-      await refreshCoverage();
     } catch (error) {
       if (error.message !== 'unauthorized') {
         askForKey('PeerMatch could not be reached. Check your connection and try again.');
@@ -54,6 +53,8 @@
     }
     keyForm.hidden = true;
     consoleEl.hidden = false;
+    // Counting coverage reads everyone: the console opens without waiting for it.
+    refreshCoverage();
   }
 
   keyForm.addEventListener('submit', (event) => {
@@ -442,11 +443,17 @@
         byId('dry-run-status').textContent = (started.body && started.body.title) || 'The dry run could not start. Try again in a minute.';
         return;
       }
+      // A week's plan takes seconds, a large one a minute or two; past ten minutes something went wrong.
       let run;
-      do {
-        await new Promise((resolve) => setTimeout(resolve, 1000));
+      for (let waited = 0; waited < 10 * 60 * 1000; waited += POLL_MS) {
+        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
         run = (await call(`${matchRunsPath}/${encodeURIComponent(started.body.runId)}`)).body;
-      } while (run && run.status === 'running');
+        if (!run || run.status !== 'running') break;
+      }
+      if (run && run.status === 'running') {
+        byId('dry-run-status').textContent = 'The dry run is taking unusually long. Try again later.';
+        return;
+      }
       showDryRun(run);
     } catch (error) {
       if (error.message !== 'unauthorized') byId('dry-run-status').textContent = 'PeerMatch could not be reached. Try again.';
@@ -464,12 +471,12 @@
     }
     // Each pair is listed once, from the side of the first of the two.
     const pairs = (run.preview || []).filter((s) => s.practitionerId < s.peerId);
-    byId('dry-run-status').textContent = '';
     const ranker = !run.model || run.model === 'prior' ? 'the prior (no ranker trained yet)' : run.model;
     byId('dry-run-summary').textContent = pairs.length === 0
       ? `No suggestion for any of the ${count(run.practitioners, 'practitioner')} this week: the coverage below says why.`
       : `${count(run.suggestions, 'suggestion')} (${count(pairs.length, 'pair')}) for ${count(run.practitioners, 'practitioner')}, ranked by ${ranker}.`;
     byId('dry-run-table').hidden = pairs.length === 0;
+    byId('dry-run-status').textContent = 'The dry run is done.';
     byId('dry-run-rows').replaceChildren(...pairs.slice(0, SHOWN_SUGGESTIONS).map((s) => {
       const row = element('tr');
       const why = element('td');
@@ -502,7 +509,7 @@
     }
   };
 
-  function countsTable(caption, heading, counts, label) {
+  function countsTable(caption, heading, rows, label) {
     const table = element('table');
     table.append(element('caption', caption));
     const head = element('tr');
@@ -514,21 +521,38 @@
     table.append(element('thead'));
     table.tHead.append(head);
     const body = element('tbody');
-    body.append(...counts.map((count) => {
+    body.append(...rows.map((counted) => {
       const row = element('tr');
-      const th = element('th', label(count.key));
+      const th = element('th', label(counted.key));
       th.scope = 'row';
-      row.append(th, element('td', number.format(count.count), 'number'), element('td', count.reason));
+      row.append(th, element('td', number.format(counted.count), 'number'), element('td', counted.reason));
       return row;
     }));
     table.append(body);
     return table;
   }
 
+  const coverageButton = byId('refresh-coverage');
+
   async function refreshCoverage() {
-    const answer = await call(coveragePath);
-    if (!answer.ok) return;
-    const report = answer.body;
+    busy(coverageButton, true);
+    byId('coverage-status').textContent = 'Counting…';
+    try {
+      const answer = await call(coveragePath);
+      if (!answer.ok) {
+        byId('coverage-status').textContent = 'Coverage could not be counted just now. Try “Count again” in a minute.';
+        return;
+      }
+      showCoverage(answer.body);
+      byId('coverage-status').textContent = `Counted at ${new Date().toLocaleTimeString('en', { hour: '2-digit', minute: '2-digit' })}.`;
+    } catch (error) {
+      if (error.message !== 'unauthorized') byId('coverage-status').textContent = 'PeerMatch could not be reached. Try “Count again”.';
+    } finally {
+      busy(coverageButton, false);
+    }
+  }
+
+  function showCoverage(report) {
     consoleEl.querySelector('[data-coverage="confirmed"]').textContent = number.format(report.confirmed);
     for (const [key] of GAPS) {
       consoleEl.querySelector(`[data-coverage="${key}"]`).textContent = number.format(report[key].total);
@@ -545,14 +569,14 @@
         part.append(element('p', 'Nobody.', 'hint'));
       } else {
         part.append(
-          countsTable('By country', 'Country', gap.byCountry, countryName),
-          countsTable('By model', 'Model', gap.byModel, (model) => modelLabels[model] || model));
+          countsTable(`${title}, by country`, 'Country', gap.byCountry, countryName),
+          countsTable(`${title}, by model`, 'Model', gap.byModel, (model) => modelLabels[model] || model));
       }
       return part;
     }));
   }
 
-  byId('refresh-coverage').addEventListener('click', () => refreshCoverage().catch(() => {}));
+  coverageButton.addEventListener('click', refreshCoverage);
 
   if (sessionStorage.getItem(KEY)) {
     open();

@@ -24,8 +24,9 @@ public sealed class PeerMatchOptions
     public int SuggestionsPerWeek { get; set; } = 3;
 
     /// <summary>
-    /// The share of people who, each week, get one suggestion chosen to learn from (a random pair above the quality
-    /// floor) rather than the best. Off by default: the learning evaluation finds it does not pay within six weeks.
+    /// The share of people drawn each week to get one suggestion chosen to learn from (a random pair above the quality
+    /// floor) rather than the best; their peers get it too. Off by default: the learning evaluation finds it does not
+    /// pay within six weeks.
     /// </summary>
     [Range(0, 0.34)]
     public double ExplorationShare { get; set; }

@@ -75,6 +75,9 @@ public sealed record GroupSeat(
 
     public bool IsPending => Answer is null && LeftAt is null;
 
+    /// <summary>Said no themselves (not by letting the week pass) after <paramref name="since"/>: they rest from new groups.</summary>
+    public bool DeclinedAfter(DateTimeOffset since) => Answer == "no" && !Expired && AnsweredAt > since;
+
     public bool WasQueued(string mark) => Queued?.Contains(mark) == true;
 }
 
@@ -131,6 +134,9 @@ public interface IGroupStore
     Task SaveWaitingAsync(IEnumerable<UnplacedSeeker> unplaced, DateTimeOffset at, CancellationToken cancellationToken);
 
     Task<string?> WaitingReasonAsync(string practitionerId, CancellationToken cancellationToken);
+
+    /// <summary>Everyone's why-not, in one read: practitioner id to reason.</summary>
+    Task<Dictionary<string, string>> WaitingReasonsAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>

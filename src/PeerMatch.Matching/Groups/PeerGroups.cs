@@ -189,7 +189,7 @@ public sealed class PeerGroups(
         {
             foreach (var seat in group.Seats)
             {
-                if ((group.Group.IsOpen && !seat.IsOut) || (seat.Answer == "no" && !seat.Expired && seat.AnsweredAt > now - RestAfterDecline))
+                if ((group.Group.IsOpen && !seat.IsOut) || seat.DeclinedAfter(now - RestAfterDecline))
                 {
                     taken.Add(seat.PractitionerId);
                 }

@@ -1,4 +1,3 @@
-using PeerMatch.Email;
 using PeerMatch.Intake;
 
 namespace PeerMatch.Matching;
@@ -34,34 +33,36 @@ public sealed class Coverage(
     {
         var now = clock.GetUtcNow();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
-        var confirmed = new List<Practitioner>();
-        await foreach (var practitioner in practitioners.ListAllAsync(cancellationToken))
-        {
-            if (practitioner.Status == PractitionerStatus.Active)
-            {
-                confirmed.Add(practitioner);
-            }
-        }
-        var suppressed = await suppressions.SuppressedKeysAsync(cancellationToken);
+        var population = await Population.LoadAsync(practitioners, suppressions, today, cancellationToken);
+        var confirmed = population.Everyone.Values.Where(p => p.Status == PractitionerStatus.Active).OrderBy(p => p.Id, StringComparer.Ordinal).ToList();
+        var eligible = population.Eligible.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
         var history = await suggestions.AllAsync(cancellationToken).ToListAsync(cancellationToken);
         var (week, planReasons) = await LastPlanAsync(now, cancellationToken);
         var inAGroup = new HashSet<string>(StringComparer.Ordinal);
+        var declinedRecently = new HashSet<string>(StringComparer.Ordinal);
         await foreach (var group in groups.AllAsync(cancellationToken))
         {
-            if (group.Group.IsOpen)
+            foreach (var seat in group.Seats)
             {
-                inAGroup.UnionWith(group.Seats.Where(s => !s.IsOut).Select(s => s.PractitionerId));
+                if (group.Group.IsOpen && !seat.IsOut)
+                {
+                    inAGroup.Add(seat.PractitionerId);
+                }
+                else if (seat.DeclinedAfter(now - PeerGroups.RestAfterDecline))
+                {
+                    declinedRecently.Add(seat.PractitionerId);
+                }
             }
         }
+        var waiting = await groups.WaitingReasonsAsync(cancellationToken);
 
         // Each answer by (who answered, suggestion id): a suggestion's reciprocal is the peer's row of the same week.
         var answers = history.Where(s => s.Answer is not null).ToDictionary(s => (s.PractitionerId, s.Id), s => s.Answer!);
         var byPerson = history.ToLookup(s => s.PractitionerId, StringComparer.Ordinal);
 
+        // Paused or unsubscribed: taken out of matching and groups, whatever else holds.
         string? Unreachable(Practitioner p) =>
-            suppressed.Contains(EmailAddresses.Key(p.Profile.Email)) ? "unsubscribed from e-mail"
-            : p.PausedUntil > today ? "paused"
-            : null;
+            eligible.Contains(p.Id) ? null : p.PausedUntil > today ? "paused" : "unsubscribed from e-mail";
 
         string WhyNeverSuggested(Practitioner p) =>
             Unreachable(p) ?? (planReasons.TryGetValue(p.Id, out var reason) && reason is not null
@@ -71,16 +72,14 @@ public sealed class Coverage(
         string? WhyNeverIntroduced(Practitioner p)
         {
             var theirs = byPerson[p.Id].ToList();
-            if (theirs.Count == 0)
-            {
-                return NeverSuggestedReason;
-            }
             var yeses = theirs.Where(s => s.Answer == "yes").ToList();
             if (yeses.Any(s => answers.GetValueOrDefault((s.PeerId, s.ReciprocalId)) == "yes"))
             {
                 return null;
             }
-            return theirs.All(s => s.Answer is null) ? "has not answered their suggestions"
+            return theirs.Count == 0 ? NeverSuggestedReason
+                : Unreachable(p) is { } unreachable ? unreachable
+                : yeses.Count == 0 && theirs.Any(s => s.Answer is null) ? "has not answered their suggestions"
                 : yeses.Count == 0 ? "said not now to every suggestion"
                 : yeses.Any(s => !answers.ContainsKey((s.PeerId, s.ReciprocalId))) ? "waiting for a peer's answer"
                 : "the peers they wanted said not now";
@@ -88,14 +87,11 @@ public sealed class Coverage(
 
         var neverSuggested = confirmed.Where(p => !byPerson.Contains(p.Id)).Select(p => (p, WhyNeverSuggested(p))).ToList();
         var neverIntroduced = confirmed.Select(p => (p, Why: WhyNeverIntroduced(p))).Where(x => x.Why is not null).Select(x => (x.p, x.Why!)).ToList();
-        var seekers = new List<(Practitioner, string)>();
-        foreach (var p in confirmed.Where(p => p.Profile.Seeking.Contains("peer-group") && !inAGroup.Contains(p.Id)))
-        {
-            var why = Unreachable(p) ?? (await groups.WaitingReasonAsync(p.Id, cancellationToken) is { } waiting
-                ? GroupFormation.WhyNotKind(waiting)
-                : "not yet considered: groups form with each week's first run");
-            seekers.Add((p, why));
-        }
+        var seekers = confirmed.Where(p => p.Profile.Seeking.Contains("peer-group") && !inAGroup.Contains(p.Id)).Select(p => (p,
+            Unreachable(p)
+            ?? (declinedRecently.Contains(p.Id) ? "declined a group in the last four weeks"
+            : waiting.TryGetValue(p.Id, out var whyNot) ? GroupFormation.WhyNotKind(whyNot)
+            : "not yet considered: groups form with each week's first run"))).ToList();
         return new CoverageReport(confirmed.Count, week, Gap(neverSuggested), Gap(neverIntroduced), Gap(seekers));
     }
 

@@ -119,9 +119,9 @@ public sealed class OrganizerConsoleBrowserTests : BrowserTest
         await Assertions.Expect(coverage.Locator("[data-coverage=confirmed]")).ToHaveTextAsync("3");
         await Assertions.Expect(coverage.Locator("[data-coverage=neverSuggested]")).ToHaveTextAsync("1");
         var neverSuggested = coverage.Locator("[data-gap=neverSuggested]");
-        var germany = neverSuggested.GetByRole(AriaRole.Table, new() { Name = "By country" }).GetByRole(AriaRole.Row).Filter(new() { HasText = "(DE)" });
+        var germany = neverSuggested.GetByRole(AriaRole.Table, new() { Name = "Never suggested, by country" }).GetByRole(AriaRole.Row).Filter(new() { HasText = "(DE)" });
         await Assertions.Expect(germany).ToContainTextAsync("no one else works in their languages");
-        await Assertions.Expect(neverSuggested.GetByRole(AriaRole.Table, new() { Name = "By model" })).ToContainTextAsync("Transformative");
+        await Assertions.Expect(neverSuggested.GetByRole(AriaRole.Table, new() { Name = "Never suggested, by model" })).ToContainTextAsync("Transformative");
         await AssertAccessibleAsync(page);
         await AssertFitsAsync(page);
 
