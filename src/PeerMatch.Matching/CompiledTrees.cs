@@ -75,6 +75,7 @@ internal sealed class CompiledTrees
         foreach (var root in _roots)
         {
             var node = root;
+            // A NaN would go right here, where ML.NET substitutes a default value; pair features are never NaN.
             while (node >= 0)
             {
                 node = row[_feature[node]] <= _threshold[node] ? _left[node] : _right[node];
