@@ -63,7 +63,7 @@ public sealed class MatchRunTable(StorageAccount storage, TimeProvider clock) : 
         {
             ["Status"] = "completed", ["Week"] = outcome.Week, ["Practitioners"] = outcome.Practitioners, ["Suggestions"] = outcome.Suggestions,
             ["EmailsSent"] = outcome.DigestsQueued, ["NewlyPlanned"] = outcome.NewlyPlanned, ["CompletedAt"] = clock.GetUtcNow(),
-            ["Model"] = outcome.Model, ["Training"] = outcome.Training,
+            ["Model"] = outcome.Model, ["Training"] = outcome.Training, ["Explored"] = outcome.Explored,
         }, cancellationToken);
     }
 
@@ -93,7 +93,7 @@ public sealed class MatchRunTable(StorageAccount storage, TimeProvider clock) : 
         }
         return new MatchRunStatus(runId, e.GetString("Status"), dryRun, e.GetBoolean("Force") ?? false, e.GetString("Week"),
             e.GetInt32("Practitioners") ?? 0, e.GetInt32("Suggestions") ?? 0, e.GetInt32("EmailsSent") ?? 0, e.GetString("Error"), preview,
-            e.GetInt32("NewlyPlanned") ?? 0, e.GetString("Model"), e.GetString("Training"));
+            e.GetInt32("NewlyPlanned") ?? 0, e.GetString("Model"), e.GetString("Training"), e.GetInt32("Explored") ?? 0);
     }
 
     /// <summary>The lines of dry-run previews about the practitioner (a preview is for organizers, but it names them).</summary>

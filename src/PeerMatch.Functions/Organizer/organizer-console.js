@@ -483,7 +483,9 @@
       const reasons = element('ul', undefined, 'reasons');
       reasons.append(...s.reasons.map((reason) => element('li', reason)));
       why.append(reasons);
-      row.append(element('td', s.practitionerName), element('td', s.peerName), why);
+      const peer = element('td', s.peerName);
+      if (s.explored) peer.append(element('span', ' (chosen to learn from)', 'hint'));
+      row.append(element('td', s.practitionerName), peer, why);
       return row;
     }));
     byId('dry-run-more').textContent = pairs.length > SHOWN_SUGGESTIONS

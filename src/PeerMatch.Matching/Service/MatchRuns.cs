@@ -12,7 +12,7 @@ public sealed record MatchingSettings(int SuggestionsPerWeek = 3, double Explora
 /// first run; late joiners, for later ones), which model serves now, and what the week's retraining did
 /// (only the run that plans the week retrains), so that an organizer can see learning happen.
 /// </summary>
-public sealed record MatchRunOutcome(string Week, int Practitioners, int Suggestions, int DigestsQueued, int NewlyPlanned = 0, string? Model = null, string? Training = null);
+public sealed record MatchRunOutcome(string Week, int Practitioners, int Suggestions, int DigestsQueued, int NewlyPlanned = 0, string? Model = null, string? Training = null, int Explored = 0);
 
 /// <summary>
 /// Matching runs. A run plans the ISO week once (retrain, then plan over everyone eligible, then store
@@ -62,6 +62,7 @@ public sealed class MatchRuns(
 
         (int People, int Suggestions) planned = (0, 0);
         string? training = null;
+        var explored = 0;
         if (await plans.PlannedAtAsync(week, cancellationToken) is { } plannedAt)
         {
             // Most hourly runs: the week is planned; those who joined since are planned now.
@@ -69,7 +70,7 @@ public sealed class MatchRuns(
         }
         else if (await plans.TryClaimAsync(week, request.RunId, PlanningStep.Week, cancellationToken))
         {
-            (planned, training) = await PlanWeekAsync(request.RunId, week, now, cancellationToken);
+            (planned, training, explored) = await PlanWeekAsync(request.RunId, week, now, cancellationToken);
         }
         else
         {
@@ -83,7 +84,7 @@ public sealed class MatchRuns(
             await groups.FormWeekAsync(week, request.RunId, cancellationToken);
             await groups.TendAsync(cancellationToken);
         }
-        var outcome = new MatchRunOutcome(week, inPlan, planned.Suggestions, queued, planned.People, (await rankers.CurrentAsync(cancellationToken)).Name, training);
+        var outcome = new MatchRunOutcome(week, inPlan, planned.Suggestions, queued, planned.People, (await rankers.CurrentAsync(cancellationToken)).Name, training, explored);
         await runs.CompleteAsync(request.RunId, outcome, preview: null, cancellationToken);
         return outcome;
     }
@@ -98,14 +99,15 @@ public sealed class MatchRuns(
         var history = await suggestions.AllAsync(cancellationToken).ToListAsync(cancellationToken);
         var plan = await PlanAsync(population.Eligible, history, now, cancellationToken);
         var preview = plan.Suggestions.Select(s => new PreviewSuggestion(
-            s.PractitionerId, population.Everyone[s.PractitionerId].Profile.Name, s.PeerId, population.Everyone[s.PeerId].Profile.Name, s.Score, s.Reasons)).ToList();
-        var outcome = new MatchRunOutcome(week, population.Eligible.Count, preview.Count, 0, population.Eligible.Count, (await rankers.CurrentAsync(cancellationToken)).Name);
+            s.PractitionerId, population.Everyone[s.PractitionerId].Profile.Name, s.PeerId, population.Everyone[s.PeerId].Profile.Name, s.Score, s.Reasons, s.Explored)).ToList();
+        var outcome = new MatchRunOutcome(week, population.Eligible.Count, preview.Count, 0, population.Eligible.Count, (await rankers.CurrentAsync(cancellationToken)).Name,
+            Explored: preview.Count(s => s.Explored));
         await runs.CompleteAsync(runId, outcome, preview, cancellationToken);
         return outcome;
     }
 
     /// <summary>Retrains, plans, and stores the week: the suggestions first, the plan (with its marker) last.</summary>
-    private async Task<((int People, int Suggestions) Planned, string Training)> PlanWeekAsync(string runId, string week, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<((int People, int Suggestions) Planned, string Training, int Explored)> PlanWeekAsync(string runId, string week, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var population = await Population.LoadAsync(practitioners, suppressions, IsoWeeks.Monday(week), cancellationToken);
         // One read of the history serves both the retraining and the exclusions.
@@ -117,7 +119,7 @@ public sealed class MatchRuns(
         var counts = plan.Suggestions.GroupBy(s => s.PractitionerId).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         await plans.SaveAsync(week, runId, readAt: now, population.Eligible.Select(c => new WeekPlanEntry(
             c.Id, c.Profile.Region.TimeZone, counts.GetValueOrDefault(c.Id), plan.NoSuggestionReasons.GetValueOrDefault(c.Id), null, [runId])), cancellationToken);
-        return ((population.Eligible.Count, plan.Suggestions.Count), retrained.Summary);
+        return ((population.Eligible.Count, plan.Suggestions.Count), retrained.Summary, plan.Suggestions.Count(s => s.Explored));
     }
 
     /// <summary>

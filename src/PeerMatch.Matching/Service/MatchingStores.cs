@@ -55,12 +55,12 @@ public sealed record Introduction((string Practitioner, string Suggestion) Low, 
 /// <summary>The message that starts a matching run.</summary>
 public sealed record MatchRunRequest(string RunId, bool DryRun, bool Force);
 
-/// <summary>A suggestion a dry run would make, as the organizer sees it.</summary>
-public sealed record PreviewSuggestion(string PractitionerId, string PractitionerName, string PeerId, string PeerName, float Score, IReadOnlyList<string> Reasons);
+/// <summary>A suggestion a dry run would make, as the organizer sees it (<see cref="Explored"/>: chosen to learn from).</summary>
+public sealed record PreviewSuggestion(string PractitionerId, string PractitionerName, string PeerId, string PeerName, float Score, IReadOnlyList<string> Reasons, bool Explored = false);
 
 /// <summary>
-/// A run as the organizer sees it: <c>GET /api/organizer/match-runs/{runId}</c>, with the model that serves after it and
-/// what the week's retraining did (on the run that planned the week).
+/// A run as the organizer sees it: <c>GET /api/organizer/match-runs/{runId}</c>, with the model that serves after it,
+/// what the week's retraining did and how many suggestions were chosen to learn from (on the run that planned the week).
 /// </summary>
 public sealed record MatchRunStatus(
     string RunId,
@@ -75,7 +75,8 @@ public sealed record MatchRunStatus(
     IReadOnlyList<PreviewSuggestion>? Preview = null,
     int NewlyPlanned = 0,
     string? Model = null,
-    string? Training = null);
+    string? Training = null,
+    int Explored = 0);
 
 /// <summary>Stored suggestions; each person's history, and the first answer to each.</summary>
 public interface ISuggestionStore

@@ -1,0 +1,40 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using PeerMatch.Matching;
+using PeerMatch.Tests.Infrastructure;
+using static PeerMatch.Tests.Matching.People;
+
+namespace PeerMatch.Tests.Matching;
+
+/// <summary>Exploration switched on (<c>PeerMatch__ExplorationShare</c>), on Azurite: what an organizer sees of it.</summary>
+public sealed class ExplorationFlowTests() : AppTest(new PeerMatchApp(new() { ["PeerMatch:ExplorationShare"] = "0.34" }))
+{
+    private static readonly DateTimeOffset MondayUtc = new(2026, 11, 30, 17, 0, 0, TimeSpan.Zero);
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        Client.DefaultRequestHeaders.Add("x-functions-key", PeerMatchApp.OrganizerKey);
+        App.Clock.SetUtcNow(MondayUtc);
+    }
+
+    [Fact]
+    public async Task The_dry_run_marks_the_suggestions_chosen_to_learn_from_and_the_week_s_run_counts_them()
+    {
+        await App.SeedAsync([.. Enumerable.Range(1, 16).Select(i => Person($"p{i:00}", years: i, areas: i % 2 == 0 ? ["family"] : ["workplace"]))]);
+
+        var preview = await Client.RunMatchAsync(dryRun: true);
+        var explored = preview["preview"]!.AsArray().Where(s => s!["explored"]!.GetValue<bool>()).ToList();
+        Assert.NotEmpty(explored);
+        Assert.Equal(explored.Count, preview["explored"]!.GetValue<int>());
+        // Both sides of an explored pair are marked, and nobody has two.
+        Assert.Equal(explored.Count, explored.Select(s => s!["practitionerId"]!.GetValue<string>()).Distinct().Count());
+        Assert.All(explored, s => Assert.Contains(explored, o => o!["practitionerId"]!.GetValue<string>() == s!["peerId"]!.GetValue<string>()));
+
+        var run = await Client.RunMatchAsync(force: true);
+        Assert.Equal(explored.Count, run["explored"]!.GetValue<int>());
+        var stored = await App.Services.GetRequiredService<ISuggestionStore>().AllAsync(default).ToListAsync();
+        Assert.Equal(preview["suggestions"]!.GetValue<int>(), stored.Count);
+    }
+}
