@@ -95,7 +95,7 @@ public static class LearningEvaluation
         {
             $"{size:N0} synthetic practitioners; seeds {string.Join(", ", weeks.Select(w => w.Seed).Distinct())}; mean over the seeds of the share of the way from random to oracle, for acceptance and for introductions (both say yes), with the expected acceptance in brackets:",
             "",
-            "| family | policy | measure | " + string.Join(" | ", Enumerable.Range(1, count).Select(w => $"week {w}")) + " | best of week 4 on − week 1 | weeks 4 on − prior's |",
+            "| family | policy | measure | " + string.Join(" | ", Enumerable.Range(1, count).Select(w => $"week {w}")) + " | best of week 4 on − week 1 | weeks 4 on − prior's (± standard error over seeds) |",
             "|---|---|---|" + string.Concat(Enumerable.Repeat("---:|", count)) + "---:|---:|",
         };
         foreach (var family in weeks.GroupBy(w => w.Family))
@@ -114,9 +114,15 @@ public static class LearningEvaluation
                     var mean = Mean(policy);
                     var gain = mean.Skip(3).DefaultIfEmpty(mean[^1]).Max(m => m.Share) - mean[0].Share;
                     // Learning against the prior in the same weeks: both have used up the same number of weeks of peers.
-                    var lift = mean.Skip(3).Zip(prior.Skip(3)).Select(p => p.First.Share - p.Second.Share).DefaultIfEmpty(0).Average();
+                    // Per seed, so that the spread between seeds says how much of it is noise.
+                    var lifts = policy.GroupBy(w => w.Seed).Select(seed => family
+                        .Where(w => w.Seed == seed.Key && w.Policy == Policy.Prior.Name && w.Number >= 4)
+                        .Join(seed.Where(w => w.Number >= 4), w => w.Number, w => w.Number, (p, l) => share(l) - share(p))
+                        .DefaultIfEmpty(0).Average()).ToList();
+                    var lift = lifts.Average();
+                    var spread = lifts.Count < 2 ? 0 : Math.Sqrt(lifts.Sum(l => (l - lift) * (l - lift)) / (lifts.Count - 1) / lifts.Count);
                     lines.Add(string.Create(CultureInfo.InvariantCulture,
-                        $"| {family.Key} | {policy.Key} | {measure} | {string.Join(" | ", mean.Select(m => $"{m.Share:0.000} ({m.Value:P0})"))} | {gain:+0.000;−0.000} | {(policy.Key == Policy.Prior.Name ? "" : lift.ToString("+0.000;−0.000", CultureInfo.InvariantCulture))} |"));
+                        $"| {family.Key} | {policy.Key} | {measure} | {string.Join(" | ", mean.Select(m => $"{m.Share:0.000} ({m.Value:P0})"))} | {gain:+0.000;−0.000} | {(policy.Key == Policy.Prior.Name ? "" : string.Create(CultureInfo.InvariantCulture, $"{lift:+0.000;−0.000} ± {spread:0.000}"))} |"));
                 }
             }
         }
