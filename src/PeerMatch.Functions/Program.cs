@@ -14,6 +14,12 @@ using PeerMatch.Functions.Storage;
 // One application, two hosts: the Azure Functions host starts it as an isolated worker; scripts/run.sh
 // and the tests start it standalone, where it serves the same routes and runs the same triggers itself.
 var underFunctionsHost = FunctionsHosting.IsStartedByHost(args);
+
+// Matching and ranking run CPU-bound loops on pool threads in the process that answers requests. With only one thread
+// a core at hand, a request arriving meanwhile waits for the pool to grow (a thread every half second or so) and can
+// miss the gate's deadline: keep a few spare threads ready.
+ThreadPool.GetMinThreads(out var minWorkers, out var minIo);
+ThreadPool.SetMinThreads(Math.Max(minWorkers, 8 * Environment.ProcessorCount), minIo);
 IHostApplicationBuilder builder = underFunctionsHost ? FunctionsHosting.CreateBuilder(args) : StandaloneFunctions.CreateBuilder(args);
 
 // Settings, checked at start-up.

@@ -54,7 +54,7 @@ public sealed class CandidateGenerator
     public int[][] TopCandidates(int k, Func<int, int, bool> allowed)
     {
         var result = new int[_people.Length][];
-        Parallel.For(0, _people.Length, () => new Scratch(_people.Length), (i, _, scratch) =>
+        Parallel.For(0, _people.Length, MatchPlanner.OneThreadPerCore, () => new Scratch(_people.Length), (i, _, scratch) =>
         {
             result[i] = Top(_people[i], k, allowed, scratch);
             return scratch;

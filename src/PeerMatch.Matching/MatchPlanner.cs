@@ -115,7 +115,7 @@ public sealed class MatchPlanner(IPairScorer scorer, int perPerson = 3, int cand
     {
         const int Chunk = 8_192;
         var scores = new float[edges.Length * 2];
-        Parallel.For(0, (edges.Length + Chunk - 1) / Chunk, () => new float[Chunk * 2 * PairFeatures.Count], (chunk, _, features) =>
+        Parallel.For(0, (edges.Length + Chunk - 1) / Chunk, OneThreadPerCore, () => new float[Chunk * 2 * PairFeatures.Count], (chunk, _, features) =>
         {
             var first = chunk * Chunk;
             var count = Math.Min(Chunk, edges.Length - first);
@@ -165,6 +165,12 @@ public sealed class MatchPlanner(IPairScorer scorer, int perPerson = 3, int cand
         }
         return count;
     }
+
+    /// <summary>
+    /// CPU-bound loops take one thread per core and no more: the process also answers requests, whose continuations need
+    /// pool threads of their own while a week is planned.
+    /// </summary>
+    internal static readonly ParallelOptions OneThreadPerCore = new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
 
     /// <summary>A number in [0, 1) from the text (FNV-1a): the same draw for the same person and week on every run.</summary>
     private static double StableDraw(string text)
