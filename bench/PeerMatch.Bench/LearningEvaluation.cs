@@ -108,7 +108,6 @@ public static class LearningEvaluation
             {
                 List<(double Share, double Value)> Mean(IEnumerable<Week> policy) =>
                     [.. Enumerable.Range(1, count).Select(n => (policy.Where(w => w.Number == n).Average(share), policy.Where(w => w.Number == n).Average(value)))];
-                var prior = Mean(family.Where(w => w.Policy == Policy.Prior.Name));
                 foreach (var policy in family.GroupBy(w => w.Policy))
                 {
                     var mean = Mean(policy);
