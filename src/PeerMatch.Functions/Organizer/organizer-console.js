@@ -124,6 +124,21 @@
     if (on) button.setAttribute('aria-busy', 'true'); else button.removeAttribute('aria-busy');
   }
 
+  // Runs an action behind its button: the button is busy meanwhile, and a lost connection is told through
+  // `unreachable` (a refused key has already sent the organizer back to the key form).
+  async function whileBusy(button, action, unreachable) {
+    busy(button, true);
+    try {
+      await action();
+    } catch (error) {
+      if (error.message !== 'unauthorized') unreachable();
+    } finally {
+      busy(button, false);
+    }
+  }
+
+  const postJson = (path, body) => call(path, { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
+
   inviteForm.addEventListener('submit', async (event) => {
     event.preventDefault();
     clearErrors();
@@ -145,9 +160,7 @@
       csv: await file.text(),
       fileName: file.name,
     };
-    const button = byId('check');
-    busy(button, true);
-    try {
+    await whileBusy(byId('check'), async () => {
       const answer = await upload(list, true);
       if (!answer.ok) {
         showProblem(answer.body, answer.status);
@@ -155,11 +168,7 @@
       }
       checked = list;
       showPreview(answer.body);
-    } catch (error) {
-      if (error.message !== 'unauthorized') showProblem(null, 'nothing (no connection)');
-    } finally {
-      busy(button, false);
-    }
+    }, () => showProblem(null, 'nothing (no connection)'));
   });
 
   // Any change to the form makes the counts stale: check again before sending.
@@ -205,9 +214,7 @@
 
   byId('send').addEventListener('click', async () => {
     if (!checked) return;
-    const button = byId('send');
-    busy(button, true);
-    try {
+    await whileBusy(byId('send'), async () => {
       const answer = await upload(checked, false);
       if (!answer.ok) {
         preview.hidden = true;
@@ -223,11 +230,7 @@
       const posted = items.get(answer.body.campaignId);
       if (posted) posted.done = false; // added to: follow it again
       await refreshCampaigns();
-    } catch (error) {
-      if (error.message !== 'unauthorized') showProblem(null, 'nothing (no connection)');
-    } finally {
-      busy(button, false);
-    }
+    }, () => showProblem(null, 'nothing (no connection)'));
   });
 
   // ---- Campaigns and their progress, refreshed until every one is done ----
@@ -324,21 +327,15 @@
     proposals.hidden = true;
     byId('formed').hidden = true;
     const filter = groupFilter();
-    const button = byId('propose');
-    busy(button, true);
-    try {
-      const answer = await call(proposalsPath, { method: 'POST', body: JSON.stringify(filter), headers: { 'Content-Type': 'application/json' } });
+    await whileBusy(byId('propose'), async () => {
+      const answer = await postJson(proposalsPath, filter);
       if (!answer.ok) {
         showGroupsProblem(answer.body, answer.status);
         return;
       }
       proposed = filter;
       showProposals(answer.body);
-    } catch (error) {
-      if (error.message !== 'unauthorized') showGroupsProblem(null, 'nothing (no connection)');
-    } finally {
-      busy(button, false);
-    }
+    }, () => showGroupsProblem(null, 'nothing (no connection)'));
   });
 
   groupsForm.addEventListener('input', () => {
@@ -373,10 +370,8 @@
 
   byId('form-groups').addEventListener('click', async () => {
     if (!proposed) return;
-    const button = byId('form-groups');
-    busy(button, true);
-    try {
-      const answer = await call(groupsPath, { method: 'POST', body: JSON.stringify(proposed), headers: { 'Content-Type': 'application/json' } });
+    await whileBusy(byId('form-groups'), async () => {
+      const answer = await postJson(groupsPath, proposed);
       if (!answer.ok) {
         proposals.hidden = true;
         showGroupsProblem(answer.body, answer.status);
@@ -390,11 +385,7 @@
         : `${number.format(count)} ${count === 1 ? 'group' : 'groups'} formed: their members are being invited. Follow their answers below.`;
       formed.hidden = false;
       await refreshGroups();
-    } catch (error) {
-      if (error.message !== 'unauthorized') showGroupsProblem(null, 'nothing (no connection)');
-    } finally {
-      busy(button, false);
-    }
+    }, () => showGroupsProblem(null, 'nothing (no connection)'));
   });
 
   const STATES = { inviting: 'Inviting', formed: 'Formed', 'called-off': 'Called off' };
@@ -430,17 +421,13 @@
   const dryRunButton = byId('dry-run');
 
   async function dryRun() {
-    busy(dryRunButton, true);
-    byId('dry-run-status').textContent = 'Planning the week…';
+    const status = byId('dry-run-status');
+    status.textContent = 'Planning the week…';
     byId('dry-run-result').hidden = true;
-    try {
-      const started = await call(matchRunsPath, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ dryRun: true }),
-      });
+    await whileBusy(dryRunButton, async () => {
+      const started = await postJson(matchRunsPath, { dryRun: true });
       if (!started.ok) {
-        byId('dry-run-status').textContent = (started.body && started.body.title) || 'The dry run could not start. Try again in a minute.';
+        status.textContent = (started.body && started.body.title) || 'The dry run could not start. Try again in a minute.';
         return;
       }
       // A week's plan takes seconds, a large one a minute or two; past ten minutes something went wrong.
@@ -451,15 +438,11 @@
         if (!run || run.status !== 'running') break;
       }
       if (run && run.status === 'running') {
-        byId('dry-run-status').textContent = 'The dry run is taking unusually long. Try again later.';
+        status.textContent = 'The dry run is taking unusually long. Try again later.';
         return;
       }
       showDryRun(run);
-    } catch (error) {
-      if (error.message !== 'unauthorized') byId('dry-run-status').textContent = 'PeerMatch could not be reached. Try again.';
-    } finally {
-      busy(dryRunButton, false);
-    }
+    }, () => { status.textContent = 'PeerMatch could not be reached. Try again.'; });
   }
 
   const count = (n, word) => `${number.format(n)} ${n === 1 ? word : word + 's'}`;
@@ -537,21 +520,17 @@
   const coverageButton = byId('refresh-coverage');
 
   async function refreshCoverage() {
-    busy(coverageButton, true);
-    byId('coverage-status').textContent = 'Counting…';
-    try {
+    const status = byId('coverage-status');
+    status.textContent = 'Counting…';
+    await whileBusy(coverageButton, async () => {
       const answer = await call(coveragePath);
       if (!answer.ok) {
-        byId('coverage-status').textContent = 'Coverage could not be counted just now. Try “Count again” in a minute.';
+        status.textContent = 'Coverage could not be counted just now. Try “Count again” in a minute.';
         return;
       }
       showCoverage(answer.body);
-      byId('coverage-status').textContent = `Counted at ${new Date().toLocaleTimeString('en', { hour: '2-digit', minute: '2-digit' })}.`;
-    } catch (error) {
-      if (error.message !== 'unauthorized') byId('coverage-status').textContent = 'PeerMatch could not be reached. Try “Count again”.';
-    } finally {
-      busy(coverageButton, false);
-    }
+      status.textContent = `Counted at ${new Date().toLocaleTimeString('en', { hour: '2-digit', minute: '2-digit' })}.`;
+    }, () => { status.textContent = 'PeerMatch could not be reached. Try “Count again”.'; });
   }
 
   function showCoverage(report) {
