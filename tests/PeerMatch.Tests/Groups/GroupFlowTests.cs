@@ -14,18 +14,8 @@ using static PeerMatch.Tests.Matching.People;
 namespace PeerMatch.Tests.Groups;
 
 /// <summary>Peer groups end to end on Azurite, with the app's clock moved by the test: invitations, answers, forming, gaps, the clock's steps.</summary>
-public sealed class GroupFlowTests : AppTest
+public sealed class GroupFlowTests : OrganizerFlowTest
 {
-    // Monday 30 November 2026, 17:00 UTC: 09:00 in Oakland.
-    private static readonly DateTimeOffset MondayUtc = new(2026, 11, 30, 17, 0, 0, TimeSpan.Zero);
-
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        Client.DefaultRequestHeaders.Add("x-functions-key", PeerMatchApp.OrganizerKey);
-        App.Clock.SetUtcNow(MondayUtc);
-    }
-
     [Fact]
     public async Task Invited_members_answer_the_group_forms_at_four_and_the_introduction_lists_exactly_those_who_said_yes()
     {

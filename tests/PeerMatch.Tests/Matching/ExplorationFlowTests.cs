@@ -8,17 +8,8 @@ using static PeerMatch.Tests.Matching.People;
 namespace PeerMatch.Tests.Matching;
 
 /// <summary>Exploration switched on (<c>PeerMatch__ExplorationShare</c>), on Azurite: what an organizer sees of it.</summary>
-public sealed class ExplorationFlowTests() : AppTest(new PeerMatchApp(new() { ["PeerMatch:ExplorationShare"] = "0.34" }))
+public sealed class ExplorationFlowTests() : OrganizerFlowTest(new PeerMatchApp(new() { ["PeerMatch:ExplorationShare"] = "0.34" }))
 {
-    private static readonly DateTimeOffset MondayUtc = new(2026, 11, 30, 17, 0, 0, TimeSpan.Zero);
-
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        Client.DefaultRequestHeaders.Add("x-functions-key", PeerMatchApp.OrganizerKey);
-        App.Clock.SetUtcNow(MondayUtc);
-    }
-
     [Fact]
     public async Task The_dry_run_marks_the_suggestions_chosen_to_learn_from_and_the_week_s_run_counts_them()
     {

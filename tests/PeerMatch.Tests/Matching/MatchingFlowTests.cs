@@ -14,18 +14,8 @@ using static PeerMatch.Tests.Matching.People;
 namespace PeerMatch.Tests.Matching;
 
 /// <summary>The weekly run end to end on Azurite: runs, digests, answers, introductions, groups.</summary>
-public sealed class MatchingFlowTests : AppTest
+public sealed class MatchingFlowTests : OrganizerFlowTest
 {
-    // Monday 30 November 2026, 17:00 UTC: 09:00 in Oakland, 17:00 in London.
-    private static readonly DateTimeOffset MondayAfternoonUtc = new(2026, 11, 30, 17, 0, 0, TimeSpan.Zero);
-
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        Client.DefaultRequestHeaders.Add("x-functions-key", PeerMatchApp.OrganizerKey);
-        App.Clock.SetUtcNow(MondayAfternoonUtc);
-    }
-
     [Fact]
     public async Task Organizer_routes_refuse_a_missing_or_wrong_key_and_do_nothing()
     {
@@ -124,10 +114,10 @@ public sealed class MatchingFlowTests : AppTest
     {
         await App.SeedAsync(Person("ada"), Person("bea"));
         await App.SeedAsync(PractitionerStatus.Active, [Person("zed", languages: ["fi"])]);
-        var week = IsoWeeks.Planning(MondayAfternoonUtc);
+        var week = IsoWeeks.Planning(MondayUtc);
         // An attempt that stored a suggestion, then died before its plan was written.
         await App.Services.GetRequiredService<SuggestionTable>().SaveAsync(
-            [new StoredSuggestion("ada", "zed", week, "crashed-run", 0.9f, ["left behind"], new float[PairFeatures.Count], MondayAfternoonUtc)], default);
+            [new StoredSuggestion("ada", "zed", week, "crashed-run", 0.9f, ["left behind"], new float[PairFeatures.Count], MondayUtc)], default);
 
         await Client.RunMatchAsync(force: true);
 
@@ -144,7 +134,7 @@ public sealed class MatchingFlowTests : AppTest
             Person("lon1", country: "GB", subdivision: "GB-ENG", city: "London", timeZone: "Europe/London", meeting: "online"),
             Person("lon2", country: "GB", subdivision: "GB-ENG", city: "London", timeZone: "Europe/London", meeting: "online"),
             Person("oak1", meeting: "online"), Person("oak2", meeting: "online"));
-        var nextMonday = MondayAfternoonUtc.AddDays(7);
+        var nextMonday = MondayUtc.AddDays(7);
         App.Clock.SetUtcNow(nextMonday.AddHours(-6)); // 11:00 in London, 03:00 in Oakland
 
         await Client.RunMatchAsync(force: false);
@@ -166,7 +156,7 @@ public sealed class MatchingFlowTests : AppTest
     public async Task Someone_confirmed_after_the_week_s_plan_is_matched_that_week_and_nobody_gets_two_digests()
     {
         await App.SeedAsync(Person("ada"), Person("bea"));
-        var nextMonday = MondayAfternoonUtc.AddDays(7);
+        var nextMonday = MondayUtc.AddDays(7);
         App.Clock.SetUtcNow(nextMonday.AddHours(-8)); // 01:00 in Oakland: the week is planned, no digest is due yet
         var planned = await Client.RunMatchAsync(force: false);
         App.Clock.Advance(TimeSpan.FromHours(1));
@@ -195,7 +185,7 @@ public sealed class MatchingFlowTests : AppTest
         await Client.RunMatchAsync(force: true);
         var firstWeek = await PairsAsync();
 
-        App.Clock.SetUtcNow(MondayAfternoonUtc.AddDays(7));
+        App.Clock.SetUtcNow(MondayUtc.AddDays(7));
         await Client.RunMatchAsync(force: true);
         var allPairs = await PairsAsync();
 
@@ -269,7 +259,7 @@ public sealed class MatchingFlowTests : AppTest
         var followUps = App.Services.GetRequiredService<SuggestionAnswers>();
 
         Assert.Equal(0, await followUps.QueueDueFollowUpsAsync(default)); // too early
-        App.Clock.SetUtcNow(MondayAfternoonUtc.AddDays(15));
+        App.Clock.SetUtcNow(MondayUtc.AddDays(15));
         Assert.Equal(1, await followUps.QueueDueFollowUpsAsync(default));
         Assert.Equal(0, await followUps.QueueDueFollowUpsAsync(default)); // nothing new
 
@@ -290,7 +280,7 @@ public sealed class MatchingFlowTests : AppTest
         using var answered = await Client.PostAsync(met.PathAndQuery, new FormUrlEncodedContent([new("answer", "no")]));
         Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
         Assert.Equal("no", (await App.RowsAsync(SuggestionTable.Name)).Single(r => r.PartitionKey == "ada").GetString("Met"));
-        var pair = (await App.Services.GetRequiredService<SuggestionTable>().ForWeekAsync("ada", IsoWeeks.Planning(MondayAfternoonUtc), default)).Single().ToLabelledPair();
+        var pair = (await App.Services.GetRequiredService<SuggestionTable>().ForWeekAsync("ada", IsoWeeks.Planning(MondayUtc), default)).Single().ToLabelledPair();
         Assert.False(pair!.Accepted); // "yes" but never met: not a success to learn from
 
         await App.DrainAsync();
@@ -307,7 +297,7 @@ public sealed class MatchingFlowTests : AppTest
 
         await AnswerAsync(toAda, "yes");
         await AnswerAsync(toBea, "no");
-        App.Clock.SetUtcNow(MondayAfternoonUtc.AddDays(7 * 13)); // past the 12-week window
+        App.Clock.SetUtcNow(MondayUtc.AddDays(7 * 13)); // past the 12-week window
         await Client.RunMatchAsync(force: true);
 
         await App.DrainAsync();

@@ -10,18 +10,8 @@ using static PeerMatch.Tests.Matching.People;
 namespace PeerMatch.Tests.Organizer;
 
 /// <summary>Coverage on Azurite: who is not yet served, counted by country and model, each count with its most common reason.</summary>
-public sealed class CoverageTests : AppTest
+public sealed class CoverageTests : OrganizerFlowTest
 {
-    // Monday 30 November 2026, 17:00 UTC: 09:00 in Oakland.
-    private static readonly DateTimeOffset MondayUtc = new(2026, 11, 30, 17, 0, 0, TimeSpan.Zero);
-
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        Client.DefaultRequestHeaders.Add("x-functions-key", PeerMatchApp.OrganizerKey);
-        App.Clock.SetUtcNow(MondayUtc);
-    }
-
     [Fact]
     public async Task Coverage_counts_who_was_never_suggested_never_introduced_or_left_without_a_group_with_the_most_common_reason()
     {
