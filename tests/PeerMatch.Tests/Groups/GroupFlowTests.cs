@@ -404,9 +404,7 @@ public sealed class GroupFlowTests : OrganizerFlowTest
 
     private async Task<string> ProfilePageAsync(string id)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, await ManageLinkAsync(id));
-        request.Headers.Accept.ParseAdd("text/html");
-        using var response = await Client.SendAsync(request);
+        using var response = await Intakes.BrowseAsync(Client, await ManageLinkAsync(id));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return System.Net.WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
     }
