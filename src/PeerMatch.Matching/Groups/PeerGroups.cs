@@ -173,7 +173,8 @@ public sealed class PeerGroups(
     {
         if (await practitioners.GetAsync(practitionerId, cancellationToken) is null)
         {
-            await groups.RemovePersonAsync(practitionerId, cancellationToken);
+            // Erasure's own step: out of every group, without a word to anyone.
+            await groups.EraseAsync(practitionerId, cancellationToken);
         }
     }
 
@@ -208,14 +209,11 @@ public sealed class PeerGroups(
     public async Task<GroupAnswerOutcome?> AnswerAsync(string groupId, string practitionerId, string answer, bool memberOnly, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var tooLate = false;
         var done = await ChangeSeatAsync(groupId, practitionerId, (group, seat) =>
         {
-            // Too late: the week to answer is over (the hourly run may not have said so yet).
-            tooLate = seat.IsPending && seat.InvitedAt + AnswerWithin <= now;
             var declines = memberOnly && answer == "yes" && group.Group.ConvenerId == practitionerId && group.Group.State == GroupStates.Inviting && !seat.DeclinedConvening;
             var first = seat.Answer is null && seat.LeftAt is null && group.Group.IsOpen;
-            if (tooLate || (!first && !declines))
+            if (AnswerTimeIsOver(seat, now) || (!first && !declines))
             {
                 return null;
             }
@@ -226,6 +224,9 @@ public sealed class PeerGroups(
         {
             return null;
         }
+        // Too late: the week to answer is over (the hourly run may not have said so yet). A seat this call changed
+        // holds an answer, so this is only ever true of one left as it was.
+        var tooLate = AnswerTimeIsOver(seat, now);
         if (!changed && !tooLate)
         {
             return new GroupAnswerOutcome(seat.Answer, read);
@@ -233,6 +234,9 @@ public sealed class PeerGroups(
         var settled = await SettleAsync(groupId, cancellationToken) ?? read;
         return new GroupAnswerOutcome(tooLate ? settled.Seat(practitionerId)?.Answer : seat.Answer, settled);
     }
+
+    /// <summary>No answer in <see cref="AnswerWithin"/>: the silence counts as a no.</summary>
+    private static bool AnswerTimeIsOver(GroupSeat seat, DateTimeOffset now) => seat.IsPending && seat.InvitedAt + AnswerWithin <= now;
 
     /// <summary>A member leaves (a formed group, or one still forming): the others are told, a forming group invites someone else.</summary>
     public async Task<GroupWithSeats?> LeaveAsync(string groupId, string practitionerId, CancellationToken cancellationToken)
@@ -353,7 +357,7 @@ public sealed class PeerGroups(
 
         if (group.Group.IsOpen)
         {
-            foreach (var seat in group.Seats.Where(s => s.IsPending && s.InvitedAt + AnswerWithin <= now))
+            foreach (var seat in group.Seats.Where(s => AnswerTimeIsOver(s, now)))
             {
                 await groups.TryUpdateSeatAsync(seat with { Answer = "no", AnsweredAt = now, Expired = true }, cancellationToken);
                 wrote = true;
