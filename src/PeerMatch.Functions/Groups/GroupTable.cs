@@ -132,8 +132,6 @@ public sealed class GroupTable(StorageAccount storage) : IGroupStore, IPersonalD
         ], cancellationToken);
     }
 
-    public Task RemovePersonAsync(string practitionerId, CancellationToken cancellationToken) => EraseAsync(practitionerId, cancellationToken);
-
     public async Task MarkQueuedAsync(GroupSeat seat, string mark, DateTimeOffset at, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(Name, cancellationToken);

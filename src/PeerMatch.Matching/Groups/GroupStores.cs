@@ -1,4 +1,5 @@
 using PeerMatch.Email;
+using PeerMatch.Intake;
 
 namespace PeerMatch.Matching;
 
@@ -89,8 +90,11 @@ public sealed record GroupWithSeats(PeerGroup Group, IReadOnlyList<GroupSeat> Se
     public IEnumerable<GroupSeat> Members => Seats.Where(s => s.IsMember);
 }
 
-/// <summary>Peer groups and their seats, with who is in which group and why a seeker waits.</summary>
-public interface IGroupStore
+/// <summary>
+/// Peer groups and their seats, with who is in which group and why a seeker waits; erasing someone takes them out of
+/// every group without a word to anyone.
+/// </summary>
+public interface IGroupStore : IPersonalDataStore
 {
     /// <summary>Stores a new group with its seats, in one transaction (each member's pointer to it first).</summary>
     Task CreateAsync(PeerGroup group, IReadOnlyList<GroupSeat> seats, CancellationToken cancellationToken);
@@ -110,9 +114,6 @@ public interface IGroupStore
 
     /// <summary>Adds a replacement's seat and marks the seat it replaces, in one transaction; false when either changed.</summary>
     Task<bool> TryReplaceAsync(GroupSeat replaced, GroupSeat replacement, CancellationToken cancellationToken);
-
-    /// <summary>Takes someone out of every group, without a word to anyone (their profile was erased).</summary>
-    Task RemovePersonAsync(string practitionerId, CancellationToken cancellationToken);
 
     /// <summary>Notes that an e-mail (<see cref="SeatMarks"/>) about a seat is queued.</summary>
     Task MarkQueuedAsync(GroupSeat seat, string mark, DateTimeOffset at, CancellationToken cancellationToken);
