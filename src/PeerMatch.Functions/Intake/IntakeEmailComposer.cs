@@ -22,13 +22,11 @@ public sealed class IntakeEmailComposer(LinkSigner links, EmailRenderer renderer
             });
             return new EmailMessage(job.Kind, profile.Email, profile.Name, ConfirmationEmail.Subject, confirm.Text, confirm.Html, UnsubscribeUrl: null);
         }
-        var unsubscribe = await links.UnsubscribeUrlAsync(profile.Email, cancellationToken);
-        var manage = await renderer.RenderAsync<ManageLinkEmail>(new Dictionary<string, object?>
+        return await renderer.MessageAsync<ManageLinkEmail>(job.Kind, recipient, ManageLinkEmail.Subject, new Dictionary<string, object?>
         {
             [nameof(ManageLinkEmail.Name)] = profile.Name,
             [nameof(ManageLinkEmail.ManageUrl)] = await links.ManageUrlAsync(recipient.Id, cancellationToken),
-            [nameof(ManageLinkEmail.UnsubscribeUrl)] = unsubscribe,
+            [nameof(ManageLinkEmail.UnsubscribeUrl)] = await links.UnsubscribeUrlAsync(profile.Email, cancellationToken),
         });
-        return new EmailMessage(job.Kind, profile.Email, profile.Name, ManageLinkEmail.Subject, manage.Text, manage.Html, unsubscribe);
     }
 }
