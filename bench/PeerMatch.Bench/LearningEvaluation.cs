@@ -22,6 +22,11 @@ public static class LearningEvaluation
     /// <summary>The share of people who get one suggestion chosen to learn from, in the exploring policy.</summary>
     public const double ExplorationShare = 0.1;
 
+    /// <summary>Learning's scorer each week, planning week 1 again: its peers all still possible, nobody yet suggested.</summary>
+    public const string OnWeekOnePeers = "learning, on week 1's peers";
+
+    private static readonly HashSet<long> NothingBefore = [];
+
     public static IEnumerable<Week> Run(int size, IReadOnlyList<int> seeds, int weeks, TextWriter log)
     {
         var start = new DateTimeOffset(2026, 11, 30, 8, 0, 0, TimeSpan.Zero);
@@ -41,10 +46,18 @@ public static class LearningEvaluation
                 {
                     foreach (var week in WeeklySimulation.Run(population, byId, family, start, weeks, answerSeed: seed * 7919 + family.Name.Length, versionPrefix: family.Name + "-", policy: policy))
                     {
-                        var scored = Score(people, week.Plan.Suggestions.Select(s => (byId[s.PractitionerId].Index, byId[s.PeerId].Index)).ToList(), week.SuggestedBefore, family);
+                        var scored = Score(people, byId, week.Plan, week.SuggestedBefore, family);
                         var training = week.Retraining?.Summary ?? "";
                         log.WriteLine($"{family.Name}, {policy.Name}, seed {seed}, week {week.Number}: share {scored.Share:0.000}, of introductions {scored.IntroductionShare:0.000}; {training}");
-                        yield return scored with { Family = family.Name, Policy = policy.Name, Seed = seed, Number = week.Number, Model = week.Served, Training = training };
+                        yield return scored with { Family = family.Name, Policy = policy.Name, Seed = seed, Number = week.Number, Model = week.ServedBy.Name, Training = training };
+                        if (policy == Policy.Learning)
+                        {
+                            // The same scorer, knowing as much of each person, on week 1's peers: what learning alone did,
+                            // without the weeks' using up of the best pairs.
+                            var replay = new MatchPlanner(week.ServedBy).Plan(population.People, [], start.AddDays(7), histories: week.Histories);
+                            var replayed = Score(people, byId, replay, NothingBefore, family);
+                            yield return replayed with { Family = family.Name, Policy = OnWeekOnePeers, Seed = seed, Number = week.Number, Model = week.ServedBy.Name, Training = training };
+                        }
                     }
                 }
             }
@@ -52,8 +65,9 @@ public static class LearningEvaluation
     }
 
     /// <summary>One week's suggestions (each directed: <c>a</c> was suggested <c>b</c>) against random and the oracle.</summary>
-    private static Week Score(MatchProfile[] people, List<(int A, int B)> suggestions, IReadOnlySet<long> before, IHiddenPreference family)
+    private static Week Score(MatchProfile[] people, Dictionary<string, MatchProfile> byId, MatchPlan plan, IReadOnlySet<long> before, IHiddenPreference family)
     {
+        var suggestions = plan.Suggestions.Select(s => (A: byId[s.PractitionerId].Index, B: byId[s.PeerId].Index)).ToList();
         var accepted = new Tally();
         var introduced = new Tally();
         foreach (var byPerson in suggestions.GroupBy(s => s.A))
@@ -112,12 +126,17 @@ public static class LearningEvaluation
                 {
                     var mean = Mean(policy);
                     var gain = mean.Skip(3).DefaultIfEmpty(mean[^1]).Max(m => m.Share) - mean[0].Share;
-                    // Learning against the prior in the same weeks: both have used up the same number of weeks of peers.
-                    // Per seed, so that the spread between seeds says how much of it is noise.
-                    var lifts = policy.GroupBy(w => w.Seed).Select(seed => family
-                        .Where(w => w.Seed == seed.Key && w.Policy == Policy.Prior.Name && w.Number >= 4)
-                        .Join(seed.Where(w => w.Number >= 4), w => w.Number, w => w.Number, (p, l) => share(l) - share(p))
-                        .DefaultIfEmpty(0).Average()).ToList();
+                    // Learning against the prior in the same weeks: both have used up the same number of weeks of peers (on
+                    // week 1's peers, the prior's share is week 1's every week). Per seed, so that the spread between seeds
+                    // says how much of it is noise.
+                    var lifts = policy.GroupBy(w => w.Seed).Select(seed =>
+                    {
+                        var prior = family.Where(w => w.Seed == seed.Key).ToList();
+                        double PriorShare(int number) => share(policy.Key == OnWeekOnePeers
+                            ? prior.Single(w => w.Policy == Policy.Learning.Name && w.Number == 1)
+                            : prior.Single(w => w.Policy == Policy.Prior.Name && w.Number == number));
+                        return seed.Where(w => w.Number >= 4).Select(w => share(w) - PriorShare(w.Number)).DefaultIfEmpty(0).Average();
+                    }).ToList();
                     var lift = lifts.Average();
                     var spread = lifts.Count < 2 ? 0 : Math.Sqrt(lifts.Sum(l => (l - lift) * (l - lift)) / (lifts.Count - 1) / lifts.Count);
                     lines.Add(string.Create(CultureInfo.InvariantCulture,

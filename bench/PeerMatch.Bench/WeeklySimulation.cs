@@ -4,10 +4,12 @@ using PeerMatch.Matching;
 namespace PeerMatch.Bench;
 
 /// <summary>
-/// One simulated week: what the planner suggested (and with which model), the pairs suggested in earlier weeks, how
-/// many answers there are now, and what retraining on them did.
+/// One simulated week: what the planner suggested, with which scorer and what it knew of each person's answers then, the
+/// pairs suggested in earlier weeks, how many answers there are now, what retraining on them did, and the scorer that
+/// serves next week.
 /// </summary>
-public sealed record SimulatedWeek(int Number, MatchPlan Plan, IReadOnlySet<long> SuggestedBefore, string Served, int Answers, PromotionResult? Retraining, IPairScorer Current)
+public sealed record SimulatedWeek(int Number, MatchPlan Plan, IReadOnlySet<long> SuggestedBefore, IPairScorer ServedBy, IReadOnlyDictionary<string, AnswerHistory> Histories,
+    int Answers, PromotionResult? Retraining, IPairScorer Current)
 {
     public string Note => Retraining is null ? $"{Answers} answers; no retraining" : string.Create(CultureInfo.InvariantCulture,
         $"{Answers} answers; held-out NDCG@3 {Retraining.ChallengerNdcg:0.000} vs {Retraining.IncumbentNdcg:0.000}, better in {Retraining.Confidence:P0} of resamplings ({(Retraining.Promoted ? "promoted" : "kept incumbent")})");
@@ -42,9 +44,10 @@ public static class WeeklySimulation
         var current = policy.Fixed ?? PriorScorer.Instance;
         for (var week = 1; week <= weeks; week++)
         {
-            var plan = new MatchPlanner(current, explorationShare: policy.ExplorationShare).Plan(population.People, excluded, start.AddDays(7 * week), histories: AnswerHistory.From(answers));
+            var histories = AnswerHistory.From(answers);
+            var plan = new MatchPlanner(current, explorationShare: policy.ExplorationShare).Plan(population.People, excluded, start.AddDays(7 * week), histories: histories);
             var before = new HashSet<long>(suggested, PairKeys.Comparer);
-            var served = current.Name;
+            var served = current;
             foreach (var s in plan.Suggestions)
             {
                 var (a, b) = (byId[s.PractitionerId], byId[s.PeerId]);
@@ -59,7 +62,7 @@ public static class WeeklySimulation
             {
                 current = result.Challenger!;
             }
-            yield return new SimulatedWeek(week, plan, before, served, answers.Count, result, current);
+            yield return new SimulatedWeek(week, plan, before, served, histories, answers.Count, result, current);
         }
     }
 }
