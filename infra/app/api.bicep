@@ -18,6 +18,7 @@ var timerSchedules = {
   IntroductionFollowUpsSchedule: '0 0 16 * * *'
   PurgeUnconfirmedIntakesSchedule: '0 15 3 * * *'
   ResumeInvitationsSchedule: '0 */10 * * * *'
+  ResumeEmailsSchedule: '0 */10 * * * *'
 }
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {

@@ -61,12 +61,3 @@ public interface IBulkEmailSender
 {
     Task SendAsync(BulkEmail email, CancellationToken cancellationToken);
 }
-
-/// <summary>Why a bulk send failed, and whether trying again later can help (429, 5xx, timeouts) or not (any other 4xx).</summary>
-public sealed class BulkSendException(string message, bool transient, TimeSpan? retryAfter = null, Exception? inner = null) : Exception(message, inner)
-{
-    public bool Transient { get; } = transient;
-
-    /// <summary>What the service asked for (a 429's Retry-After), if anything.</summary>
-    public TimeSpan? RetryAfter { get; } = retryAfter;
-}

@@ -70,3 +70,30 @@ public interface IEmailSender
 {
     Task SendAsync(EmailMessage message, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// Why a send failed, and whether trying again later can help (a 429, a 5xx, a timeout, a refused key that an operator
+/// can mend) or cannot (the service refused the message itself).
+/// </summary>
+public sealed class EmailSendException(string message, bool transient, TimeSpan? retryAfter = null, Exception? inner = null) : Exception(message, inner)
+{
+    public bool Transient { get; } = transient;
+
+    /// <summary>What the service asked for (a 429's Retry-After), if anything.</summary>
+    public TimeSpan? RetryAfter { get; } = retryAfter;
+
+    /// <summary>
+    /// How long to wait before attempt <paramref name="attempts"/> + 1: the service's Retry-After (within a second and an
+    /// hour), or a wait that doubles from <paramref name="first"/> up to an hour.
+    /// </summary>
+    public TimeSpan RetryDelay(int attempts, TimeSpan first)
+    {
+        var hour = TimeSpan.FromHours(1);
+        if (RetryAfter is { } asked)
+        {
+            return asked < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : asked > hour ? hour : asked;
+        }
+        var doubled = first * Math.Pow(2, Math.Min(attempts - 1, 20));
+        return doubled > hour ? hour : doubled;
+    }
+}

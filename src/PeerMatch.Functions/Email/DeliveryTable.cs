@@ -1,22 +1,31 @@
 using Azure;
 using Azure.Data.Tables;
+using PeerMatch.Email;
 using PeerMatch.Functions.Storage;
 using PeerMatch.Intake;
 
 namespace PeerMatch.Functions.Email;
 
 /// <summary>
-/// <c>Deliveries</c>: PK = practitioner id, RK = e-mail job id. What was sent (or is being sent), so a
-/// job seen twice sends once.
+/// <c>Deliveries</c>: PK = practitioner id, RK = e-mail job id. What was sent, is being sent, waits to be tried again
+/// or failed for good, so a job seen twice sends once and a failure is on record. Beside it, <c>EmailRetries</c> lists
+/// the jobs waiting to be tried again (PK "waiting", RK = practitioner id | job id, with the job itself), so that one
+/// whose queued retry was lost is found without reading every delivery ever made.
 /// </summary>
 public sealed class DeliveryTable(StorageAccount storage, TimeProvider clock) : IPersonalDataStore
 {
     public const string Name = "Deliveries";
+    public const string RetriesName = "EmailRetries";
+    private const string Waiting = "waiting";
+
+    /// <summary>How long a job that keeps failing for a reason that may pass is tried before it is recorded as failed for good.</summary>
+    public static readonly TimeSpan GiveUpAfter = TimeSpan.FromDays(2);
 
     /// <summary>
     /// Claims a job id for this queue message before sending. Another message with the same job id (a
     /// run that enqueued twice) finds the claim and sends nothing; a retry of this same message (the
-    /// last attempt failed before it could record the send) may send again.
+    /// last attempt failed before it could record the send) may send again, and so may the message that
+    /// tries a waiting job again.
     /// </summary>
     public async Task<bool> TryClaimAsync(string practitionerId, string jobId, string messageId, CancellationToken cancellationToken)
     {
@@ -31,16 +40,100 @@ public sealed class DeliveryTable(StorageAccount storage, TimeProvider clock) : 
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
-            var existing = await table.GetEntityAsync<TableEntity>(practitionerId, jobId, cancellationToken: cancellationToken);
-            return existing.Value.GetString("State") == "sending" && existing.Value.GetString("ClaimedBy") == messageId;
+            var existing = (await table.GetEntityAsync<TableEntity>(practitionerId, jobId, cancellationToken: cancellationToken)).Value;
+            switch (existing.GetString("State"))
+            {
+                case "sending":
+                    return existing.GetString("ClaimedBy") == messageId;
+                case Waiting:
+                    existing["State"] = "sending";
+                    existing["ClaimedBy"] = messageId;
+                    existing["ClaimedAt"] = clock.GetUtcNow();
+                    try
+                    {
+                        await table.UpdateEntityAsync(existing, existing.ETag, TableUpdateMode.Replace, cancellationToken);
+                        return true;
+                    }
+                    catch (RequestFailedException conflict) when (conflict.Status == 412)
+                    {
+                        return false; // another message claimed it first
+                    }
+                default:
+                    return false;
+            }
         }
     }
 
     public async Task MarkSentAsync(string practitionerId, string jobId, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(Name, cancellationToken);
-        await table.UpdateEntityAsync(new TableEntity(practitionerId, jobId) { ["State"] = "sent", ["SentAt"] = clock.GetUtcNow() },
+        await table.UpdateEntityAsync(new TableEntity(practitionerId, jobId) { ["State"] = "sent", ["SentAt"] = clock.GetUtcNow(), ["NextAttemptAt"] = null },
             ETag.All, TableUpdateMode.Merge, cancellationToken);
+    }
+
+    /// <summary>
+    /// Records a failed send of a claimed job. One that may pass (<see cref="EmailSendException.Transient"/>) waits to
+    /// be tried again, each wait longer (<paramref name="firstDelay"/>, doubling to an hour, or the service's
+    /// Retry-After), for up to <see cref="GiveUpAfter"/>; the wait is returned. Any other, or one past that, is recorded
+    /// as failed for good, and null is returned.
+    /// </summary>
+    public async Task<TimeSpan?> RecordFailureAsync(string practitionerId, EmailJob job, EmailSendException failure, TimeSpan firstDelay, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Name, cancellationToken);
+        var row = (await table.GetEntityAsync<TableEntity>(practitionerId, job.JobId, cancellationToken: cancellationToken)).Value;
+        var now = clock.GetUtcNow();
+        var attempts = (row.GetInt32("Attempts") ?? 0) + 1;
+        var firstFailedAt = row.GetDateTimeOffset("FirstFailedAt") ?? now;
+        TimeSpan? delay = failure.Transient && now - firstFailedAt < GiveUpAfter ? failure.RetryDelay(attempts, firstDelay) : null;
+        if (delay is { } wait)
+        {
+            // Listed before the delivery says "waiting": a crash in between leaves a listing the resume timer tidies away.
+            var retries = await storage.TableAsync(RetriesName, cancellationToken);
+            await retries.UpsertEntityAsync(new TableEntity(Waiting, RetryKey(practitionerId, job.JobId))
+            {
+                ["Job"] = QueuedEmailScheduler.Serialize(job), ["NextAttemptAt"] = now + wait,
+            }, TableUpdateMode.Replace, cancellationToken);
+        }
+        row["State"] = delay is null ? "failed" : Waiting;
+        row["Attempts"] = attempts;
+        row["FirstFailedAt"] = firstFailedAt;
+        row["NextAttemptAt"] = now + delay;
+        row["Error"] = failure.Message;
+        row["ClaimedBy"] = null;
+        await table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken);
+        return delay;
+    }
+
+    /// <summary>
+    /// The jobs waiting to be tried again whose retry is overdue by <paramref name="grace"/> (its queued message was
+    /// lost); listings of jobs sent, failed for good or gone are removed on the way.
+    /// </summary>
+    public async Task<IReadOnlyList<EmailJob>> OverdueRetriesAsync(TimeSpan grace, CancellationToken cancellationToken)
+    {
+        var retries = await storage.TableAsync(RetriesName, cancellationToken);
+        var deliveries = await storage.TableAsync(Name, cancellationToken);
+        var overdue = new List<EmailJob>();
+        var now = clock.GetUtcNow();
+        await foreach (var listing in retries.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Waiting}"), cancellationToken: cancellationToken))
+        {
+            if (QueuedEmailScheduler.Parse(listing.GetString("Job")) is not { } job)
+            {
+                continue;
+            }
+            var delivery = await deliveries.GetEntityIfExistsAsync<TableEntity>(job.PractitionerId, job.JobId, cancellationToken: cancellationToken);
+            var state = delivery.HasValue ? delivery.Value!.GetString("State") : null;
+            if (state is "sending" || (state is Waiting && now - (delivery.Value!.GetDateTimeOffset("NextAttemptAt") ?? now) < grace))
+            {
+                continue; // on its way
+            }
+            if (state is Waiting)
+            {
+                overdue.Add(job);
+                continue;
+            }
+            await retries.DeleteEntityAsync(listing, ETag.All, cancellationToken);
+        }
+        return overdue;
     }
 
     public async Task<IReadOnlyList<PersonalRecords>> ExportAsync(string practitionerId, CancellationToken cancellationToken)
@@ -53,5 +146,15 @@ public sealed class DeliveryTable(StorageAccount storage, TimeProvider clock) : 
     {
         var table = await storage.TableAsync(Name, cancellationToken);
         await table.DeletePartitionAsync(practitionerId, cancellationToken);
+        var retries = await storage.TableAsync(RetriesName, cancellationToken);
+        var (from, to) = (RetryKey(practitionerId, ""), practitionerId + "}");
+        await foreach (var listing in retries.QueryAsync<TableEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey eq {Waiting} and RowKey ge {from} and RowKey lt {to}"), cancellationToken: cancellationToken))
+        {
+            await retries.DeleteEntityAsync(listing, ETag.All, cancellationToken);
+        }
     }
+
+    /// <summary>"|" sorts just before "}", so one practitioner's listings are the keys from "id|" up to "id}".</summary>
+    private static string RetryKey(string practitionerId, string jobId) => $"{practitionerId}|{jobId}";
 }

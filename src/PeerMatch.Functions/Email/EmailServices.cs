@@ -11,7 +11,8 @@ public static class EmailServices
     /// <summary>The e-mail queue, the deliveries record, and SendGrid when it has a key, otherwise .eml files in the outbox folder.</summary>
     public static IServiceCollection AddEmail(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton<IEmailScheduler, QueuedEmailScheduler>();
+        services.AddSingleton<QueuedEmailScheduler>();
+        services.AddSingleton<IEmailScheduler>(sp => sp.GetRequiredService<QueuedEmailScheduler>());
         services.AddSingleton<DeliveryTable>();
         services.AddSingleton<EmailRenderer>();
         services.AddSingleton<IPersonalDataStore>(sp => sp.GetRequiredService<DeliveryTable>());

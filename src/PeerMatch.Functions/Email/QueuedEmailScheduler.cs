@@ -17,11 +17,16 @@ public sealed class QueuedEmailScheduler(StorageAccount storage) : IEmailSchedul
 {
     public const string QueueName = "email";
 
-    public async Task EnqueueAsync(EmailJob job, CancellationToken cancellationToken)
+    public Task EnqueueAsync(EmailJob job, CancellationToken cancellationToken) => EnqueueAsync(job, delay: null, cancellationToken);
+
+    /// <summary>Queues the job to be picked up after <paramref name="delay"/> (a retry's wait), or at once.</summary>
+    public async Task EnqueueAsync(EmailJob job, TimeSpan? delay, CancellationToken cancellationToken)
     {
         var queue = await storage.QueueAsync(QueueName, cancellationToken);
-        await queue.SendMessageAsync(JsonSerializer.Serialize(job, EmailJobJson.Default.EmailJob), cancellationToken);
+        await queue.SendMessageAsync(Serialize(job), visibilityTimeout: delay, cancellationToken: cancellationToken);
     }
+
+    public static string Serialize(EmailJob job) => JsonSerializer.Serialize(job, EmailJobJson.Default.EmailJob);
 
     public static EmailJob? Parse(string? text)
     {

@@ -1,6 +1,9 @@
 using Azure.Storage.Queues.Models;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Options;
 using PeerMatch.Email;
+using PeerMatch.Functions.Hosting;
+using PeerMatch.Functions.Settings;
 using PeerMatch.Intake;
 
 namespace PeerMatch.Functions.Email;
@@ -8,15 +11,19 @@ namespace PeerMatch.Functions.Email;
 /// <summary>
 /// Queue-triggered (<c>email</c>): claims one e-mail job, has the feature's composer write it, sends it.
 /// A job already delivered is skipped, so a message seen twice (a crash after sending, a repeated
-/// enqueue) sends once. A failure throws, and the queue tries again before the message goes to the
-/// poison queue: nothing is dropped in silence.
+/// enqueue) sends once. When the e-mail service fails (a 429, a 5xx, a timeout), the failure is recorded
+/// and the job queued again after a wait that grows, for up to two days, then recorded as failed; a
+/// refusal of the message itself is recorded as failed at once. Any other fault (storage) throws, and the
+/// queue tries again. Nothing is dropped in silence.
 /// </summary>
 public sealed class SendEmailFunction(
     IPractitionerRepository practitioners,
     ISuppressionList suppressions,
     DeliveryTable deliveries,
+    QueuedEmailScheduler queue,
     IEnumerable<IEmailComposer> composers,
     IEmailSender sender,
+    IOptions<PeerMatchOptions> options,
     ILogger<SendEmailFunction> log)
 {
     [Function("SendEmail")]
@@ -52,8 +59,47 @@ public sealed class SendEmailFunction(
             log.LogInformation("Job {Job}: nothing left to say (the peer erased their profile); nothing sent", job.JobId);
             return;
         }
-        await sender.SendAsync(email, cancellationToken);
+        try
+        {
+            await sender.SendAsync(email, cancellationToken);
+        }
+        catch (EmailSendException failure)
+        {
+            if (await deliveries.RecordFailureAsync(recipient.Id, job, failure, options.Value.EmailRetryDelay, cancellationToken) is { } wait)
+            {
+                await queue.EnqueueAsync(job, wait, cancellationToken);
+                log.LogWarning("Job {Job}: {Kind} not sent ({Error}); trying again in {Wait}", job.JobId, job.Kind.HeaderValue(), failure.Message, wait);
+            }
+            else
+            {
+                log.LogError("Job {Job}: {Kind} not sent ({Error}); recorded as failed", job.JobId, job.Kind.HeaderValue(), failure.Message);
+            }
+            return;
+        }
         await deliveries.MarkSentAsync(recipient.Id, job.JobId, cancellationToken);
         log.LogInformation("Job {Job}: sent {Kind}", job.JobId, job.Kind.HeaderValue());
+    }
+}
+
+/// <summary>
+/// Timer-triggered: queues again every e-mail job waiting to be tried again whose queued retry is ten minutes overdue
+/// (the message was lost: a crash between recording the failure and queueing the retry).
+/// </summary>
+public sealed class ResumeEmailsFunction(DeliveryTable deliveries, QueuedEmailScheduler queue, ILogger<ResumeEmailsFunction> log)
+{
+    public static readonly TimeSpan Grace = TimeSpan.FromMinutes(10);
+
+    [Function("ResumeEmails"), DefaultSchedule("0 */10 * * * *")]
+    public async Task RunAsync([TimerTrigger("%ResumeEmailsSchedule%")] TimerInfo timer, CancellationToken cancellationToken)
+    {
+        var overdue = await deliveries.OverdueRetriesAsync(Grace, cancellationToken);
+        foreach (var job in overdue)
+        {
+            await queue.EnqueueAsync(job, delay: null, cancellationToken);
+        }
+        if (overdue.Count > 0)
+        {
+            log.LogInformation("Queued {Count} e-mail job(s) again", overdue.Count);
+        }
     }
 }

@@ -26,17 +26,12 @@ public sealed class SendGridEmailSender(ISendGridClient client, IOptions<EmailOp
         {
             AddUnsubscribeHeaders(mail.Headers, unsubscribe);
         }
-        var response = await client.SendEmailAsync(mail, cancellationToken);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new EmailDeliveryException(response.StatusCode, await response.Body.ReadAsStringAsync(cancellationToken));
-        }
+        await PostAsync(mail, cancellationToken);
     }
 
     /// <summary>
     /// One request for every recipient (SendGrid takes up to 1,000 personalizations): each personalization has its
-    /// own address, substitutions and unsubscribe headers. A 429 (with its Retry-After), a 5xx or a timeout is
-    /// worth trying again; any other refusal is not.
+    /// own address, substitutions and unsubscribe headers.
     /// </summary>
     public async Task SendAsync(BulkEmail email, CancellationToken cancellationToken)
     {
@@ -57,6 +52,15 @@ public sealed class SendGridEmailSender(ISendGridClient client, IOptions<EmailOp
             return personalization;
         }).ToList();
 
+        await PostAsync(mail, cancellationToken);
+    }
+
+    /// <summary>
+    /// One request to SendGrid. A 429 (with its Retry-After), a 5xx, a timeout or a refused key (401, 403: an operator
+    /// can mend it) is worth trying again; any other refusal is of the message itself, and is not.
+    /// </summary>
+    private async Task PostAsync(SendGridMessage mail, CancellationToken cancellationToken)
+    {
         Response response;
         try
         {
@@ -64,16 +68,19 @@ public sealed class SendGridEmailSender(ISendGridClient client, IOptions<EmailOp
         }
         catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            throw new BulkSendException($"SendGrid did not answer: {e.Message}", transient: true, inner: e);
+            throw new EmailSendException($"SendGrid did not answer: {e.Message}", transient: true, inner: e);
         }
         if (response.IsSuccessStatusCode)
         {
             return;
         }
         var detail = $"SendGrid answered {(int)response.StatusCode}: {await response.Body.ReadAsStringAsync(cancellationToken)}";
-        throw response.StatusCode == HttpStatusCode.TooManyRequests
-            ? new BulkSendException(detail, transient: true, RetryAfter(response))
-            : new BulkSendException(detail, transient: (int)response.StatusCode >= 500);
+        throw response.StatusCode switch
+        {
+            HttpStatusCode.TooManyRequests => new EmailSendException(detail, transient: true, RetryAfter(response)),
+            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new EmailSendException(detail, transient: true),
+            var status => new EmailSendException(detail, transient: (int)status >= 500),
+        };
     }
 
     private SendGridMessage NewMail(EmailKind kind, string subject, string text, string html)
@@ -104,11 +111,4 @@ public sealed class SendGridEmailSender(ISendGridClient client, IOptions<EmailOp
         { Date: { } date } => date - clock.GetUtcNow(),
         _ => null,
     };
-}
-
-/// <summary>SendGrid refused or failed a message; the e-mail queue delivers the job again (host.json's retry rules).</summary>
-public sealed class EmailDeliveryException(HttpStatusCode status, string detail)
-    : Exception($"SendGrid answered {(int)status}: {detail}")
-{
-    public HttpStatusCode Status { get; } = status;
 }

@@ -121,12 +121,12 @@ public sealed class SendInvitationsFunction(
             {
                 await sender.SendAsync(email, cancellationToken);
             }
-            catch (BulkSendException e) when (e.Transient)
+            catch (EmailSendException e) when (e.Transient)
             {
                 await BackOffAsync(shard, row, e, cancellationToken);
                 return;
             }
-            catch (BulkSendException e)
+            catch (EmailSendException e)
             {
                 log.LogWarning("Shard {Shard} of {Campaign} refused: {Error}", shard.ShardId, shard.CampaignId, e.Message);
                 row["State"] = ShardStates.Failed;
@@ -145,7 +145,7 @@ public sealed class SendInvitationsFunction(
         log.LogInformation("Shard {Shard} of {Campaign}: {Sent} sent, {Skipped} skipped", shard.ShardId, shard.CampaignId, recipients.Count, skipped.Count);
     }
 
-    private async Task BackOffAsync(ShardMessage shard, TableEntity row, BulkSendException failure, CancellationToken cancellationToken)
+    private async Task BackOffAsync(ShardMessage shard, TableEntity row, EmailSendException failure, CancellationToken cancellationToken)
     {
         var attempts = (row.GetInt32("Attempts") ?? 0) + 1;
         row["Attempts"] = attempts;
@@ -158,25 +158,13 @@ public sealed class SendInvitationsFunction(
             await SettlePendingAsync(shard, row, cancellationToken);
             return;
         }
-        var delay = RetryDelay(failure.RetryAfter, attempts, options.Value.InvitationRetryDelay);
+        var delay = failure.RetryDelay(attempts, options.Value.InvitationRetryDelay);
         log.LogInformation("Shard {Shard} of {Campaign}: attempt {Attempts} failed ({Error}); next in {Delay}", shard.ShardId, shard.CampaignId, attempts, failure.Message, delay);
         row["State"] = ShardStates.Pending;
         row["ClaimedAt"] = null;
         row["NextAttemptAt"] = clock.GetUtcNow() + delay;
         await campaigns.TryUpdateShardAsync(row, cancellationToken);
         await campaigns.EnqueueAsync(shard, delay, cancellationToken);
-    }
-
-    /// <summary>A 429's Retry-After (within a second and an hour), or a wait that doubles from <paramref name="first"/> up to an hour.</summary>
-    public static TimeSpan RetryDelay(TimeSpan? retryAfter, int attempts, TimeSpan first)
-    {
-        var hour = TimeSpan.FromHours(1);
-        if (retryAfter is { } asked)
-        {
-            return asked < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : asked > hour ? hour : asked;
-        }
-        var doubled = first * Math.Pow(2, Math.Min(attempts - 1, 20));
-        return doubled > hour ? hour : doubled;
     }
 
     private async Task SettlePendingAsync(ShardMessage shard, TableEntity row, CancellationToken cancellationToken)

@@ -43,6 +43,14 @@ public sealed class PeerMatchOptions
     public TimeSpan InvitationRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// The first wait before a single e-mail (a confirmation, a digest, an introduction…) is tried again after a 429, a
+    /// 5xx, a timeout or a refused key; each later wait doubles (up to an hour), a 429's Retry-After is honoured
+    /// instead, and after two days of failing it is recorded as failed.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan EmailRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// The folder of content an organizer edits (the draft ground rules and the meeting outline of peer groups, in
     /// <c>groups/</c>); by default the <c>content</c> folder shipped beside the app.
     /// </summary>

@@ -1,4 +1,7 @@
 using System.Text.Json.Nodes;
+using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
+using PeerMatch.Functions.Email;
 using PeerMatch.Tests.Infrastructure;
 
 namespace PeerMatch.Tests.Hosting;
@@ -42,11 +45,92 @@ public sealed class SendGridTests
         Assert.Equal(3, sendGrid.Requests);
     }
 
-    private static PeerMatchApp SendGridApp(FakeSendGrid sendGrid) => new(new()
+    [Fact]
+    public async Task An_outage_longer_than_the_queue_retries_loses_nothing_and_sends_once()
+    {
+        await using var sendGrid = await FakeSendGrid.StartAsync();
+        // More failures in a row than the queue's own five tries would survive.
+        sendGrid.Script(503, 503, 503, 503, 503, 503, 503);
+        await using var app = SendGridApp(sendGrid);
+        using var client = app.CreateClient();
+
+        await Intakes.PostAsync(client, Intakes.Valid());
+
+        await WaitForAsync(sendGrid, "confirmation");
+        await app.DrainAsync();
+        Assert.Single(sendGrid.Accepted);
+        Assert.Equal(8, sendGrid.Requests);
+        var delivery = Assert.Single(await app.RowsAsync(DeliveryTable.Name));
+        Assert.Equal("sent", delivery.GetString("State"));
+        Assert.Equal(7, delivery.GetInt32("Attempts"));
+    }
+
+    [Fact]
+    public async Task A_message_sendgrid_refuses_is_recorded_as_failed_and_not_tried_again()
+    {
+        await using var sendGrid = await FakeSendGrid.StartAsync();
+        sendGrid.Script(400);
+        await using var app = SendGridApp(sendGrid);
+        using var client = app.CreateClient();
+
+        await Intakes.PostAsync(client, Intakes.Valid());
+
+        var delivery = await DeliveryInStateAsync(app, "failed");
+        await app.DrainAsync();
+        Assert.Contains("400", delivery.GetString("Error"), StringComparison.Ordinal);
+        Assert.Equal(1, sendGrid.Requests);
+        Assert.Empty(sendGrid.Accepted);
+    }
+
+    [Fact]
+    public async Task A_retry_whose_queued_message_was_lost_is_queued_again_by_the_resume_timer()
+    {
+        await using var sendGrid = await FakeSendGrid.StartAsync();
+        sendGrid.Script(503);
+        await using var app = SendGridApp(sendGrid, retryDelay: "00:30:00");
+        using var client = app.CreateClient();
+
+        await Intakes.PostAsync(client, Intakes.Valid());
+        await DeliveryInStateAsync(app, "waiting");
+        await app.Queue(QueuedEmailScheduler.QueueName).ClearMessagesAsync();
+        var resume = ActivatorUtilities.CreateInstance<ResumeEmailsFunction>(app.Services);
+
+        // Not yet overdue: the retry may still be on its way.
+        app.Clock.Advance(TimeSpan.FromMinutes(35));
+        await resume.RunAsync(null!, default);
+        await app.DrainAsync();
+        Assert.Empty(sendGrid.Accepted);
+
+        app.Clock.Advance(TimeSpan.FromMinutes(10));
+        await resume.RunAsync(null!, default);
+        await WaitForAsync(sendGrid, "confirmation");
+        await app.DrainAsync();
+        Assert.Single(sendGrid.Accepted);
+        Assert.Equal(2, sendGrid.Requests);
+        // Once sent, the job's retry listing is tidied away.
+        await resume.RunAsync(null!, default);
+        Assert.Empty(await app.RowsAsync(DeliveryTable.RetriesName));
+    }
+
+    private static PeerMatchApp SendGridApp(FakeSendGrid sendGrid, string retryDelay = "00:00:00.020") => new(new()
     {
         ["SendGrid:ApiKey"] = "SG.test-key",
         ["SendGrid:Host"] = sendGrid.Address.AbsoluteUri,
+        ["PeerMatch:EmailRetryDelay"] = retryDelay,
     });
+
+    private static async Task<TableEntity> DeliveryInStateAsync(PeerMatchApp app, string state)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            if ((await app.RowsAsync(DeliveryTable.Name)).FirstOrDefault(d => d.GetString("State") == state) is { } delivery)
+            {
+                return delivery;
+            }
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"No delivery came to be {state}.");
+    }
 
     internal static async Task<JsonObject> WaitForAsync(FakeSendGrid sendGrid, string kind)
     {
