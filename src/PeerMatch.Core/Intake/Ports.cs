@@ -48,8 +48,11 @@ public interface IPractitionerRepository
     /// </summary>
     IAsyncEnumerable<Practitioner> ListChangedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken);
 
-    /// <summary>Practitioners who never confirmed and signed up before <paramref name="createdBefore"/>.</summary>
-    IAsyncEnumerable<Practitioner> ListUnconfirmedAsync(DateTimeOffset createdBefore, CancellationToken cancellationToken);
+    /// <summary>
+    /// Practitioners who never confirmed, who signed up before <paramref name="cutoff"/> and were sent no link since
+    /// (a link sent later, "send me a new link" or a repeated sign-up, is still good).
+    /// </summary>
+    IAsyncEnumerable<Practitioner> ListUnconfirmedAsync(DateTimeOffset cutoff, CancellationToken cancellationToken);
 }
 
 /// <summary>Addresses that asked for no more e-mail (RFC 8058 one-click or the unsubscribe page).</summary>

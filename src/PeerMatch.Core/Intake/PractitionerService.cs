@@ -159,7 +159,7 @@ public sealed class PractitionerService(
         await practitioners.EraseAsync(practitioner, cancellationToken);
     }
 
-    /// <summary>Forgets sign-ups whose confirmation link has expired unused.</summary>
+    /// <summary>Forgets sign-ups whose last confirmation link has expired unused.</summary>
     public async Task<int> PurgeUnconfirmedAsync(CancellationToken cancellationToken)
     {
         var purged = 0;

@@ -167,10 +167,11 @@ public sealed class PractitionerTable(StorageAccount storage) : IPractitionerRep
         await table.DeletePartitionAsync(practitioner.Id, cancellationToken);
     }
 
-    public async IAsyncEnumerable<Practitioner> ListUnconfirmedAsync(DateTimeOffset createdBefore, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<Practitioner> ListUnconfirmedAsync(DateTimeOffset cutoff, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(Practitioners, cancellationToken);
-        var filter = ProfilesOnly + " and " + TableClient.CreateQueryFilter($"Status eq {nameof(PractitionerStatus.PendingConfirmation)} and CreatedAt lt {createdBefore}");
+        var filter = ProfilesOnly + " and " + TableClient.CreateQueryFilter(
+            $"Status eq {nameof(PractitionerStatus.PendingConfirmation)} and CreatedAt lt {cutoff} and not (LinkSentAt ge {cutoff})");
         await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
             yield return FromEntity(row);

@@ -202,6 +202,6 @@ public sealed class StandaloneTests
 
         public IAsyncEnumerable<PeerMatch.Intake.Practitioner> ListChangedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken) => throw Down();
 
-        public IAsyncEnumerable<PeerMatch.Intake.Practitioner> ListUnconfirmedAsync(DateTimeOffset createdBefore, CancellationToken cancellationToken) => throw Down();
+        public IAsyncEnumerable<PeerMatch.Intake.Practitioner> ListUnconfirmedAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) => throw Down();
     }
 }

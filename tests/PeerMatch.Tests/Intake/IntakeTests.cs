@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using PeerMatch.Functions.Intake;
 using PeerMatch.Tests.Infrastructure;
 
 namespace PeerMatch.Tests.Intake;
@@ -190,6 +192,31 @@ public sealed class IntakeTests : AppTest
         var page = await Intakes.ConfirmAsync(Client, Outbox.Link(again, PeerMatchApp.PublicBaseUrl + "/api/confirm?token="));
         Assert.Contains("Your profile is active", page, StringComparison.Ordinal);
         Assert.Equal("Active", Assert.Single(await App.RowsAsync("Practitioners")).GetString("Status"));
+    }
+
+    [Fact]
+    public async Task The_nightly_purge_forgets_a_sign_up_only_once_its_last_link_has_expired()
+    {
+        await Intakes.PostAsync(Client, Intakes.Valid());
+        await Intakes.PostAsync(Client, Intakes.Valid(email: "bo@example.org", name: "Bo Example"));
+        await App.Outbox.WaitForAsync("bo@example.org", "confirmation");
+        // On day 6 Ada, who lost her e-mail, asks for a new link; Bo asks for nothing.
+        App.Clock.Advance(TimeSpan.FromDays(6));
+        using var asked = await Client.PostAsJsonAsync("/api/me/link", new { email = "ada@example.org" });
+        var renewed = await App.Outbox.WaitForAsync("ada@example.org", "confirmation", count: 2);
+
+        App.Clock.Advance(TimeSpan.FromDays(2));
+        await ActivatorUtilities.CreateInstance<PurgeUnconfirmedFunction>(App.Services).RunAsync(null!, default);
+
+        Assert.Equal(["Ada Example"], (await App.RowsAsync("Practitioners")).Where(r => r.RowKey == "profile").Select(r => r.GetString("Name")));
+        await Intakes.ConfirmAsync(Client, Outbox.Link(renewed, PeerMatchApp.PublicBaseUrl + "/api/confirm?token="));
+        Assert.Equal("Active", (await App.RowsAsync("Practitioners")).Single(r => r.RowKey == "profile").GetString("Status"));
+
+        // Unconfirmed for seven days after that link too: forgotten.
+        await Intakes.PostAsync(Client, Intakes.Valid(email: "cy@example.org", name: "Cy Example"));
+        App.Clock.Advance(TimeSpan.FromDays(8));
+        await ActivatorUtilities.CreateInstance<PurgeUnconfirmedFunction>(App.Services).RunAsync(null!, default);
+        Assert.DoesNotContain(await App.RowsAsync("Practitioners"), r => r.GetString("Name") == "Cy Example");
     }
 
     [Fact]

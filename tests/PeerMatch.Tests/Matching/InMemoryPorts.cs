@@ -116,7 +116,7 @@ internal sealed class InMemoryPorts
         public IAsyncEnumerable<Practitioner> ListChangedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
             _rows.Values.Where(p => p.Status == PractitionerStatus.Active && p.UpdatedAt >= since).ToList().ToAsyncEnumerable();
 
-        public IAsyncEnumerable<Practitioner> ListUnconfirmedAsync(DateTimeOffset createdBefore, CancellationToken cancellationToken) =>
+        public IAsyncEnumerable<Practitioner> ListUnconfirmedAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
             AsyncEnumerable.Empty<Practitioner>();
     }
 
