@@ -52,11 +52,13 @@ public sealed class PractitionerService(
 
     /// <summary>
     /// "Send me a new link": the way back in for an address that has a profile, and nothing for one
-    /// that has none. The caller answers the same either way.
+    /// that has none, or that unsubscribed (only a new sign-up may write to it again). The caller answers
+    /// the same either way.
     /// </summary>
     public async Task RequestLinkAsync(string email, CancellationToken cancellationToken)
     {
-        if (await practitioners.FindByEmailAsync(email, cancellationToken) is { } practitioner)
+        if (await practitioners.FindByEmailAsync(email, cancellationToken) is { } practitioner
+            && !await suppressions.IsSuppressedAsync(practitioner.Profile.Email, cancellationToken))
         {
             await SendLinkAsync(practitioner, cancellationToken);
         }

@@ -312,6 +312,11 @@ public sealed class IntakeTests : AppTest
         await App.DrainAsync();
         Assert.Single(App.Outbox.To("ada@example.org"), m => m.Headers["X-PeerMatch-Kind"] == "confirmation");
         App.Clock.Advance(TimeSpan.FromDays(1));
+        // "Send me a new link" is not a sign-up: nothing goes to the address, though the answer is the same.
+        using var asked = await Client.PostAsJsonAsync("/api/me/link", new { email = "ada@example.org" });
+        Assert.Equal(HttpStatusCode.Accepted, asked.StatusCode);
+        await App.DrainAsync();
+        Assert.Single(App.Outbox.To("ada@example.org"), m => m.Headers["X-PeerMatch-Kind"] == "confirmation");
         for (var i = 0; i < 3; i++)
         {
             await Intakes.PostAsync(Client, Intakes.Valid());
