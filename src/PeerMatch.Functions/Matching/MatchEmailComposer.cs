@@ -12,11 +12,13 @@ public sealed record DigestItem(string PeerName, IReadOnlyList<string> Reasons, 
 /// <summary>The e-mails of matching: the weekly digest, the introduction, and its follow-up.</summary>
 public sealed class MatchEmailComposer(
     IPractitionerRepository practitioners,
+    ISuppressionList suppressions,
     ISuggestionStore suggestions,
     IWeekPlanStore plans,
     SuggestionAnswers answers,
     LinkSigner links,
-    EmailRenderer renderer) : IEmailComposer
+    EmailRenderer renderer,
+    TimeProvider clock) : IEmailComposer
 {
     public IReadOnlyCollection<EmailKind> Kinds { get; } = [EmailKind.Digest, EmailKind.Introduction, EmailKind.FollowUp];
 
@@ -37,17 +39,21 @@ public sealed class MatchEmailComposer(
     {
         var entry = await plans.GetAsync(week, recipient.Id, cancellationToken);
         var items = new List<DigestItem>();
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         // Only the plan's own runs: rows left by a planning attempt that crashed are not this week's plan.
         foreach (var suggestion in (await suggestions.ForWeekAsync(recipient.Id, week, cancellationToken)).Where(s => entry?.Includes(s) == true))
         {
-            if (await practitioners.GetAsync(suggestion.PeerId, cancellationToken) is { } peer)
+            // The digest goes out hours after the plan, in the recipient's morning: a peer who erased their profile,
+            // paused or unsubscribed since is not named.
+            if (await practitioners.GetAsync(suggestion.PeerId, cancellationToken) is { } peer && Population.IsEligible(peer, today)
+                && !await suppressions.IsSuppressedAsync(peer.Profile.Email, cancellationToken))
             {
                 items.Add(new DigestItem(Reasons.FirstName(peer.Profile.Name), suggestion.Reasons,
                     await links.SuggestionUrlAsync(recipient.Id, suggestion.Id, cancellationToken)));
             }
         }
         parameters[nameof(DigestEmail.Items)] = items;
-        parameters[nameof(DigestEmail.NoneReason)] = entry?.NoSuggestionReason ?? "Those who suited you best this week have left PeerMatch since.";
+        parameters[nameof(DigestEmail.NoneReason)] = entry?.NoSuggestionReason ?? "Those who suited you best this week have paused or left PeerMatch since.";
         return await renderer.MessageAsync<DigestEmail>(EmailKind.Digest, recipient, DigestEmail.Subject(items.Count), parameters);
     }
 

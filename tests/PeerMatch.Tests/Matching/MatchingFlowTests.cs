@@ -179,6 +179,28 @@ public sealed class MatchingFlowTests : OrganizerFlowTest
     }
 
     [Fact]
+    public async Task A_peer_who_pauses_or_unsubscribes_after_the_plan_is_not_named_in_the_morning_s_digest()
+    {
+        await App.SeedAsync(Person("ada"), Person("zeb"), Person("qix"), Person("dee"));
+        var nextMonday = MondayUtc.AddDays(7);
+        App.Clock.SetUtcNow(nextMonday.AddHours(-8)); // 01:00 in Oakland: the week is planned, no digest is due yet
+        await Client.RunMatchAsync(force: false);
+        var repository = App.Services.GetRequiredService<IPractitionerRepository>();
+        var zeb = (await repository.GetAsync("zeb", default))!;
+        await repository.UpdateAsync(zeb with { PausedUntil = DateOnly.FromDateTime(nextMonday.UtcDateTime).AddDays(14) }, default);
+        await App.Services.GetRequiredService<ISuppressionList>().SuppressAsync("qix@example.org", default);
+
+        App.Clock.SetUtcNow(nextMonday); // 09:00 in Oakland
+        await Client.RunMatchAsync(force: false);
+
+        var digest = await App.Outbox.WaitForAsync("ada@example.org", "digest");
+        Assert.Single(SuggestionLinks(digest));
+        Assert.Contains("dee", digest.TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("zeb", digest.TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("qix", digest.TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Nobody_is_suggested_the_same_peer_again_in_the_following_weeks()
     {
         await App.SeedAsync(Enumerable.Range(0, 8).Select(i => Person($"p{i}", years: 5 + i)).ToArray());
