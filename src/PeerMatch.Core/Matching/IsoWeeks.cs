@@ -23,15 +23,15 @@ public static class IsoWeeks
     /// <summary>Whether, in <paramref name="timeZone"/>, it is Monday <see cref="SendHour"/>:00 or later in <paramref name="week"/>.</summary>
     public static bool IsDue(string week, string timeZone, DateTimeOffset utcNow)
     {
-        var zone = TimeZoneInfo.TryFindSystemTimeZoneById(timeZone, out var found) ? found : TimeZoneInfo.Utc;
-        var local = TimeZoneInfo.ConvertTime(utcNow, zone);
-        var date = DateOnly.FromDateTime(local.DateTime);
-        if (Id(date) != week)
-        {
-            return false;
-        }
-        return local.DayOfWeek != DayOfWeek.Monday || local.Hour >= SendHour;
+        var local = LocalTime(timeZone, utcNow);
+        return Id(DateOnly.FromDateTime(local.DateTime)) == week && (local.DayOfWeek != DayOfWeek.Monday || local.Hour >= SendHour);
     }
+
+    /// <summary>The ISO week it is in <paramref name="timeZone"/> at <paramref name="utcNow"/>.</summary>
+    public static string Local(string timeZone, DateTimeOffset utcNow) => Id(DateOnly.FromDateTime(LocalTime(timeZone, utcNow).DateTime));
+
+    private static DateTimeOffset LocalTime(string timeZone, DateTimeOffset utcNow) =>
+        TimeZoneInfo.ConvertTime(utcNow, TimeZoneInfo.TryFindSystemTimeZoneById(timeZone, out var found) ? found : TimeZoneInfo.Utc);
 
     /// <summary>The Monday that starts the week: pauses are judged against it.</summary>
     public static DateOnly Monday(string week)

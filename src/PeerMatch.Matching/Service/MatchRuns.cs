@@ -192,7 +192,11 @@ public sealed class MatchRuns(
         }
     }
 
-    /// <summary>Queues the digest of each planned practitioner whose local Monday morning has come (everyone, when forced).</summary>
+    /// <summary>
+    /// Queues the digest of each planned practitioner whose local Monday morning has come; when forced, whatever the
+    /// local hour, but where it is still an earlier week (a Sunday run plans the coming week), only to someone who got
+    /// no digest in that week: nobody gets two in one ISO week.
+    /// </summary>
     private async Task<(int InPlan, int Queued)> QueueDueDigestsAsync(string week, bool force, DateTimeOffset now, CancellationToken cancellationToken)
     {
         int inPlan = 0, queued = 0;
@@ -208,7 +212,7 @@ public sealed class MatchRuns(
             // The profile decides: someone who erased since the plan gets nothing, someone who paused or moved waits.
             var practitioner = await practitioners.GetAsync(entry.PractitionerId, cancellationToken);
             if (practitioner is null || practitioner.PausedUntil > today
-                || !(force || IsoWeeks.IsDue(week, practitioner.Profile.Region.TimeZone, now)))
+                || !(force ? await MaySendEarlyAsync(week, practitioner, now, cancellationToken) : IsoWeeks.IsDue(week, practitioner.Profile.Region.TimeZone, now)))
             {
                 continue;
             }
@@ -221,6 +225,12 @@ public sealed class MatchRuns(
             }
         }
         return (inPlan, queued);
+    }
+
+    private async Task<bool> MaySendEarlyAsync(string week, Practitioner practitioner, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var local = IsoWeeks.Local(practitioner.Profile.Region.TimeZone, now);
+        return local == week || (await plans.GetAsync(local, practitioner.Id, cancellationToken))?.DigestQueuedAt is null;
     }
 
     private async Task<MatchPlan> PlanAsync(List<Candidate> eligible, IReadOnlyList<StoredSuggestion> history, DateTimeOffset now, CancellationToken cancellationToken, LatePlanning? late = null)

@@ -153,6 +153,30 @@ public sealed class MatchingFlowTests : OrganizerFlowTest
     }
 
     [Fact]
+    public async Task A_forced_run_on_sunday_sends_next_week_s_digest_early_only_to_whoever_got_none_this_week()
+    {
+        Candidate Aucklander(string id) => Person(id, country: "NZ", subdivision: null, city: "Auckland", timeZone: "Pacific/Auckland", meeting: "online");
+        await App.SeedAsync(Person("oak1", meeting: "online"), Person("oak2", meeting: "online"), Aucklander("akl1"), Aucklander("akl2"));
+        await Client.RunMatchAsync(force: true);
+        await App.Outbox.WaitForAsync("oak1@example.org", "digest");
+        await App.Outbox.WaitForAsync("akl1@example.org", "digest");
+
+        // Sunday 18:00 UTC: next week is being planned; in Auckland it is Monday 07:00, in Oakland still Sunday 10:00.
+        App.Clock.SetUtcNow(MondayUtc.AddDays(6).AddHours(1));
+        await App.SeedAsync(Person("oak3", meeting: "online"));
+        await Client.RunMatchAsync(force: true);
+
+        // Auckland's Monday morning has not come, but a forced run ignores the hour.
+        await App.Outbox.WaitForAsync("akl1@example.org", "digest", count: 2);
+        await App.Outbox.WaitForAsync("akl2@example.org", "digest", count: 2);
+        // Oakland had this week's digest: next week's waits for next week. The newcomer had none this week: it goes.
+        await App.Outbox.WaitForAsync("oak3@example.org", "digest");
+        await App.DrainAsync();
+        Assert.Single(App.Outbox.To("oak1@example.org"));
+        Assert.Single(App.Outbox.To("oak2@example.org"));
+    }
+
+    [Fact]
     public async Task Someone_confirmed_after_the_week_s_plan_is_matched_that_week_and_nobody_gets_two_digests()
     {
         await App.SeedAsync(Person("ada"), Person("bea"));
