@@ -37,7 +37,7 @@ public sealed class InfrastructureTests
         var appSettings = Find(JsonNode.Parse(template)!, "WeeklyMatchDigestSchedule").Single();
         var localSettings = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryRoot(), "src", "PeerMatch.Functions", "local.settings.json.example")))!["Values"]!;
 
-        Assert.Equal(5, timers.Count);
+        Assert.Equal(6, timers.Count);
         foreach (var timer in timers)
         {
             Assert.Matches("^%[A-Za-z]+%$", timer.Schedule);
