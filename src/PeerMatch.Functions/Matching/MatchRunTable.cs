@@ -1,7 +1,10 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Azure;
 using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using PeerMatch.Functions.Storage;
 using PeerMatch.Intake;
 using PeerMatch.Matching;
@@ -11,6 +14,7 @@ namespace PeerMatch.Functions.Matching;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(IReadOnlyList<string>))]
 [JsonSerializable(typeof(List<PreviewSuggestion>))]
+[JsonSerializable(typeof(Dictionary<string, List<int>>))]
 [JsonSerializable(typeof(MatchRunStatus))]
 [JsonSerializable(typeof(MatchRunRequest))]
 [JsonSerializable(typeof(GroupProposal))]
@@ -19,8 +23,10 @@ namespace PeerMatch.Functions.Matching;
 internal sealed partial class MatchingJson : JsonSerializerContext;
 
 /// <summary>
-/// <c>MatchRuns</c>: PK = "runs", RK = run id; dry-run previews in the blob <c>match-runs/{runId}.json</c>;
-/// runs wait on the <c>match-runs</c> queue.
+/// <c>MatchRuns</c>: PK = "runs", RK = run id; runs wait on the <c>match-runs</c> queue. A dry run's preview is kept in
+/// pages of <see cref="MatchRunStatus.PreviewPageSize"/> suggestions (<c>match-runs/{runId}/{page}.json</c>), so a page
+/// is read without the rest (a week of 100,000 practitioners suggests some 300,000), beside an index of the pages that
+/// name each person (<c>match-runs/{runId}/people.json</c>), so an export or an erase reads only those.
 /// </summary>
 public sealed class MatchRunTable(StorageAccount storage, TimeProvider clock) : IMatchRunStore, IPersonalDataStore
 {
@@ -53,24 +59,65 @@ public sealed class MatchRunTable(StorageAccount storage, TimeProvider clock) : 
 
     public async Task CompleteAsync(string runId, MatchRunOutcome outcome, IReadOnlyList<PreviewSuggestion>? preview, CancellationToken cancellationToken)
     {
-        if (preview is not null)
-        {
-            var container = await storage.ContainerAsync(PreviewContainer, cancellationToken);
-            await container.GetBlobClient(runId + ".json").UploadAsync(
-                BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(preview.ToList(), MatchingJson.Default.ListPreviewSuggestion)), overwrite: true, cancellationToken);
-        }
+        var pages = preview is null ? 0 : await StorePreviewAsync(runId, preview, cancellationToken);
         await UpdateAsync(new TableEntity(Partition, runId)
         {
             ["Status"] = "completed", ["Week"] = outcome.Week, ["Practitioners"] = outcome.Practitioners, ["Suggestions"] = outcome.Suggestions,
             ["EmailsSent"] = outcome.DigestsQueued, ["NewlyPlanned"] = outcome.NewlyPlanned, ["CompletedAt"] = clock.GetUtcNow(),
-            ["Model"] = outcome.Model, ["Training"] = outcome.Training, ["Explored"] = outcome.Explored,
+            ["Model"] = outcome.Model, ["Training"] = outcome.Training, ["Explored"] = outcome.Explored, ["PreviewPages"] = pages,
         }, cancellationToken);
+        if (preview is not null)
+        {
+            await ForgetOldPreviewsAsync(cancellationToken);
+        }
+    }
+
+    private async Task<int> StorePreviewAsync(string runId, IReadOnlyList<PreviewSuggestion> preview, CancellationToken cancellationToken)
+    {
+        var container = await storage.ContainerAsync(PreviewContainer, cancellationToken);
+        var index = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        var pages = preview.Chunk(MatchRunStatus.PreviewPageSize).ToList();
+        for (var page = 0; page < pages.Count; page++)
+        {
+            foreach (var id in pages[page].SelectMany(s => new[] { s.PractitionerId, s.PeerId }).Distinct(StringComparer.Ordinal))
+            {
+                if (!index.TryGetValue(id, out var named))
+                {
+                    index[id] = named = [];
+                }
+                named.Add(page);
+            }
+            await UploadAsync(container, PageName(runId, page), [.. pages[page]], cancellationToken);
+        }
+        // Written last: an index names only pages that exist.
+        await container.GetBlobClient(IndexName(runId)).UploadAsync(
+            BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(index, MatchingJson.Default.DictionaryStringListInt32)), overwrite: true, cancellationToken);
+        return pages.Count;
+    }
+
+    /// <summary>A dry run is a look at one week: its preview is kept for <see cref="PreviewRetention"/>.</summary>
+    public static readonly TimeSpan PreviewRetention = TimeSpan.FromDays(7);
+
+    private async Task ForgetOldPreviewsAsync(CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Name, cancellationToken);
+        var container = await storage.ContainerAsync(PreviewContainer, cancellationToken);
+        var before = clock.GetUtcNow() - PreviewRetention;
+        await foreach (var run in table.QueryAsync<TableEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and DryRun eq true and CompletedAt lt {before} and PreviewPages gt 0"), cancellationToken: cancellationToken))
+        {
+            await foreach (var blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, run.RowKey + "/", cancellationToken))
+            {
+                await container.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: cancellationToken);
+            }
+            await table.UpdateEntityAsync(new TableEntity(Partition, run.RowKey) { ["PreviewPages"] = 0, ["PreviewForgotten"] = true }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+        }
     }
 
     public Task FailAsync(string runId, string reason, CancellationToken cancellationToken) =>
         UpdateAsync(new TableEntity(Partition, runId) { ["Status"] = "failed", ["Error"] = reason, ["CompletedAt"] = clock.GetUtcNow() }, cancellationToken);
 
-    public async Task<MatchRunStatus?> GetAsync(string runId, CancellationToken cancellationToken)
+    public async Task<MatchRunStatus?> GetAsync(string runId, int page, CancellationToken cancellationToken)
     {
         if (runId.Length is 0 or > 64 || !runId.All(char.IsAsciiLetterOrDigit))
         {
@@ -84,27 +131,27 @@ public sealed class MatchRunTable(StorageAccount storage, TimeProvider clock) : 
         }
         var e = row.Value!;
         var dryRun = e.GetBoolean("DryRun") ?? false;
+        var pages = e.GetInt32("PreviewPages") ?? 0;
         List<PreviewSuggestion>? preview = null;
         if (dryRun && e.GetString("Status") == "completed")
         {
-            var container = await storage.ContainerAsync(PreviewContainer, cancellationToken);
-            var blob = await container.GetBlobClient(runId + ".json").DownloadContentAsync(cancellationToken);
-            preview = JsonSerializer.Deserialize(blob.Value.Content.ToMemory().Span, MatchingJson.Default.ListPreviewSuggestion);
+            preview = page < pages ? await PageAsync(await storage.ContainerAsync(PreviewContainer, cancellationToken), PageName(runId, page), cancellationToken) : [];
         }
         return new MatchRunStatus(runId, e.GetString("Status"), dryRun, e.GetBoolean("Force") ?? false, e.GetString("Week"),
             e.GetInt32("Practitioners") ?? 0, e.GetInt32("Suggestions") ?? 0, e.GetInt32("EmailsSent") ?? 0, e.GetString("Error"), preview,
-            e.GetInt32("NewlyPlanned") ?? 0, e.GetString("Model"), e.GetString("Training"), e.GetInt32("Explored") ?? 0);
+            e.GetInt32("NewlyPlanned") ?? 0, e.GetString("Model"), e.GetString("Training"), e.GetInt32("Explored") ?? 0,
+            PreviewPage: page, PreviewPages: pages, PreviewForgotten: e.GetBoolean("PreviewForgotten") ?? false);
     }
 
     /// <summary>The lines of dry-run previews about the practitioner (a preview is for organizers, but it names them).</summary>
     public async Task<IReadOnlyList<PersonalRecords>> ExportAsync(string practitionerId, CancellationToken cancellationToken)
     {
         var lines = new List<IReadOnlyDictionary<string, string?>>();
-        await foreach (var (blob, preview) in PreviewsNamingAsync(practitionerId, cancellationToken))
+        await foreach (var (name, page) in PagesNamingAsync(practitionerId, cancellationToken))
         {
-            lines.AddRange(preview.Where(p => p.PractitionerId == practitionerId || p.PeerId == practitionerId).Select(p => new Dictionary<string, string?>
+            lines.AddRange(page.Where(p => Names(p, practitionerId)).Select(p => new Dictionary<string, string?>
             {
-                ["Preview"] = blob.Name,
+                ["Preview"] = name,
                 ["SuggestedTo"] = p.PractitionerId == practitionerId ? "you" : p.PractitionerName,
                 ["Peer"] = p.PeerId == practitionerId ? "you" : p.PeerName,
                 ["Reasons"] = string.Join("; ", p.Reasons),
@@ -113,29 +160,76 @@ public sealed class MatchRunTable(StorageAccount storage, TimeProvider clock) : 
         return [new PersonalRecords("matchRunPreviews", lines)];
     }
 
-    /// <summary>Dry-run previews name people: an erased practitioner's previews go too.</summary>
+    /// <summary>Dry-run previews name people: an erased practitioner's lines go from every page, and their name from each index.</summary>
     public async Task EraseAsync(string practitionerId, CancellationToken cancellationToken)
     {
-        await foreach (var (blob, _) in PreviewsNamingAsync(practitionerId, cancellationToken))
-        {
-            await blob.DeleteIfExistsAsync(cancellationToken: cancellationToken);
-        }
-    }
-
-    private async IAsyncEnumerable<(Azure.Storage.Blobs.BlobClient Blob, List<PreviewSuggestion> Preview)> PreviewsNamingAsync(
-        string practitionerId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
         var container = await storage.ContainerAsync(PreviewContainer, cancellationToken);
-        await foreach (var item in container.GetBlobsAsync(cancellationToken: cancellationToken))
+        await foreach (var (name, page) in PagesNamingAsync(practitionerId, cancellationToken))
         {
-            var blob = container.GetBlobClient(item.Name);
-            var content = (await blob.DownloadContentAsync(cancellationToken)).Value.Content;
-            if (content.ToString().Contains(practitionerId, StringComparison.Ordinal))
+            await UploadAsync(container, name, page.Where(p => !Names(p, practitionerId)).ToList(), cancellationToken);
+        }
+        await foreach (var (indexName, index) in IndexesAsync(container, cancellationToken))
+        {
+            if (index.Remove(practitionerId))
             {
-                yield return (blob, JsonSerializer.Deserialize(content.ToMemory().Span, MatchingJson.Default.ListPreviewSuggestion) ?? []);
+                await container.GetBlobClient(indexName).UploadAsync(
+                    BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(index, MatchingJson.Default.DictionaryStringListInt32)), overwrite: true, cancellationToken);
             }
         }
     }
+
+    private static bool Names(PreviewSuggestion suggestion, string practitionerId) => suggestion.PractitionerId == practitionerId || suggestion.PeerId == practitionerId;
+
+    /// <summary>Each preview page that names the practitioner, found through each run's index.</summary>
+    private async IAsyncEnumerable<(string Name, List<PreviewSuggestion> Page)> PagesNamingAsync(
+        string practitionerId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var container = await storage.ContainerAsync(PreviewContainer, cancellationToken);
+        await foreach (var (indexName, index) in IndexesAsync(container, cancellationToken))
+        {
+            var runId = indexName[..indexName.IndexOf('/', StringComparison.Ordinal)];
+            foreach (var page in index.GetValueOrDefault(practitionerId) ?? [])
+            {
+                yield return (PageName(runId, page), await PageAsync(container, PageName(runId, page), cancellationToken));
+            }
+        }
+    }
+
+    private static async IAsyncEnumerable<(string Name, Dictionary<string, List<int>> Index)> IndexesAsync(
+        BlobContainerClient container, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var run in container.GetBlobsByHierarchyAsync(BlobTraits.None, BlobStates.None, "/", prefix: null, cancellationToken))
+        {
+            if (!run.IsPrefix)
+            {
+                continue;
+            }
+            var name = IndexName(run.Prefix.TrimEnd('/'));
+            BinaryData content;
+            try
+            {
+                content = (await container.GetBlobClient(name).DownloadContentAsync(cancellationToken)).Value.Content;
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                continue; // a run whose pages are being written: its index comes last
+            }
+            yield return (name, JsonSerializer.Deserialize(content.ToMemory().Span, MatchingJson.Default.DictionaryStringListInt32) ?? []);
+        }
+    }
+
+    private static async Task<List<PreviewSuggestion>> PageAsync(BlobContainerClient container, string name, CancellationToken cancellationToken)
+    {
+        var content = (await container.GetBlobClient(name).DownloadContentAsync(cancellationToken)).Value.Content;
+        return JsonSerializer.Deserialize(content.ToMemory().Span, MatchingJson.Default.ListPreviewSuggestion) ?? [];
+    }
+
+    private static async Task UploadAsync(BlobContainerClient container, string name, List<PreviewSuggestion> page, CancellationToken cancellationToken) =>
+        await container.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(page, MatchingJson.Default.ListPreviewSuggestion)), overwrite: true, cancellationToken);
+
+    private static string PageName(string runId, int page) => string.Create(CultureInfo.InvariantCulture, $"{runId}/{page:D5}.json");
+
+    private static string IndexName(string runId) => runId + "/people.json";
 
     private async Task UpdateAsync(TableEntity changes, CancellationToken cancellationToken)
     {

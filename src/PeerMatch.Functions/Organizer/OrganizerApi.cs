@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
@@ -38,12 +39,23 @@ public sealed class OrganizerApi(MatchRuns matchRuns, IMatchRunStore runs, Cover
         return TypedResults.Accepted(Routes.Path(Routes.MatchRun, runId), new MatchRunStarted(runId));
     }
 
+    /// <summary>A run's progress; a dry run's preview a page at a time (<c>?page=</c>, from 0).</summary>
     [Function("MatchRunStatus")]
-    public async Task<Results<JsonHttpResult<MatchRunStatus>, NotFound>> GetRunAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.MatchRun)] HttpRequest request, string runId, CancellationToken cancellationToken) =>
-        await runs.GetAsync(runId, cancellationToken) is { } status
+    public async Task<Results<JsonHttpResult<MatchRunStatus>, NotFound, ValidationProblem>> GetRunAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.MatchRun)] HttpRequest request, string runId, CancellationToken cancellationToken)
+    {
+        var page = 0;
+        if (request.Query.TryGetValue("page", out var asked)
+            && !(asked.Count == 1 && int.TryParse(asked[0], NumberStyles.None, CultureInfo.InvariantCulture, out page) && page < 1_000_000))
+        {
+            var errors = new ValidationErrors();
+            errors.Add("page", "Must be a page number, from 0.");
+            return Problems.Validation(errors);
+        }
+        return await runs.GetAsync(runId, page, cancellationToken) is { } status
             ? TypedResults.Json(status, MatchingJson.Default.MatchRunStatus)
             : TypedResults.NotFound();
+    }
 
     /// <summary>Confirmed practitioners never suggested, never introduced, and seeking a group but in none, by country and model.</summary>
     [Function("Coverage")]

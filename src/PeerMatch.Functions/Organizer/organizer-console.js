@@ -416,9 +416,9 @@
     }));
   }
 
-  // ---- This week's matching: a dry run, and every suggestion it would make with its reasons ----
-  const SHOWN_SUGGESTIONS = 500;
+  // ---- This week's matching: a dry run, and every suggestion it would make with its reasons, a page at a time ----
   const dryRunButton = byId('dry-run');
+  let shownRun = null; // the completed dry run whose pages are shown
 
   async function dryRun() {
     const status = byId('dry-run-status');
@@ -452,15 +452,14 @@
       byId('dry-run-status').textContent = `The dry run failed${run && run.error ? `: ${run.error}` : ''}.`;
       return;
     }
-    // Each pair is listed once, from the side of the first of the two.
-    const pairs = (run.preview || []).filter((s) => s.practitionerId < s.peerId);
+    shownRun = run;
     const ranker = !run.model || run.model === 'prior' ? 'the prior (no ranker trained yet)' : run.model;
-    byId('dry-run-summary').textContent = pairs.length === 0
+    byId('dry-run-summary').textContent = run.suggestions === 0
       ? `No suggestion for any of the ${count(run.practitioners, 'practitioner')} this week: the coverage below says why.`
-      : `${count(run.suggestions, 'suggestion')} (${count(pairs.length, 'pair')}) for ${count(run.practitioners, 'practitioner')}, ranked by ${ranker}.`;
-    byId('dry-run-table').hidden = pairs.length === 0;
+      : `${count(run.suggestions, 'suggestion')} (each goes both ways: ${count(run.suggestions / 2, 'pair')}) for ${count(run.practitioners, 'practitioner')}, ranked by ${ranker}.`;
+    byId('dry-run-table').hidden = run.suggestions === 0;
     byId('dry-run-status').textContent = 'The dry run is done.';
-    byId('dry-run-rows').replaceChildren(...pairs.slice(0, SHOWN_SUGGESTIONS).map((s) => {
+    byId('dry-run-rows').replaceChildren(...(run.preview || []).map((s) => {
       const row = element('tr');
       const why = element('td');
       const reasons = element('ul', undefined, 'reasons');
@@ -471,12 +470,36 @@
       row.append(element('td', s.practitionerName), peer, why);
       return row;
     }));
-    byId('dry-run-more').textContent = pairs.length > SHOWN_SUGGESTIONS
-      ? `The first ${number.format(SHOWN_SUGGESTIONS)} pairs are shown; the route lists all ${number.format(pairs.length)}.`
-      : '';
+    showPager(run);
     byId('dry-run-result').hidden = false;
   }
 
+  function showPager(run) {
+    const pages = run.previewPages || 0;
+    byId('dry-run-pager').hidden = pages < 2;
+    byId('dry-run-page').textContent = `Page ${number.format(run.previewPage + 1)} of ${number.format(pages)}`;
+    byId('dry-run-previous').disabled = run.previewPage === 0;
+    byId('dry-run-next').disabled = run.previewPage + 1 >= pages;
+  }
+
+  async function turnPage(by) {
+    if (!shownRun) return;
+    const page = shownRun.previewPage + by;
+    const button = byId(by < 0 ? 'dry-run-previous' : 'dry-run-next');
+    await whileBusy(button, async () => {
+      const answer = await call(`${matchRunsPath}/${encodeURIComponent(shownRun.runId)}?page=${page}`);
+      if (answer.ok) {
+        showDryRun(answer.body);
+        byId('dry-run-table').scrollTop = 0;
+      } else {
+        byId('dry-run-status').textContent = 'That page could not be read. Try again.';
+      }
+    }, () => { byId('dry-run-status').textContent = 'PeerMatch could not be reached. Try again.'; });
+    showPager(shownRun); // the busy button comes back enabled: the page decides
+  }
+
+  byId('dry-run-previous').addEventListener('click', () => turnPage(-1));
+  byId('dry-run-next').addEventListener('click', () => turnPage(1));
   dryRunButton.addEventListener('click', dryRun);
 
   // ---- Coverage: who is not yet served, by country and by model, with the reason most of them share ----

@@ -98,8 +98,12 @@ public sealed class MatchRuns(
         var population = await Population.LoadAsync(practitioners, suppressions, IsoWeeks.Monday(week), cancellationToken);
         var history = await suggestions.AllAsync(cancellationToken).ToListAsync(cancellationToken);
         var plan = await PlanAsync(population.Eligible, history, now, cancellationToken);
+        // By practitioner, as a directory reads: an organizer looks someone up and finds all they would be suggested.
         var preview = plan.Suggestions.Select(s => new PreviewSuggestion(
-            s.PractitionerId, population.Everyone[s.PractitionerId].Profile.Name, s.PeerId, population.Everyone[s.PeerId].Profile.Name, s.Score, s.Reasons, s.Explored)).ToList();
+                s.PractitionerId, population.Everyone[s.PractitionerId].Profile.Name, s.PeerId, population.Everyone[s.PeerId].Profile.Name, s.Score, s.Reasons, s.Explored))
+            .OrderBy(s => s.PractitionerName, StringComparer.InvariantCultureIgnoreCase).ThenBy(s => s.PractitionerId, StringComparer.Ordinal)
+            .ThenByDescending(s => s.Score).ThenBy(s => s.PeerId, StringComparer.Ordinal)
+            .ToList();
         var outcome = new MatchRunOutcome(week, population.Eligible.Count, preview.Count, 0, population.Eligible.Count, (await rankers.CurrentAsync(cancellationToken)).Name,
             Explored: preview.Count(s => s.Explored));
         await runs.CompleteAsync(runId, outcome, preview, cancellationToken);

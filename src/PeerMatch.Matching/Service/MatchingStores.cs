@@ -76,7 +76,14 @@ public sealed record MatchRunStatus(
     int NewlyPlanned = 0,
     string? Model = null,
     string? Training = null,
-    int Explored = 0);
+    int Explored = 0,
+    int PreviewPage = 0,
+    int PreviewPages = 0,
+    bool PreviewForgotten = false)
+{
+    /// <summary>A dry run's preview is read a page at a time (<c>?page=</c>, from 0), this many suggestions a page.</summary>
+    public const int PreviewPageSize = 1_000;
+}
 
 /// <summary>Stored suggestions; each person's history, and the first answer to each.</summary>
 public interface ISuggestionStore
@@ -156,7 +163,8 @@ public interface IMatchRunStore
 
     Task FailAsync(string runId, string reason, CancellationToken cancellationToken);
 
-    Task<MatchRunStatus?> GetAsync(string runId, CancellationToken cancellationToken);
+    /// <summary>The run, with page <paramref name="page"/> of a dry run's preview (ordered by practitioner, then peer).</summary>
+    Task<MatchRunStatus?> GetAsync(string runId, int page, CancellationToken cancellationToken);
 }
 
 /// <summary>Ranker versions: the one that scores now, and promotion of a better one.</summary>

@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Playwright;
+using PeerMatch.Matching;
 using PeerMatch.Tests.Infrastructure;
 using static PeerMatch.Tests.Matching.People;
 
@@ -143,13 +144,42 @@ public sealed class OrganizerConsoleBrowserTests : BrowserTest
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Preview this week's suggestions" }).ClickAsync();
         await Assertions.Expect(page.Locator("#dry-run-summary")).ToHaveTextAsync(
-            "2 suggestions (1 pair) for 2 practitioners, ranked by the prior (no ranker trained yet).", new() { Timeout = 20_000 });
-        var pair = page.Locator("#dry-run-rows tr");
-        await Assertions.Expect(pair).ToHaveCountAsync(1);
-        await Assertions.Expect(pair).ToContainTextAsync("both practise understanding-based mediation");
+            "2 suggestions (each goes both ways: 1 pair) for 2 practitioners, ranked by the prior (no ranker trained yet).", new() { Timeout = 20_000 });
+        var rows = page.Locator("#dry-run-rows tr");
+        await Assertions.Expect(rows).ToHaveCountAsync(2);
+        await Assertions.Expect(rows.First).ToContainTextAsync("ada Example");
+        await Assertions.Expect(rows.First).ToContainTextAsync("both practise understanding-based mediation");
+        await Assertions.Expect(page.Locator("#dry-run-pager")).ToBeHiddenAsync();
         await AssertAccessibleAsync(page);
         await AssertFitsAsync(page);
         Assert.Empty(await App.RowsAsync(PeerMatch.Functions.Matching.SuggestionTable.Name));
         Assert.Empty(App.Outbox.All());
+    }
+
+    [Fact]
+    public async Task A_large_dry_run_is_shown_a_page_at_a_time()
+    {
+        await App.SeedAsync(Enumerable.Range(0, 420).Select(i => Person($"p{i:D3}", years: 3 + i % 20)).ToArray());
+        var page = await NewPageAsync();
+        await page.GotoAsync(BaseUrl + "/api/organizer");
+        await page.GetByLabel("Organizer key").FillAsync(PeerMatchApp.OrganizerKey);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Open the console" }).ClickAsync();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Preview this week's suggestions" }).ClickAsync();
+        var pageNumber = page.Locator("#dry-run-page");
+        await Assertions.Expect(pageNumber).ToHaveTextAsync("Page 1 of 2", new() { Timeout = 20_000 });
+        var rows = page.Locator("#dry-run-rows tr");
+        await Assertions.Expect(rows).ToHaveCountAsync(MatchRunStatus.PreviewPageSize);
+        await Assertions.Expect(rows.First).ToContainTextAsync("p000 Example");
+        var previous = page.GetByRole(AriaRole.Button, new() { Name = "Previous page" });
+        var next = page.GetByRole(AriaRole.Button, new() { Name = "Next page" });
+        await Assertions.Expect(previous).ToBeDisabledAsync();
+
+        await next.ClickAsync();
+        await Assertions.Expect(pageNumber).ToHaveTextAsync("Page 2 of 2");
+        await Assertions.Expect(rows.Last).ToContainTextAsync("p419 Example");
+        await Assertions.Expect(next).ToBeDisabledAsync();
+        await Assertions.Expect(previous).ToBeEnabledAsync();
+        await AssertAccessibleAsync(page);
     }
 }

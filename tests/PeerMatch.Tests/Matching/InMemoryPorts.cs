@@ -276,7 +276,7 @@ internal sealed class InMemoryPorts
             return Task.CompletedTask;
         }
 
-        public Task<MatchRunStatus?> GetAsync(string runId, CancellationToken cancellationToken) => Task.FromResult(Rows.GetValueOrDefault(runId));
+        public Task<MatchRunStatus?> GetAsync(string runId, int page, CancellationToken cancellationToken) => Task.FromResult(Rows.GetValueOrDefault(runId));
     }
 
     public sealed class Emails : IEmailScheduler

@@ -382,6 +382,46 @@ public sealed class MatchingFlowTests : OrganizerFlowTest
     }
 
     [Fact]
+    public async Task A_large_dry_run_is_read_a_page_at_a_time_by_practitioner_and_an_erase_takes_its_lines_out()
+    {
+        // 420 people who can all meet: 3 suggestions each, more than one page.
+        await App.SeedAsync(Enumerable.Range(0, 420).Select(i => Person($"p{i:D3}", years: 3 + i % 20)).ToArray());
+
+        var first = await Client.RunMatchAsync(dryRun: true);
+        var runId = first["runId"]!.GetValue<string>();
+
+        var suggestions = first["suggestions"]!.GetValue<int>();
+        var pages = first["previewPages"]!.GetValue<int>();
+        Assert.True(suggestions > MatchRunStatus.PreviewPageSize, $"{suggestions} suggestions");
+        Assert.Equal((suggestions + MatchRunStatus.PreviewPageSize - 1) / MatchRunStatus.PreviewPageSize, pages);
+        var all = new List<JsonNode>();
+        for (var page = 0; page < pages; page++)
+        {
+            var status = await Client.GetFromJsonAsync<JsonObject>($"/api/organizer/match-runs/{runId}?page={page}");
+            Assert.Equal(page, status!["previewPage"]!.GetValue<int>());
+            all.AddRange(status["preview"]!.AsArray().Select(p => p!));
+        }
+        Assert.Equal(suggestions, all.Count);
+        var names = all.Select(p => p["practitionerName"]!.GetValue<string>()).ToList();
+        Assert.Equal(names.Order(StringComparer.InvariantCultureIgnoreCase), names);
+        Assert.Empty((await Client.GetFromJsonAsync<JsonObject>($"/api/organizer/match-runs/{runId}?page={pages}"))!["preview"]!.AsArray());
+        using var bad = await Client.GetAsync($"/api/organizer/match-runs/{runId}?page=first");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+
+        // An erased practitioner's lines leave every page; the rest stay.
+        var named = all.Count(p => p["practitionerId"]!.GetValue<string>() == "p007" || p["peerId"]!.GetValue<string>() == "p007");
+        Assert.True(named >= 2);
+        await App.Services.GetRequiredService<PractitionerService>().EraseAsync((await App.Services.GetRequiredService<IPractitionerRepository>().GetAsync("p007", default))!, default);
+        var after = new List<JsonNode>();
+        for (var page = 0; page < pages; page++)
+        {
+            after.AddRange((await Client.GetFromJsonAsync<JsonObject>($"/api/organizer/match-runs/{runId}?page={page}"))!["preview"]!.AsArray().Select(p => p!));
+        }
+        Assert.Equal(all.Count - named, after.Count);
+        Assert.DoesNotContain(after, p => p.ToJsonString().Contains("p007", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Retraining_promotes_a_better_model_and_only_a_better_one()
     {
         var retraining = App.Services.GetRequiredService<Retraining>();
