@@ -59,17 +59,18 @@ public sealed class MatchRunTable(StorageAccount storage, TimeProvider clock) : 
 
     public async Task CompleteAsync(string runId, MatchRunOutcome outcome, IReadOnlyList<PreviewSuggestion>? preview, CancellationToken cancellationToken)
     {
-        var pages = preview is null ? 0 : await StorePreviewAsync(runId, preview, cancellationToken);
+        var pages = 0;
+        if (preview is not null)
+        {
+            pages = await StorePreviewAsync(runId, preview, cancellationToken);
+            await ForgetOldPreviewsAsync(cancellationToken);
+        }
         await UpdateAsync(new TableEntity(Partition, runId)
         {
             ["Status"] = "completed", ["Week"] = outcome.Week, ["Practitioners"] = outcome.Practitioners, ["Suggestions"] = outcome.Suggestions,
             ["EmailsSent"] = outcome.DigestsQueued, ["NewlyPlanned"] = outcome.NewlyPlanned, ["CompletedAt"] = clock.GetUtcNow(),
             ["Model"] = outcome.Model, ["Training"] = outcome.Training, ["Explored"] = outcome.Explored, ["PreviewPages"] = pages,
         }, cancellationToken);
-        if (preview is not null)
-        {
-            await ForgetOldPreviewsAsync(cancellationToken);
-        }
     }
 
     private async Task<int> StorePreviewAsync(string runId, IReadOnlyList<PreviewSuggestion> preview, CancellationToken cancellationToken)
@@ -106,11 +107,12 @@ public sealed class MatchRunTable(StorageAccount storage, TimeProvider clock) : 
         await foreach (var run in table.QueryAsync<TableEntity>(
             TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and DryRun eq true and CompletedAt lt {before} and PreviewPages gt 0"), cancellationToken: cancellationToken))
         {
+            // The run stops naming its pages before they go: a reader never looks for a page that is gone.
+            await table.UpdateEntityAsync(new TableEntity(Partition, run.RowKey) { ["PreviewPages"] = 0, ["PreviewForgotten"] = true }, ETag.All, TableUpdateMode.Merge, cancellationToken);
             await foreach (var blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, run.RowKey + "/", cancellationToken))
             {
                 await container.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: cancellationToken);
             }
-            await table.UpdateEntityAsync(new TableEntity(Partition, run.RowKey) { ["PreviewPages"] = 0, ["PreviewForgotten"] = true }, ETag.All, TableUpdateMode.Merge, cancellationToken);
         }
     }
 
@@ -218,10 +220,18 @@ public sealed class MatchRunTable(StorageAccount storage, TimeProvider clock) : 
         }
     }
 
+    /// <summary>A page of a preview; none when it has just been forgotten (read between the run's row and the blob).</summary>
     private static async Task<List<PreviewSuggestion>> PageAsync(BlobContainerClient container, string name, CancellationToken cancellationToken)
     {
-        var content = (await container.GetBlobClient(name).DownloadContentAsync(cancellationToken)).Value.Content;
-        return JsonSerializer.Deserialize(content.ToMemory().Span, MatchingJson.Default.ListPreviewSuggestion) ?? [];
+        try
+        {
+            var content = (await container.GetBlobClient(name).DownloadContentAsync(cancellationToken)).Value.Content;
+            return JsonSerializer.Deserialize(content.ToMemory().Span, MatchingJson.Default.ListPreviewSuggestion) ?? [];
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return [];
+        }
     }
 
     private static async Task UploadAsync(BlobContainerClient container, string name, List<PreviewSuggestion> page, CancellationToken cancellationToken) =>

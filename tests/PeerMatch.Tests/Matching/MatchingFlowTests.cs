@@ -379,6 +379,13 @@ public sealed class MatchingFlowTests : OrganizerFlowTest
         Assert.Empty(await App.RowsAsync(SuggestionTable.Name));
         await App.DrainAsync();
         Assert.Empty(App.Outbox.All());
+
+        // A preview is a look at one week: a dry run eight days later forgets it.
+        App.Clock.Advance(TimeSpan.FromDays(8));
+        await Client.RunMatchAsync(dryRun: true);
+        var old = await Client.GetFromJsonAsync<JsonObject>($"/api/organizer/match-runs/{run["runId"]}");
+        Assert.Empty(old!["preview"]!.AsArray());
+        Assert.True(old["previewForgotten"]!.GetValue<bool>());
     }
 
     [Fact]
