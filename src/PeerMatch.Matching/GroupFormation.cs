@@ -285,9 +285,7 @@ public sealed class GroupFormation(IPairScorer scorer, int size = GroupFormation
         // ---- The rules a group keeps ----
 
         private static bool InReach(MatchProfile convener, MatchProfile other) =>
-            convener.InPerson && other.InPerson && (PairFeatures.DistanceKm(convener, other) is { } km
-                ? km <= InPersonReachKm
-                : convener.Profile.Region.Subdivision is { } s && s == other.Profile.Region.Subdivision);
+            convener.InPerson && other.InPerson && PairFeatures.Within(convener, other, InPersonReachKm);
 
         /// <summary>Whether <paramref name="person"/> can be in <paramref name="group"/> beside <paramref name="others"/> (the members but the one they would replace).</summary>
         private bool Fits(MatchProfile person, Group group, ReadOnlySpan<int> others)

@@ -23,9 +23,15 @@ public static class PairFeatures
     public static double SharedWorkingHours(MatchProfile a, MatchProfile b) =>
         Math.Max(0, 9 - Math.Abs(a.UtcOffsetHours - b.UtcOffsetHours));
 
-    public static bool CanMeetInPerson(MatchProfile a, MatchProfile b) =>
-        a.InPerson && b.InPerson && (DistanceKm(a, b) is { } km ? km <= NearKm
-            : a.Profile.Region.Subdivision is { } s && s == b.Profile.Region.Subdivision);
+    public static bool CanMeetInPerson(MatchProfile a, MatchProfile b) => a.InPerson && b.InPerson && Within(a, b, NearKm);
+
+    /// <summary>
+    /// Within <paramref name="km"/> of each other; or, where one of the two is placed only at the middle of a region
+    /// (not at a city the gazetteer knows), in the same subdivision.
+    /// </summary>
+    public static bool Within(MatchProfile a, MatchProfile b, double km) =>
+        (DistanceKm(a, b) is { } apart && apart <= km)
+        || (!(a.Place is { IsCity: true } && b.Place is { IsCity: true }) && a.Profile.Region.Subdivision is { } s && s == b.Profile.Region.Subdivision);
 
     public static bool CanMeetOnline(MatchProfile a, MatchProfile b) =>
         a.Online && b.Online && SharedWorkingHours(a, b) >= 2;

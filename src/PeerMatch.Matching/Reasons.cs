@@ -33,7 +33,9 @@ public static class Reasons
             {
                 reasons.Add((2.8, $"both in {city}"));
             }
-            else if (a.Profile.Region.Subdivision is { } subdivision && subdivision == b.Profile.Region.Subdivision)
+            // Between two cities the distance is known; between the middles of regions it is not, and a shared region says more.
+            else if (!(a.Place is { IsCity: true } && b.Place is { IsCity: true })
+                && a.Profile.Region.Subdivision is { } subdivision && subdivision == b.Profile.Region.Subdivision)
             {
                 reasons.Add((2.5, $"both in {PlaceNames.Subdivision(subdivision)}, {PlaceNames.Country(a.Profile.Region.Country)}"));
             }

@@ -111,7 +111,8 @@ public static class PlaceNames
     }
 
     /// <summary>Case and accents set aside, so "Baden-Wurttemberg" finds "Baden-Württemberg".</summary>
-    private static string Fold(string text)
+    /// <summary>A name as names are compared: trimmed, lower case, without accents ("München" as "munchen").</summary>
+    public static string Fold(string text)
     {
         var decomposed = text.Trim().ToLowerInvariant().Normalize(NormalizationForm.FormD);
         return string.Concat(decomposed.Where(c => CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark));

@@ -5,8 +5,8 @@ using PeerMatch.Intake;
 
 namespace PeerMatch.Matching.Geo;
 
-/// <summary>A point on Earth, in degrees.</summary>
-public readonly record struct Place(double Latitude, double Longitude)
+/// <summary>A point on Earth, in degrees; <see cref="IsCity"/> when it is a city's, not the middle of a region.</summary>
+public readonly record struct Place(double Latitude, double Longitude, bool IsCity = false)
 {
     private const double EarthRadiusKm = 6371;
 
@@ -24,8 +24,9 @@ public readonly record struct Place(double Latitude, double Longitude)
 }
 
 /// <summary>
-/// Where a region is: the centroid of its subdivision when PeerMatch knows it, else of its country.
-/// The table (Geo/centroids.csv) is small and approximate: good for "12 km" versus "900 km", not for addresses.
+/// Where a practitioner is: their city, when the <see cref="Gazetteer"/> knows it; else the centroid of their
+/// subdivision when PeerMatch knows it, else of their country. The centroids (Geo/centroids.csv) are small and
+/// approximate: a fallback, good for "900 km" versus "3,000 km".
 /// </summary>
 public static class Locations
 {
@@ -33,11 +34,12 @@ public static class Locations
 
     public static Place? Locate(Region region)
     {
-        if (region.Subdivision is { } subdivision && Centroids.TryGetValue(subdivision, out var place))
+        Place? middle = region.Subdivision is { } subdivision && Centroids.TryGetValue(subdivision, out var place) ? place : null;
+        if (region.City is { Length: > 0 } city && Gazetteer.Find(region.Country, region.Subdivision, city, middle) is { } found)
         {
-            return place;
+            return found;
         }
-        return Centroids.TryGetValue(region.Country, out var country) ? country : null;
+        return middle ?? (Centroids.TryGetValue(region.Country, out var country) ? country : null);
     }
 
     private static FrozenDictionary<string, Place> Load()
