@@ -102,6 +102,9 @@ public static class LearningEvaluation
         }
     }
 
+    /// <summary>A gain with its sign; one that rounds to nothing reads +0.000, not -+0.000.</summary>
+    private static string Signed(double value) => (Math.Round(value, 3) + 0.0).ToString("+0.000;−0.000", CultureInfo.InvariantCulture);
+
     public static string Markdown(IReadOnlyList<Week> weeks, int size)
     {
         var count = weeks.Max(w => w.Number);
@@ -140,7 +143,7 @@ public static class LearningEvaluation
                     var lift = lifts.Average();
                     var spread = lifts.Count < 2 ? 0 : Math.Sqrt(lifts.Sum(l => (l - lift) * (l - lift)) / (lifts.Count - 1) / lifts.Count);
                     lines.Add(string.Create(CultureInfo.InvariantCulture,
-                        $"| {family.Key} | {policy.Key} | {measure} | {string.Join(" | ", mean.Select(m => $"{m.Share:0.000} ({m.Value:P0})"))} | {gain:+0.000;−0.000} | {(policy.Key == Policy.Prior.Name ? "" : string.Create(CultureInfo.InvariantCulture, $"{lift:+0.000;−0.000} ± {spread:0.000}"))} |"));
+                        $"| {family.Key} | {policy.Key} | {measure} | {string.Join(" | ", mean.Select(m => $"{m.Share:0.000} ({m.Value:P0})"))} | {Signed(gain)} | {(policy.Key == Policy.Prior.Name ? "" : string.Create(CultureInfo.InvariantCulture, $"{Signed(lift)} ± {spread:0.000}"))} |"));
                 }
             }
         }
