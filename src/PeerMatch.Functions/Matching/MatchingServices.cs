@@ -25,6 +25,7 @@ public static class MatchingServices
         services.AddSingleton<Retraining>();
         services.AddSingleton<MatchRuns>();
         services.AddSingleton<SuggestionAnswers>();
+        services.AddSingleton<ICoverageStore, Organizer.CoverageBlob>();
         services.AddSingleton<Coverage>();
         return services.AddEmailComposer<MatchEmailComposer>();
     }

@@ -2,9 +2,11 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Options;
 using PeerMatch.Functions.Hosting;
 using PeerMatch.Functions.Http;
 using PeerMatch.Functions.Matching;
+using PeerMatch.Functions.Settings;
 using PeerMatch.Intake;
 using PeerMatch.Places;
 using PeerMatch.Matching;
@@ -17,7 +19,7 @@ public sealed record MatchRunStarted(string RunId);
 
 /// <summary>Organizer routes: the gate lets none run without the organizer key (<c>x-functions-key</c> or <c>?code=</c>).</summary>
 [OrganizerOnly]
-public sealed class OrganizerApi(MatchRuns matchRuns, IMatchRunStore runs, Coverage coverage)
+public sealed class OrganizerApi(MatchRuns matchRuns, IMatchRunStore runs, Coverage coverage, IOptions<PeerMatchOptions> options)
 {
     [Function("MatchRuns")]
     public async Task<Results<Accepted<MatchRunStarted>, ValidationProblem, ProblemHttpResult>> StartRunAsync(
@@ -57,9 +59,21 @@ public sealed class OrganizerApi(MatchRuns matchRuns, IMatchRunStore runs, Cover
             : TypedResults.NotFound();
     }
 
-    /// <summary>Confirmed practitioners never suggested, never introduced, and seeking a group but in none, by country and model.</summary>
+    /// <summary>
+    /// Confirmed practitioners never suggested, never introduced, and seeking a group but in none, by country and model:
+    /// counted now when that fits in <see cref="PeerMatchOptions.CoverageCountWithin"/>, else the last count (stale) while
+    /// the worker counts again, or a 503 when nothing was counted yet.
+    /// </summary>
     [Function("Coverage")]
-    public async Task<JsonHttpResult<CoverageReport>> GetCoverageAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Coverage)] HttpRequest request, CancellationToken cancellationToken) =>
-        TypedResults.Json(await coverage.ReportAsync(cancellationToken), MatchingJson.Default.CoverageReport);
+    public async Task<Results<JsonHttpResult<CoverageReport>, ProblemHttpResult>> GetCoverageAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Coverage)] HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (await coverage.CurrentAsync(options.Value.CoverageCountWithin, cancellationToken) is { } report)
+        {
+            return TypedResults.Json(report, MatchingJson.Default.CoverageReport);
+        }
+        request.HttpContext.Response.Headers.RetryAfter = "60";
+        return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Coverage is being counted.",
+            detail: "There are too many practitioners to count at once; the count goes on. Ask again in a minute.");
+    }
 }

@@ -548,11 +548,16 @@
     await whileBusy(coverageButton, async () => {
       const answer = await call(coveragePath);
       if (!answer.ok) {
-        status.textContent = 'Coverage could not be counted just now. Try “Count again” in a minute.';
+        status.textContent = answer.status === 503 && answer.body && answer.body.title === 'Coverage is being counted.'
+          ? 'Counting everyone takes a while: coverage is being counted. Try “Count again” in a minute.'
+          : 'Coverage could not be counted just now. Try “Count again” in a minute.';
         return;
       }
       showCoverage(answer.body);
-      status.textContent = `Counted at ${new Date().toLocaleTimeString('en', { hour: '2-digit', minute: '2-digit' })}.`;
+      const at = new Date(answer.body.countedAt).toLocaleString('en', { weekday: 'short', hour: '2-digit', minute: '2-digit' });
+      status.textContent = answer.body.stale
+        ? `As counted ${at}. Counting everyone takes a while: a new count is under way. Try “Count again” in a minute.`
+        : `Counted ${at}.`;
     }, () => { status.textContent = 'PeerMatch could not be reached. Try “Count again”.'; });
   }
 

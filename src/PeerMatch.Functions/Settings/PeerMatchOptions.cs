@@ -43,6 +43,13 @@ public sealed class PeerMatchOptions
     public TimeSpan InvitationRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// How long <c>GET /api/organizer/coverage</c> may count before it answers with the last count (marked stale) and
+    /// leaves the counting to a worker: a count reads every practitioner, suggestion and group.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:03.500")]
+    public TimeSpan CoverageCountWithin { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
     /// The first wait before a single e-mail (a confirmation, a digest, an introduction…) is tried again after a 429, a
     /// 5xx, a timeout or a refused key; each later wait doubles (up to an hour), a 429's Retry-After is honoured
     /// instead, and after two days of failing it is recorded as failed.

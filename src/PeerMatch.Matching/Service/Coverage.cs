@@ -10,9 +10,25 @@ public sealed record CoverageGap(int Total, IReadOnlyList<CoverageCount> ByCount
 
 /// <summary>
 /// Who is not yet served, for an organizer: <c>GET /api/organizer/coverage</c>. Every gap counts confirmed practitioners
-/// only; <see cref="LastPlannedWeek"/> is the week whose plan gave the reasons of those never suggested.
+/// only; <see cref="LastPlannedWeek"/> is the week whose plan gave the reasons of those never suggested. A report that
+/// could not be counted again in time is the last one counted (<see cref="Stale"/>, as of <see cref="CountedAt"/>).
 /// </summary>
-public sealed record CoverageReport(int Confirmed, string? LastPlannedWeek, CoverageGap NeverSuggested, CoverageGap NeverIntroduced, CoverageGap SeekingAGroupInNone);
+public sealed record CoverageReport(int Confirmed, string? LastPlannedWeek, CoverageGap NeverSuggested, CoverageGap NeverIntroduced, CoverageGap SeekingAGroupInNone,
+    DateTimeOffset CountedAt, bool Stale = false);
+
+/// <summary>Where the last coverage count is kept, and how a count is asked of the worker (once, however many ask).</summary>
+public interface ICoverageStore
+{
+    Task SaveAsync(CoverageReport report, CancellationToken cancellationToken);
+
+    Task<CoverageReport?> LatestAsync(CancellationToken cancellationToken);
+
+    /// <summary>Queues a count, unless one was asked for less than a quarter of an hour ago and has not finished.</summary>
+    Task RequestCountAsync(CancellationToken cancellationToken);
+
+    /// <summary>The asked-for count is done: the next request queues another.</summary>
+    Task CountDoneAsync(CancellationToken cancellationToken);
+}
 
 /// <summary>
 /// Coverage: confirmed practitioners never suggested, never introduced, and seeking a peer group but in none, each with
@@ -25,9 +41,39 @@ public sealed class Coverage(
     ISuggestionStore suggestions,
     IWeekPlanStore plans,
     IGroupStore groups,
+    ICoverageStore store,
     TimeProvider clock)
 {
     public const string NeverSuggestedReason = "never suggested";
+
+    /// <summary>
+    /// The report as fresh as <paramref name="within"/> allows: counted now when that is quick enough (a count reads
+    /// every practitioner, suggestion and group, which takes long when they are many); otherwise the last count, marked
+    /// stale, while the worker counts again; null when nothing was ever counted.
+    /// </summary>
+    public async Task<CoverageReport?> CurrentAsync(TimeSpan within, CancellationToken cancellationToken)
+    {
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        budget.CancelAfter(within);
+        try
+        {
+            var report = await ReportAsync(budget.Token);
+            await store.SaveAsync(report, cancellationToken);
+            return report;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            await store.RequestCountAsync(cancellationToken);
+            return await store.LatestAsync(cancellationToken) is { } last ? last with { Stale = true } : null;
+        }
+    }
+
+    /// <summary>The worker's count: as long as it takes, kept for the organizers who ask next.</summary>
+    public async Task CountAsync(CancellationToken cancellationToken)
+    {
+        await store.SaveAsync(await ReportAsync(cancellationToken), cancellationToken);
+        await store.CountDoneAsync(cancellationToken);
+    }
 
     public async Task<CoverageReport> ReportAsync(CancellationToken cancellationToken)
     {
@@ -92,7 +138,7 @@ public sealed class Coverage(
             ?? (declinedRecently.Contains(p.Id) ? "declined a group in the last four weeks"
             : waiting.TryGetValue(p.Id, out var whyNot) ? GroupFormation.WhyNotKind(whyNot)
             : "not yet considered: groups form with each week's first run"))).ToList();
-        return new CoverageReport(confirmed.Count, week, Gap(neverSuggested), Gap(neverIntroduced), Gap(seekers));
+        return new CoverageReport(confirmed.Count, week, Gap(neverSuggested), Gap(neverIntroduced), Gap(seekers), now);
     }
 
     /// <summary>The reasons of this week's plan, or last week's if this week is not planned yet.</summary>

@@ -27,6 +27,8 @@ public sealed class CoverageTests : OrganizerFlowTest
 
         var before = await CoverageAsync();
         Assert.Equal(7, before["confirmed"]!.GetValue<int>());
+        Assert.False(before["stale"]!.GetValue<bool>());
+        Assert.Equal(MondayUtc, before["countedAt"]!.GetValue<DateTimeOffset>());
         Assert.Equal(7, before["neverSuggested"]!["total"]!.GetValue<int>());
         Assert.Equal("confirmed since the last weekly plan", Count(before["neverSuggested"]!, "byCountry", "US")["reason"]!.GetValue<string>());
 
@@ -82,4 +84,40 @@ public sealed class CoverageTests : OrganizerFlowTest
 
     private static JsonNode Count(JsonNode gap, string by, string key) =>
         Assert.Single(gap[by]!.AsArray(), c => c!["key"]!.GetValue<string>() == key)!;
+}
+
+/// <summary>Coverage where counting takes longer than a request may wait (here, no time at all): the worker counts.</summary>
+public sealed class CoverageCountedByTheWorkerTests() : OrganizerFlowTest(new PeerMatchApp(new() { ["PeerMatch:CoverageCountWithin"] = "00:00:00" }))
+{
+    [Fact]
+    public async Task Organizers_get_the_last_count_marked_stale_while_the_worker_counts_again()
+    {
+        await App.SeedAsync(Person("ada"), Person("bea"));
+
+        using var first = await Client.GetAsync("/api/organizer/coverage");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, first.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(60), first.Headers.RetryAfter!.Delta);
+        await App.DrainAsync();
+
+        var counted = await CoverageAsync();
+        Assert.True(counted["stale"]!.GetValue<bool>());
+        Assert.Equal(2, counted["confirmed"]!.GetValue<int>());
+        Assert.Equal(MondayUtc, counted["countedAt"]!.GetValue<DateTimeOffset>());
+
+        // Someone confirms; the next answer is still the last count, and asks the worker for a new one.
+        await App.SeedAsync(Person("cy"));
+        App.Clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(2, (await CoverageAsync())["confirmed"]!.GetValue<int>());
+        await App.DrainAsync();
+        var recounted = await CoverageAsync();
+        Assert.Equal(3, recounted["confirmed"]!.GetValue<int>());
+        Assert.Equal(MondayUtc.AddMinutes(1), recounted["countedAt"]!.GetValue<DateTimeOffset>());
+    }
+
+    private async Task<JsonObject> CoverageAsync()
+    {
+        using var response = await Client.GetAsync("/api/organizer/coverage");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+    }
 }
