@@ -503,7 +503,7 @@ public sealed class GroupFormation(IPairScorer scorer, int size = GroupFormation
 
         /// <summary>How far apart two conveners are for this way of meeting (km, or hours of offset); null when nobody could be in both groups.</summary>
         private static double? Distance(MatchProfile a, MatchProfile b, Mode mode) => mode == Mode.InPerson
-            ? PairFeatures.DistanceKm(a, b) is { } km ? km <= 2 * InPersonReachKm ? km : null : a.Profile.Region.Subdivision == b.Profile.Region.Subdivision ? 0 : null
+            ? PairFeatures.Within(a, b, 2 * InPersonReachKm) ? PairFeatures.DistanceKm(a, b) ?? 0 : null
             : Math.Abs(a.UtcOffsetHours - b.UtcOffsetHours) is var hours && hours <= OnlineSpreadHours ? hours : null;
 
         /// <summary>

@@ -46,8 +46,7 @@ public static class Obstacles
             {
                 continue;
             }
-            var nearby = PairFeatures.DistanceKm(person, other) is { } km ? km <= PairFeatures.NearKm
-                : person.Profile.Region.Subdivision is { } s && s == other.Profile.Region.Subdivision;
+            var nearby = PairFeatures.Within(person, other, PairFeatures.NearKm);
             var hoursShared = PairFeatures.SharedWorkingHours(person, other) >= 2;
             var meetsNow = (person.InPerson && other.InPerson && nearby) || (person.Online && other.Online && hoursShared);
             var meetsIfEither = (other.InPerson && nearby) || (other.Online && hoursShared);

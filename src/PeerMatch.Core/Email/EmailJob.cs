@@ -23,3 +23,9 @@ public interface IEmailScheduler
 {
     Task EnqueueAsync(EmailJob job, CancellationToken cancellationToken);
 }
+
+/// <summary>How long an e-mail that meets failures that may pass keeps being tried before it is recorded as failed.</summary>
+public static class EmailRetries
+{
+    public static readonly TimeSpan GiveUpAfter = TimeSpan.FromDays(2);
+}

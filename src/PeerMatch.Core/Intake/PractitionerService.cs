@@ -12,8 +12,11 @@ public sealed class PractitionerService(
     IEnumerable<IPersonalDataStore> personalData,
     TimeProvider clock)
 {
-    /// <summary>How long an unconfirmed sign-up is kept: as long as its confirmation link works.</summary>
-    public static readonly TimeSpan UnconfirmedRetention = Links.LinkToken.ConfirmLifetime;
+    /// <summary>
+    /// How long an unconfirmed sign-up is kept after its last link was asked for: as long as that link works, which
+    /// counts from when the e-mail was written, and an e-mail service outage may delay that by up to two days.
+    /// </summary>
+    public static readonly TimeSpan UnconfirmedRetention = Links.LinkToken.ConfirmLifetime + Email.EmailRetries.GiveUpAfter;
 
     /// <summary>
     /// An address gets at most one sign-up e-mail (confirmation or profile link) in this time: a

@@ -19,7 +19,7 @@ public sealed class DeliveryTable(StorageAccount storage, TimeProvider clock) : 
     private const string Waiting = "waiting";
 
     /// <summary>How long a job that keeps failing for a reason that may pass is tried before it is recorded as failed for good.</summary>
-    public static readonly TimeSpan GiveUpAfter = TimeSpan.FromDays(2);
+    public static readonly TimeSpan GiveUpAfter = EmailRetries.GiveUpAfter;
 
     /// <summary>
     /// Claims a job id for this queue message before sending. Another message with the same job id (a
@@ -106,7 +106,10 @@ public sealed class DeliveryTable(StorageAccount storage, TimeProvider clock) : 
 
     /// <summary>
     /// The jobs waiting to be tried again whose retry is overdue by <paramref name="grace"/> (its queued message was
-    /// lost); listings of jobs sent, failed for good or gone are removed on the way.
+    /// lost), each given another <paramref name="grace"/> before it counts as overdue again (a queue slow to reach it
+    /// gets one more message, not one each time). Listings of jobs sent, failed for good, skipped or gone are removed
+    /// on the way, and a job waiting past <see cref="GiveUpAfter"/> (nobody could take it: its recipient unsubscribed
+    /// meanwhile) is recorded as failed.
     /// </summary>
     public async Task<IReadOnlyList<EmailJob>> OverdueRetriesAsync(TimeSpan grace, CancellationToken cancellationToken)
     {
@@ -116,24 +119,55 @@ public sealed class DeliveryTable(StorageAccount storage, TimeProvider clock) : 
         var now = clock.GetUtcNow();
         await foreach (var listing in retries.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Waiting}"), cancellationToken: cancellationToken))
         {
-            if (QueuedEmailScheduler.Parse(listing.GetString("Job")) is not { } job)
+            var job = QueuedEmailScheduler.Parse(listing.GetString("Job"));
+            var found = job is null ? null : await deliveries.GetEntityIfExistsAsync<TableEntity>(job.PractitionerId, job.JobId, cancellationToken: cancellationToken);
+            var row = found is { HasValue: true } ? found.Value : null;
+            if (job is not null && row?.GetString("State") == "sending" && now - (row.GetDateTimeOffset("ClaimedAt") ?? now) < GiveUpAfter)
             {
-                continue;
+                continue; // being sent
             }
-            var delivery = await deliveries.GetEntityIfExistsAsync<TableEntity>(job.PractitionerId, job.JobId, cancellationToken: cancellationToken);
-            var state = delivery.HasValue ? delivery.Value!.GetString("State") : null;
-            if (state is "sending" || (state is Waiting && now - (delivery.Value!.GetDateTimeOffset("NextAttemptAt") ?? now) < grace))
+            if (job is not null && row?.GetString("State") == Waiting)
             {
-                continue; // on its way
-            }
-            if (state is Waiting)
-            {
-                overdue.Add(job);
-                continue;
+                if (now - (row.GetDateTimeOffset("NextAttemptAt") ?? now) < grace)
+                {
+                    continue; // its retry is on its way
+                }
+                var givenUp = now - (row.GetDateTimeOffset("FirstFailedAt") ?? now) >= GiveUpAfter + grace;
+                row["State"] = givenUp ? "failed" : Waiting;
+                row["NextAttemptAt"] = givenUp ? null : now;
+                row["Error"] = givenUp ? $"{row.GetString("Error")} (not tried again: nobody could take it for two days)" : row.GetString("Error");
+                try
+                {
+                    await deliveries.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken);
+                }
+                catch (RequestFailedException e) when (e.Status == 412)
+                {
+                    continue; // its retry came meanwhile
+                }
+                if (!givenUp)
+                {
+                    overdue.Add(job);
+                    continue;
+                }
             }
             await retries.DeleteEntityAsync(listing, ETag.All, cancellationToken);
         }
         return overdue;
+    }
+
+    /// <summary>
+    /// A claimed-or-waiting job that will not be sent after all (its recipient unsubscribed, or its subject is gone):
+    /// recorded as skipped, so that it is not tried again.
+    /// </summary>
+    public async Task SkipAsync(string practitionerId, string jobId, string why, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Name, cancellationToken);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(practitionerId, jobId, cancellationToken: cancellationToken);
+        if (row.HasValue && row.Value!.GetString("State") is Waiting or "sending")
+        {
+            await table.UpdateEntityAsync(new TableEntity(practitionerId, jobId) { ["State"] = "skipped", ["NextAttemptAt"] = null, ["Error"] = why },
+                row.Value.ETag, TableUpdateMode.Merge, cancellationToken);
+        }
     }
 
     public async Task<IReadOnlyList<PersonalRecords>> ExportAsync(string practitionerId, CancellationToken cancellationToken)
@@ -146,15 +180,17 @@ public sealed class DeliveryTable(StorageAccount storage, TimeProvider clock) : 
     {
         var table = await storage.TableAsync(Name, cancellationToken);
         await table.DeletePartitionAsync(practitionerId, cancellationToken);
+        // Their own listings, and those of e-mails about them (a group's news names who joined or left): the listings
+        // are few, those waiting on an outage.
         var retries = await storage.TableAsync(RetriesName, cancellationToken);
-        var (from, to) = (RetryKey(practitionerId, ""), practitionerId + "}");
-        await foreach (var listing in retries.QueryAsync<TableEntity>(
-            TableClient.CreateQueryFilter($"PartitionKey eq {Waiting} and RowKey ge {from} and RowKey lt {to}"), cancellationToken: cancellationToken))
+        await foreach (var listing in retries.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Waiting}"), cancellationToken: cancellationToken))
         {
-            await retries.DeleteEntityAsync(listing, ETag.All, cancellationToken);
+            if (listing.RowKey.StartsWith(practitionerId + "|", StringComparison.Ordinal) || listing.GetString("Job")?.Contains(practitionerId, StringComparison.Ordinal) == true)
+            {
+                await retries.DeleteEntityAsync(listing, ETag.All, cancellationToken);
+            }
         }
     }
 
-    /// <summary>"|" sorts just before "}", so one practitioner's listings are the keys from "id|" up to "id}".</summary>
     private static string RetryKey(string practitionerId, string jobId) => $"{practitionerId}|{jobId}";
 }

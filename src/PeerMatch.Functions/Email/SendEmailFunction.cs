@@ -42,6 +42,8 @@ public sealed class SendEmailFunction(
         }
         if (!job.Kind.ReachesUnsubscribed() && await suppressions.IsSuppressedAsync(recipient.Profile.Email, cancellationToken))
         {
+            // It may have been waiting on an outage when they unsubscribed: it is not tried again.
+            await deliveries.SkipAsync(recipient.Id, job.JobId, "not sent: the address unsubscribed", cancellationToken);
             log.LogInformation("Job {Job}: the address unsubscribed; nothing sent", job.JobId);
             return;
         }
@@ -56,6 +58,7 @@ public sealed class SendEmailFunction(
 
         if (await composer.ComposeAsync(job, recipient, cancellationToken) is not { } email)
         {
+            await deliveries.SkipAsync(recipient.Id, job.JobId, "not sent: the peer it was about erased their profile", cancellationToken);
             log.LogInformation("Job {Job}: nothing left to say (the peer erased their profile); nothing sent", job.JobId);
             return;
         }

@@ -20,12 +20,22 @@ public static class Gazetteer
 
     private static readonly Lazy<Dictionary<string, City[]>> Cities = new(Load);
 
+    /// <summary>Every country's region codes in the gazetteer ("US|CA"), to tell where they agree with ISO 3166-2.</summary>
+    private static readonly Lazy<HashSet<string>> Regions = new(() =>
+        Cities.Value.SelectMany(c => c.Value.Select(city => c.Key[..2] + "|" + city.Admin1)).ToHashSet(StringComparer.Ordinal));
+
     private static readonly FrozenDictionary<string, string> Aliases = LoadAliases();
 
     /// <summary>Places that far apart or nearer count as one for a name that could mean either.</summary>
     private const double SameTownKm = 30;
 
-    /// <summary>The city named in <paramref name="country"/>, or null when the gazetteer does not know it or cannot tell which one is meant.</summary>
+    /// <summary>A place this far from the middle of the subdivision given is not in it: a name shared with a town elsewhere.</summary>
+    private const double OutsideSubdivisionKm = 1_500;
+
+    /// <summary>
+    /// The city named in <paramref name="country"/>, within the subdivision given when there is one, or null when the
+    /// gazetteer does not know it or cannot tell which one is meant.
+    /// </summary>
     public static Place? Find(string country, string? subdivision, string city, Place? subdivisionMiddle)
     {
         var key = Key(country, city);
@@ -33,19 +43,18 @@ public static class Gazetteer
         {
             return null;
         }
-        if (found.Length == 1)
-        {
-            return found[0].Place;
-        }
-        // ISO 3166-2 codes end in GeoNames' own region code for some countries (US-CA and CA, GB-ENG and ENG).
+        // Where ISO 3166-2 codes end in GeoNames' own region codes (US-CA and CA, GB-ENG and ENG), the subdivision decides.
+        // Numbers are left out: both schemes number regions, each its own way (JP-13 is Tokyo, GeoNames' 13 is not).
         var suffix = subdivision is { } code && code.IndexOf('-', StringComparison.Ordinal) is var dash and > 0 ? code[(dash + 1)..] : null;
-        if (found.Where(c => c.Admin1 == suffix).Select(c => (Place?)c.Place).FirstOrDefault() is { } inSubdivision)
+        if (suffix is not null && suffix.All(char.IsAsciiLetter) && Regions.Value.Contains(country + "|" + suffix))
         {
-            return inSubdivision;
+            return found.Where(c => c.Admin1 == suffix).Select(c => (Place?)c.Place).FirstOrDefault();
         }
+        // Elsewhere, the one nearest the middle of the subdivision, if it is plausibly in it.
         if (subdivisionMiddle is { } middle)
         {
-            return found.MinBy(c => c.Place.KilometresTo(middle)).Place;
+            var nearest = found.MinBy(c => c.Place.KilometresTo(middle)).Place;
+            return nearest.KilometresTo(middle) <= OutsideSubdivisionKm ? nearest : null;
         }
         var first = found[0].Place;
         return found.All(c => c.Place.KilometresTo(first) <= SameTownKm) ? first : null;

@@ -97,6 +97,30 @@ public sealed class SendGridTests
         Assert.Empty(await app.RowsAsync(DeliveryTable.RetriesName));
     }
 
+    [Fact]
+    public async Task A_message_waiting_out_an_outage_is_not_sent_once_its_recipient_unsubscribes()
+    {
+        await using var sendGrid = await FakeSendGrid.StartAsync();
+        await using var app = SendGridApp(sendGrid, retryDelay: "00:00:01");
+        using var client = app.CreateClient();
+        await Intakes.SignUpAndConfirmViaAsync(sendGrid, client, "ada@example.org");
+        var requests = sendGrid.Requests;
+
+        sendGrid.Script(503);
+        app.Clock.Advance(TimeSpan.FromMinutes(11));
+        await Intakes.PostAsync(client, Intakes.Valid()); // a manage link, which meets the outage
+        await DeliveryInStateAsync(app, "waiting");
+        await app.Services.GetRequiredService<PeerMatch.Intake.ISuppressionList>().SuppressAsync("ada@example.org", default);
+
+        var skipped = await DeliveryInStateAsync(app, "skipped");
+        await app.DrainAsync();
+        Assert.Equal(requests + 1, sendGrid.Requests);
+        Assert.DoesNotContain(sendGrid.Accepted, m => m["headers"]?["X-PeerMatch-Kind"]?.GetValue<string>() == "manage-link");
+        Assert.Contains("unsubscribed", skipped.GetString("Error"), StringComparison.Ordinal);
+        await ActivatorUtilities.CreateInstance<ResumeEmailsFunction>(app.Services).RunAsync(null!, default);
+        Assert.Empty(await app.RowsAsync(DeliveryTable.RetriesName));
+    }
+
     private static PeerMatchApp SendGridApp(FakeSendGrid sendGrid, string retryDelay = "00:00:00.020") => new(new()
     {
         ["SendGrid:ApiKey"] = "SG.test-key",

@@ -51,6 +51,8 @@ public sealed class LocationsTests
         Assert.InRange(illinois.Latitude, 39.5, 40.1);
         Assert.False(unsure.IsCity);
         Assert.Equal(Locations.Locate(new Region("US", null, null, "America/Chicago")), unsure);
+        // A name known only elsewhere is not taken for a place in the subdivision given.
+        Assert.Equal(Locations.Locate(new Region("US", "US-CA", null, "America/Los_Angeles")), Locations.Locate(new Region("US", "US-CA", "Chicago", "America/Los_Angeles")));
     }
 
     [Fact]
