@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
@@ -63,7 +64,14 @@ public sealed class MatchRunTable(StorageAccount storage, TimeProvider clock) : 
         if (preview is not null)
         {
             pages = await StorePreviewAsync(runId, preview, cancellationToken);
-            await ForgetOldPreviewsAsync(cancellationToken);
+            try
+            {
+                await ForgetOldPreviewsAsync(cancellationToken);
+            }
+            catch (RequestFailedException)
+            {
+                // Tidying: the next dry run forgets them.
+            }
         }
         await UpdateAsync(new TableEntity(Partition, runId)
         {
@@ -88,31 +96,38 @@ public sealed class MatchRunTable(StorageAccount storage, TimeProvider clock) : 
                 }
                 named.Add(page);
             }
-            await UploadAsync(container, PageName(runId, page), [.. pages[page]], cancellationToken);
         }
-        // Written last: an index names only pages that exist.
+        // Written first: a run that stops half-way leaves pages an erase can still find (a page not yet written reads empty).
         await container.GetBlobClient(IndexName(runId)).UploadAsync(
             BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(index, MatchingJson.Default.DictionaryStringListInt32)), overwrite: true, cancellationToken);
+        for (var page = 0; page < pages.Count; page++)
+        {
+            await UploadAsync(container, PageName(runId, page), [.. pages[page]], cancellationToken);
+        }
         return pages.Count;
     }
 
     /// <summary>A dry run is a look at one week: its preview is kept for <see cref="PreviewRetention"/>.</summary>
     public static readonly TimeSpan PreviewRetention = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// Deletes the previews of dry runs started more than <see cref="PreviewRetention"/> ago (finished, failed or
+    /// abandoned), then marks each forgotten: a crash in between leaves it to be deleted again next time.
+    /// </summary>
     private async Task ForgetOldPreviewsAsync(CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(Name, cancellationToken);
         var container = await storage.ContainerAsync(PreviewContainer, cancellationToken);
         var before = clock.GetUtcNow() - PreviewRetention;
         await foreach (var run in table.QueryAsync<TableEntity>(
-            TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and DryRun eq true and CompletedAt lt {before} and PreviewPages gt 0"), cancellationToken: cancellationToken))
+            TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and DryRun eq true and CreatedAt lt {before} and not (PreviewForgotten eq true)"), cancellationToken: cancellationToken))
         {
-            // The run stops naming its pages before they go: a reader never looks for a page that is gone.
-            await table.UpdateEntityAsync(new TableEntity(Partition, run.RowKey) { ["PreviewPages"] = 0, ["PreviewForgotten"] = true }, ETag.All, TableUpdateMode.Merge, cancellationToken);
             await foreach (var blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, run.RowKey + "/", cancellationToken))
             {
                 await container.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: cancellationToken);
             }
+            // A reader who saw the pages named a moment ago finds them gone, and reads an empty page.
+            await table.UpdateEntityAsync(new TableEntity(Partition, run.RowKey) { ["PreviewPages"] = 0, ["PreviewForgotten"] = true }, ETag.All, TableUpdateMode.Merge, cancellationToken);
         }
     }
 
@@ -166,16 +181,53 @@ public sealed class MatchRunTable(StorageAccount storage, TimeProvider clock) : 
     public async Task EraseAsync(string practitionerId, CancellationToken cancellationToken)
     {
         var container = await storage.ContainerAsync(PreviewContainer, cancellationToken);
-        await foreach (var (name, page) in PagesNamingAsync(practitionerId, cancellationToken))
-        {
-            await UploadAsync(container, name, page.Where(p => !Names(p, practitionerId)).ToList(), cancellationToken);
-        }
         await foreach (var (indexName, index) in IndexesAsync(container, cancellationToken))
         {
-            if (index.Remove(practitionerId))
+            if (!index.TryGetValue(practitionerId, out var pages))
             {
-                await container.GetBlobClient(indexName).UploadAsync(
-                    BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(index, MatchingJson.Default.DictionaryStringListInt32)), overwrite: true, cancellationToken);
+                continue;
+            }
+            var runId = indexName[..indexName.IndexOf('/', StringComparison.Ordinal)];
+            foreach (var page in pages)
+            {
+                await RewriteAsync(container.GetBlobClient(PageName(runId, page)), MatchingJson.Default.ListPreviewSuggestion,
+                    lines => lines.RemoveAll(p => Names(p, practitionerId)) > 0, cancellationToken);
+            }
+            await RewriteAsync(container.GetBlobClient(indexName), MatchingJson.Default.DictionaryStringListInt32, named => named.Remove(practitionerId), cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Changes a stored JSON blob, written back only if nobody wrote it since it was read (two people erased from one
+    /// page at once both leave it); a blob gone meanwhile (its preview forgotten) stays gone.
+    /// </summary>
+    private static async Task RewriteAsync<T>(BlobClient blob, JsonTypeInfo<T> type, Func<T, bool> change, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            BlobDownloadResult read;
+            try
+            {
+                read = (await blob.DownloadContentAsync(cancellationToken)).Value;
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                return;
+            }
+            var value = JsonSerializer.Deserialize(read.Content.ToMemory().Span, type)!;
+            if (!change(value))
+            {
+                return;
+            }
+            try
+            {
+                await blob.UploadAsync(BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(value, type)),
+                    new BlobUploadOptions { Conditions = new() { IfMatch = read.Details.ETag } }, cancellationToken);
+                return;
+            }
+            catch (RequestFailedException e) when (e.Status is 412 or 404)
+            {
+                // Written or forgotten meanwhile: read it again.
             }
         }
     }
