@@ -25,11 +25,38 @@ public sealed class CoverageBlob(StorageAccount storage, TimeProvider clock) : I
     /// <summary>A count asked this long ago and not done has stopped: the next request asks again.</summary>
     private static readonly TimeSpan CountLease = TimeSpan.FromMinutes(15);
 
+    /// <summary>Keeps the report unless a later count is kept already (a slow worker finishing after a quick request).</summary>
     public async Task SaveAsync(CoverageReport report, CancellationToken cancellationToken)
     {
         var container = await storage.ContainerAsync(Container, cancellationToken);
-        await container.GetBlobClient(Latest).UploadAsync(
-            BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(report, MatchingJson.Default.CoverageReport)), overwrite: true, cancellationToken);
+        var blob = container.GetBlobClient(Latest);
+        var content = BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(report, MatchingJson.Default.CoverageReport));
+        while (true)
+        {
+            BlobRequestConditions unchanged;
+            try
+            {
+                var kept = (await blob.DownloadContentAsync(cancellationToken)).Value;
+                if (JsonSerializer.Deserialize(kept.Content.ToMemory().Span, MatchingJson.Default.CoverageReport) is { } earlier && earlier.CountedAt > report.CountedAt)
+                {
+                    return;
+                }
+                unchanged = new() { IfMatch = kept.Details.ETag };
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                unchanged = new() { IfNoneMatch = ETag.All };
+            }
+            try
+            {
+                await blob.UploadAsync(content, new BlobUploadOptions { Conditions = unchanged }, cancellationToken);
+                return;
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412)
+            {
+                // Another count was kept meanwhile: compare again.
+            }
+        }
     }
 
     public async Task<CoverageReport?> LatestAsync(CancellationToken cancellationToken)
