@@ -119,6 +119,7 @@ public sealed class SuggestionTable(StorageAccount storage) : ISuggestionStore, 
         ["Answer"] = s.Answer,
         ["AnswerAt"] = s.AnsweredAt,
         ["Met"] = s.Met,
+        ["Explored"] = s.Explored,
     };
 
     private static StoredSuggestion FromEntity(TableEntity e) => new(
@@ -132,5 +133,6 @@ public sealed class SuggestionTable(StorageAccount storage) : ISuggestionStore, 
         e.GetDateTimeOffset("CreatedAt") ?? default,
         e.GetString("Answer"),
         e.GetDateTimeOffset("AnswerAt"),
-        e.GetString("Met"));
+        e.GetString("Met"),
+        e.GetBoolean("Explored") ?? false);
 }

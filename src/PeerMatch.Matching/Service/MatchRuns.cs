@@ -119,7 +119,7 @@ public sealed class MatchRuns(
         var retrained = await retraining.RetrainAsync(history, cancellationToken);
         var plan = await PlanAsync(population.Eligible, history, now, cancellationToken);
         await suggestions.SaveAsync(plan.Suggestions.Select(s =>
-            new StoredSuggestion(s.PractitionerId, s.PeerId, week, runId, s.Score, s.Reasons, s.Features, now)), cancellationToken);
+            new StoredSuggestion(s.PractitionerId, s.PeerId, week, runId, s.Score, s.Reasons, s.Features, now, Explored: s.Explored)), cancellationToken);
         var counts = plan.Suggestions.GroupBy(s => s.PractitionerId).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         await plans.SaveAsync(week, runId, readAt: now, population.Eligible.Select(c => new WeekPlanEntry(
             c.Id, c.Profile.Region.TimeZone, counts.GetValueOrDefault(c.Id), plan.NoSuggestionReasons.GetValueOrDefault(c.Id), null, [runId])), cancellationToken);
@@ -162,7 +162,7 @@ public sealed class MatchRuns(
             var history = await suggestions.AllAsync(cancellationToken).ToListAsync(cancellationToken);
             var plan = await PlanAsync(pool, history, now, cancellationToken, new LatePlanning(newcomers, already));
             await suggestions.SaveAsync(plan.Suggestions.Select(s =>
-                new StoredSuggestion(s.PractitionerId, s.PeerId, week, runId, s.Score, s.Reasons, s.Features, now)), cancellationToken);
+                new StoredSuggestion(s.PractitionerId, s.PeerId, week, runId, s.Score, s.Reasons, s.Features, now, Explored: s.Explored)), cancellationToken);
             var added = plan.Suggestions.GroupBy(s => s.PractitionerId).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
             var newEntries = pool.Where(c => newcomers.Contains(c.Id)).Select(c => new WeekPlanEntry(
                 c.Id, c.Profile.Region.TimeZone, added.GetValueOrDefault(c.Id), plan.NoSuggestionReasons.GetValueOrDefault(c.Id), null, [runId]));

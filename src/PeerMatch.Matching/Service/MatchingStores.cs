@@ -2,7 +2,10 @@ using PeerMatch.Email;
 
 namespace PeerMatch.Matching;
 
-/// <summary>A suggestion as stored: who got whom in which week, why, and what they answered.</summary>
+/// <summary>
+/// A suggestion as stored: who got whom in which week, why, whether it was chosen to learn from rather than as the
+/// best (<see cref="Explored"/>), and what they answered.
+/// </summary>
 public sealed record StoredSuggestion(
     string PractitionerId,
     string PeerId,
@@ -14,7 +17,8 @@ public sealed record StoredSuggestion(
     DateTimeOffset CreatedAt,
     string? Answer = null,
     DateTimeOffset? AnsweredAt = null,
-    string? Met = null)
+    string? Met = null,
+    bool Explored = false)
 {
     /// <summary>Deterministic, so a repeated run writes the same row, and the other side's row is found without a query.</summary>
     public string Id => IdFor(Week, PeerId);

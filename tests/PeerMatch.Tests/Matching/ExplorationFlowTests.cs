@@ -27,5 +27,8 @@ public sealed class ExplorationFlowTests() : OrganizerFlowTest(new PeerMatchApp(
         Assert.Equal(explored.Count, run["explored"]!.GetValue<int>());
         var stored = await App.Services.GetRequiredService<ISuggestionStore>().AllAsync(default).ToListAsync();
         Assert.Equal(preview["suggestions"]!.GetValue<int>(), stored.Count);
+        // Each stored suggestion says whether it was chosen to learn from, for whoever studies the answers later.
+        Assert.Equal(explored.Select(s => (s!["practitionerId"]!.GetValue<string>(), s["peerId"]!.GetValue<string>())).Order(),
+            stored.Where(s => s.Explored).Select(s => (s.PractitionerId, s.PeerId)).Order());
     }
 }
