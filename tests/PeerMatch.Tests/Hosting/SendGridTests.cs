@@ -77,6 +77,7 @@ public sealed class SendGridTests
 
         await Intakes.PostAsync(client, Intakes.Valid());
         await DeliveryInStateAsync(app, "waiting");
+        await Task.Delay(500); // the worker queues the retry just after recording the failure
         await app.Queue(QueuedEmailScheduler.QueueName).ClearMessagesAsync();
         var resume = ActivatorUtilities.CreateInstance<ResumeEmailsFunction>(app.Services);
 
@@ -101,7 +102,7 @@ public sealed class SendGridTests
     public async Task A_message_waiting_out_an_outage_is_not_sent_once_its_recipient_unsubscribes()
     {
         await using var sendGrid = await FakeSendGrid.StartAsync();
-        await using var app = SendGridApp(sendGrid, retryDelay: "00:00:01");
+        await using var app = SendGridApp(sendGrid, retryDelay: "00:00:03");
         using var client = app.CreateClient();
         await Intakes.SignUpAndConfirmViaAsync(sendGrid, client, "ada@example.org");
         var requests = sendGrid.Requests;
