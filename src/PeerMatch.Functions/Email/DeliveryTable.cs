@@ -18,9 +18,6 @@ public sealed class DeliveryTable(StorageAccount storage, TimeProvider clock) : 
     public const string RetriesName = "EmailRetries";
     private const string Waiting = "waiting";
 
-    /// <summary>How long a job that keeps failing for a reason that may pass is tried before it is recorded as failed for good.</summary>
-    public static readonly TimeSpan GiveUpAfter = EmailRetries.GiveUpAfter;
-
     /// <summary>
     /// Claims a job id for this queue message before sending. Another message with the same job id (a
     /// run that enqueued twice) finds the claim and sends nothing; a retry of this same message (the
@@ -74,7 +71,7 @@ public sealed class DeliveryTable(StorageAccount storage, TimeProvider clock) : 
     /// <summary>
     /// Records a failed send of a claimed job. One that may pass (<see cref="EmailSendException.Transient"/>) waits to
     /// be tried again, each wait longer (<paramref name="firstDelay"/>, doubling to an hour, or the service's
-    /// Retry-After), for up to <see cref="GiveUpAfter"/>; the wait is returned. Any other, or one past that, is recorded
+    /// Retry-After), for up to <see cref="EmailRetries.GiveUpAfter"/>; the wait is returned. Any other, or one past that, is recorded
     /// as failed for good, and null is returned.
     /// </summary>
     public async Task<TimeSpan?> RecordFailureAsync(string practitionerId, EmailJob job, EmailSendException failure, TimeSpan firstDelay, CancellationToken cancellationToken)
@@ -84,7 +81,7 @@ public sealed class DeliveryTable(StorageAccount storage, TimeProvider clock) : 
         var now = clock.GetUtcNow();
         var attempts = (row.GetInt32("Attempts") ?? 0) + 1;
         var firstFailedAt = row.GetDateTimeOffset("FirstFailedAt") ?? now;
-        TimeSpan? delay = failure.Transient && now - firstFailedAt < GiveUpAfter ? failure.RetryDelay(attempts, firstDelay) : null;
+        TimeSpan? delay = failure.Transient && now - firstFailedAt < EmailRetries.GiveUpAfter ? failure.RetryDelay(attempts, firstDelay) : null;
         if (delay is { } wait)
         {
             // Listed before the delivery says "waiting": a crash in between leaves a listing the resume timer tidies away.
@@ -108,7 +105,7 @@ public sealed class DeliveryTable(StorageAccount storage, TimeProvider clock) : 
     /// The jobs waiting to be tried again whose retry is overdue by <paramref name="grace"/> (its queued message was
     /// lost), each given another <paramref name="grace"/> before it counts as overdue again (a queue slow to reach it
     /// gets one more message, not one each time). Listings of jobs sent, failed for good, skipped or gone are removed
-    /// on the way, and a job waiting past <see cref="GiveUpAfter"/> (nobody could take it: its recipient unsubscribed
+    /// on the way, and a job waiting past <see cref="EmailRetries.GiveUpAfter"/> (nobody could take it: its recipient unsubscribed
     /// meanwhile) is recorded as failed.
     /// </summary>
     public async Task<IReadOnlyList<EmailJob>> OverdueRetriesAsync(TimeSpan grace, CancellationToken cancellationToken)
@@ -122,7 +119,7 @@ public sealed class DeliveryTable(StorageAccount storage, TimeProvider clock) : 
             var job = QueuedEmailScheduler.Parse(listing.GetString("Job"));
             var found = job is null ? null : await deliveries.GetEntityIfExistsAsync<TableEntity>(job.PractitionerId, job.JobId, cancellationToken: cancellationToken);
             var row = found is { HasValue: true } ? found.Value : null;
-            if (job is not null && row?.GetString("State") == "sending" && now - (row.GetDateTimeOffset("ClaimedAt") ?? now) < GiveUpAfter)
+            if (job is not null && row?.GetString("State") == "sending" && now - (row.GetDateTimeOffset("ClaimedAt") ?? now) < EmailRetries.GiveUpAfter)
             {
                 continue; // being sent
             }
@@ -132,7 +129,7 @@ public sealed class DeliveryTable(StorageAccount storage, TimeProvider clock) : 
                 {
                     continue; // its retry is on its way
                 }
-                var givenUp = now - (row.GetDateTimeOffset("FirstFailedAt") ?? now) >= GiveUpAfter + grace;
+                var givenUp = now - (row.GetDateTimeOffset("FirstFailedAt") ?? now) >= EmailRetries.GiveUpAfter + grace;
                 row["State"] = givenUp ? "failed" : Waiting;
                 row["NextAttemptAt"] = givenUp ? null : now;
                 row["Error"] = givenUp ? $"{row.GetString("Error")} (not tried again: nobody could take it for two days)" : row.GetString("Error");

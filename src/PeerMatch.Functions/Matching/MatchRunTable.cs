@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using System.Text.Json.Serialization.Metadata;
 using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
@@ -21,6 +20,7 @@ namespace PeerMatch.Functions.Matching;
 [JsonSerializable(typeof(GroupProposal))]
 [JsonSerializable(typeof(List<GroupProposal>))]
 [JsonSerializable(typeof(CoverageReport))]
+[JsonSerializable(typeof(PeerMatch.Functions.Organizer.CountAsked))]
 internal sealed partial class MatchingJson : JsonSerializerContext;
 
 /// <summary>
@@ -98,11 +98,10 @@ public sealed class MatchRunTable(StorageAccount storage, TimeProvider clock) : 
             }
         }
         // Written first: a run that stops half-way leaves pages an erase can still find (a page not yet written reads empty).
-        await container.GetBlobClient(IndexName(runId)).UploadAsync(
-            BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(index, MatchingJson.Default.DictionaryStringListInt32)), overwrite: true, cancellationToken);
+        await container.GetBlobClient(IndexName(runId)).WriteAsync(index, MatchingJson.Default.DictionaryStringListInt32, cancellationToken);
         for (var page = 0; page < pages.Count; page++)
         {
-            await UploadAsync(container, PageName(runId, page), [.. pages[page]], cancellationToken);
+            await container.GetBlobClient(PageName(runId, page)).WriteAsync([.. pages[page]], MatchingJson.Default.ListPreviewSuggestion, cancellationToken);
         }
         return pages.Count;
     }
@@ -188,47 +187,15 @@ public sealed class MatchRunTable(StorageAccount storage, TimeProvider clock) : 
                 continue;
             }
             var runId = indexName[..indexName.IndexOf('/', StringComparison.Ordinal)];
+            // Each written back only if nobody wrote it meanwhile (two people erased from one page at once both leave it);
+            // a blob gone meanwhile (its preview forgotten) stays gone.
             foreach (var page in pages)
             {
-                await RewriteAsync(container.GetBlobClient(PageName(runId, page)), MatchingJson.Default.ListPreviewSuggestion,
-                    lines => lines.RemoveAll(p => Names(p, practitionerId)) > 0, cancellationToken);
+                await container.GetBlobClient(PageName(runId, page)).ChangeAsync(MatchingJson.Default.ListPreviewSuggestion,
+                    lines => lines?.RemoveAll(p => Names(p, practitionerId)) > 0 ? lines : null, cancellationToken);
             }
-            await RewriteAsync(container.GetBlobClient(indexName), MatchingJson.Default.DictionaryStringListInt32, named => named.Remove(practitionerId), cancellationToken);
-        }
-    }
-
-    /// <summary>
-    /// Changes a stored JSON blob, written back only if nobody wrote it since it was read (two people erased from one
-    /// page at once both leave it); a blob gone meanwhile (its preview forgotten) stays gone.
-    /// </summary>
-    private static async Task RewriteAsync<T>(BlobClient blob, JsonTypeInfo<T> type, Func<T, bool> change, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            BlobDownloadResult read;
-            try
-            {
-                read = (await blob.DownloadContentAsync(cancellationToken)).Value;
-            }
-            catch (RequestFailedException e) when (e.Status == 404)
-            {
-                return;
-            }
-            var value = JsonSerializer.Deserialize(read.Content.ToMemory().Span, type)!;
-            if (!change(value))
-            {
-                return;
-            }
-            try
-            {
-                await blob.UploadAsync(BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(value, type)),
-                    new BlobUploadOptions { Conditions = new() { IfMatch = read.Details.ETag } }, cancellationToken);
-                return;
-            }
-            catch (RequestFailedException e) when (e.Status is 412 or 404)
-            {
-                // Written or forgotten meanwhile: read it again.
-            }
+            await container.GetBlobClient(indexName).ChangeAsync(MatchingJson.Default.DictionaryStringListInt32,
+                named => named?.Remove(practitionerId) == true ? named : null, cancellationToken);
         }
     }
 
@@ -259,35 +226,17 @@ public sealed class MatchRunTable(StorageAccount storage, TimeProvider clock) : 
                 continue;
             }
             var name = IndexName(run.Prefix.TrimEnd('/'));
-            BinaryData content;
-            try
+            // None yet: a run that has only begun to store its preview.
+            if (await container.GetBlobClient(name).ReadAsync(MatchingJson.Default.DictionaryStringListInt32, cancellationToken) is { } index)
             {
-                content = (await container.GetBlobClient(name).DownloadContentAsync(cancellationToken)).Value.Content;
+                yield return (name, index);
             }
-            catch (RequestFailedException e) when (e.Status == 404)
-            {
-                continue; // a run whose pages are being written: its index comes last
-            }
-            yield return (name, JsonSerializer.Deserialize(content.ToMemory().Span, MatchingJson.Default.DictionaryStringListInt32) ?? []);
         }
     }
 
     /// <summary>A page of a preview; none when it has just been forgotten (read between the run's row and the blob).</summary>
-    private static async Task<List<PreviewSuggestion>> PageAsync(BlobContainerClient container, string name, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var content = (await container.GetBlobClient(name).DownloadContentAsync(cancellationToken)).Value.Content;
-            return JsonSerializer.Deserialize(content.ToMemory().Span, MatchingJson.Default.ListPreviewSuggestion) ?? [];
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            return [];
-        }
-    }
-
-    private static async Task UploadAsync(BlobContainerClient container, string name, List<PreviewSuggestion> page, CancellationToken cancellationToken) =>
-        await container.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(page, MatchingJson.Default.ListPreviewSuggestion)), overwrite: true, cancellationToken);
+    private static async Task<List<PreviewSuggestion>> PageAsync(BlobContainerClient container, string name, CancellationToken cancellationToken) =>
+        await container.GetBlobClient(name).ReadAsync(MatchingJson.Default.ListPreviewSuggestion, cancellationToken) ?? [];
 
     private static string PageName(string runId, int page) => string.Create(CultureInfo.InvariantCulture, $"{runId}/{page:D5}.json");
 
