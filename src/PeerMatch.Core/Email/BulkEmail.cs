@@ -23,21 +23,25 @@ public sealed record BulkEmail(EmailKind Kind, string Subject, string TextBody, 
 /// </summary>
 public sealed record BulkRecipient(string Id, string Address, string Name, Uri UnsubscribeUrl, IReadOnlyDictionary<string, string> Substitutions);
 
-/// <summary>Placeholders in a bulk message's bodies: <c>%%greeting%%</c> in text, <c>%%greeting.html%%</c> in HTML.</summary>
-public static partial class BulkPlaceholders
+/// <summary>
+/// The placeholders of one bulk message: <c>%%greeting-{nonce}%%</c> in text, <c>%%greeting-{nonce}.html%%</c> in HTML.
+/// The nonce is drawn anew for each message, so nobody's own words (an organizer's message, a name) can hold a
+/// placeholder: "%%name%%" typed in a message stays "%%name%%", here and at SendGrid, which fills the same keys.
+/// </summary>
+public sealed partial class BulkPlaceholders
 {
-    public const string Marker = "%%";
+    private readonly string _nonce = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
 
-    public static string Text(string field) => $"{Marker}{field}{Marker}";
+    public string Text(string field) => $"%%{field}-{_nonce}%%";
 
-    public static string Html(string field) => $"{Marker}{field}.html{Marker}";
+    public string Html(string field) => $"%%{field}-{_nonce}.html%%";
 
     /// <summary>Renames the placeholders of <paramref name="fields"/> in an HTML body to their HTML form.</summary>
-    public static string ForHtml(string html, IEnumerable<string> fields) =>
+    public string ForHtml(string html, IEnumerable<string> fields) =>
         fields.Aggregate(html, (body, field) => body.Replace(Text(field), Html(field), StringComparison.Ordinal));
 
     /// <summary>A recipient's substitutions: each value as text, and encoded for HTML.</summary>
-    public static IReadOnlyDictionary<string, string> Values(IReadOnlyDictionary<string, string> fields)
+    public IReadOnlyDictionary<string, string> Values(IReadOnlyDictionary<string, string> fields)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (field, value) in fields)
@@ -52,7 +56,7 @@ public static partial class BulkPlaceholders
     public static string Fill(string body, IReadOnlyDictionary<string, string> substitutions) =>
         Placeholder().Replace(body, m => substitutions.TryGetValue(m.Value, out var value) ? value : m.Value);
 
-    [GeneratedRegex(@"%%[a-z]+(\.html)?%%")]
+    [GeneratedRegex(@"%%[a-z]+-[0-9a-f]{16}(\.html)?%%")]
     private static partial Regex Placeholder();
 }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Mail;
+using System.Text;
 using System.Text.RegularExpressions;
 using PeerMatch.Places;
 
@@ -15,7 +16,7 @@ public static partial class IntakeValidator
 
     public static Profile? Validate(RawIntake raw, ValidationErrors errors)
     {
-        var name = Text(raw.Name, "name", NameMaxLength, required: true, errors);
+        var name = Name(raw.Name, "name", NameMaxLength, required: true, errors);
         var email = Email(raw.Email, errors);
         var models = Choices(raw.Models, "models", ReferenceData.Models, min: 1, max: 3, errors);
         var region = RegionOf(raw, errors);
@@ -65,32 +66,65 @@ public static partial class IntakeValidator
     }
 
     /// <summary>
-    /// The key an address is looked up by: two spellings of one mailbox find one profile. Case is folded and an
-    /// internationalised domain is written in its ASCII form, so "anna@Bücher.de" and "anna@xn--bcher-kva.de" are one.
+    /// The key an address is looked up by: two spellings of one mailbox find one profile. Case is folded, a domain's
+    /// trailing dot (the root of DNS, the same mailbox) is dropped, and an internationalised domain is written in its
+    /// ASCII form, so "anna@Bücher.de.", "anna@bücher.de" and "anna@xn--bcher-kva.de" are one.
     /// </summary>
     public static string NormalizeEmail(string email)
     {
         var text = email.Trim().ToLowerInvariant();
         var at = text.LastIndexOf('@');
-        if (at < 0 || System.Text.Ascii.IsValid(text.AsSpan(at + 1)))
-        {
-            return text;
-        }
+        return at < 0 ? text : text[..(at + 1)] + (AsciiDomain(text[(at + 1)..]) ?? text[(at + 1)..].TrimEnd('.'));
+    }
+
+    /// <summary>
+    /// A domain as DNS knows it: lower-case ASCII (punycode for other scripts), without a trailing dot, at least two
+    /// labels of letters, digits and inner hyphens, the last not all digits; null for anything else (an IP address in
+    /// brackets or bare, an empty label).
+    /// </summary>
+    private static string? AsciiDomain(string domain)
+    {
+        var trimmed = domain.EndsWith('.') ? domain[..^1] : domain;
+        string ascii;
         try
         {
-            return text[..(at + 1)] + Idn.GetAscii(text[(at + 1)..]);
+            ascii = System.Text.Ascii.IsValid(trimmed) ? trimmed.ToLowerInvariant() : Idn.GetAscii(trimmed).ToLowerInvariant();
         }
         catch (ArgumentException)
         {
-            return text; // not a domain IDNA can write; validation refuses it where it matters
+            return null; // not a domain IDNA can write
         }
+        var labels = ascii.Split('.');
+        return ascii.Length <= 253 && labels.Length >= 2 && labels.All(DomainLabel().IsMatch) && !labels[^1].All(char.IsAsciiDigit) ? ascii : null;
     }
+
+    [GeneratedRegex("^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")]
+    private static partial Regex DomainLabel();
 
     private static readonly IdnMapping Idn = new();
 
     /// <summary>One line of text (a name, a campaign's title): the same rules as the form's names.</summary>
     public static string? Line(string? value, string field, int maxLength, bool required, ValidationErrors errors) =>
         Text(value, field, maxLength, required, errors);
+
+    /// <summary>
+    /// A person's name: a <see cref="Line"/> with at least one letter that shows. Letters of every script, marks and
+    /// emoji are welcome; a name of blank-looking letters (Hangul fillers, the blank Braille pattern) would greet
+    /// nobody ("See ㅤ and answer").
+    /// </summary>
+    public static string? Name(string? value, string field, int maxLength, bool required, ValidationErrors errors)
+    {
+        var text = Text(value, field, maxLength, required, errors);
+        if (text is not null && !text.EnumerateRunes().Any(r => Rune.IsLetter(r) && !IsBlankLooking(r)))
+        {
+            errors.Add(field, "Write a name with at least one letter.");
+            return null;
+        }
+        return text;
+    }
+
+    /// <summary>Characters that are letters or symbols to Unicode but show as nothing.</summary>
+    private static bool IsBlankLooking(Rune r) => r.Value is 0x115F or 0x1160 or 0x3164 or 0xFFA0 or 0x2800;
 
     /// <summary>Text that may run over several lines (a message): the same rules as the form's bio.</summary>
     public static string? Paragraphs(string? value, string field, int maxLength, bool required, ValidationErrors errors) =>
@@ -117,21 +151,28 @@ public static partial class IntakeValidator
             errors.Add(field, $"At most {maxLength} characters.");
             return null;
         }
-        // An index, not the character: NUL is itself one to refuse.
-        if (text.ToList().FindIndex(c => !Allowed(c, multiline)) is >= 0 and var refused)
+        // Read as Unicode scalars, so that a letter beyond the first plane (𠮷, an emoji) is one character, not two halves.
+        for (var i = 0; i < text.Length;)
         {
-            errors.Add(field, $"Contains a character that is not allowed here (U+{(int)text[refused]:X4}): {(multiline ? "control characters" : "line breaks, control characters")}, direction marks and invisible characters.");
-            return null;
+            // A lone surrogate is no character at all: refused as itself.
+            var decoded = Rune.DecodeFromUtf16(text.AsSpan(i), out var rune, out var length) == System.Buffers.OperationStatus.Done;
+            var code = decoded ? rune.Value : text[i];
+            if (!decoded || !Allowed(rune, multiline))
+            {
+                errors.Add(field, $"Contains a character that is not allowed here (U+{code:X4}): {(multiline ? "control characters" : "line breaks, control characters")}, direction marks and invisible characters.");
+                return null;
+            }
+            i += length;
         }
         return text;
     }
 
-    private static bool Allowed(char c, bool multiline) => char.GetUnicodeCategory(c) switch
+    private static bool Allowed(Rune r, bool multiline) => Rune.GetUnicodeCategory(r) switch
     {
-        UnicodeCategory.Control => multiline && c == '\n',
-        // Zero-width joiner and non-joiner shape letters in some scripts; every other format character
+        UnicodeCategory.Control => multiline && r.Value == '\n',
+        // Zero-width joiner and non-joiner shape letters in some scripts (and join emoji); every other format character
         // (direction overrides, zero-width spaces, byte-order marks) only hides things.
-        UnicodeCategory.Format => c is '\u200C' or '\u200D',
+        UnicodeCategory.Format => r.Value is 0x200C or 0x200D,
         UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator or UnicodeCategory.Surrogate
             or UnicodeCategory.PrivateUse or UnicodeCategory.OtherNotAssigned => false,
         _ => true,
@@ -144,15 +185,21 @@ public static partial class IntakeValidator
         {
             return null;
         }
-        var valid = EmailPattern().IsMatch(text)
-            && MailAddress.TryCreate(text, out var address)
-            && address.Address == text;
+        var at = text.LastIndexOf('@');
+        var domain = at > 0 ? text[(at + 1)..] : "";
+        var written = at > 0 ? text[..(at + 1)] + domain.TrimEnd('.').ToLowerInvariant() : text;
+        var valid = at > 0
+            && !domain.EndsWith("..", StringComparison.Ordinal)
+            && AsciiDomain(domain) is not null
+            && EmailPattern().IsMatch(written)
+            && MailAddress.TryCreate(written, out var address)
+            && address.Address == written;
         if (!valid)
         {
             errors.Add("email", "Enter an e-mail address like name@example.org.");
             return null;
         }
-        return text;
+        return written;
     }
 
     private static Region? RegionOf(RawIntake raw, ValidationErrors errors)

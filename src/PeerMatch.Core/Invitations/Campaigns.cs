@@ -108,8 +108,9 @@ public sealed class CampaignService(ICampaignLedger ledger, IPractitionerReposit
         /// <summary>The answer, once <paramref name="accepted"/> of those to invite turned out new to the campaign; the rest were in it.</summary>
         public CampaignReceipt Receipt(string campaignId, int accepted) => new(campaignId, accepted,
             Duplicates: Sorted.Duplicates + (ToInvite.Count - accepted),
-            AlreadyMembers: Sorted.Invitees.Count(i => Members.Contains(i.Key)),
-            Suppressed: Sorted.Invitees.Count(i => !Members.Contains(i.Key) && Suppressed.Contains(i.Key)),
+            // An unsubscribed address is counted as such, member or not: the organizer sees who opted out.
+            AlreadyMembers: Sorted.Invitees.Count(i => Members.Contains(i.Key) && !Suppressed.Contains(i.Key)),
+            Suppressed: Sorted.Invitees.Count(i => Suppressed.Contains(i.Key)),
             Sorted.Invalid);
     }
 

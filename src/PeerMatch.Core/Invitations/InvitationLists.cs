@@ -1,7 +1,6 @@
 using System.Globalization;
 using CsvHelper;
 using CsvHelper.Configuration;
-using PeerMatch.Email;
 using PeerMatch.Intake;
 
 namespace PeerMatch.Invitations;
@@ -64,12 +63,9 @@ public static class InvitationLists
         {
             return "Not a valid e-mail address.";
         }
-        if (IntakeValidator.Line(row.Name, "name", NameMaxLength, required: false, errors) is null && errors.Has("name"))
-        {
-            return $"The name is not usable: at most {NameMaxLength} characters, on one line, with no control or invisible characters.";
-        }
-        // A name is put into the message where the greeting stands; it must not look like a placeholder.
-        return row.Name?.Contains(BulkPlaceholders.Marker, StringComparison.Ordinal) == true ? $"The name may not contain \"{BulkPlaceholders.Marker}\"." : null;
+        return IntakeValidator.Name(row.Name, "name", NameMaxLength, required: false, errors) is null && errors.Has("name")
+            ? $"The name is not usable: at most {NameMaxLength} characters, on one line, with a letter and no control or invisible characters."
+            : null;
     }
 
     /// <summary>The address as given, cut to a sensible length, to name the row in the answer.</summary>

@@ -54,8 +54,9 @@ public static class LinkToken
     }
 
     /// <summary>
-    /// Whether <paramref name="token"/> has the shape of a token (two base64url parts, not too long): what can be
-    /// refused before the key is even read, so a storage outage never slows the answer to a mangled link.
+    /// Whether <paramref name="token"/> has the exact shape of a token (two unpadded base64url parts, not too long): what
+    /// can be refused before the key is even read, so a storage outage never slows the answer to a mangled link. Nothing
+    /// else passes: no padding, no white space, nothing a lenient decoder would skip.
     /// </summary>
     public static bool IsWellFormed(string? token)
     {
@@ -64,8 +65,18 @@ public static class LinkToken
             return false;
         }
         var dot = token.IndexOf('.', StringComparison.Ordinal);
-        return dot > 0 && Base64Url.IsValid(token.AsSpan(0, dot)) && Base64Url.IsValid(token.AsSpan(dot + 1));
+        return dot > 0 && IsCanonicalBase64Url(token.AsSpan(0, dot)) && IsCanonicalBase64Url(token.AsSpan(dot + 1));
     }
+
+    /// <summary>
+    /// Only the 64 characters of base64url, in a length and with final bits that an unpadded encoding writes
+    /// (<see cref="Base64Url.IsValid(ReadOnlySpan{char})"/> refuses stray low bits but skips white space and padding).
+    /// </summary>
+    private static bool IsCanonicalBase64Url(ReadOnlySpan<char> part) =>
+        !part.IsEmpty && !part.ContainsAnyExcept(Base64UrlAlphabet) && Base64Url.IsValid(part);
+
+    private static readonly System.Buffers.SearchValues<char> Base64UrlAlphabet =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
 
     /// <summary>
     /// Valid (with its subject) when it is well-formed, signed with <paramref name="key"/>, for <paramref name="purpose"/>

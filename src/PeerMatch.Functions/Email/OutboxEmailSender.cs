@@ -29,15 +29,39 @@ public sealed class OutboxEmailSender(IOptions<EmailOptions> options, TimeProvid
     private async Task WriteAsync(EmailMessage message, string name, CancellationToken cancellationToken)
     {
         var folder = Path.GetFullPath(options.Value.OutboxPath);
-        Directory.CreateDirectory(folder);
+        var writing = Path.Combine(folder, WritingFolder);
+        Directory.CreateDirectory(writing);
+        ForgetAbandonedWrites(writing);
         using var mime = MimeMessages.Build(message, options.Value, clock.GetUtcNow());
-        // Written aside and moved in, so a reader of the folder never sees half a message.
-        var partial = Path.Combine(folder, name + "." + Guid.NewGuid().ToString("N") + ".partial");
+        // Written aside, in a hidden folder, and moved in: a reader of the outbox never sees half a message, and a
+        // crash mid-write leaves nothing there.
+        var partial = Path.Combine(writing, Guid.NewGuid().ToString("N"));
         await using (var stream = File.Create(partial))
         {
-            await mime.WriteToAsync(stream, cancellationToken);
+            await mime.WriteToAsync(MimeMessages.Format, stream, cancellationToken);
         }
         File.Move(partial, Path.Combine(folder, name), overwrite: true);
+    }
+
+    /// <summary>Where messages are written before they are moved into the outbox.</summary>
+    public const string WritingFolder = ".writing";
+
+    private int _swept;
+
+    /// <summary>Once a process: what a process that stopped mid-write left (old enough that no writer still holds it).</summary>
+    private void ForgetAbandonedWrites(string writing)
+    {
+        if (Interlocked.Exchange(ref _swept, 1) == 1)
+        {
+            return;
+        }
+        foreach (var file in new DirectoryInfo(writing).EnumerateFiles())
+        {
+            if (file.LastWriteTimeUtc < DateTime.UtcNow.AddMinutes(-10))
+            {
+                file.Delete();
+            }
+        }
     }
 }
 
@@ -63,9 +87,20 @@ public static class MimeMessages
         var body = new BodyBuilder { TextBody = message.TextBody, HtmlBody = message.HtmlBody };
         foreach (var attachment in message.Attachments ?? [])
         {
-            body.Attachments.Add(attachment.FileName, attachment.Content, ContentType.Parse(attachment.ContentType));
+            var type = ContentType.Parse(attachment.ContentType);
+            if (type.MediaType == "text" && type.Charset is null)
+            {
+                type.Charset = "utf-8"; // an .ics, say: text that a reader must not take for ASCII
+            }
+            body.Attachments.Add(attachment.FileName, attachment.Content, type);
         }
         mime.Body = body.ToMessageBody();
+        // Standard MIME that every mail program opens: every part 7-bit (quoted-printable or base64), so no line runs
+        // past 78 characters (RFC 5322 allows 998) and no 8-bit byte goes undeclared.
+        mime.Prepare(EncodingConstraint.SevenBit, maxLineLength: 78);
         return mime;
     }
+
+    /// <summary>CRLF line endings, as RFC 5322 has them, whatever the machine's own.</summary>
+    public static readonly FormatOptions Format = new() { NewLineFormat = NewLineFormat.Dos };
 }

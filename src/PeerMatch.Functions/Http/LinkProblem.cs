@@ -13,8 +13,11 @@ public static class LinkProblems
 {
     public static LinkProblem From(TokenState state) => state == TokenState.Expired ? LinkProblem.Expired : LinkProblem.Invalid;
 
-    /// <summary>The token of an e-mailed link (<c>?token=</c>), or empty.</summary>
-    public static string LinkToken(this HttpRequest request) => request.Query["token"].ToString();
+    /// <summary>
+    /// The token of an e-mailed link (<c>?token=</c>), or empty (which no check accepts) when the link carries none or
+    /// more than one: a link names one token, and two cannot both be meant.
+    /// </summary>
+    public static string LinkToken(this HttpRequest request) => request.Query["token"] is [{ } token] ? token : "";
 }
 
 /// <summary>

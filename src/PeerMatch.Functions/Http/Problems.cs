@@ -39,6 +39,11 @@ public static class Problems
         title: "The body is not valid JSON.",
         detail: e.LineNumber is { } line ? $"The JSON could not be read near line {line + 1}, position {e.BytePositionInLine + 1}." : "The JSON could not be read.");
 
+    public static ProblemHttpResult RepeatedField(string name) => TypedResults.Problem(
+        statusCode: StatusCodes.Status400BadRequest,
+        title: "A field is given twice.",
+        detail: $"Nothing was saved. Send '{(name.Length > 40 ? name[..40] + "…" : name)}' once.");
+
     public static ProblemHttpResult OrganizerKeyRequired() => TypedResults.Problem(
         statusCode: StatusCodes.Status401Unauthorized,
         title: "Organizer key required.",

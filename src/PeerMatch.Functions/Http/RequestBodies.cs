@@ -71,9 +71,13 @@ public static class RequestBodies
         var none = new Dictionary<string, string>();
         if (isForm)
         {
-            return FormFields(body) is { } form
-                ? new(form.ToDictionary(f => f.Key, f => f.Value.LastOrDefault() ?? "", StringComparer.Ordinal), null)
-                : new(none, Problems.NotUtf8());
+            // Each of these fields holds one value: one sent twice is refused, as in JSON.
+            return FormFields(body) switch
+            {
+                null => new(none, Problems.NotUtf8()),
+                var form when form.FirstOrDefault(f => f.Value.Length > 1) is { Key: { } repeated } => new(none, Problems.RepeatedField(repeated)),
+                var form => new(form.ToDictionary(f => f.Key, f => f.Value[0], StringComparer.Ordinal), null),
+            };
         }
         return ParseJson(body, maxDepth: 4, root => root.ValueKind == JsonValueKind.Object
             ? new Fields(root.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.String)
@@ -209,14 +213,15 @@ public static class RequestBodies
 
     /// <summary>
     /// Parses JSON and checks that every string in it is text (no invalid UTF-8, no lone surrogate escape such
-    /// as "\ud800"), so that no reader further on can fail on it; any failure is a 400 problem.
+    /// as "\ud800") and that no object names a field twice (which value was meant cannot be known, and readers
+    /// differ on which they take), so that no reader further on can fail on it; any failure is a 400 problem.
     /// </summary>
     private static T ParseJson<T>(byte[] body, int maxDepth, Func<JsonElement, T> read, Func<ProblemHttpResult, T> refuse)
     {
         try
         {
             using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = maxDepth });
-            return IsText(document.RootElement) ? read(document.RootElement) : refuse(Problems.NotUtf8());
+            return Unreadable(document.RootElement) is { } problem ? refuse(problem) : read(document.RootElement);
         }
         catch (JsonException e)
         {
@@ -224,7 +229,7 @@ public static class RequestBodies
         }
     }
 
-    private static bool IsText(JsonElement element)
+    private static ProblemHttpResult? Unreadable(JsonElement element)
     {
         try
         {
@@ -232,26 +237,31 @@ public static class RequestBodies
             {
                 case JsonValueKind.String:
                     _ = element.GetString();
-                    return true;
+                    return null;
                 case JsonValueKind.Array:
-                    return element.EnumerateArray().All(IsText);
+                    return element.EnumerateArray().Select(Unreadable).FirstOrDefault(p => p is not null);
                 case JsonValueKind.Object:
+                    var names = new HashSet<string>(StringComparer.Ordinal);
                     foreach (var property in element.EnumerateObject())
                     {
-                        _ = property.Name; // decoded here, where a bad one is caught
-                        if (!IsText(property.Value))
+                        // The name is decoded here, where a bad one is caught.
+                        if (!names.Add(property.Name))
                         {
-                            return false;
+                            return Problems.RepeatedField(property.Name);
+                        }
+                        if (Unreadable(property.Value) is { } problem)
+                        {
+                            return problem;
                         }
                     }
-                    return true;
+                    return null;
                 default:
-                    return true;
+                    return null;
             }
         }
         catch (InvalidOperationException)
         {
-            return false;
+            return Problems.NotUtf8();
         }
     }
 

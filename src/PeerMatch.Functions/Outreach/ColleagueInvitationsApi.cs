@@ -36,7 +36,7 @@ public sealed class ColleagueInvitationsApi(LinkSigner links, IPractitionerRepos
         var browser = Pages.PrefersHtml(request);
         var errors = new ValidationErrors();
         var email = IntakeValidator.Email(fields["email"], errors);
-        var name = IntakeValidator.Line(fields["name"], "name", InvitationLists.NameMaxLength, required: false, errors);
+        var name = IntakeValidator.Name(fields["name"], "name", InvitationLists.NameMaxLength, required: false, errors);
         var message = IntakeValidator.Paragraphs(fields["message"], "message", MessageMaxLength, required: false, errors);
         if (!errors.IsEmpty)
         {

@@ -19,28 +19,29 @@ public sealed class InvitationComposer(LinkSigner links, EmailRenderer renderer)
 
     public async Task<BulkEmail> ComposeAsync(CampaignPost post, IReadOnlyList<Invitee> recipients, CancellationToken cancellationToken)
     {
+        var placeholders = new BulkPlaceholders();
         var (html, text) = await renderer.RenderAsync<InvitationEmail>(new Dictionary<string, object?>
         {
-            [nameof(InvitationEmail.Name)] = BulkPlaceholders.Text(NameField),
+            [nameof(InvitationEmail.Name)] = placeholders.Text(NameField),
             [nameof(InvitationEmail.Sender)] = post.Sender,
             [nameof(InvitationEmail.Message)] = post.Message,
             [nameof(InvitationEmail.IntakeUrl)] = links.Links.Intake(),
             [nameof(InvitationEmail.UnsubscribeUrl)] = UnsubscribeStandIn,
         });
-        string WithPlaceholder(string body) => body.Replace(UnsubscribeStandIn.AbsoluteUri, BulkPlaceholders.Text(UnsubscribeField), StringComparison.Ordinal);
+        string WithPlaceholder(string body) => body.Replace(UnsubscribeStandIn.AbsoluteUri, placeholders.Text(UnsubscribeField), StringComparison.Ordinal);
 
         var personalized = new List<BulkRecipient>(recipients.Count);
         foreach (var recipient in recipients)
         {
             var unsubscribe = await links.UnsubscribeUrlAsync(recipient.Email, cancellationToken);
             personalized.Add(new BulkRecipient($"{post.CampaignId}-{recipient.Key[..16]}", recipient.Email, recipient.Name, unsubscribe,
-                BulkPlaceholders.Values(new Dictionary<string, string>
+                placeholders.Values(new Dictionary<string, string>
                 {
                     [NameField] = recipient.Name.Length > 0 ? recipient.Name : "there",
                     [UnsubscribeField] = unsubscribe.AbsoluteUri,
                 })));
         }
         return new BulkEmail(EmailKind.Invitation, InvitationEmail.Subject(post.Sender), WithPlaceholder(text),
-            BulkPlaceholders.ForHtml(WithPlaceholder(html), [NameField, UnsubscribeField]), personalized);
+            placeholders.ForHtml(WithPlaceholder(html), [NameField, UnsubscribeField]), personalized);
     }
 }

@@ -40,7 +40,7 @@ public sealed class UnsubscribeApi(LinkSigner links, SuppressionTable suppressio
     }
 
     [Function("UnsubscribeOneClick")]
-    public async Task<Results<RazorComponentResult<UnsubscribePage>, Ok<UnsubscribeStatus>, SeeOther, LinkProblemResult>> UnsubscribeAsync(
+    public async Task<Results<RazorComponentResult<UnsubscribePage>, Ok<UnsubscribeStatus>, SeeOther, LinkProblemResult, NegotiatedProblem>> UnsubscribeAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Unsubscribe)] HttpRequest request, CancellationToken cancellationToken)
     {
         var token = request.LinkToken();
@@ -50,6 +50,10 @@ public sealed class UnsubscribeApi(LinkSigner links, SuppressionTable suppressio
             return new LinkProblemResult(LinkKind.Unsubscribe, LinkProblems.From(state));
         }
         var fields = await RequestBodies.ReadFieldsAsync(request, cancellationToken);
+        if (fields.Problem is { } unreadable)
+        {
+            return new NegotiatedProblem(unreadable);
+        }
         await suppressions.SuppressKeyAsync(emailKey, cancellationToken);
         if (!Pages.PrefersHtml(request))
         {

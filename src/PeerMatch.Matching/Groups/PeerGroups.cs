@@ -220,17 +220,15 @@ public sealed class PeerGroups(
             var answered = first ? seat with { Answer = answer, AnsweredAt = now } : seat;
             return answered with { DeclinedConvening = answered.DeclinedConvening || declines };
         }, cancellationToken);
-        if (done is not var (read, seat, changed))
+        if (done is not var (read, seat, _))
         {
             return null;
         }
         // Too late: the week to answer is over (the hourly run may not have said so yet). A seat this call changed
         // holds an answer, so this is only ever true of one left as it was.
         var tooLate = AnswerTimeIsOver(seat, now);
-        if (!changed && !tooLate)
-        {
-            return new GroupAnswerOutcome(seat.Answer, read);
-        }
+        // Settled even when this call changed nothing (a repeated click): the group is told as it stands after the
+        // answer that counted, not as read before it settled, so simultaneous repeats all say the same.
         var settled = await SettleAsync(groupId, cancellationToken) ?? read;
         return new GroupAnswerOutcome(tooLate ? settled.Seat(practitionerId)?.Answer : seat.Answer, settled);
     }

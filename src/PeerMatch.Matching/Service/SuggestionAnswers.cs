@@ -3,7 +3,7 @@ using PeerMatch.Intake;
 
 namespace PeerMatch.Matching;
 
-/// <summary>What an answer did: the answer that counts (the first one), and whether it introduced the pair just now.</summary>
+/// <summary>What an answer did: the answer that counts (the first one), and whether the pair is introduced (both said yes).</summary>
 public sealed record AnswerOutcome(string Answer, bool Introduced);
 
 /// <summary>
@@ -55,8 +55,9 @@ public sealed class SuggestionAnswers(
             ? $"{suggestion.PractitionerId}-{suggestion.PeerId}" : $"{suggestion.PeerId}-{suggestion.PractitionerId}";
         await emails.EnqueueAsync(MatchingEmailJobs.Introduction(pair, suggestion), cancellationToken);
         await emails.EnqueueAsync(MatchingEmailJobs.Introduction(pair, reciprocal), cancellationToken);
-        var introduced = await introductions.TryRecordAsync(suggestion, reciprocal, clock.GetUtcNow(), cancellationToken);
-        return new AnswerOutcome(final, introduced);
+        // Recorded once, by whichever "yes" comes first; every answer from now on says the pair is introduced, as the page does.
+        await introductions.TryRecordAsync(suggestion, reciprocal, clock.GetUtcNow(), cancellationToken);
+        return new AnswerOutcome(final, true);
     }
 
     /// <summary>Records the answer to "did you meet?"; it counts in training (a "yes" whose pair never met is no success).</summary>

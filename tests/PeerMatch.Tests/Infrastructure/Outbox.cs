@@ -13,7 +13,8 @@ public sealed class Outbox(string path)
         {
             return [];
         }
-        return Directory.EnumerateFiles(path, "*.eml").Order().Select(file => MimeMessage.Load(file)).ToList();
+        // Every message any test reads is held to the standard, so every kind a test makes is checked.
+        return Directory.EnumerateFiles(path, "*.eml").Order().Select(StandardMime.Load).ToList();
     }
 
     public IReadOnlyList<MimeMessage> To(string address) =>

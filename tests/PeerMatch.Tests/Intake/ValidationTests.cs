@@ -50,6 +50,17 @@ public sealed class ValidationTests : AppTest
         { "name", "\"\\u202Eevil\"", "name" },
         { "name", "\"A\\u200Bda\"", "name" },
         { "name", "\"\\uFEFFAda\"", "name" },
+        // Names that show no letter at all: Hangul fillers, the blank Braille pattern, nothing but emoji.
+        { "name", "\"\\u3164\"", "name" },
+        { "name", "\"\\u2800\\u2800\"", "name" },
+        { "name", "\"\\u115F\\u1160\"", "name" },
+        { "name", "\"🎉\"", "name" },
+        // Addresses at no domain name: an IP literal, a bare IP, an empty label.
+        { "email", "\"a@[127.0.0.1]\"", "email" },
+        { "email", "\"a@127.0.0.1\"", "email" },
+        { "email", "\"a@example..org\"", "email" },
+        { "email", "\"a@example.org..\"", "email" },
+        { "email", "\"a@-example.org\"", "email" },
         { "bio", "\"Line\\u2028separator\"", "bio" },
         { "bio", "\"Tab\\tbed\"", "bio" },
         { "models", "[\"facilitative\",\"facilitative\"]", "models" },
@@ -127,6 +138,39 @@ public sealed class ValidationTests : AppTest
         var row = Assert.Single(await App.RowsAsync("Practitioners"));
         Assert.Equal("Zoë Ōkubo-Nguyễn 山田 花子", row.GetString("Name"));
         Assert.StartsWith("Médiatrice familiale.\nمحامية", row.GetString("Bio"), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("𠮷田 Yoshida")]
+    [InlineData("Zoë 🎉")]
+    [InlineData("Ngozi 👩🏾‍⚖️ Okafor")]
+    public async Task Names_with_letters_beyond_the_first_plane_combining_marks_and_emoji_are_welcome(string name)
+    {
+        using var response = await Intakes.PostAsync(Client, Intakes.Valid(name: name));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal(name, Assert.Single(await App.RowsAsync("Practitioners")).GetString("Name"));
+    }
+
+    [Fact]
+    public async Task Two_spellings_of_one_mailbox_are_one_profile()
+    {
+        await Intakes.SignUpAndConfirmAsync(App, Client, "x@variant.example", "Xia First");
+        App.Clock.Advance(TimeSpan.FromMinutes(11)); // past the pause between two links to one address
+
+        foreach (var spelling in new[] { "x@variant.example.", "x@VARIANT.Example", "X@variant.example" })
+        {
+            using var again = await Intakes.PostAsync(Client, Intakes.Valid(spelling, "Xia Again"));
+            Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
+        }
+
+        var profile = Assert.Single(await App.RowsAsync("Practitioners"), p => p.RowKey == "profile");
+        Assert.Equal("x@variant.example", profile.GetString("Email"));
+        // The later sign-ups were told of the existing profile (a manage link), never asked to confirm a second one.
+        await App.Outbox.WaitForAsync("x@variant.example", "manage-link");
+        await App.DrainAsync();
+        Assert.Single(App.Outbox.All(), m => m.Headers["X-PeerMatch-Kind"] == "confirmation");
+        Assert.All(App.Outbox.All(), m => Assert.Equal("x@variant.example", m.To.Mailboxes.Single().Address, ignoreCase: true));
     }
 
     [Fact]

@@ -29,7 +29,7 @@ public sealed class MatchingServiceTests
         Assert.Single(jobs.Select(j => j.JobId).Distinct()); // one id for the pair: each side's sender sends it once
 
         var again = await answers.AnswerAsync(toBea, "yes", default);
-        Assert.False(again.Introduced);
+        Assert.True(again.Introduced); // the pair is introduced, and stays introduced once
         Assert.Equal(1, _ports.IntroductionRows.Count);
     }
 
