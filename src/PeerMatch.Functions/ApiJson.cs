@@ -33,6 +33,7 @@ namespace PeerMatch.Functions;
 [JsonSerializable(typeof(PeerMatch.Functions.Outreach.ColleagueInvited))]
 [JsonSerializable(typeof(PeerMatch.Invitations.CampaignProgress))]
 [JsonSerializable(typeof(PeerMatch.Functions.Outreach.CampaignList))]
+[JsonSerializable(typeof(PeerMatch.Functions.Outreach.InDoubtResolved))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 internal sealed partial class ApiJson : JsonSerializerContext;

@@ -7,8 +7,9 @@ namespace PeerMatch.Email;
 /// One message for many recipients, each with their own greeting and unsubscribe link: the shape of one
 /// SendGrid request with a personalization per recipient. The bodies hold placeholders
 /// (<see cref="BulkPlaceholders"/>); each recipient's values fill them, encoded for HTML in the HTML part.
+/// <see cref="MailingId"/> names the mailing (a campaign's shard) wherever the e-mail service lets one look it up.
 /// </summary>
-public sealed record BulkEmail(EmailKind Kind, string Subject, string TextBody, string HtmlBody, IReadOnlyList<BulkRecipient> Recipients)
+public sealed record BulkEmail(EmailKind Kind, string Subject, string TextBody, string HtmlBody, IReadOnlyList<BulkRecipient> Recipients, string MailingId)
 {
     /// <summary>The message as <paramref name="recipient"/> reads it.</summary>
     public EmailMessage For(BulkRecipient recipient) => new(Kind, recipient.Address, recipient.Name, Subject,
@@ -64,4 +65,12 @@ public sealed partial class BulkPlaceholders
 public interface IBulkEmailSender
 {
     Task SendAsync(BulkEmail email, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Which of the recipients (by <see cref="BulkRecipient.Id"/>) have the message already, as far as this sender can
+    /// show it; null when it cannot tell. Asked of a mailing whose sending stopped half-way (a crash during the request),
+    /// so that nobody gets a second copy unasked: the outbox knows what it wrote; a SendGrid request whose answer never
+    /// came is in doubt.
+    /// </summary>
+    Task<IReadOnlySet<string>?> DeliveredAsync(BulkEmail email, CancellationToken cancellationToken);
 }

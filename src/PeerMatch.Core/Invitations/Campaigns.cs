@@ -13,8 +13,12 @@ public sealed record CampaignRequest(string Title, string Message, string Sender
 /// <summary>What became of a request: the SPEC's 202 answer.</summary>
 public sealed record CampaignReceipt(string CampaignId, int Accepted, int Duplicates, int AlreadyMembers, int Suppressed, IReadOnlyList<InvalidRow> Invalid);
 
-/// <summary>How far a campaign has got: each recipient recorded for sending is pending, sent, failed or skipped.</summary>
-public sealed record CampaignProgress(string CampaignId, string Title, int Total, int Pending, int Sent, int Failed, int Skipped);
+/// <summary>
+/// How far a campaign has got: each recipient recorded for sending is pending, sent, failed, skipped, or in doubt (in a
+/// request whose answer never came because the sending stopped during it; an organizer counts them as sent or sends
+/// them again).
+/// </summary>
+public sealed record CampaignProgress(string CampaignId, string Title, int Total, int Pending, int Sent, int Failed, int Skipped, int InDoubt);
 
 /// <summary>An organizer's campaign in the list of campaigns: newest first, by when it was last posted to.</summary>
 public sealed record CampaignSummary(string CampaignId, string Title, DateTimeOffset UpdatedAt);

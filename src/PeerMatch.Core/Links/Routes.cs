@@ -39,6 +39,7 @@ public static class Routes
     public const string Coverage = "organizer/coverage";
     public const string Invitations = "organizer/invitations";
     public const string Invitation = "organizer/invitations/{campaignId}";
+    public const string InvitationsInDoubt = "organizer/invitations/{campaignId}/in-doubt";
 
     /// <summary>The path of <paramref name="route"/> with its one parameter, if any, filled in: <c>/api/suggestions/2026-W49-ab12</c>.</summary>
     public static string Path(string route, string? parameter = null)

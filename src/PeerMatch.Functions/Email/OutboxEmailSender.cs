@@ -16,9 +16,19 @@ public sealed class OutboxEmailSender(IOptions<EmailOptions> options, TimeProvid
     {
         foreach (var recipient in email.Recipients)
         {
-            await WriteAsync(email.For(recipient), $"{email.Kind.HeaderValue()}-{recipient.Id}.eml", cancellationToken);
+            await WriteAsync(email.For(recipient), FileName(email, recipient), cancellationToken);
         }
     }
+
+    /// <summary>A file is in the outbox only once written whole (it is moved in), so one that is there was delivered.</summary>
+    public Task<IReadOnlySet<string>?> DeliveredAsync(BulkEmail email, CancellationToken cancellationToken)
+    {
+        var folder = Path.GetFullPath(options.Value.OutboxPath);
+        IReadOnlySet<string> delivered = email.Recipients.Where(r => File.Exists(Path.Combine(folder, FileName(email, r)))).Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        return Task.FromResult<IReadOnlySet<string>?>(delivered);
+    }
+
+    private static string FileName(BulkEmail email, BulkRecipient recipient) => $"{email.Kind.HeaderValue()}-{recipient.Id}.eml";
 
     private static long _sequence;
 

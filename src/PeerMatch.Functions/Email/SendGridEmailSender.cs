@@ -51,9 +51,20 @@ public sealed class SendGridEmailSender(ISendGridClient client, IOptions<EmailOp
             AddUnsubscribeHeaders(personalization.Headers, r.UnsubscribeUrl);
             return personalization;
         }).ToList();
+        // Whoever looks a mailing up in SendGrid's activity feed (one left in doubt by a crash, say) finds it by this.
+        mail.CustomArgs = new Dictionary<string, string> { [MailingArgument] = email.MailingId };
 
         await PostAsync(mail, cancellationToken);
     }
+
+    /// <summary>The <c>custom_args</c> key that names a bulk request's mailing (a campaign's shard).</summary>
+    public const string MailingArgument = "peermatch_mailing";
+
+    /// <summary>
+    /// A request whose answer never came (the process stopped during it) may or may not have reached SendGrid; its API
+    /// says which only to accounts with the activity feed, so this sender does not claim to know.
+    /// </summary>
+    public Task<IReadOnlySet<string>?> DeliveredAsync(BulkEmail email, CancellationToken cancellationToken) => Task.FromResult<IReadOnlySet<string>?>(null);
 
     /// <summary>
     /// One request to SendGrid. A 429 (with its Retry-After), a 5xx, a timeout or a refused key (401, 403: an operator

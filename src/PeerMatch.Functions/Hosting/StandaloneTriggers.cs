@@ -26,8 +26,8 @@ public sealed class StandaloneTriggers(
     ILogger<StandaloneTriggers> log) : BackgroundService
 {
     // A message is hidden this long when taken, and again every half of it while its function runs,
-    // as the host does: a message whose worker died comes back within a minute.
-    private static readonly TimeSpan Visibility = TimeSpan.FromMinutes(1);
+    // as the host does: a message whose worker died comes back within a lease (a minute by default).
+    private TimeSpan Visibility => options.Value.ClaimLease;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -27,20 +27,30 @@ public sealed class HttpGate(IOptions<PeerMatchOptions> options, ILogger<HttpGat
             PermitLimit = options.Value.IntakePerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0,
         }));
 
+    // Organizer keys are guessed one request at a time: each client may send only so many wrong ones in 10 minutes.
+    private static readonly TimeSpan WrongKeyWindow = TimeSpan.FromMinutes(10);
+
+    private readonly PartitionedRateLimiter<string> _wrongKeys = PartitionedRateLimiter.Create<string, string>(client =>
+        RateLimitPartition.GetFixedWindowLimiter(client, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = options.Value.WrongOrganizerKeysPer10Minutes, Window = WrongKeyWindow, QueueLimit = 0,
+        }));
+
     /// <summary>Runs <paramref name="function"/> through the gate; the answer is what the client gets (a page, for a browser).</summary>
     public async Task<IResult> RunAsync(HttpContext http, FunctionDescriptor function, Func<Task<IResult?>> invoke)
     {
         ApplySecurityHeaders(http.Response);
-        if (function.OrganizerOnly && !HasOrganizerKey(http.Request))
+        // Standalone, the connection's address. Under the Functions host, the worker's forwarded-headers step has put
+        // here the last X-Forwarded-For hop (the address the platform's front end saw), trusting only the host on
+        // loopback: whatever a client writes further left is never the key.
+        var client = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (function.OrganizerOnly && OrganizerRefusal(http, client, function) is { } refused)
         {
-            return new NegotiatedProblem(Problems.OrganizerKeyRequired());
+            return refused;
         }
         if (function.SignUpLimited)
         {
-            // Standalone, the connection's address. Under the Functions host, the worker's forwarded-headers step has put
-            // here the last X-Forwarded-For hop (the address the platform's front end saw), trusting only the host on
-            // loopback: whatever a client writes further left is never the key.
-            using var lease = _signUps.AttemptAcquire(http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+            using var lease = _signUps.AttemptAcquire(client);
             if (!lease.IsAcquired)
             {
                 http.Response.Headers.RetryAfter = "60";
@@ -54,7 +64,9 @@ public sealed class HttpGate(IOptions<PeerMatchOptions> options, ILogger<HttpGat
             _ = work.ContinueWith(t => log.LogWarning(t.Exception, "{Function} failed after its answer was given", function.Name),
                 CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             log.LogWarning("{Function} took longer than {Deadline}: answered 503", function.Name, function.Deadline);
-            return Unavailable(http);
+            // The work goes on and may still succeed: the answer must not say nothing was done.
+            http.Response.Headers.RetryAfter = "30";
+            return new NegotiatedProblem(Problems.StillWorking());
         }
         try
         {
@@ -87,7 +99,51 @@ public sealed class HttpGate(IOptions<PeerMatchOptions> options, ILogger<HttpGat
         _ => e.InnerException is { } inner && IsStorageOutage(inner),
     };
 
-    public void Dispose() => _signUps.Dispose();
+    public void Dispose()
+    {
+        _signUps.Dispose();
+        _wrongKeys.Dispose();
+    }
+
+    /// <summary>
+    /// Why an organizer request is refused, if it is: a client that has used up its wrong keys is refused whatever key
+    /// it sends now (a right one would otherwise tell a guesser it had found it), with the wait in Retry-After; a wrong
+    /// key is logged, never the key itself.
+    /// </summary>
+    private NegotiatedProblem? OrganizerRefusal(HttpContext http, string client, FunctionDescriptor function)
+    {
+        if (_wrongKeys.GetStatistics(client)?.CurrentAvailablePermits == 0)
+        {
+            return TooManyWrongKeys(http);
+        }
+        var given = GivenKey(http.Request);
+        if (IsOrganizerKey(given))
+        {
+            return null;
+        }
+        if (given.Length == 0)
+        {
+            return new NegotiatedProblem(Problems.OrganizerKeyRequired());
+        }
+        using var attempt = _wrongKeys.AttemptAcquire(client);
+        if (!attempt.IsAcquired)
+        {
+            return TooManyWrongKeys(http);
+        }
+        var left = _wrongKeys.GetStatistics(client)?.CurrentAvailablePermits ?? 0;
+        log.LogWarning("Wrong organizer key from {Client} on {Function} ({Left} more allowed in this window)", client, function.Name, left);
+        if (left == 0)
+        {
+            log.LogWarning("{Client} has sent {Limit} wrong organizer keys: its organizer requests are refused for up to {Window}", client, options.Value.WrongOrganizerKeysPer10Minutes, WrongKeyWindow);
+        }
+        return new NegotiatedProblem(Problems.OrganizerKeyRequired());
+    }
+
+    private static NegotiatedProblem TooManyWrongKeys(HttpContext http)
+    {
+        http.Response.Headers.RetryAfter = ((int)WrongKeyWindow.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return new NegotiatedProblem(Problems.TooManyWrongKeys(WrongKeyWindow));
+    }
 
     /// <summary>
     /// Links carry tokens in their query string: no Referer may leak them to another site, and pages are
@@ -106,9 +162,8 @@ public sealed class HttpGate(IOptions<PeerMatchOptions> options, ILogger<HttpGat
         headers.CacheControl = "no-store";
     }
 
-    private bool HasOrganizerKey(HttpRequest request)
-    {
-        var given = request.Headers["x-functions-key"].FirstOrDefault() ?? request.Query["code"].FirstOrDefault() ?? "";
-        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(options.Value.OrganizerKey));
-    }
+    private static string GivenKey(HttpRequest request) => request.Headers["x-functions-key"].FirstOrDefault() ?? request.Query["code"].FirstOrDefault() ?? "";
+
+    private bool IsOrganizerKey(string given) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(options.Value.OrganizerKey));
 }

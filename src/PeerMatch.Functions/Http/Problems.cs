@@ -49,6 +49,11 @@ public static class Problems
         title: "Organizer key required.",
         detail: "Send the organizer key in the x-functions-key header or the code query parameter.");
 
+    public static ProblemHttpResult TooManyWrongKeys(TimeSpan window) => TypedResults.Problem(
+        statusCode: StatusCodes.Status429TooManyRequests,
+        title: "Too many wrong organizer keys from here.",
+        detail: $"Organizer requests from here are refused for up to {window.TotalMinutes:0} minutes. Then send the right key.");
+
     public static ProblemHttpResult TooManySignUps() => TypedResults.Problem(
         statusCode: StatusCodes.Status429TooManyRequests,
         title: "Too many sign-ups from here.",
@@ -58,6 +63,12 @@ public static class Problems
         statusCode: StatusCodes.Status503ServiceUnavailable,
         title: "PeerMatch cannot answer right now.",
         detail: "Please try again in a minute: trying again is safe.");
+
+    /// <summary>A request that outlived its deadline and is still under way: it may yet be done, and the answer says so.</summary>
+    public static ProblemHttpResult StillWorking() => TypedResults.Problem(
+        statusCode: StatusCodes.Status503ServiceUnavailable,
+        title: "PeerMatch is answering slowly.",
+        detail: "What you sent may still go through in the next minutes: if it does, you will get its e-mail or see it on your page. Sending it again is safe: nothing is done twice.");
 
     public static ProblemHttpResult Unexpected() => TypedResults.Problem(
         statusCode: StatusCodes.Status500InternalServerError,

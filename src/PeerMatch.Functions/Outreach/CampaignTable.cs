@@ -15,15 +15,28 @@ public sealed record ShardMessage(string CampaignId, string ShardId);
 [JsonSerializable(typeof(ShardMessage))]
 internal sealed partial class CampaignJson : JsonSerializerContext;
 
-/// <summary>Where a shard stands. Claimed: a worker is preparing it. Calling: its request to the e-mail service is under way.</summary>
+/// <summary>
+/// Where a shard stands. Calling: its request to the e-mail service is under way (or was, when its worker stopped).
+/// In doubt: a request whose answer never came, which the e-mail service cannot say went out; it waits for an
+/// organizer to count it as sent or to send it again.
+/// </summary>
 public static class ShardStates
 {
     public const string Pending = "pending";
-    public const string Claimed = "claimed";
     public const string Calling = "calling";
     public const string Sent = "sent";
     public const string Failed = "failed";
+    public const string InDoubt = "in-doubt";
+
+    /// <summary>Nothing more happens to the shard unless an organizer says so.</summary>
+    public static bool IsSettled(string? state) => state is Sent or Failed or InDoubt;
 }
+
+/// <summary>
+/// A campaign's sending slot, held by the worker sending one of its shards: a campaign's shards are sent one at a
+/// time, so a worker that stops mid-request leaves at most one shard in doubt.
+/// </summary>
+public sealed record SendingSlot(string CampaignId, string ShardId, ETag ETag);
 
 /// <summary>Where a recipient stands in a campaign.</summary>
 public static class RecipientStates
@@ -93,9 +106,15 @@ public sealed class CampaignTable(StorageAccount storage, TimeProvider clock) : 
         return recorded.Sum();
     }
 
-    /// <summary>On a shard's row: how many recipients it holds; and how many its request went to (the others were skipped).</summary>
+    /// <summary>
+    /// On a shard's row: how many recipients it holds; and how many were sent it, or are (or were, when in doubt) in its
+    /// request (the others were skipped).
+    /// </summary>
     public const string RecordedCount = "Recorded";
     public const string SendingCount = "Sending";
+
+    /// <summary>Of <see cref="SendingCount"/>, those found to have it already when a request was interrupted (the outbox can tell).</summary>
+    public const string SentBeforeCount = "SentBefore";
 
     /// <summary>
     /// Inserts a batch in one transaction; when some are in the campaign already, one by one, leaving another request's
@@ -168,9 +187,9 @@ public sealed class CampaignTable(StorageAccount storage, TimeProvider clock) : 
         {
             return null;
         }
-        int pending = 0, sent = 0, failed = 0, skipped = 0;
+        int pending = 0, sent = 0, failed = 0, skipped = 0, inDoubt = 0;
         var shards = TableClient.CreateQueryFilter($"PartitionKey eq {campaignId} and RowKey ge {"shard-"} and RowKey lt {"shard."}");
-        await foreach (var shard in campaigns.QueryAsync<TableEntity>(shards, select: ["RowKey", "State", RecordedCount, SendingCount], cancellationToken: cancellationToken))
+        await foreach (var shard in campaigns.QueryAsync<TableEntity>(shards, select: ["RowKey", "State", RecordedCount, SendingCount, SentBeforeCount], cancellationToken: cancellationToken))
         {
             if (shard.GetInt32(RecordedCount) is not { } recorded)
             {
@@ -179,11 +198,14 @@ public sealed class CampaignTable(StorageAccount storage, TimeProvider clock) : 
                 continue;
             }
             var state = shard.GetString("State");
-            if (state is ShardStates.Sent or ShardStates.Failed)
+            if (ShardStates.IsSettled(state))
             {
                 var sending = shard.GetInt32(SendingCount) ?? recorded;
-                sent += state == ShardStates.Sent ? sending : 0;
-                failed += state == ShardStates.Failed ? sending : 0;
+                var sentBefore = shard.GetInt32(SentBeforeCount) ?? 0;
+                var inRequest = sending - sentBefore;
+                sent += sentBefore + (state == ShardStates.Sent ? inRequest : 0);
+                failed += state == ShardStates.Failed ? inRequest : 0;
+                inDoubt += state == ShardStates.InDoubt ? inRequest : 0;
                 skipped += recorded - sending;
             }
             else
@@ -191,7 +213,7 @@ public sealed class CampaignTable(StorageAccount storage, TimeProvider clock) : 
                 pending += recorded;
             }
         }
-        return new CampaignProgress(campaignId, campaign.Value!.GetString("Title") ?? campaignId, pending + sent + failed + skipped, pending, sent, failed, skipped);
+        return new CampaignProgress(campaignId, campaign.Value!.GetString("Title") ?? campaignId, pending + sent + failed + skipped + inDoubt, pending, sent, failed, skipped, inDoubt);
     }
 
     private async Task<(int Pending, int Sent, int Failed, int Skipped)> CountLedgerAsync(string campaignId, string shardId, CancellationToken cancellationToken)
@@ -327,16 +349,86 @@ public sealed class CampaignTable(StorageAccount storage, TimeProvider clock) : 
         await (await storage.TableAsync(LedgerName, cancellationToken)).DeletePartitionAsync(campaignId, cancellationToken);
     }
 
-    /// <summary>Every shard not finished whose next attempt is overdue, for the resume timer.</summary>
+    /// <summary>Every shard still to send (pending, or calling when its worker stopped), for the resume timer.</summary>
     public async Task<IReadOnlyList<(ShardMessage Shard, TableEntity Row)>> UnfinishedAsync(CancellationToken cancellationToken)
     {
         var campaigns = await storage.TableAsync(CampaignsName, cancellationToken);
-        var filter = $"RowKey ge 'shard-' and RowKey lt 'shard.' and State ne '{ShardStates.Sent}' and State ne '{ShardStates.Failed}'";
+        var filter = $"RowKey ge 'shard-' and RowKey lt 'shard.' and (State eq '{ShardStates.Pending}' or State eq '{ShardStates.Calling}')";
         var unfinished = new List<(ShardMessage, TableEntity)>();
         await foreach (var row in campaigns.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
             unfinished.Add((new ShardMessage(row.PartitionKey, row.RowKey["shard-".Length..]), row));
         }
         return unfinished;
+    }
+
+    /// <summary>A campaign's shards whose request was left in doubt.</summary>
+    public async Task<IReadOnlyList<TableEntity>> InDoubtAsync(string campaignId, CancellationToken cancellationToken)
+    {
+        var campaigns = await storage.TableAsync(CampaignsName, cancellationToken);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {campaignId} and RowKey ge {"shard-"} and RowKey lt {"shard."} and State eq {ShardStates.InDoubt}");
+        var found = new List<TableEntity>();
+        await foreach (var row in campaigns.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            found.Add(row);
+        }
+        return found;
+    }
+
+    private const string SlotRow = "sending";
+
+    /// <summary>
+    /// Takes the campaign's sending slot for <paramref name="shard"/>: when nobody holds it, or its holder has shown no
+    /// sign of life for <paramref name="lease"/> (a worker that stopped). Null when another worker holds it.
+    /// </summary>
+    public async Task<SendingSlot?> TryTakeSlotAsync(ShardMessage shard, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        var campaigns = await storage.TableAsync(CampaignsName, cancellationToken);
+        var held = await campaigns.GetEntityIfExistsAsync<TableEntity>(shard.CampaignId, SlotRow, cancellationToken: cancellationToken);
+        if (held.HasValue && held.Value!.GetDateTimeOffset("AliveAt") is { } alive && now - alive < lease)
+        {
+            return null;
+        }
+        var slot = new TableEntity(shard.CampaignId, SlotRow) { ["Shard"] = shard.ShardId, ["TakenAt"] = now, ["AliveAt"] = now };
+        try
+        {
+            var response = held.HasValue
+                ? await campaigns.UpdateEntityAsync(slot, held.Value!.ETag, TableUpdateMode.Replace, cancellationToken)
+                : await campaigns.AddEntityAsync(slot, cancellationToken);
+            return new SendingSlot(shard.CampaignId, shard.ShardId, response.Headers.ETag ?? ETag.All);
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            return null; // another worker took it first
+        }
+    }
+
+    /// <summary>A sign of life from the slot's holder; null when the slot is no longer its own (taken over).</summary>
+    public async Task<SendingSlot?> RenewSlotAsync(SendingSlot slot, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var campaigns = await storage.TableAsync(CampaignsName, cancellationToken);
+        try
+        {
+            var response = await campaigns.UpdateEntityAsync(new TableEntity(slot.CampaignId, SlotRow) { ["AliveAt"] = now }, slot.ETag, TableUpdateMode.Merge, cancellationToken);
+            return slot with { ETag = response.Headers.ETag ?? slot.ETag };
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Frees the slot, if it is still the holder's.</summary>
+    public async Task ReleaseSlotAsync(SendingSlot slot, CancellationToken cancellationToken)
+    {
+        var campaigns = await storage.TableAsync(CampaignsName, cancellationToken);
+        try
+        {
+            await campaigns.DeleteEntityAsync(slot.CampaignId, SlotRow, slot.ETag, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        {
+            // Taken over meanwhile: the slot is someone else's now.
+        }
     }
 }

@@ -17,7 +17,7 @@ public sealed class InvitationComposer(LinkSigner links, EmailRenderer renderer)
     // A link cannot be a placeholder (a Uri would escape it): the template gets this address, then it is swapped.
     private static readonly Uri UnsubscribeStandIn = new("https://unsubscribe.placeholder.invalid/");
 
-    public async Task<BulkEmail> ComposeAsync(CampaignPost post, IReadOnlyList<Invitee> recipients, CancellationToken cancellationToken)
+    public async Task<BulkEmail> ComposeAsync(CampaignPost post, IReadOnlyList<Invitee> recipients, string mailingId, CancellationToken cancellationToken)
     {
         var placeholders = new BulkPlaceholders();
         var (html, text) = await renderer.RenderAsync<InvitationEmail>(new Dictionary<string, object?>
@@ -42,6 +42,6 @@ public sealed class InvitationComposer(LinkSigner links, EmailRenderer renderer)
                 })));
         }
         return new BulkEmail(EmailKind.Invitation, InvitationEmail.Subject(post.Sender), WithPlaceholder(text),
-            placeholders.ForHtml(WithPlaceholder(html), [NameField, UnsubscribeField]), personalized);
+            placeholders.ForHtml(WithPlaceholder(html), [NameField, UnsubscribeField]), personalized, mailingId);
     }
 }

@@ -11,12 +11,15 @@ namespace PeerMatch.Functions.Outreach;
 
 public sealed record CampaignList(IReadOnlyList<CampaignSummary> Campaigns);
 
+/// <summary>What an organizer's decision on the invitations in doubt did: how many were counted as sent, or queued to send again.</summary>
+public sealed record InDoubtResolved(string CampaignId, string Resolve, int Invitations, CampaignProgress Progress);
+
 /// <summary>
 /// Organizers' bulk invitations: <c>POST /api/organizer/invitations</c> takes a list (JSON, or CSV with the campaign in
 /// the query), records who is to be invited and queues the sending in shards; <c>GET …/{campaignId}</c> says how far it got.
 /// </summary>
 [OrganizerOnly]
-public sealed class InvitationsApi(CampaignService campaigns, ICampaignLedger ledger)
+public sealed class InvitationsApi(CampaignService campaigns, ICampaignLedger ledger, CampaignSending sending)
 {
     /// <summary>Who an invitation is from when the organizer does not say.</summary>
     public const string DefaultSender = "PeerMatch's organizers";
@@ -83,6 +86,35 @@ public sealed class InvitationsApi(CampaignService campaigns, ICampaignLedger le
         campaignId.Length <= 64 && await ledger.ProgressAsync(campaignId, cancellationToken) is { } progress
             ? TypedResults.Ok(progress)
             : TypedResults.NotFound();
+
+    /// <summary>
+    /// <c>{"resolve":"sent"}</c> counts the invitations in doubt as sent (the organizer found them in SendGrid's activity,
+    /// or would rather miss some than double them); <c>{"resolve":"resend"}</c> sends them again, and each may then get
+    /// a second copy.
+    /// </summary>
+    [Function("InvitationsInDoubt")]
+    public async Task<Results<Ok<InDoubtResolved>, NotFound, ValidationProblem, ProblemHttpResult>> ResolveInDoubtAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.InvitationsInDoubt)] HttpRequest request, string campaignId, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await RequestBodies.ReadJsonObjectAsync(request, ["resolve"], cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var errors = new ValidationErrors();
+        var resolve = JsonFields.Text(body, "resolve", errors);
+        if (resolve is not ("sent" or "resend"))
+        {
+            errors.Add("resolve", "\"sent\" (count them as sent) or \"resend\" (send them again; each may get a second copy).");
+            return Problems.Validation(errors);
+        }
+        if (campaignId.Length > 64 || await ledger.ProgressAsync(campaignId, cancellationToken) is null)
+        {
+            return TypedResults.NotFound();
+        }
+        var resolved = await sending.ResolveInDoubtAsync(campaignId, sendAgain: resolve == "resend", cancellationToken);
+        return TypedResults.Ok(new InDoubtResolved(campaignId, resolve, resolved, (await ledger.ProgressAsync(campaignId, cancellationToken))!));
+    }
 
     private static IReadOnlyList<InvitationRow>? ReadCsv(string csv, ValidationErrors errors)
     {

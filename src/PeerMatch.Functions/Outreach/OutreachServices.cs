@@ -14,5 +14,6 @@ public static class OutreachServices
             .AddSingleton<ICampaignLedger>(sp => sp.GetRequiredService<CampaignTable>())
             .AddSingleton<IPersonalDataStore>(sp => sp.GetRequiredService<CampaignTable>())
             .AddSingleton<CampaignService>()
-            .AddSingleton<InvitationComposer>();
+            .AddSingleton<InvitationComposer>()
+            .AddSingleton<CampaignSending>();
 }

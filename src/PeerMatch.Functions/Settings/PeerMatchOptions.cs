@@ -63,6 +63,21 @@ public sealed class PeerMatchOptions
     /// </summary>
     public string? ContentPath { get; set; }
 
+    /// <summary>
+    /// How long a worker's hold on work lasts without a sign of life: a campaign's sending slot, and standalone, a queue
+    /// message being worked on. A worker renews its hold while it lives; one that stopped (a crash) is taken over once
+    /// this has passed.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Wrong organizer keys one client may send in 10 minutes; beyond it, every organizer request from that client is
+    /// answered 429 until the 10 minutes are over.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int WrongOrganizerKeysPer10Minutes { get; set; } = 10;
+
     /// <summary>Standalone mode: whether timer functions fire (tests turn them off to own the clock).</summary>
     public bool RunTimers { get; set; } = true;
 

@@ -41,6 +41,7 @@ public sealed class PeerMatchApp : WebApplicationFactory<Program>
             ["PeerMatch:RunTimers"] = "false",
             // Every test request comes from one client; the limit has its own test.
             ["PeerMatch:IntakePerMinute"] = "10000",
+            ["PeerMatch:WrongOrganizerKeysPer10Minutes"] = "10000",
             ["Email:OutboxPath"] = OutboxPath,
         };
         foreach (var (key, value) in settings ?? [])

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -116,7 +117,7 @@ public sealed class InvitationSendingTests
         var shards = (await app.RowsAsync("Campaigns")).Where(r => r.RowKey.StartsWith("shard-", StringComparison.Ordinal))
             .Select(r => new ShardMessage(r.PartitionKey, r.RowKey["shard-".Length..])).ToList();
         await Task.WhenAll(shards.SelectMany(shard => Enumerable.Range(0, 3).Select(i => Task.Run(() =>
-            Worker(app).SendAsync(shard, $"racer-{i}", default)))));
+            app.Services.GetRequiredService<CampaignSending>().SendAsync(shard, default)))));
         await WaitUntilSettledAsync(app, client, receipt);
 
         Assert.Equal(2_000, sendGrid.AcceptedRecipients().Count);
@@ -124,7 +125,7 @@ public sealed class InvitationSendingTests
     }
 
     [Fact]
-    public async Task A_worker_that_stops_before_its_request_is_taken_over_and_one_that_stops_during_it_is_never_repeated()
+    public async Task A_worker_that_stops_before_its_request_is_taken_over_and_one_that_stops_during_it_leaves_the_shard_in_doubt_for_the_organizer()
     {
         await using var sendGrid = await FakeSendGrid.StartAsync();
         var crashes = new Crashes();
@@ -135,27 +136,69 @@ public sealed class InvitationSendingTests
         });
         using var client = InvitationTests.OrganizerClient(app);
 
-        // Stops while preparing (its second look at the unsubscribed addresses; the first is the request's): the shard
-        // is handed back, and the queue's next attempt sends it.
+        // Stops while preparing (its second look at the unsubscribed addresses; the first is the request's): the queue's
+        // next attempt sends the shard.
         crashes.SuppressionLookupsBeforeCrash = 2;
         var before = await InvitationTests.InviteAsync(client, Campaign("Stopped before", 10));
         var beforeProgress = await WaitUntilSettledAsync(app, client, before);
         Assert.Equal(10, beforeProgress["sent"]!.GetValue<int>());
         Assert.True(crashes.Crashed);
 
-        // Stops after SendGrid took the request, before it could be recorded: the shard stays "calling" until its claim
-        // lapses, and then is recorded as failed, not sent again.
+        // Stops after SendGrid took the request, before it could be recorded: SendGrid cannot say whether it went out,
+        // so the next attempt sends nothing and reports the shard in doubt.
         crashes.CrashAfterNextRequest = true;
-        var after = await InvitationTests.InviteAsync(client, Campaign("Stopped during", 10));
-        await app.DrainAsync();
-        app.Clock.Advance(SendInvitationsFunction.Lease + TimeSpan.FromMinutes(1));
-        await ActivatorUtilities.CreateInstance<ResumeInvitationsFunction>(app.Services).RunAsync(null!, default);
-        var afterProgress = await WaitUntilSettledAsync(app, client, after);
-
+        var during = await InvitationTests.InviteAsync(client, Campaign("Stopped during", 10));
+        var inDoubt = await WaitUntilSettledAsync(app, client, during);
+        Assert.Equal((10, 0, 0), (inDoubt["inDoubt"]!.GetValue<int>(), inDoubt["sent"]!.GetValue<int>(), inDoubt["failed"]!.GetValue<int>()));
         Assert.Equal(20, sendGrid.AcceptedRecipients().Count); // nobody twice
+
+        // The organizer, having found the request in SendGrid's activity, counts it as sent: nothing goes out again.
+        var counted = await ResolveInDoubtAsync(client, during, "sent");
+        Assert.Equal(10, counted["invitations"]!.GetValue<int>());
+        Assert.Equal((10, 0), (counted["progress"]!["sent"]!.GetValue<int>(), counted["progress"]!["inDoubt"]!.GetValue<int>()));
+        await app.DrainAsync();
+        Assert.Equal(20, sendGrid.AcceptedRecipients().Count);
         Assert.Equal(20, sendGrid.AcceptedRecipients().Distinct().Count());
-        Assert.Equal(10, afterProgress["failed"]!.GetValue<int>()); // honest: whether it went out is not known
-        Assert.Equal(SendInvitationsFunction.Uncertain, (await app.RowsAsync("Invitations")).First(r => r.PartitionKey == after["campaignId"]!.GetValue<string>()).GetString("Reason"));
+        var requests = sendGrid.Requests;
+
+        // Another campaign stopped during its request, which the organizer chooses to send again: it goes out once more.
+        crashes.CrashAfterNextRequest = true;
+        var again = await InvitationTests.InviteAsync(client, Campaign("Sent again", 4));
+        await WaitUntilSettledAsync(app, client, again);
+        var resent = await ResolveInDoubtAsync(client, again, "resend");
+        Assert.Equal(4, resent["invitations"]!.GetValue<int>());
+        var settled = await WaitUntilSettledAsync(app, client, again);
+        Assert.Equal((4, 0), (settled["sent"]!.GetValue<int>(), settled["inDoubt"]!.GetValue<int>()));
+        Assert.Equal(requests + 2, sendGrid.Requests);
+        Assert.Equal(2, sendGrid.AcceptedRecipients().Count(r => r == "sent-again0@example.org")); // as the organizer was told it may
+        // The requests carry the shard they send, for looking it up in SendGrid's activity.
+        Assert.StartsWith(again["campaignId"]!.GetValue<string>() + "/", sendGrid.Accepted.Last()["custom_args"]!["peermatch_mailing"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Deciding_on_invitations_in_doubt_takes_sent_or_resend_and_a_known_campaign()
+    {
+        await using var app = new PeerMatchApp();
+        using var client = InvitationTests.OrganizerClient(app);
+        var receipt = await InvitationTests.InviteAsync(client, Campaign("Nothing in doubt", 2));
+        await WaitUntilSettledAsync(app, client, receipt);
+
+        using var maybe = await client.PostAsJsonAsync($"/api/organizer/invitations/{receipt["campaignId"]}/in-doubt", new { resolve = "maybe" });
+        using var unknown = await client.PostAsJsonAsync("/api/organizer/invitations/no-such-campaign/in-doubt", new { resolve = "sent" });
+        var none = await ResolveInDoubtAsync(client, receipt, "resend");
+
+        Assert.Equal(HttpStatusCode.BadRequest, maybe.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(0, none["invitations"]!.GetValue<int>());
+        await app.DrainAsync();
+        Assert.Equal(2, app.Outbox.All().Count);
+    }
+
+    private static async Task<JsonObject> ResolveInDoubtAsync(HttpClient client, JsonObject receipt, string resolve)
+    {
+        using var response = await client.PostAsJsonAsync($"/api/organizer/invitations/{receipt["campaignId"]}/in-doubt", new { resolve });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
     }
 
     [Fact]
@@ -176,8 +219,6 @@ public sealed class InvitationSendingTests
         var ledger = (await app.RowsAsync("Invitations")).GroupBy(r => r.GetString("State")).ToDictionary(g => g.Key!, g => g.Count());
         Assert.Equal((4, 1), (ledger["sent"], ledger["skipped"]));
     }
-
-    private static SendInvitationsFunction Worker(PeerMatchApp app) => ActivatorUtilities.CreateInstance<SendInvitationsFunction>(app.Services);
 
     private static JsonObject Campaign(string title, int size) => new()
     {
@@ -228,6 +269,8 @@ public sealed class InvitationSendingTests
 
         private sealed class Sender(Crashes crashes, IBulkEmailSender inner) : IBulkEmailSender
         {
+            public Task<IReadOnlySet<string>?> DeliveredAsync(BulkEmail email, CancellationToken cancellationToken) => inner.DeliveredAsync(email, cancellationToken);
+
             public async Task SendAsync(BulkEmail email, CancellationToken cancellationToken)
             {
                 await inner.SendAsync(email, cancellationToken);
