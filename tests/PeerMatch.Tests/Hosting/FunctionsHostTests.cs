@@ -149,7 +149,5 @@ public sealed class FunctionsHostTests
     private static string Configuration =>
         typeof(FunctionsHostTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
 
-    /// <summary>The Functions project's own build output, which the test build has just made.</summary>
-    private static string FunctionsOutput() =>
-        Path.Combine(InfrastructureTests.RepositoryRoot(), "src", "PeerMatch.Functions", "bin", Configuration, "net10.0");
+    private static string FunctionsOutput() => AppProcess.Output;
 }

@@ -23,6 +23,12 @@ public sealed class FakeSendGrid : IAsyncDisposable
     public IReadOnlyList<string> AcceptedRecipients(string kind = "invitation") =>
         Accepted.Where(m => m["headers"]?["X-PeerMatch-Kind"]?.GetValue<string>() == kind).SelectMany(m => m["personalizations"]!.AsArray()).SelectMany(p => p!["to"]!.AsArray()).Select(t => t!["email"]!.GetValue<string>()).ToList();
 
+    /// <summary>
+    /// Whether an accepted request's answer is held back until the client goes away: SendGrid has the message, and
+    /// the client never learns it (it is killed meanwhile).
+    /// </summary>
+    public bool HoldAnswers { get; set; }
+
     /// <summary>What a 429 asks the client to wait, in seconds.</summary>
     public int RetryAfterSeconds { get; set; } = 1;
 
@@ -59,6 +65,10 @@ public sealed class FakeSendGrid : IAsyncDisposable
             if (status == StatusCodes.Status202Accepted)
             {
                 fake.Accepted.Enqueue((await JsonNode.ParseAsync(request.Body))!.AsObject());
+                if (fake.HoldAnswers)
+                {
+                    await Task.Delay(Timeout.Infinite, request.HttpContext.RequestAborted).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
             }
             return Results.StatusCode(status);
         });
