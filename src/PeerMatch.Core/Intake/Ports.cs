@@ -39,6 +39,16 @@ public interface IPractitionerRepository
     /// <summary>Removes the practitioner and every row that names them.</summary>
     Task EraseAsync(Practitioner practitioner, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Marks the practitioner as being erased: from now on they read as gone (to links, runs, and every write that looks
+    /// again after writing), while their records are erased. The mark goes first, so that a write racing the erase
+    /// either lands before the erase sweeps its store, or sees the mark and takes back what it wrote.
+    /// </summary>
+    Task MarkErasingAsync(string practitionerId, DateTimeOffset since, CancellationToken cancellationToken);
+
+    /// <summary>Practitioners whose erase began before <paramref name="startedBefore"/> and was cut short.</summary>
+    IAsyncEnumerable<Practitioner> ListErasingAsync(DateTimeOffset startedBefore, CancellationToken cancellationToken);
+
     /// <summary>Every practitioner, for the weekly run.</summary>
     IAsyncEnumerable<Practitioner> ListAllAsync(CancellationToken cancellationToken);
 

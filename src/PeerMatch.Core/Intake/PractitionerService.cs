@@ -154,9 +154,14 @@ public sealed class PractitionerService(
             records);
     }
 
-    /// <summary>Erases everything that names the practitioner, the profile itself last (so a cut-short erase can be repeated).</summary>
+    /// <summary>
+    /// Erases everything that names the practitioner: marked as being erased first (they read as gone from then on, and
+    /// a write racing the erase takes itself back), the profile itself last (an erase cut short is finished by the
+    /// nightly purge).
+    /// </summary>
     public async Task EraseAsync(Practitioner practitioner, CancellationToken cancellationToken)
     {
+        await practitioners.MarkErasingAsync(practitioner.Id, clock.GetUtcNow(), cancellationToken);
         foreach (var store in personalData)
         {
             await store.EraseAsync(practitioner.Id, cancellationToken);
@@ -164,10 +169,18 @@ public sealed class PractitionerService(
         await practitioners.EraseAsync(practitioner, cancellationToken);
     }
 
-    /// <summary>Forgets sign-ups whose last confirmation link has expired unused.</summary>
+    /// <summary>An erase still marked this long after it began was cut short (a crash): the purge finishes it.</summary>
+    public static readonly TimeSpan EraseCutShortAfter = TimeSpan.FromHours(1);
+
+    /// <summary>Forgets sign-ups whose last confirmation link has expired unused, and finishes erases that were cut short.</summary>
     public async Task<int> PurgeUnconfirmedAsync(CancellationToken cancellationToken)
     {
         var purged = 0;
+        await foreach (var cutShort in practitioners.ListErasingAsync(clock.GetUtcNow() - EraseCutShortAfter, cancellationToken))
+        {
+            await EraseAsync(cutShort, cancellationToken);
+            purged++;
+        }
         var cutoff = clock.GetUtcNow() - UnconfirmedRetention;
         await foreach (var stale in practitioners.ListUnconfirmedAsync(cutoff, cancellationToken))
         {

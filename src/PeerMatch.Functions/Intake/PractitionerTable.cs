@@ -32,7 +32,35 @@ public sealed class PractitionerTable(StorageAccount storage) : IPractitionerRep
         }
         var table = await storage.TableAsync(Practitioners, cancellationToken);
         var row = await table.GetEntityIfExistsAsync<TableEntity>(id, ProfileRow, cancellationToken: cancellationToken);
-        return row.HasValue ? FromEntity(row.Value!) : null;
+        return row.HasValue && !IsErasing(row.Value!) ? FromEntity(row.Value!) : null;
+    }
+
+    /// <summary>On a profile row: when its erase began (<see cref="MarkErasingAsync"/>). Such a profile reads as gone.</summary>
+    private const string ErasingSince = "ErasingSince";
+
+    private static bool IsErasing(TableEntity row) => row.ContainsKey(ErasingSince);
+
+    public async Task MarkErasingAsync(string practitionerId, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Practitioners, cancellationToken);
+        try
+        {
+            await table.UpdateEntityAsync(new TableEntity(practitionerId, ProfileRow) { [ErasingSince] = since }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // Already gone: a repeated erase.
+        }
+    }
+
+    public async IAsyncEnumerable<Practitioner> ListErasingAsync(DateTimeOffset startedBefore, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Practitioners, cancellationToken);
+        var filter = ProfilesOnly + " and " + TableClient.CreateQueryFilter($"ErasingSince lt {startedBefore}");
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            yield return FromEntity(row);
+        }
     }
 
     public async Task<Practitioner?> FindByEmailAsync(string email, CancellationToken cancellationToken)
@@ -174,7 +202,10 @@ public sealed class PractitionerTable(StorageAccount storage) : IPractitionerRep
             $"Status eq {nameof(PractitionerStatus.PendingConfirmation)} and CreatedAt lt {cutoff} and not (LinkSentAt ge {cutoff})");
         await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
-            yield return FromEntity(row);
+            if (!IsErasing(row))
+            {
+                yield return FromEntity(row);
+            }
         }
     }
 
@@ -185,7 +216,10 @@ public sealed class PractitionerTable(StorageAccount storage) : IPractitionerRep
         var filter = ProfilesOnly + " and " + TableClient.CreateQueryFilter($"Status eq {nameof(PractitionerStatus.Active)} and UpdatedAt ge {since}");
         await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
-            yield return FromEntity(row);
+            if (!IsErasing(row))
+            {
+                yield return FromEntity(row);
+            }
         }
     }
 
@@ -194,7 +228,10 @@ public sealed class PractitionerTable(StorageAccount storage) : IPractitionerRep
         var table = await storage.TableAsync(Practitioners, cancellationToken);
         await foreach (var row in table.QueryAsync<TableEntity>(ProfilesOnly, cancellationToken: cancellationToken))
         {
-            yield return FromEntity(row);
+            if (!IsErasing(row))
+            {
+                yield return FromEntity(row);
+            }
         }
     }
 

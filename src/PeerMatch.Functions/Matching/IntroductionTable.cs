@@ -30,8 +30,8 @@ public sealed class IntroductionTable(StorageAccount storage) : IIntroductionSto
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
-            var existing = await table.GetEntityAsync<TableEntity>(low.PractitionerId, high.PractitionerId, ["RecordedBy"], cancellationToken);
-            return existing.Value.GetString("RecordedBy") == attempt;
+            var existing = await table.GetEntityIfExistsAsync<TableEntity>(low.PractitionerId, high.PractitionerId, ["RecordedBy"], cancellationToken);
+            return existing.HasValue && existing.Value!.GetString("RecordedBy") == attempt; // gone: erased meanwhile
         }
     }
 
@@ -53,7 +53,14 @@ public sealed class IntroductionTable(StorageAccount storage) : IIntroductionSto
     public async Task MarkFollowUpQueuedAsync(Introduction introduction, DateTimeOffset at, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(Name, cancellationToken);
-        await table.UpsertEntityAsync(new TableEntity(introduction.Low.Practitioner, introduction.High.Practitioner) { ["FollowUpQueuedAt"] = at }, TableUpdateMode.Merge, cancellationToken);
+        try
+        {
+            // An update, never an upsert: an introduction erased since it was read must not come back.
+            await table.UpdateEntityAsync(new TableEntity(introduction.Low.Practitioner, introduction.High.Practitioner) { ["FollowUpQueuedAt"] = at }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+        }
     }
 
     public async Task<IReadOnlyList<PersonalRecords>> ExportAsync(string practitionerId, CancellationToken cancellationToken)

@@ -52,25 +52,34 @@ public sealed class SuggestionTable(StorageAccount storage) : ISuggestionStore, 
         return rows.OrderByDescending(s => s.Score).ToList();
     }
 
-    public async Task<bool> TryRecordOnceAsync(StoredSuggestion suggestion, AnswerField field, string value, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<RecordedOnce> TryRecordOnceAsync(StoredSuggestion suggestion, AnswerField field, string value, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var column = field.ToString();
         var table = await storage.TableAsync(Name, cancellationToken);
-        var row = await table.GetEntityAsync<TableEntity>(suggestion.PractitionerId, suggestion.Id, cancellationToken: cancellationToken);
-        if (row.Value.GetString(column) is not null)
+        var found = await table.GetEntityIfExistsAsync<TableEntity>(suggestion.PractitionerId, suggestion.Id, cancellationToken: cancellationToken);
+        if (!found.HasValue)
         {
-            return false;
+            return RecordedOnce.Gone; // erased since the link was opened
         }
-        row.Value[column] = value;
-        row.Value[column + "At"] = now;
+        var row = found.Value!;
+        if (row.GetString(column) is not null)
+        {
+            return RecordedOnce.AlreadyRecorded;
+        }
+        row[column] = value;
+        row[column + "At"] = now;
         try
         {
-            await table.UpdateEntityAsync(row.Value, row.Value.ETag, TableUpdateMode.Replace, cancellationToken);
-            return true;
+            await table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken);
+            return RecordedOnce.Recorded;
         }
         catch (RequestFailedException e) when (e.Status == 412)
         {
-            return false; // two clicks at once: the other one won
+            return RecordedOnce.AlreadyRecorded; // two clicks at once: the other one won
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return RecordedOnce.Gone; // erased between the read and the write
         }
     }
 

@@ -68,7 +68,9 @@ public sealed class SuggestionsApi(LinkSigner links, SuggestionAnswers answers)
             return Problems.NotYesOrNo();
         }
         var outcome = await answers.AnswerAsync(suggestion, answer!, cancellationToken);
-        return Pages.PrefersHtml(request) ? Pages.SeeOther(page) : TypedResults.Ok(new AnswerRecorded(outcome.Answer, outcome.Introduced));
+        return Pages.PrefersHtml(request) ? Pages.SeeOther(page)
+            : outcome is null ? new LinkProblemResult(LinkKind.Suggestion, LinkProblem.Gone)
+            : TypedResults.Ok(new AnswerRecorded(outcome.Answer, outcome.Introduced));
     }
 
     /// <summary>The answer's address opened again from history: the suggestion's page.</summary>
@@ -106,7 +108,7 @@ public sealed class SuggestionsApi(LinkSigner links, SuggestionAnswers answers)
         var (found, problem) = await OpenAsync(request, id, TokenPurpose.FollowUp, cancellationToken);
         if (found is not var (suggestion, _))
         {
-            return Pages.PrefersHtml(request) ? Pages.SeeOther(page) : new LinkProblemResult(LinkKind.Suggestion, problem);
+            return Pages.PrefersHtml(request) ? Pages.SeeOther(page) : new LinkProblemResult(LinkKind.FollowUp, problem);
         }
         var answer = await ReadAnswerAsync(request, cancellationToken);
         if (!SuggestionAnswers.IsYesOrNo(answer))
@@ -114,7 +116,9 @@ public sealed class SuggestionsApi(LinkSigner links, SuggestionAnswers answers)
             return Problems.NotYesOrNo();
         }
         var met = await answers.RecordMetAsync(suggestion, answer!, cancellationToken);
-        return Pages.PrefersHtml(request) ? Pages.SeeOther(page) : TypedResults.Ok(new MetRecorded(met));
+        return Pages.PrefersHtml(request) ? Pages.SeeOther(page)
+            : met is null ? new LinkProblemResult(LinkKind.FollowUp, LinkProblem.Gone)
+            : TypedResults.Ok(new MetRecorded(met));
     }
 
     /// <summary>The suggestion a link's token opens, with its peer; or what is wrong with the link.</summary>

@@ -17,12 +17,18 @@
   const number = new Intl.NumberFormat('en');
   const POLL_MS = 2000;
 
-  // Calls an organizer route. A 401 means the key is wrong (or was changed): back to the key form.
+  // Calls an organizer route. A 401 means the key is wrong (or was changed): back to the key form. A 429 means too
+  // many wrong keys came from here: PeerMatch refuses this address for a while, whatever key it sends.
   async function call(path, options = {}) {
     const headers = { 'x-functions-key': sessionStorage.getItem(KEY) || '', Accept: 'application/json', ...options.headers };
     const response = await fetch(path, { ...options, headers, cache: 'no-store' });
     if (response.status === 401) {
       askForKey('That key was not accepted. Type the organizer key again.');
+      throw new Error('unauthorized');
+    }
+    if (response.status === 429) {
+      const minutes = Math.ceil(Number(response.headers.get('Retry-After') || 600) / 60);
+      askForKey(`Too many wrong keys were sent from here, so PeerMatch refuses organizer requests from this address for up to ${minutes} minutes. Wait, then type the key again.`);
       throw new Error('unauthorized');
     }
     const type = response.headers.get('content-type') || '';
@@ -262,8 +268,29 @@
       element.querySelector('progress').setAttribute('aria-label', 'Progress of ' + campaign.title);
       item = { element, done: false };
       items.set(campaign.campaignId, item);
+      for (const [selector, resolve] of [['.in-doubt-sent', 'sent'], ['.in-doubt-resend', 'resend']]) {
+        const button = element.querySelector(selector);
+        button.addEventListener('click', () => resolveInDoubt(campaign.campaignId, item, button, resolve));
+      }
     }
     return item;
+  }
+
+  // Invitations in doubt: the sending stopped during a request to the e-mail service, which may or may not have sent
+  // them. The organizer decides: counted as sent (nobody gets two), or sent again (some may get two).
+  async function resolveInDoubt(campaignId, item, button, resolve) {
+    const note = item.element.querySelector('.in-doubt-note');
+    await whileBusy(button, async () => {
+      const answer = await postJson(invitationsPath + '/' + encodeURIComponent(campaignId) + '/in-doubt', { resolve });
+      if (!answer.ok) {
+        note.textContent = (answer.body && (answer.body.detail || answer.body.title)) || 'That did not work. Try again.';
+        return;
+      }
+      const count = number.format(answer.body.invitations);
+      note.textContent = resolve === 'sent' ? `${count} counted as sent.` : `${count} being sent again.`;
+      showProgress(item, answer.body.progress);
+      refreshProgress().catch(() => {});
+    }, () => { note.textContent = 'PeerMatch could not be reached. Check your connection and try again.'; });
   }
 
   async function refreshProgress() {
@@ -288,9 +315,20 @@
     const parts = [`${percent} %`, `${number.format(progress.sent)} of ${number.format(progress.total)} sent`];
     if (progress.failed) parts.push(`${number.format(progress.failed)} failed`);
     if (progress.skipped) parts.push(`${number.format(progress.skipped)} skipped (joined or unsubscribed meanwhile)`);
-    parts.push(item.done ? 'done' : `${number.format(progress.pending)} to go`);
+    if (progress.inDoubt) parts.push(`${number.format(progress.inDoubt)} in doubt`);
+    parts.push(item.done ? (progress.inDoubt ? 'waiting for your decision' : 'done') : `${number.format(progress.pending)} to go`);
     item.element.querySelector('.campaign-progress').textContent = parts.join(' · ');
-    item.element.classList.toggle('done', item.done);
+    item.element.classList.toggle('done', item.done && !progress.inDoubt);
+    const doubt = item.element.querySelector('.in-doubt');
+    doubt.hidden = !progress.inDoubt;
+    if (progress.inDoubt) {
+      const count = number.format(progress.inDoubt);
+      item.element.querySelector('.in-doubt-text').textContent =
+        `${count} invitations are in doubt: the sending stopped during its request to SendGrid, which may or may not have sent them. ` +
+        `In SendGrid's Email Activity, look for the custom argument peermatch_mailing starting with “${progress.campaignId}/”. ` +
+        `If they were sent, count them as sent; if not, send them again (anyone who did get one gets a second).`;
+      item.element.querySelector('.in-doubt-resend').textContent = `Send the ${count} again`;
+    }
   }
 
   // ---- Peer groups: preview, form now, and every group's state and answers ----

@@ -17,7 +17,19 @@ public static class TableDeletes
         }
         foreach (var batch in rows.Chunk(100))
         {
-            await table.SubmitTransactionAsync(batch, cancellationToken);
+            try
+            {
+                await table.SubmitTransactionAsync(batch, cancellationToken);
+            }
+            catch (TableTransactionFailedException e) when (e.Status == 404)
+            {
+                // Another erase (or a purge) deleted some first, which fails the whole batch: the rest one by one (a
+                // delete of a row already gone succeeds).
+                foreach (var action in batch)
+                {
+                    await table.DeleteEntityAsync(action.Entity.PartitionKey, action.Entity.RowKey, ETag.All, cancellationToken);
+                }
+            }
         }
     }
 

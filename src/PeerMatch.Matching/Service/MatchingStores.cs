@@ -98,8 +98,8 @@ public interface ISuggestionStore
 
     Task<List<StoredSuggestion>> ForWeekAsync(string practitionerId, string week, CancellationToken cancellationToken);
 
-    /// <summary>Records <paramref name="value"/> in <paramref name="field"/> unless it holds one already; false when it did.</summary>
-    Task<bool> TryRecordOnceAsync(StoredSuggestion suggestion, AnswerField field, string value, DateTimeOffset now, CancellationToken cancellationToken);
+    /// <summary>Records <paramref name="value"/> in <paramref name="field"/> unless it holds one already, or the suggestion is gone (erased).</summary>
+    Task<RecordedOnce> TryRecordOnceAsync(StoredSuggestion suggestion, AnswerField field, string value, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Every stored suggestion (the weekly run's exclusions; retraining's answers).</summary>
     IAsyncEnumerable<StoredSuggestion> AllAsync(CancellationToken cancellationToken);
@@ -107,6 +107,9 @@ public interface ISuggestionStore
 
 /// <summary>What a person answered about a suggestion: whether to connect, and later whether they met.</summary>
 public enum AnswerField { Answer, Met }
+
+/// <summary>What became of a first answer: recorded, or not because one was there already or the suggestion is gone.</summary>
+public enum RecordedOnce { Recorded, AlreadyRecorded, Gone }
 
 /// <summary>Week plans: planned once per week (a claim, then a marker), and each digest queued once.</summary>
 public interface IWeekPlanStore
@@ -153,6 +156,9 @@ public interface IIntroductionStore
     Task<List<Introduction>> AwaitingFollowUpAsync(DateTimeOffset introducedBy, CancellationToken cancellationToken);
 
     Task MarkFollowUpQueuedAsync(Introduction introduction, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>Removes every introduction of the practitioner (one written while their profile was being erased, say).</summary>
+    Task EraseAsync(string practitionerId, CancellationToken cancellationToken);
 }
 
 /// <summary>Matching runs: their state, and the queue they wait on.</summary>

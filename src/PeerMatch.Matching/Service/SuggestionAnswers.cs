@@ -34,10 +34,14 @@ public sealed class SuggestionAnswers(
     public async Task<bool> IsIntroducedAsync(StoredSuggestion suggestion, CancellationToken cancellationToken) =>
         suggestion.Answer == "yes" && (await suggestions.GetAsync(suggestion.PeerId, suggestion.ReciprocalId, cancellationToken))?.Answer == "yes";
 
-    public async Task<AnswerOutcome> AnswerAsync(StoredSuggestion suggestion, string answer, CancellationToken cancellationToken)
+    /// <summary>Records the answer (the first counts) and introduces the pair at the second yes; null when the suggestion is gone (erased).</summary>
+    public async Task<AnswerOutcome?> AnswerAsync(StoredSuggestion suggestion, string answer, CancellationToken cancellationToken)
     {
         EnsureYesOrNo(answer);
-        var final = await RecordOnceAsync(suggestion, AnswerField.Answer, answer, cancellationToken);
+        if (await RecordOnceAsync(suggestion, AnswerField.Answer, answer, cancellationToken) is not { } final)
+        {
+            return null;
+        }
         if (final != "yes")
         {
             return new AnswerOutcome(final, false);
@@ -57,11 +61,23 @@ public sealed class SuggestionAnswers(
         await emails.EnqueueAsync(MatchingEmailJobs.Introduction(pair, reciprocal), cancellationToken);
         // Recorded once, by whichever "yes" comes first; every answer from now on says the pair is introduced, as the page does.
         await introductions.TryRecordAsync(suggestion, reciprocal, clock.GetUtcNow(), cancellationToken);
+
+        // An erase marks the profile before it sweeps the stores: if either of the two is being erased now, the sweep
+        // may have passed the introductions before this row was written, so it goes with them. (If neither is, any
+        // erase starts after this write, and its sweep finds the row.)
+        foreach (var id in new[] { suggestion.PractitionerId, suggestion.PeerId })
+        {
+            if (await practitioners.GetAsync(id, cancellationToken) is null)
+            {
+                await introductions.EraseAsync(id, cancellationToken);
+                return id == suggestion.PractitionerId ? null : new AnswerOutcome(final, false);
+            }
+        }
         return new AnswerOutcome(final, true);
     }
 
-    /// <summary>Records the answer to "did you meet?"; it counts in training (a "yes" whose pair never met is no success).</summary>
-    public Task<string> RecordMetAsync(StoredSuggestion suggestion, string met, CancellationToken cancellationToken)
+    /// <summary>Records the answer to "did you meet?"; it counts in training (a "yes" whose pair never met is no success). Null when the suggestion is gone.</summary>
+    public Task<string?> RecordMetAsync(StoredSuggestion suggestion, string met, CancellationToken cancellationToken)
     {
         EnsureYesOrNo(met);
         return RecordOnceAsync(suggestion, AnswerField.Met, met, cancellationToken);
@@ -81,15 +97,18 @@ public sealed class SuggestionAnswers(
         return due.Count;
     }
 
-    /// <summary>The answer that counts: this one when it was the first, otherwise the one recorded before.</summary>
-    private async Task<string> RecordOnceAsync(StoredSuggestion suggestion, AnswerField field, string value, CancellationToken cancellationToken)
+    /// <summary>The answer that counts: this one when it was the first, otherwise the one recorded before; null when the suggestion is gone.</summary>
+    private async Task<string?> RecordOnceAsync(StoredSuggestion suggestion, AnswerField field, string value, CancellationToken cancellationToken)
     {
-        if (await suggestions.TryRecordOnceAsync(suggestion, field, value, clock.GetUtcNow(), cancellationToken))
+        switch (await suggestions.TryRecordOnceAsync(suggestion, field, value, clock.GetUtcNow(), cancellationToken))
         {
-            return value;
+            case RecordedOnce.Recorded:
+                return value;
+            case RecordedOnce.Gone:
+                return null;
         }
         var stored = await suggestions.GetAsync(suggestion.PractitionerId, suggestion.Id, cancellationToken);
-        return (field == AnswerField.Answer ? stored?.Answer : stored?.Met) ?? value;
+        return stored is null ? null : (field == AnswerField.Answer ? stored.Answer : stored.Met) ?? value;
     }
 
     private static void EnsureYesOrNo(string answer)

@@ -182,4 +182,48 @@ public sealed class OrganizerConsoleBrowserTests : BrowserTest
         await Assertions.Expect(previous).ToBeEnabledAsync();
         await AssertAccessibleAsync(page);
     }
+
+    [Fact]
+    public async Task Invitations_left_in_doubt_by_a_crash_ask_the_organizer_and_counting_them_as_sent_settles_the_campaign()
+    {
+        Api.DefaultRequestHeaders.Add("x-functions-key", PeerMatchApp.OrganizerKey);
+        using (var posted = await Api.PostAsync("/api/organizer/invitations?campaign=Autumn%20circle",
+            new StringContent("email,name\n" + string.Concat(Enumerable.Range(1, 3).Select(i => $"p{i}@example.org,P {i}\n")), Encoding.UTF8, "text/csv")))
+        {
+            posted.EnsureSuccessStatusCode();
+        }
+        await App.DrainAsync();
+        // As a crash during the request to SendGrid leaves it (the sending itself is tested with the real process).
+        var shard = Assert.Single(await App.RowsAsync("Campaigns"), r => r.RowKey.StartsWith("shard-", StringComparison.Ordinal));
+        shard["State"] = "in-doubt";
+        await App.Table("Campaigns").UpdateEntityAsync(shard, shard.ETag);
+
+        foreach (var options in new[] { Phone, new() { ViewportSize = new() { Width = 1280, Height = 900 } } })
+        {
+            var page = await NewPageAsync(options);
+            await page.GotoAsync(BaseUrl + "/api/organizer");
+            await page.GetByLabel("Organizer key").FillAsync(PeerMatchApp.OrganizerKey);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Open the console" }).ClickAsync();
+            var campaign = page.Locator("li.campaign", new() { HasText = "Autumn circle" });
+            await Assertions.Expect(campaign.Locator(".campaign-progress")).ToHaveTextAsync("0 % · 0 of 3 sent · 3 in doubt · waiting for your decision");
+            await Assertions.Expect(campaign.Locator(".in-doubt-text")).ToContainTextAsync("peermatch_mailing");
+            await Assertions.Expect(campaign.GetByRole(AriaRole.Button, new() { Name = "Send the 3 again" })).ToBeVisibleAsync();
+            await AssertAccessibleAsync(page);
+            await AssertFitsAsync(page);
+            await campaign.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), $"console-in-doubt-{options.ViewportSize!.Width}.png") });
+        }
+
+        var decide = await NewPageAsync(Phone);
+        await decide.GotoAsync(BaseUrl + "/api/organizer");
+        await decide.GetByLabel("Organizer key").FillAsync(PeerMatchApp.OrganizerKey);
+        await decide.GetByRole(AriaRole.Button, new() { Name = "Open the console" }).ClickAsync();
+        var item = decide.Locator("li.campaign", new() { HasText = "Autumn circle" });
+        await item.GetByRole(AriaRole.Button, new() { Name = "Count them as sent" }).ClickAsync();
+
+        await Assertions.Expect(item.Locator(".in-doubt-note")).ToHaveTextAsync("3 counted as sent.");
+        await Assertions.Expect(item.Locator(".campaign-progress")).ToHaveTextAsync("100 % · 3 of 3 sent · done");
+        await Assertions.Expect(item.Locator(".in-doubt")).ToBeHiddenAsync();
+        await App.DrainAsync();
+        Assert.Equal(3, App.Outbox.All().Count); // nothing sent again
+    }
 }

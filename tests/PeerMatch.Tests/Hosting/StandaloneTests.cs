@@ -203,5 +203,9 @@ public sealed class StandaloneTests
         public IAsyncEnumerable<PeerMatch.Intake.Practitioner> ListChangedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken) => throw Down();
 
         public IAsyncEnumerable<PeerMatch.Intake.Practitioner> ListUnconfirmedAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) => throw Down();
+
+        public Task MarkErasingAsync(string practitionerId, DateTimeOffset since, CancellationToken cancellationToken) => throw Down();
+
+        public IAsyncEnumerable<PeerMatch.Intake.Practitioner> ListErasingAsync(DateTimeOffset startedBefore, CancellationToken cancellationToken) => throw Down();
     }
 }

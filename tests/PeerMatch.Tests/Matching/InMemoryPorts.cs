@@ -118,6 +118,15 @@ internal sealed class InMemoryPorts
 
         public IAsyncEnumerable<Practitioner> ListUnconfirmedAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
             AsyncEnumerable.Empty<Practitioner>();
+
+        public Task MarkErasingAsync(string practitionerId, DateTimeOffset since, CancellationToken cancellationToken)
+        {
+            Remove(practitionerId); // reads as gone from now on
+            return Task.CompletedTask;
+        }
+
+        public IAsyncEnumerable<Practitioner> ListErasingAsync(DateTimeOffset startedBefore, CancellationToken cancellationToken) =>
+            AsyncEnumerable.Empty<Practitioner>();
     }
 
     public sealed class Suppressions : ISuppressionList
@@ -154,17 +163,20 @@ internal sealed class InMemoryPorts
         public Task<List<StoredSuggestion>> ForWeekAsync(string practitionerId, string week, CancellationToken cancellationToken) =>
             Task.FromResult(_rows.Values.Where(s => s.PractitionerId == practitionerId && s.Week == week).ToList());
 
-        public Task<bool> TryRecordOnceAsync(StoredSuggestion suggestion, AnswerField field, string value, DateTimeOffset now, CancellationToken cancellationToken)
+        public Task<RecordedOnce> TryRecordOnceAsync(StoredSuggestion suggestion, AnswerField field, string value, DateTimeOffset now, CancellationToken cancellationToken)
         {
             lock (_rows)
             {
-                var row = _rows[(suggestion.PractitionerId, suggestion.Id)];
+                if (_rows.GetValueOrDefault((suggestion.PractitionerId, suggestion.Id)) is not { } row)
+                {
+                    return Task.FromResult(RecordedOnce.Gone);
+                }
                 if ((field == AnswerField.Answer ? row.Answer : row.Met) is not null)
                 {
-                    return Task.FromResult(false);
+                    return Task.FromResult(RecordedOnce.AlreadyRecorded);
                 }
                 _rows[(row.PractitionerId, row.Id)] = field == AnswerField.Answer ? row with { Answer = value, AnsweredAt = now } : row with { Met = value };
-                return Task.FromResult(true);
+                return Task.FromResult(RecordedOnce.Recorded);
             }
         }
 
@@ -238,6 +250,15 @@ internal sealed class InMemoryPorts
         public Task MarkFollowUpQueuedAsync(Introduction introduction, DateTimeOffset at, CancellationToken cancellationToken)
         {
             _rows[introduction.Pair] = (introduction, true);
+            return Task.CompletedTask;
+        }
+
+        public Task EraseAsync(string practitionerId, CancellationToken cancellationToken)
+        {
+            foreach (var pair in _rows.Keys.Where(p => p.Split('-').Contains(practitionerId)))
+            {
+                _rows.TryRemove(pair, out _);
+            }
             return Task.CompletedTask;
         }
     }

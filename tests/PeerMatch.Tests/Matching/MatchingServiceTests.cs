@@ -29,7 +29,7 @@ public sealed class MatchingServiceTests
         Assert.Single(jobs.Select(j => j.JobId).Distinct()); // one id for the pair: each side's sender sends it once
 
         var again = await answers.AnswerAsync(toBea, "yes", default);
-        Assert.True(again.Introduced); // the pair is introduced, and stays introduced once
+        Assert.True(again!.Introduced); // the pair is introduced, and stays introduced once
         Assert.Equal(1, _ports.IntroductionRows.Count);
     }
 
@@ -40,7 +40,7 @@ public sealed class MatchingServiceTests
         var answers = _ports.Answers(_clock);
 
         await answers.AnswerAsync(toAda, "yes", default);
-        Assert.Equal("no", (await answers.AnswerAsync(toBea, "no", default)).Answer);
+        Assert.Equal("no", (await answers.AnswerAsync(toBea, "no", default))!.Answer);
         Assert.Equal(new AnswerOutcome("no", false), await answers.AnswerAsync(toBea, "yes", default));
 
         Assert.Empty(IntroductionJobs());
@@ -61,7 +61,7 @@ public sealed class MatchingServiceTests
 
         var retried = await answers.AnswerAsync(toBea, "yes", default);
 
-        Assert.True(retried.Introduced);
+        Assert.True(retried!.Introduced);
         Assert.Equal(2, IntroductionJobs().Count);
     }
 
