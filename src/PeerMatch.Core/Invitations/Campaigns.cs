@@ -49,6 +49,9 @@ public interface ICampaignLedger
 
     /// <summary>How many requests the campaign has had since <paramref name="since"/>.</summary>
     Task<int> PostsSinceAsync(string campaignId, DateTimeOffset since, CancellationToken cancellationToken);
+
+    /// <summary>Removes a practitioner's own invitations of colleagues.</summary>
+    Task EraseAsync(string practitionerId, CancellationToken cancellationToken);
 }
 
 /// <summary>Organizers' bulk invitations: sort the list, leave out members and unsubscribed addresses, record the rest once.</summary>
@@ -90,6 +93,11 @@ public sealed class CampaignService(ICampaignLedger ledger, IPractitionerReposit
         }
         await RecordAsync(new CampaignPost(campaignId, Guid.NewGuid().ToString("N"), "Colleagues invited by a member", message, inviter.Profile.Name, now),
             [colleague], cancellationToken);
+        // The inviter may have erased their profile meanwhile (the erase marks it first, then sweeps): what this wrote goes too.
+        if (await practitioners.GetAsync(inviter.Id, cancellationToken) is null)
+        {
+            await ledger.EraseAsync(inviter.Id, cancellationToken);
+        }
         return true;
     }
 

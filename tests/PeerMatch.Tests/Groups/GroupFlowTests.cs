@@ -348,6 +348,20 @@ public sealed class GroupFlowTests : OrganizerFlowTest
     }
 
     [Fact]
+    public async Task Simultaneous_repeats_of_one_answer_all_say_the_same_of_the_group()
+    {
+        await App.SeedAsync(Person("cv", convenes: true, years: 15), Person("w1", convenes: true, years: 10), Person("m1"), Person("m2"), Person("m3"));
+        var groupId = (await FormAsync())["groups"]![0]!["groupId"]!.GetValue<string>();
+        await AnswerAsync("cv", answer: null, convene: "no"); // yes, but as a member: the role waits for the next willing yes
+
+        // The next willing member says yes five times at once: the role passes to them once, and every answer says so.
+        var repeats = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => AnswerAsync("w1", "yes")));
+
+        Assert.All(repeats, r => Assert.Equal(("yes", true), (r["answer"]!.GetValue<string>(), r["youConvene"]!.GetValue<bool>())));
+        Assert.Equal("w1", await ConvenerAsync(groupId));
+    }
+
+    [Fact]
     public async Task Bad_answers_and_foreign_links_change_nothing()
     {
         await App.SeedAsync(Person("cv", convenes: true, years: 15), Person("a1"), Person("a2"), Person("a3"));

@@ -28,7 +28,7 @@ public sealed class HostileRequestTests : AppTest
     {
         var links = await PrepareAsync();
         var corpus = Corpus(links);
-        Assert.True(corpus.Count >= 80, $"The corpus has {corpus.Count} requests.");
+        Assert.True(corpus.Count >= 200, $"The corpus has {corpus.Count} requests.");
         await App.DrainAsync();
         var storedBefore = await StorageScan.SnapshotAsync(App);
         var sentBefore = App.Outbox.All().Count;
