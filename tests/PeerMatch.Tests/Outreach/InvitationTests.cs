@@ -250,7 +250,7 @@ public sealed class InvitationTests
         var answers = new List<string>();
         foreach (var colleague in new[] { "cole@example.org", "bea@example.org", "gone@example.org", "Cole@Example.org" })
         {
-            using var response = await client.PostAsync(invite, JsonContent.Create(new { email = colleague, name = "Cole", message = "We met at the\nspring training." }));
+            using var response = await client.PostAsync(invite, JsonContent.Create(new { email = colleague, name = "Cole", message = "We met at the\nspring training. Hi %%name%%, this is %%unsubscribe%%." }));
             answers.Add($"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         }
         using var fromPage = new HttpRequestMessage(HttpMethod.Post, invite)
@@ -271,7 +271,7 @@ public sealed class InvitationTests
         Assert.Equal(["cole@example.org", "dev@example.org"], invitations.Select(m => m.To.Mailboxes.Single().Address).Order());
         var cole = invitations.Single(m => m.To.Mailboxes.Single().Address == "cole@example.org");
         Assert.Equal("An invitation to PeerMatch from Ada Example", cole.Subject);
-        Assert.Contains("We met at the", cole.TextBody!, StringComparison.Ordinal);
+        Assert.Contains("spring training. Hi %%name%%, this is %%unsubscribe%%.", cole.TextBody!, StringComparison.Ordinal); // their words, as typed
         Assert.Contains("Hello Cole,", cole.TextBody!, StringComparison.Ordinal);
         Assert.Contains("Hello there,", invitations.Single(m => m != cole).TextBody!, StringComparison.Ordinal);
 
