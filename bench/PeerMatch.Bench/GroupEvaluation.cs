@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using PeerMatch.Matching;
+using PeerMatch.Matching.Groups;
 
 namespace PeerMatch.Bench;
 

@@ -5,11 +5,12 @@ using PeerMatch.Functions.Groups;
 using PeerMatch.Functions.Hosting;
 using PeerMatch.Functions.Http;
 using PeerMatch.Functions.Intake;
+using PeerMatch.Functions.Invitations;
 using PeerMatch.Functions.Links;
 using PeerMatch.Functions.Matching;
-using PeerMatch.Functions.Outreach;
 using PeerMatch.Functions.Settings;
 using PeerMatch.Functions.Storage;
+using PeerMatch.Functions.Unsubscribe;
 
 // One application, two hosts: the Azure Functions host starts it as an isolated worker; scripts/run.sh
 // and the tests start it standalone, where it serves the same routes and runs the same triggers itself.
@@ -42,7 +43,8 @@ builder.Services.AddSingleton<HttpGate>();
 builder.Services.AddStorage();
 builder.Services.AddLinks();
 builder.Services.AddEmail(builder.Configuration);
-builder.Services.AddOutreach();
+builder.Services.AddUnsubscribe();
+builder.Services.AddInvitations();
 builder.Services.AddIntake();
 builder.Services.AddMatching();
 builder.Services.AddGroups();

@@ -5,6 +5,7 @@ using PeerMatch.Functions.Links;
 using PeerMatch.Groups;
 using PeerMatch.Intake;
 using PeerMatch.Matching;
+using PeerMatch.Matching.Groups;
 
 namespace PeerMatch.Functions.Groups;
 

@@ -1,6 +1,7 @@
 using PeerMatch.Functions.Email;
 using PeerMatch.Intake;
 using PeerMatch.Matching;
+using PeerMatch.Matching.Groups;
 
 namespace PeerMatch.Functions.Groups;
 

@@ -6,6 +6,7 @@ using PeerMatch.Functions.Matching;
 using PeerMatch.Functions.Storage;
 using PeerMatch.Intake;
 using PeerMatch.Matching;
+using PeerMatch.Matching.Groups;
 
 namespace PeerMatch.Functions.Groups;
 

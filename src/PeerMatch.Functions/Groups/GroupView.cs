@@ -1,6 +1,7 @@
 using System.Globalization;
 using PeerMatch.Intake;
 using PeerMatch.Matching;
+using PeerMatch.Matching.Groups;
 using PeerMatch.Places;
 
 namespace PeerMatch.Functions.Groups;

@@ -6,6 +6,7 @@ using PeerMatch.Functions.Http;
 using PeerMatch.Intake;
 using PeerMatch.Links;
 using PeerMatch.Matching;
+using PeerMatch.Matching.Groups;
 using PeerMatch.Places;
 
 namespace PeerMatch.Functions.Groups;

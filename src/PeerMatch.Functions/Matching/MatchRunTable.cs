@@ -8,6 +8,8 @@ using Azure.Storage.Blobs.Models;
 using PeerMatch.Functions.Storage;
 using PeerMatch.Intake;
 using PeerMatch.Matching;
+using PeerMatch.Matching.Groups;
+using PeerMatch.Matching.Organizer;
 
 namespace PeerMatch.Functions.Matching;
 

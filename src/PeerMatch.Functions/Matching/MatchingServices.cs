@@ -3,6 +3,7 @@ using PeerMatch.Functions.Email;
 using PeerMatch.Functions.Settings;
 using PeerMatch.Intake;
 using PeerMatch.Matching;
+using PeerMatch.Matching.Organizer;
 
 namespace PeerMatch.Functions.Matching;
 

@@ -3,6 +3,7 @@ using Microsoft.Azure.Functions.Worker;
 using PeerMatch.Functions.Matching;
 using PeerMatch.Functions.Storage;
 using PeerMatch.Matching;
+using PeerMatch.Matching.Organizer;
 
 namespace PeerMatch.Functions.Organizer;
 

@@ -8,10 +8,11 @@ using PeerMatch.Functions.Http;
 using PeerMatch.Functions.Matching;
 using PeerMatch.Functions.Settings;
 using PeerMatch.Intake;
-using PeerMatch.Places;
 using PeerMatch.Matching;
+using PeerMatch.Places;
 
 using PeerMatch.Links;
+using PeerMatch.Matching.Organizer;
 
 namespace PeerMatch.Functions.Organizer;
 

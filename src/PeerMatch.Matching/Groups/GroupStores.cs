@@ -1,7 +1,7 @@
 using PeerMatch.Email;
 using PeerMatch.Intake;
 
-namespace PeerMatch.Matching;
+namespace PeerMatch.Matching.Groups;
 
 /// <summary>A group's states, as the organizer's list names them.</summary>
 public static class GroupStates

@@ -1,7 +1,7 @@
 using PeerMatch.Email;
 using PeerMatch.Intake;
 
-namespace PeerMatch.Matching;
+namespace PeerMatch.Matching.Groups;
 
 /// <summary>What a formation did: the groups it stored (invitations are queued), and who it left out, with why.</summary>
 public sealed record GroupFormationOutcome(IReadOnlyList<GroupWithSeats> Groups, IReadOnlyList<UnplacedSeeker> Unplaced, bool Busy = false);

@@ -5,9 +5,11 @@ using Ical.Net;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 using PeerMatch.Functions.Groups;
-using PeerMatch.Functions.Outreach;
+using PeerMatch.Functions.Invitations;
+using PeerMatch.Functions.Unsubscribe;
 using PeerMatch.Intake;
 using PeerMatch.Matching;
+using PeerMatch.Matching.Groups;
 using PeerMatch.Tests.Infrastructure;
 using static PeerMatch.Tests.Matching.People;
 

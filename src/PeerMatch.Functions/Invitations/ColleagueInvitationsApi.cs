@@ -6,7 +6,7 @@ using PeerMatch.Intake;
 using PeerMatch.Invitations;
 using PeerMatch.Links;
 
-namespace PeerMatch.Functions.Outreach;
+namespace PeerMatch.Functions.Invitations;
 
 /// <summary>What a practitioner is told after inviting a colleague: the same whether the address was new, a member's or unsubscribed.</summary>
 public sealed record ColleagueInvited(string Status);

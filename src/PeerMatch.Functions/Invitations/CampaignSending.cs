@@ -4,7 +4,7 @@ using PeerMatch.Email;
 using PeerMatch.Functions.Settings;
 using PeerMatch.Intake;
 
-namespace PeerMatch.Functions.Outreach;
+namespace PeerMatch.Functions.Invitations;
 
 /// <summary>
 /// Sends a campaign's shards, each as one bulk request, so that a crash anywhere loses nothing and doubles nothing:

@@ -1,6 +1,7 @@
 using PeerMatch.Intake;
+using PeerMatch.Matching.Groups;
 
-namespace PeerMatch.Matching;
+namespace PeerMatch.Matching.Organizer;
 
 /// <summary>How many of one country's (or one model's) people a gap holds, and the reason most of them share.</summary>
 public sealed record CoverageCount(string Key, int Count, string Reason);

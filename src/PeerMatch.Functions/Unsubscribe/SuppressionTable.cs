@@ -3,7 +3,7 @@ using Azure.Data.Tables;
 using PeerMatch.Functions.Storage;
 using PeerMatch.Intake;
 
-namespace PeerMatch.Functions.Outreach;
+namespace PeerMatch.Functions.Unsubscribe;
 
 /// <summary>
 /// <c>Suppressions</c>: PK = <see cref="EmailAddresses.Key"/> of an unsubscribed address, RK = "". Kept as

@@ -7,7 +7,7 @@ using PeerMatch.Intake;
 using PeerMatch.Invitations;
 using PeerMatch.Links;
 
-namespace PeerMatch.Functions.Outreach;
+namespace PeerMatch.Functions.Invitations;
 
 public sealed record CampaignList(IReadOnlyList<CampaignSummary> Campaigns);
 

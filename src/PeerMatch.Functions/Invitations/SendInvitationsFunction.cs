@@ -2,7 +2,7 @@ using Azure.Storage.Queues.Models;
 using Microsoft.Azure.Functions.Worker;
 using PeerMatch.Functions.Hosting;
 
-namespace PeerMatch.Functions.Outreach;
+namespace PeerMatch.Functions.Invitations;
 
 /// <summary>Queue-triggered (<c>invitations</c>): sends one shard of a campaign (<see cref="CampaignSending"/>).</summary>
 public sealed class SendInvitationsFunction(CampaignSending sending, ILogger<SendInvitationsFunction> log)

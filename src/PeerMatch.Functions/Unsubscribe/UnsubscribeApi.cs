@@ -4,7 +4,7 @@ using PeerMatch.Functions.Http;
 using PeerMatch.Functions.Links;
 using PeerMatch.Links;
 
-namespace PeerMatch.Functions.Outreach;
+namespace PeerMatch.Functions.Unsubscribe;
 
 /// <summary>Whether an address is unsubscribed, as an API client sees it.</summary>
 public sealed record UnsubscribeStatus(bool Unsubscribed);

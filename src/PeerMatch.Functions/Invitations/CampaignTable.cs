@@ -6,7 +6,7 @@ using PeerMatch.Functions.Storage;
 using PeerMatch.Intake;
 using PeerMatch.Invitations;
 
-namespace PeerMatch.Functions.Outreach;
+namespace PeerMatch.Functions.Invitations;
 
 /// <summary>A shard of a campaign waiting on the <c>invitations</c> queue.</summary>
 public sealed record ShardMessage(string CampaignId, string ShardId);

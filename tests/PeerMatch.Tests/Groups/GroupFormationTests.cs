@@ -1,9 +1,10 @@
 using PeerMatch.Bench;
 using PeerMatch.Intake;
 using PeerMatch.Matching;
+using PeerMatch.Matching.Groups;
 using static PeerMatch.Tests.Matching.People;
 
-namespace PeerMatch.Tests.Matching;
+namespace PeerMatch.Tests.Groups;
 
 /// <summary>The group-formation engine on its own: who is grouped, the rules every group keeps, and how good the groups are.</summary>
 public sealed class GroupFormationTests

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using PeerMatch.Intake;
 using PeerMatch.Tests.Infrastructure;
 
-namespace PeerMatch.Tests.Outreach;
+namespace PeerMatch.Tests.Invitations;
 
 /// <summary>Organizers' bulk invitations, end to end: the list, the ledger, the shards, the e-mail.</summary>
 public sealed class InvitationTests

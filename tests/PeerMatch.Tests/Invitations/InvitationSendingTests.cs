@@ -5,11 +5,12 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using PeerMatch.Email;
-using PeerMatch.Functions.Outreach;
+using PeerMatch.Functions.Invitations;
+using PeerMatch.Functions.Unsubscribe;
 using PeerMatch.Intake;
 using PeerMatch.Tests.Infrastructure;
 
-namespace PeerMatch.Tests.Outreach;
+namespace PeerMatch.Tests.Invitations;
 
 /// <summary>Invitations through the real SendGrid client, against a local stand-in for its API: batching, back-off, workers that race or stop.</summary>
 public sealed class InvitationSendingTests

@@ -3,7 +3,7 @@ using PeerMatch.Functions.Email;
 using PeerMatch.Functions.Links;
 using PeerMatch.Invitations;
 
-namespace PeerMatch.Functions.Outreach;
+namespace PeerMatch.Functions.Invitations;
 
 /// <summary>
 /// Writes a shard's invitations as one bulk message: the template is rendered once, with placeholders where each

@@ -1,6 +1,7 @@
 using PeerMatch.Matching;
+using PeerMatch.Matching.Groups;
 
-namespace PeerMatch.Tests.Matching;
+namespace PeerMatch.Tests.Groups;
 
 /// <summary>A group's first-meeting times: inside everyone's working day, in their own time zone, whatever daylight saving does.</summary>
 public sealed class FirstMeetingTimesTests

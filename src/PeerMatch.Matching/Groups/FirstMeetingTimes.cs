@@ -1,4 +1,4 @@
-namespace PeerMatch.Matching;
+namespace PeerMatch.Matching.Groups;
 
 /// <summary>
 /// Times for a group's first meeting that fall inside everyone's working hours (09:00–18:00 on a weekday, in each

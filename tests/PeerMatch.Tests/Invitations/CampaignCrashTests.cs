@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using PeerMatch.Tests.Infrastructure;
 
-namespace PeerMatch.Tests.Outreach;
+namespace PeerMatch.Tests.Invitations;
 
 /// <summary>
 /// The app's process killed (SIGKILL) in the middle of a 2,000-address campaign, and started again: nobody is lost,

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using PeerMatch.Intake;
 using PeerMatch.Places;
 
-namespace PeerMatch.Matching;
+namespace PeerMatch.Matching.Groups;
 
 public sealed record GroupMember(string Id, string Name, int YearsExperience, string Place);
 

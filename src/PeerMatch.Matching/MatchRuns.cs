@@ -1,5 +1,6 @@
 using PeerMatch.Email;
 using PeerMatch.Intake;
+using PeerMatch.Matching.Groups;
 
 namespace PeerMatch.Matching;
 

@@ -1,15 +1,13 @@
 using PeerMatch.Intake;
 using PeerMatch.Invitations;
 
-namespace PeerMatch.Functions.Outreach;
+namespace PeerMatch.Functions.Invitations;
 
-public static class OutreachServices
+public static class InvitationServices
 {
-    /// <summary>Unsubscribing (the suppression list every sender checks) and invitations (the campaign ledger, its e-mail).</summary>
-    public static IServiceCollection AddOutreach(this IServiceCollection services) =>
+    /// <summary>Invitations: organizers' campaigns and practitioners' own, their ledger, sending and e-mail.</summary>
+    public static IServiceCollection AddInvitations(this IServiceCollection services) =>
         services
-            .AddSingleton<SuppressionTable>()
-            .AddSingleton<ISuppressionList>(sp => sp.GetRequiredService<SuppressionTable>())
             .AddSingleton<CampaignTable>()
             .AddSingleton<ICampaignLedger>(sp => sp.GetRequiredService<CampaignTable>())
             .AddSingleton<IPersonalDataStore>(sp => sp.GetRequiredService<CampaignTable>())

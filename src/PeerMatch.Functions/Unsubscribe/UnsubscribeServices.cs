@@ -1,0 +1,12 @@
+using PeerMatch.Intake;
+
+namespace PeerMatch.Functions.Unsubscribe;
+
+public static class UnsubscribeServices
+{
+    /// <summary>Unsubscribing: the suppression list every sender checks.</summary>
+    public static IServiceCollection AddUnsubscribe(this IServiceCollection services) =>
+        services
+            .AddSingleton<SuppressionTable>()
+            .AddSingleton<ISuppressionList>(sp => sp.GetRequiredService<SuppressionTable>());
+}
