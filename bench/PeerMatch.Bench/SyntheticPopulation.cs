@@ -1,5 +1,5 @@
-using PeerMatch.Intake;
 using PeerMatch.Matching;
+using PeerMatch.Practitioners;
 
 namespace PeerMatch.Bench;
 

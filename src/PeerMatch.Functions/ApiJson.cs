@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Mvc;
 using PeerMatch.Functions.Health;
-using PeerMatch.Functions.Hosting;
 using PeerMatch.Functions.Intake;
 
 namespace PeerMatch.Functions;

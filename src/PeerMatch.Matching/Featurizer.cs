@@ -3,9 +3,9 @@ using System.Numerics.Tensors;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Text;
-using PeerMatch.Intake;
 using PeerMatch.Places;
 using PeerMatch.Matching.Geo;
+using PeerMatch.Practitioners;
 
 namespace PeerMatch.Matching;
 

@@ -1,7 +1,7 @@
 using System.Collections.Frozen;
 using System.Numerics;
-using PeerMatch.Intake;
 using PeerMatch.Matching.Geo;
+using PeerMatch.Practitioners;
 
 namespace PeerMatch.Matching;
 

@@ -1,6 +1,6 @@
 using PeerMatch.Email;
-using PeerMatch.Intake;
 using PeerMatch.Matching.Groups;
+using PeerMatch.Practitioners;
 
 namespace PeerMatch.Matching;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using PeerMatch.Intake;
 using PeerMatch.Places;
 
 namespace PeerMatch.Matching;

@@ -1,3 +1,5 @@
+using PeerMatch.Validation;
+
 namespace PeerMatch.Intake;
 
 /// <summary>

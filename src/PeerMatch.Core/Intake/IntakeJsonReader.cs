@@ -1,4 +1,5 @@
 using System.Text.Json;
+using PeerMatch.Validation;
 
 namespace PeerMatch.Intake;
 

@@ -3,6 +3,8 @@ using System.Net.Mail;
 using System.Text;
 using System.Text.RegularExpressions;
 using PeerMatch.Places;
+using PeerMatch.Practitioners;
+using PeerMatch.Validation;
 
 namespace PeerMatch.Intake;
 
@@ -65,43 +67,6 @@ public static partial class IntakeValidator
         return date;
     }
 
-    /// <summary>
-    /// The key an address is looked up by: two spellings of one mailbox find one profile. Case is folded, a domain's
-    /// trailing dot (the root of DNS, the same mailbox) is dropped, and an internationalised domain is written in its
-    /// ASCII form, so "anna@Bücher.de.", "anna@bücher.de" and "anna@xn--bcher-kva.de" are one.
-    /// </summary>
-    public static string NormalizeEmail(string email)
-    {
-        var text = email.Trim().ToLowerInvariant();
-        var at = text.LastIndexOf('@');
-        return at < 0 ? text : text[..(at + 1)] + (AsciiDomain(text[(at + 1)..]) ?? text[(at + 1)..].TrimEnd('.'));
-    }
-
-    /// <summary>
-    /// A domain as DNS knows it: lower-case ASCII (punycode for other scripts), without a trailing dot, at least two
-    /// labels of letters, digits and inner hyphens, the last not all digits; null for anything else (an IP address in
-    /// brackets or bare, an empty label).
-    /// </summary>
-    private static string? AsciiDomain(string domain)
-    {
-        var trimmed = domain.EndsWith('.') ? domain[..^1] : domain;
-        string ascii;
-        try
-        {
-            ascii = System.Text.Ascii.IsValid(trimmed) ? trimmed.ToLowerInvariant() : Idn.GetAscii(trimmed).ToLowerInvariant();
-        }
-        catch (ArgumentException)
-        {
-            return null; // not a domain IDNA can write
-        }
-        var labels = ascii.Split('.');
-        return ascii.Length <= 253 && labels.Length >= 2 && labels.All(DomainLabel().IsMatch) && !labels[^1].All(char.IsAsciiDigit) ? ascii : null;
-    }
-
-    [GeneratedRegex("^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")]
-    private static partial Regex DomainLabel();
-
-    private static readonly IdnMapping Idn = new();
 
     /// <summary>One line of text (a name, a campaign's title): the same rules as the form's names.</summary>
     public static string? Line(string? value, string field, int maxLength, bool required, ValidationErrors errors) =>
@@ -190,7 +155,7 @@ public static partial class IntakeValidator
         var written = at > 0 ? text[..(at + 1)] + domain.TrimEnd('.').ToLowerInvariant() : text;
         var valid = at > 0
             && !domain.EndsWith("..", StringComparison.Ordinal)
-            && AsciiDomain(domain) is not null
+            && EmailAddresses.AsciiDomain(domain) is not null
             && EmailPattern().IsMatch(written)
             && MailAddress.TryCreate(written, out var address)
             && address.Address == written;

@@ -1,4 +1,5 @@
 using PeerMatch.Email;
+using PeerMatch.Practitioners;
 
 namespace PeerMatch.Intake;
 

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using PeerMatch.Intake;
+using PeerMatch.Practitioners;
 
 namespace PeerMatch.Invitations;
 

@@ -2,6 +2,8 @@ using System.Globalization;
 using CsvHelper;
 using CsvHelper.Configuration;
 using PeerMatch.Intake;
+using PeerMatch.Practitioners;
+using PeerMatch.Validation;
 
 namespace PeerMatch.Invitations;
 
@@ -40,7 +42,7 @@ public static class InvitationLists
                 invalid.Add(new InvalidRow(row.Row, Shown(row.Email), reason));
                 continue;
             }
-            var email = IntakeValidator.NormalizeEmail(row.Email!);
+            var email = EmailAddresses.Normalize(row.Email!);
             var key = EmailAddresses.Key(email);
             if (!seen.Add(key))
             {

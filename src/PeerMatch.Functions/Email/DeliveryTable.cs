@@ -2,7 +2,7 @@ using Azure;
 using Azure.Data.Tables;
 using PeerMatch.Email;
 using PeerMatch.Functions.Storage;
-using PeerMatch.Intake;
+using PeerMatch.Practitioners;
 
 namespace PeerMatch.Functions.Email;
 

@@ -1,5 +1,5 @@
 using PeerMatch.Email;
-using PeerMatch.Intake;
+using PeerMatch.Practitioners;
 
 namespace PeerMatch.Functions.Email;
 

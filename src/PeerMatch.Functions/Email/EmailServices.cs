@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using PeerMatch.Email;
 using PeerMatch.Functions.Settings;
-using PeerMatch.Intake;
+using PeerMatch.Practitioners;
 using SendGrid;
 
 namespace PeerMatch.Functions.Email;

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 using PeerMatch.Email;
 using PeerMatch.Functions.Hosting;
 using PeerMatch.Functions.Settings;
-using PeerMatch.Intake;
+using PeerMatch.Practitioners;
 
 namespace PeerMatch.Functions.Email;
 

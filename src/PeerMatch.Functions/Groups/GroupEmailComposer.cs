@@ -3,9 +3,9 @@ using PeerMatch.Email;
 using PeerMatch.Functions.Email;
 using PeerMatch.Functions.Links;
 using PeerMatch.Groups;
-using PeerMatch.Intake;
 using PeerMatch.Matching;
 using PeerMatch.Matching.Groups;
+using PeerMatch.Practitioners;
 
 namespace PeerMatch.Functions.Groups;
 

@@ -1,7 +1,7 @@
 using PeerMatch.Functions.Email;
-using PeerMatch.Intake;
 using PeerMatch.Matching;
 using PeerMatch.Matching.Groups;
+using PeerMatch.Practitioners;
 
 namespace PeerMatch.Functions.Groups;
 

@@ -4,9 +4,9 @@ using Azure;
 using Azure.Data.Tables;
 using PeerMatch.Functions.Matching;
 using PeerMatch.Functions.Storage;
-using PeerMatch.Intake;
 using PeerMatch.Matching;
 using PeerMatch.Matching.Groups;
+using PeerMatch.Practitioners;
 
 namespace PeerMatch.Functions.Groups;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
-using PeerMatch.Intake;
 using PeerMatch.Matching;
 using PeerMatch.Matching.Groups;
 using PeerMatch.Places;
+using PeerMatch.Practitioners;
 
 namespace PeerMatch.Functions.Groups;
 

@@ -2,10 +2,11 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 using PeerMatch.Functions.Http;
 using PeerMatch.Functions.Links;
-using PeerMatch.Intake;
 using PeerMatch.Links;
 using PeerMatch.Matching;
 using PeerMatch.Matching.Groups;
+using PeerMatch.Practitioners;
+using PeerMatch.Validation;
 
 namespace PeerMatch.Functions.Groups;
 

@@ -3,11 +3,11 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 using PeerMatch.Functions.Hosting;
 using PeerMatch.Functions.Http;
-using PeerMatch.Intake;
 using PeerMatch.Links;
-using PeerMatch.Matching;
 using PeerMatch.Matching.Groups;
 using PeerMatch.Places;
+using PeerMatch.Practitioners;
+using PeerMatch.Validation;
 
 namespace PeerMatch.Functions.Groups;
 

@@ -2,10 +2,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 using PeerMatch.Functions.Http;
 using PeerMatch.Functions.Links;
-using PeerMatch.Intake;
 using PeerMatch.Links;
-using PeerMatch.Matching;
 using PeerMatch.Matching.Groups;
+using PeerMatch.Practitioners;
 
 namespace PeerMatch.Functions.Groups;
 
@@ -70,7 +69,7 @@ public sealed class ProfileGroups(PeerGroups groups, LinkSigner links, IPractiti
         Pages.SeeOther(Routes.WithToken(Routes.Me, request.LinkToken()) + "&group=" + outcome + "#group");
 
     private static string Describe(GroupPage.MemberStatus status, PeerGroup group) =>
-        $"An {group.Meeting} group of {PeerMatch.Intake.ReferenceData.InSentence(group.Model)} mediators, proposed {group.CreatedAt:d MMMM yyyy}: " + status switch
+        $"An {group.Meeting} group of {PeerMatch.Practitioners.ReferenceData.InSentence(group.Model)} mediators, proposed {group.CreatedAt:d MMMM yyyy}: " + status switch
         {
             GroupPage.MemberStatus.Invited => "you are invited; please answer.",
             GroupPage.MemberStatus.Waiting => "you said yes; it forms when the convener and 3 others have.",

@@ -1,8 +1,6 @@
 using System.Reflection;
 using System.Runtime.ExceptionServices;
-using Microsoft.Extensions.Options;
 using PeerMatch.Functions.Http;
-using PeerMatch.Functions.Settings;
 
 namespace PeerMatch.Functions.Hosting;
 

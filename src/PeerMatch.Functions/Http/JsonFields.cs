@@ -1,5 +1,5 @@
 using System.Text.Json;
-using PeerMatch.Intake;
+using PeerMatch.Validation;
 
 namespace PeerMatch.Functions.Http;
 

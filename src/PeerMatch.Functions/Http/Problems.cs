@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
-using PeerMatch.Intake;
+using PeerMatch.Validation;
 
 namespace PeerMatch.Functions.Http;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 using PeerMatch.Intake;
+using PeerMatch.Validation;
 
 namespace PeerMatch.Functions.Http;
 

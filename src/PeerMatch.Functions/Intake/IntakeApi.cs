@@ -5,6 +5,7 @@ using PeerMatch.Functions.Http;
 using PeerMatch.Intake;
 using PeerMatch.Links;
 using PeerMatch.Places;
+using PeerMatch.Validation;
 
 namespace PeerMatch.Functions.Intake;
 

@@ -1,7 +1,7 @@
 using PeerMatch.Email;
 using PeerMatch.Functions.Email;
 using PeerMatch.Functions.Links;
-using PeerMatch.Intake;
+using PeerMatch.Practitioners;
 
 namespace PeerMatch.Functions.Intake;
 

@@ -1,5 +1,6 @@
 using PeerMatch.Functions.Email;
 using PeerMatch.Intake;
+using PeerMatch.Practitioners;
 
 namespace PeerMatch.Functions.Intake;
 

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using Azure;
 using Azure.Data.Tables;
 using PeerMatch.Functions.Storage;
-using PeerMatch.Intake;
+using PeerMatch.Practitioners;
 
 namespace PeerMatch.Functions.Intake;
 

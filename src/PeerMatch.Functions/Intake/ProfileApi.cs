@@ -5,6 +5,7 @@ using PeerMatch.Functions.Http;
 using PeerMatch.Functions.Links;
 using PeerMatch.Intake;
 using PeerMatch.Links;
+using PeerMatch.Practitioners;
 
 namespace PeerMatch.Functions.Intake;
 
@@ -192,7 +193,7 @@ public sealed class ProfileApi(LinkSigner links, IPractitionerRepository reposit
         }
         var profile = IntakeValidator.Validate(read.Intake!, read.Errors);
         var pausedUntil = IntakeValidator.PausedUntil(read.Intake!.PausedUntil, Today, read.Errors);
-        if (profile is not null && IntakeValidator.NormalizeEmail(profile.Email) != IntakeValidator.NormalizeEmail(practitioner.Profile.Email))
+        if (profile is not null && EmailAddresses.Normalize(profile.Email) != EmailAddresses.Normalize(practitioner.Profile.Email))
         {
             read.Errors.Add("email", "The address cannot be changed here. To use another address, erase this profile and sign up again with the new one.");
         }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using PeerMatch.Intake;
 using PeerMatch.Places;
+using PeerMatch.Practitioners;
 
 namespace PeerMatch.Functions.Intake;
 

@@ -2,7 +2,7 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 using PeerMatch.Email;
 using PeerMatch.Functions.Settings;
-using PeerMatch.Intake;
+using PeerMatch.Practitioners;
 
 namespace PeerMatch.Functions.Invitations;
 

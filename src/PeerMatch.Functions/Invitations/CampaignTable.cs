@@ -3,8 +3,8 @@ using System.Text.Json.Serialization;
 using Azure;
 using Azure.Data.Tables;
 using PeerMatch.Functions.Storage;
-using PeerMatch.Intake;
 using PeerMatch.Invitations;
+using PeerMatch.Practitioners;
 
 namespace PeerMatch.Functions.Invitations;
 
@@ -48,7 +48,7 @@ public static class RecipientStates
 }
 
 /// <summary>
-/// The campaign ledger. <c>Invitations</c>: PK = campaign id, RK = <see cref="PeerMatch.Intake.EmailAddresses.Key"/> of
+/// The campaign ledger. <c>Invitations</c>: PK = campaign id, RK = <see cref="PeerMatch.Practitioners.EmailAddresses.Key"/> of
 /// the address: inserted only when absent, so an address is in a campaign once, whoever posts it how often. It keeps the
 /// address and name only until the invitation is sent (or given up). <c>Campaigns</c>: PK = campaign id; RK "campaign"
 /// (its title), "post-{id}" (each request's message and sender) and "shard-{id}" (each batch of at most 1,000 and

@@ -5,6 +5,8 @@ using PeerMatch.Functions.Links;
 using PeerMatch.Intake;
 using PeerMatch.Invitations;
 using PeerMatch.Links;
+using PeerMatch.Practitioners;
+using PeerMatch.Validation;
 
 namespace PeerMatch.Functions.Invitations;
 

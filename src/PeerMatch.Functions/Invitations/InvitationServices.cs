@@ -1,5 +1,5 @@
-using PeerMatch.Intake;
 using PeerMatch.Invitations;
+using PeerMatch.Practitioners;
 
 namespace PeerMatch.Functions.Invitations;
 

@@ -6,6 +6,7 @@ using PeerMatch.Functions.Http;
 using PeerMatch.Intake;
 using PeerMatch.Invitations;
 using PeerMatch.Links;
+using PeerMatch.Validation;
 
 namespace PeerMatch.Functions.Invitations;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using PeerMatch.Functions.Settings;
-using PeerMatch.Intake;
 using PeerMatch.Links;
+using PeerMatch.Practitioners;
 
 namespace PeerMatch.Functions.Links;
 

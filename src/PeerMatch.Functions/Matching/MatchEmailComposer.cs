@@ -1,8 +1,8 @@
 using PeerMatch.Email;
 using PeerMatch.Functions.Email;
 using PeerMatch.Functions.Links;
-using PeerMatch.Intake;
 using PeerMatch.Matching;
+using PeerMatch.Practitioners;
 
 namespace PeerMatch.Functions.Matching;
 

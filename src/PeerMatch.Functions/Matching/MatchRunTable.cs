@@ -6,10 +6,10 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using PeerMatch.Functions.Storage;
-using PeerMatch.Intake;
 using PeerMatch.Matching;
 using PeerMatch.Matching.Groups;
 using PeerMatch.Matching.Organizer;
+using PeerMatch.Practitioners;
 
 namespace PeerMatch.Functions.Matching;
 

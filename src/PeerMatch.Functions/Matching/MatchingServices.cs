@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Options;
 using PeerMatch.Functions.Email;
 using PeerMatch.Functions.Settings;
-using PeerMatch.Intake;
 using PeerMatch.Matching;
 using PeerMatch.Matching.Organizer;
+using PeerMatch.Practitioners;
 
 namespace PeerMatch.Functions.Matching;
 

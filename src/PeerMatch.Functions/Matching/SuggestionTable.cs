@@ -4,8 +4,8 @@ using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using PeerMatch.Functions.Storage;
-using PeerMatch.Intake;
 using PeerMatch.Matching;
+using PeerMatch.Practitioners;
 
 namespace PeerMatch.Functions.Matching;
 

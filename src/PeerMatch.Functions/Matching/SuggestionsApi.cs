@@ -2,10 +2,10 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 using PeerMatch.Functions.Http;
 using PeerMatch.Functions.Links;
-using PeerMatch.Intake;
 using PeerMatch.Links;
 using PeerMatch.Matching;
 using PeerMatch.Places;
+using PeerMatch.Practitioners;
 
 namespace PeerMatch.Functions.Matching;
 

@@ -2,8 +2,8 @@ using System.Runtime.CompilerServices;
 using Azure;
 using Azure.Data.Tables;
 using PeerMatch.Functions.Storage;
-using PeerMatch.Intake;
 using PeerMatch.Matching;
+using PeerMatch.Practitioners;
 
 namespace PeerMatch.Functions.Matching;
 

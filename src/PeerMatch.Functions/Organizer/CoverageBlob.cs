@@ -2,7 +2,6 @@ using Azure.Storage.Queues.Models;
 using Microsoft.Azure.Functions.Worker;
 using PeerMatch.Functions.Matching;
 using PeerMatch.Functions.Storage;
-using PeerMatch.Matching;
 using PeerMatch.Matching.Organizer;
 
 namespace PeerMatch.Functions.Organizer;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
@@ -7,12 +6,11 @@ using PeerMatch.Functions.Hosting;
 using PeerMatch.Functions.Http;
 using PeerMatch.Functions.Matching;
 using PeerMatch.Functions.Settings;
-using PeerMatch.Intake;
 using PeerMatch.Matching;
-using PeerMatch.Places;
 
 using PeerMatch.Links;
 using PeerMatch.Matching.Organizer;
+using PeerMatch.Validation;
 
 namespace PeerMatch.Functions.Organizer;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Azure.Data.Tables;
-using PeerMatch.Intake;
+using PeerMatch.Practitioners;
 
 namespace PeerMatch.Functions.Storage;
 

@@ -1,7 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 using PeerMatch.Functions.Storage;
-using PeerMatch.Intake;
+using PeerMatch.Practitioners;
 
 namespace PeerMatch.Functions.Unsubscribe;
 

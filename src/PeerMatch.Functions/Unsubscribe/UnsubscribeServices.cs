@@ -1,4 +1,4 @@
-using PeerMatch.Intake;
+using PeerMatch.Practitioners;
 
 namespace PeerMatch.Functions.Unsubscribe;
 

@@ -1,7 +1,7 @@
 using System.Collections.Frozen;
 using System.Globalization;
 using System.Reflection;
-using PeerMatch.Intake;
+using PeerMatch.Practitioners;
 
 namespace PeerMatch.Matching.Geo;
 

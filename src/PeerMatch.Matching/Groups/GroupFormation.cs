@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using PeerMatch.Intake;
 using PeerMatch.Places;
+using PeerMatch.Practitioners;
 
 namespace PeerMatch.Matching.Groups;
 

@@ -1,5 +1,5 @@
-using PeerMatch.Intake;
 using PeerMatch.Matching.Groups;
+using PeerMatch.Practitioners;
 
 namespace PeerMatch.Matching.Organizer;
 

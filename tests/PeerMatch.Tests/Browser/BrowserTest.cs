@@ -1,5 +1,4 @@
 using Deque.AxeCore.Playwright;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Playwright;
 using PeerMatch.Tests.Infrastructure;
 

@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using Microsoft.Playwright;
 using PeerMatch.Tests.Infrastructure;
 using static PeerMatch.Tests.Matching.People;

@@ -1,4 +1,3 @@
-using PeerMatch.Matching;
 using PeerMatch.Matching.Groups;
 
 namespace PeerMatch.Tests.Groups;

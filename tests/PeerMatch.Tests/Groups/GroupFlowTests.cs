@@ -5,11 +5,10 @@ using Ical.Net;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 using PeerMatch.Functions.Groups;
-using PeerMatch.Functions.Invitations;
 using PeerMatch.Functions.Unsubscribe;
-using PeerMatch.Intake;
 using PeerMatch.Matching;
 using PeerMatch.Matching.Groups;
+using PeerMatch.Practitioners;
 using PeerMatch.Tests.Infrastructure;
 using static PeerMatch.Tests.Matching.People;
 

@@ -1,5 +1,4 @@
 using PeerMatch.Bench;
-using PeerMatch.Intake;
 using PeerMatch.Matching;
 using PeerMatch.Matching.Groups;
 using static PeerMatch.Tests.Matching.People;

@@ -111,7 +111,7 @@ public sealed class SendGridTests
         app.Clock.Advance(TimeSpan.FromMinutes(11));
         await Intakes.PostAsync(client, Intakes.Valid()); // a manage link, which meets the outage
         await DeliveryInStateAsync(app, "waiting");
-        await app.Services.GetRequiredService<PeerMatch.Intake.ISuppressionList>().SuppressAsync("ada@example.org", default);
+        await app.Services.GetRequiredService<PeerMatch.Practitioners.ISuppressionList>().SuppressAsync("ada@example.org", default);
 
         var skipped = await DeliveryInStateAsync(app, "skipped");
         await app.DrainAsync();

@@ -122,7 +122,7 @@ public sealed class StandaloneTests
     [Fact]
     public async Task A_function_that_throws_answers_a_problem_with_the_security_headers()
     {
-        await using var app = new PeerMatchApp(services: s => s.Replace(ServiceDescriptor.Singleton<PeerMatch.Intake.IPractitionerRepository>(new BrokenRepository())));
+        await using var app = new PeerMatchApp(services: s => s.Replace(ServiceDescriptor.Singleton<PeerMatch.Practitioners.IPractitionerRepository>(new BrokenRepository())));
         using var client = app.CreateClient();
 
         using var response = await Intakes.PostAsync(client, Intakes.Valid());
@@ -172,40 +172,40 @@ public sealed class StandaloneTests
         }
     }
 
-    private sealed class BrokenRepository : PeerMatch.Intake.IPractitionerRepository
+    private sealed class BrokenRepository : PeerMatch.Practitioners.IPractitionerRepository
     {
         private static InvalidOperationException Down() => new("storage is down");
 
-        public Task<PeerMatch.Intake.Practitioner?> GetAsync(string id, CancellationToken cancellationToken) => throw Down();
+        public Task<PeerMatch.Practitioners.Practitioner?> GetAsync(string id, CancellationToken cancellationToken) => throw Down();
 
-        public Task<PeerMatch.Intake.Practitioner?> FindByEmailAsync(string email, CancellationToken cancellationToken) => throw Down();
+        public Task<PeerMatch.Practitioners.Practitioner?> FindByEmailAsync(string email, CancellationToken cancellationToken) => throw Down();
 
         public Task<IReadOnlySet<string>> KnownEmailKeysAsync(IReadOnlyCollection<string> emailKeys, CancellationToken cancellationToken) => throw Down();
 
-        public Task<bool> TryCreateAsync(PeerMatch.Intake.Practitioner practitioner, CancellationToken cancellationToken) => throw Down();
+        public Task<bool> TryCreateAsync(PeerMatch.Practitioners.Practitioner practitioner, CancellationToken cancellationToken) => throw Down();
 
-        public Task UpdateAsync(PeerMatch.Intake.Practitioner practitioner, CancellationToken cancellationToken) => throw Down();
+        public Task UpdateAsync(PeerMatch.Practitioners.Practitioner practitioner, CancellationToken cancellationToken) => throw Down();
 
-        public Task EraseAsync(PeerMatch.Intake.Practitioner practitioner, CancellationToken cancellationToken) => throw Down();
+        public Task EraseAsync(PeerMatch.Practitioners.Practitioner practitioner, CancellationToken cancellationToken) => throw Down();
 
         public Task<bool> TryClaimLinkAsync(string practitionerId, DateTimeOffset now, TimeSpan interval, CancellationToken cancellationToken) => throw Down();
 
         public Task ReleaseLinkAsync(string practitionerId, DateTimeOffset claimedAt, CancellationToken cancellationToken) => throw Down();
 
-        public Task AddSubmissionAsync(string practitionerId, string submissionId, PeerMatch.Intake.Profile profile, CancellationToken cancellationToken) => throw Down();
+        public Task AddSubmissionAsync(string practitionerId, string submissionId, PeerMatch.Practitioners.Profile profile, CancellationToken cancellationToken) => throw Down();
 
-        public Task<PeerMatch.Intake.Profile?> GetSubmissionAsync(string practitionerId, string submissionId, CancellationToken cancellationToken) => throw Down();
+        public Task<PeerMatch.Practitioners.Profile?> GetSubmissionAsync(string practitionerId, string submissionId, CancellationToken cancellationToken) => throw Down();
 
-        public Task<IReadOnlyList<PeerMatch.Intake.Profile>> ListSubmissionsAsync(string practitionerId, CancellationToken cancellationToken) => throw Down();
+        public Task<IReadOnlyList<PeerMatch.Practitioners.Profile>> ListSubmissionsAsync(string practitionerId, CancellationToken cancellationToken) => throw Down();
 
-        public IAsyncEnumerable<PeerMatch.Intake.Practitioner> ListAllAsync(CancellationToken cancellationToken) => throw Down();
+        public IAsyncEnumerable<PeerMatch.Practitioners.Practitioner> ListAllAsync(CancellationToken cancellationToken) => throw Down();
 
-        public IAsyncEnumerable<PeerMatch.Intake.Practitioner> ListChangedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken) => throw Down();
+        public IAsyncEnumerable<PeerMatch.Practitioners.Practitioner> ListChangedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken) => throw Down();
 
-        public IAsyncEnumerable<PeerMatch.Intake.Practitioner> ListUnconfirmedAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) => throw Down();
+        public IAsyncEnumerable<PeerMatch.Practitioners.Practitioner> ListUnconfirmedAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) => throw Down();
 
         public Task MarkErasingAsync(string practitionerId, DateTimeOffset since, CancellationToken cancellationToken) => throw Down();
 
-        public IAsyncEnumerable<PeerMatch.Intake.Practitioner> ListErasingAsync(DateTimeOffset startedBefore, CancellationToken cancellationToken) => throw Down();
+        public IAsyncEnumerable<PeerMatch.Practitioners.Practitioner> ListErasingAsync(DateTimeOffset startedBefore, CancellationToken cancellationToken) => throw Down();
     }
 }

@@ -1,5 +1,5 @@
-using PeerMatch.Intake;
 using PeerMatch.Places;
+using PeerMatch.Practitioners;
 
 namespace PeerMatch.Tests.Intake;
 

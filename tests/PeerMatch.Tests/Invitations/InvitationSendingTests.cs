@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using PeerMatch.Email;
 using PeerMatch.Functions.Invitations;
 using PeerMatch.Functions.Unsubscribe;
-using PeerMatch.Intake;
+using PeerMatch.Practitioners;
 using PeerMatch.Tests.Infrastructure;
 
 namespace PeerMatch.Tests.Invitations;

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
-using PeerMatch.Intake;
+using PeerMatch.Practitioners;
 using PeerMatch.Tests.Infrastructure;
 
 namespace PeerMatch.Tests.Invitations;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using PeerMatch.Email;
-using PeerMatch.Intake;
 using PeerMatch.Matching;
+using PeerMatch.Practitioners;
 
 namespace PeerMatch.Tests.Matching;
 

@@ -1,6 +1,6 @@
-using PeerMatch.Intake;
 using PeerMatch.Matching;
 using PeerMatch.Matching.Geo;
+using PeerMatch.Practitioners;
 using static PeerMatch.Tests.Matching.People;
 
 namespace PeerMatch.Tests.Matching;

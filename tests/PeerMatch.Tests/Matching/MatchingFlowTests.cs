@@ -4,11 +4,11 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 using PeerMatch.Functions.Groups;
-using PeerMatch.Functions.Invitations;
 using PeerMatch.Functions.Matching;
 using PeerMatch.Functions.Unsubscribe;
 using PeerMatch.Intake;
 using PeerMatch.Matching;
+using PeerMatch.Practitioners;
 using PeerMatch.Tests.Infrastructure;
 using static PeerMatch.Tests.Matching.People;
 

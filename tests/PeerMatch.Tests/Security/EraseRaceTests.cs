@@ -1,10 +1,10 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using PeerMatch.Functions.Links;
 using PeerMatch.Functions.Matching;
 using PeerMatch.Intake;
+using PeerMatch.Practitioners;
 using PeerMatch.Tests.Infrastructure;
 using static PeerMatch.Tests.Matching.People;
 

@@ -1,4 +1,4 @@
-namespace PeerMatch.Intake;
+namespace PeerMatch.Practitioners;
 
 /// <summary>Where practitioners are kept. Implemented on Azure Tables at the edge.</summary>
 public interface IPractitionerRepository

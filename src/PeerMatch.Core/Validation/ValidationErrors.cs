@@ -1,4 +1,4 @@
-namespace PeerMatch.Intake;
+namespace PeerMatch.Validation;
 
 /// <summary>Per-field messages, keyed by the field's JSON path ("region.country"), as problem details expect.</summary>
 public sealed class ValidationErrors

@@ -1,4 +1,4 @@
-namespace PeerMatch.Intake;
+namespace PeerMatch.Practitioners;
 
 public sealed record Region(string Country, string? Subdivision, string? City, string TimeZone);
 

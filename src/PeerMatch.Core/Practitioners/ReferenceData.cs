@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace PeerMatch.Intake;
+namespace PeerMatch.Practitioners;
 
 /// <summary>The closed vocabularies of the intake form (SPEC, "Intake body"), and the words people read for them.</summary>
 public static class ReferenceData
