@@ -2,12 +2,14 @@ using Microsoft.Azure.Functions.Worker.Builder;
 using PeerMatch.Functions;
 using PeerMatch.Functions.Email;
 using PeerMatch.Functions.Groups;
+using PeerMatch.Functions.Health;
 using PeerMatch.Functions.Hosting;
 using PeerMatch.Functions.Http;
 using PeerMatch.Functions.Intake;
 using PeerMatch.Functions.Invitations;
 using PeerMatch.Functions.Links;
 using PeerMatch.Functions.Matching;
+using PeerMatch.Functions.Organizer;
 using PeerMatch.Functions.Settings;
 using PeerMatch.Functions.Storage;
 using PeerMatch.Functions.Unsubscribe;
@@ -29,7 +31,7 @@ builder.Services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Secti
 builder.Services.AddOptions<SendGridOptions>().BindConfiguration(SendGridOptions.Section);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddRazorComponents();
-builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJson.Default));
+builder.Services.AddApiJson(HttpJson.Default);
 builder.AddTelemetry(underFunctionsHost);
 // Request logging names full URLs, and links carry tokens in their query: it logs warnings only.
 builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
@@ -48,6 +50,8 @@ builder.Services.AddInvitations();
 builder.Services.AddIntake();
 builder.Services.AddMatching();
 builder.Services.AddGroups();
+builder.Services.AddOrganizer();
+builder.Services.AddHealth();
 
 if (builder is WebApplicationBuilder standalone)
 {

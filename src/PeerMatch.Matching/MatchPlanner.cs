@@ -24,7 +24,7 @@ public sealed record MatchPlanStats(int Practitioners, int CandidatePairs, TimeS
 /// each pair both ways, keep pairs that suit both sides (harmonic mean), and give each person at most
 /// <c>perPerson</c> suggestions, spread so that nobody who could be matched is left out. A suggestion always goes both ways, so both can answer it this week.
 /// </summary>
-public sealed class MatchPlanner(IPairScorer scorer, int perPerson = 3, int candidatesPerPerson = 40, double explorationShare = 0)
+public sealed class MatchPlanner(IPairScorer scorer, int perPerson = MatchingSettings.DefaultSuggestionsPerWeek, int candidatesPerPerson = 40, double explorationShare = 0)
 {
     public MatchPlan Plan(IReadOnlyList<Candidate> population, IEnumerable<(string A, string B)> excludedPairs, DateTimeOffset now, LatePlanning? late = null,
         IReadOnlyDictionary<string, AnswerHistory>? histories = null)

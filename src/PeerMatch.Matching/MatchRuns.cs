@@ -5,7 +5,22 @@ using PeerMatch.Practitioners;
 namespace PeerMatch.Matching;
 
 /// <summary>Settings of the weekly matching.</summary>
-public sealed record MatchingSettings(int SuggestionsPerWeek = 3, double ExplorationShare = 0);
+/// <summary>
+/// Matching's settings, declared once (bound from <c>PeerMatch__SuggestionsPerWeek</c> and
+/// <c>PeerMatch__ExplorationShare</c>): the suggestions in a weekly digest, and the share of people drawn each week to
+/// get one suggestion chosen to learn from (a random pair above the quality floor) rather than the best; their peers
+/// get it too. Exploring is off by default: the learning evaluation finds it does not pay within six weeks.
+/// </summary>
+public sealed record MatchingSettings
+{
+    public const int DefaultSuggestionsPerWeek = 3;
+
+    [System.ComponentModel.DataAnnotations.Range(1, 10)]
+    public int SuggestionsPerWeek { get; set; } = DefaultSuggestionsPerWeek;
+
+    [System.ComponentModel.DataAnnotations.Range(0, 0.34)]
+    public double ExplorationShare { get; set; }
+}
 
 /// <summary>
 /// What a run did: the week, how many practitioners the week's plan holds, how many suggestions the run

@@ -186,19 +186,28 @@ public interface IRankerStore
     Task PromoteAsync(LearnedRanker ranker, CancellationToken cancellationToken);
 }
 
+/// <summary>What matching sends: the weekly digest, an introduction when both say yes, and the follow-up two weeks later.</summary>
+public static class MatchingEmails
+{
+    public static readonly EmailKind Digest = new("digest");
+    public static readonly EmailKind Introduction = new("introduction");
+    public static readonly EmailKind FollowUp = new("follow-up");
+}
+
 /// <summary>
 /// E-mail jobs of matching: their ids make a repeated enqueue harmless. A job id is kept with the recipient's
 /// deliveries, so one about a pair names the pair by a hash: erasing the peer leaves no id of theirs behind.
 /// </summary>
 public static class MatchingEmailJobs
 {
-    public static EmailJob Digest(string practitionerId, string week) => new($"digest-{week}", EmailKind.Digest, practitionerId, week);
+
+    public static EmailJob Digest(string practitionerId, string week) => new($"digest-{week}", MatchingEmails.Digest, practitionerId, week);
 
     public static EmailJob Introduction(string pair, StoredSuggestion suggestion) =>
-        new($"intro-{Hash(pair)}", EmailKind.Introduction, suggestion.PractitionerId, suggestion.Id);
+        new($"intro-{Hash(pair)}", MatchingEmails.Introduction, suggestion.PractitionerId, suggestion.Id);
 
     public static EmailJob FollowUp(Introduction introduction, (string Practitioner, string Suggestion) side) =>
-        new($"follow-up-{Hash(introduction.Pair)}", EmailKind.FollowUp, side.Practitioner, side.Suggestion);
+        new($"follow-up-{Hash(introduction.Pair)}", MatchingEmails.FollowUp, side.Practitioner, side.Suggestion);
 
     internal static string Hash(string pair) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(pair)))[..32];

@@ -1,47 +1,27 @@
 namespace PeerMatch.Email;
 
-/// <summary>The kinds of message PeerMatch sends; each goes out with an <c>X-PeerMatch-Kind</c> header.</summary>
-public enum EmailKind
+/// <summary>
+/// A kind of message, named as its <c>X-PeerMatch-Kind</c> header reads ("digest"). Each feature declares the kinds it
+/// sends; two kinds are the same when their names are. <see cref="ReachesUnsubscribed"/>: whether it may go to an
+/// address that unsubscribed (only a confirmation, which answers an explicit new sign-up from that address).
+/// </summary>
+public sealed record EmailKind(string Name, bool ReachesUnsubscribed = false)
 {
-    Confirmation,
-    ManageLink,
-    Digest,
-    Introduction,
-    FollowUp,
-    Invitation,
-    GroupInvitation,
-    GroupIntroduction,
-    GroupCheckIn,
+    public bool Equals(EmailKind? other) => other is not null && other.Name == Name;
+
+    public override int GetHashCode() => Name.GetHashCode(StringComparison.Ordinal);
+
+    public override string ToString() => Name;
 }
 
 public static class EmailKinds
 {
     public const string HeaderName = "X-PeerMatch-Kind";
-
-    public static string HeaderValue(this EmailKind kind) => kind switch
-    {
-        EmailKind.Confirmation => "confirmation",
-        EmailKind.ManageLink => "manage-link",
-        EmailKind.Digest => "digest",
-        EmailKind.Introduction => "introduction",
-        EmailKind.FollowUp => "follow-up",
-        EmailKind.Invitation => "invitation",
-        EmailKind.GroupInvitation => "group-invitation",
-        EmailKind.GroupIntroduction => "group-introduction",
-        EmailKind.GroupCheckIn => "group-check-in",
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
-    };
-
-    /// <summary>
-    /// Whether this kind goes to an address that unsubscribed: only a confirmation, which answers an
-    /// explicit new sign-up from that address.
-    /// </summary>
-    public static bool ReachesUnsubscribed(this EmailKind kind) => kind == EmailKind.Confirmation;
 }
 
 /// <summary>
-/// One message to one recipient. <see cref="UnsubscribeUrl"/> is required for every kind but
-/// <see cref="EmailKind.Confirmation"/> (RFC 8058 one-click).
+/// One message to one recipient. <see cref="UnsubscribeUrl"/> is required for every kind that does not reach
+/// unsubscribed addresses (RFC 8058 one-click).
 /// </summary>
 public sealed record EmailMessage(
     EmailKind Kind,
@@ -55,9 +35,9 @@ public sealed record EmailMessage(
 {
     public void EnsureComplete()
     {
-        if (!Kind.ReachesUnsubscribed() && UnsubscribeUrl is null)
+        if (!Kind.ReachesUnsubscribed && UnsubscribeUrl is null)
         {
-            throw new InvalidOperationException($"A {Kind.HeaderValue()} e-mail must carry a List-Unsubscribe link.");
+            throw new InvalidOperationException($"A {Kind.Name} e-mail must carry a List-Unsubscribe link.");
         }
     }
 }

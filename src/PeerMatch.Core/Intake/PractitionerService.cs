@@ -17,7 +17,7 @@ public sealed class PractitionerService(
     /// How long an unconfirmed sign-up is kept after its last link was asked for: as long as that link works, which
     /// counts from when the e-mail was written, and an e-mail service outage may delay that by up to two days.
     /// </summary>
-    public static readonly TimeSpan UnconfirmedRetention = Links.LinkToken.ConfirmLifetime + Email.EmailRetries.GiveUpAfter;
+    public static readonly TimeSpan UnconfirmedRetention = IntakeTokens.Confirm.Lifetime + Email.EmailRetries.GiveUpAfter;
 
     /// <summary>
     /// An address gets at most one sign-up e-mail (confirmation or profile link) in this time: a
@@ -81,7 +81,7 @@ public sealed class PractitionerService(
             return;
         }
         var confirm = practitioner.Status == PractitionerStatus.PendingConfirmation || suppressed;
-        var job = EmailJob.Fresh(confirm ? EmailKind.Confirmation : EmailKind.ManageLink, practitioner.Id);
+        var job = EmailJob.Fresh(confirm ? IntakeEmails.Confirmation : IntakeEmails.ManageLink, practitioner.Id);
         try
         {
             // The same details again (a double click, a resent form) are the first sign-up, not a second one:

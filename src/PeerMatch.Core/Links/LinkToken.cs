@@ -5,16 +5,15 @@ using System.Text;
 
 namespace PeerMatch.Links;
 
-/// <summary>What a link in an e-mail lets its holder do. A token for one purpose never serves another.</summary>
-public enum TokenPurpose
+/// <summary>
+/// What a link in an e-mail lets its holder do, and for how long. Each feature declares its own; a token for one purpose
+/// never serves another (purposes are told apart by name).
+/// </summary>
+public sealed record TokenPurpose(string Name, TimeSpan Lifetime)
 {
-    Confirm,
-    Manage,
-    Unsubscribe,
-    Suggestion,
-    FollowUp,
-    Group,
-    GroupCheckIn,
+    public bool Equals(TokenPurpose? other) => other is not null && other.Name == Name;
+
+    public override int GetHashCode() => Name.GetHashCode(StringComparison.Ordinal);
 }
 
 /// <summary>What a link's token turned out to be: good, good but too old, or not PeerMatch's at all.</summary>
@@ -32,16 +31,6 @@ public enum TokenState
 /// </summary>
 public static class LinkToken
 {
-    public static readonly TimeSpan ConfirmLifetime = TimeSpan.FromDays(7);
-    public static readonly TimeSpan ManageLifetime = TimeSpan.FromDays(30);
-    public static readonly TimeSpan UnsubscribeLifetime = TimeSpan.FromDays(365);
-    public static readonly TimeSpan SuggestionLifetime = TimeSpan.FromDays(28);
-    public static readonly TimeSpan FollowUpLifetime = TimeSpan.FromDays(28);
-
-    /// <summary>A group page serves from the invitation until well after the first meeting.</summary>
-    public static readonly TimeSpan GroupLifetime = TimeSpan.FromDays(90);
-    public static readonly TimeSpan GroupCheckInLifetime = TimeSpan.FromDays(28);
-
     public static string Create(ReadOnlySpan<byte> key, TokenPurpose purpose, string subject, DateTimeOffset expiresAt)
     {
         if (subject.Contains('|', StringComparison.Ordinal))
@@ -49,7 +38,7 @@ public static class LinkToken
             throw new ArgumentException("A token subject cannot contain '|'.", nameof(subject));
         }
         var payload = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
-            $"{purpose}|{subject}|{expiresAt.ToUnixTimeSeconds()}"));
+            $"{purpose.Name}|{subject}|{expiresAt.ToUnixTimeSeconds()}"));
         return Base64Url.EncodeToString(payload) + "." + Base64Url.EncodeToString(HMACSHA256.HashData(key, payload));
     }
 
@@ -101,7 +90,7 @@ public static class LinkToken
 
         var parts = Encoding.UTF8.GetString(payload).Split('|');
         if (parts.Length != 3
-            || parts[0] != purpose.ToString()
+            || parts[0] != purpose.Name
             || !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var expires))
         {
             return TokenState.Invalid;

@@ -28,13 +28,13 @@ public sealed class OutboxEmailSender(IOptions<EmailOptions> options, TimeProvid
         return Task.FromResult<IReadOnlySet<string>?>(delivered);
     }
 
-    private static string FileName(BulkEmail email, BulkRecipient recipient) => $"{email.Kind.HeaderValue()}-{recipient.Id}.eml";
+    private static string FileName(BulkEmail email, BulkRecipient recipient) => $"{email.Kind.Name}-{recipient.Id}.eml";
 
     private static long _sequence;
 
     // Sorted by name, the folder reads in the order of sending, even for messages of the same millisecond.
     public Task SendAsync(EmailMessage message, CancellationToken cancellationToken) => WriteAsync(message,
-        $"{clock.GetUtcNow():yyyyMMdd'T'HHmmssfff}-{Interlocked.Increment(ref _sequence):D8}-{message.Kind.HeaderValue()}-{Guid.NewGuid():N}.eml", cancellationToken);
+        $"{clock.GetUtcNow():yyyyMMdd'T'HHmmssfff}-{Interlocked.Increment(ref _sequence):D8}-{message.Kind.Name}-{Guid.NewGuid():N}.eml", cancellationToken);
 
     private async Task WriteAsync(EmailMessage message, string name, CancellationToken cancellationToken)
     {
@@ -88,7 +88,7 @@ public static class MimeMessages
         };
         mime.From.Add(new MailboxAddress(options.FromName, options.FromAddress));
         mime.To.Add(new MailboxAddress(message.ToName, message.ToAddress));
-        mime.Headers.Add(EmailKinds.HeaderName, message.Kind.HeaderValue());
+        mime.Headers.Add(EmailKinds.HeaderName, message.Kind.Name);
         if (message.UnsubscribeUrl is { } unsubscribe)
         {
             mime.Headers.Add("List-Unsubscribe", $"<{unsubscribe.AbsoluteUri}>");

@@ -9,8 +9,14 @@ namespace PeerMatch.Functions.Email;
 [JsonSerializable(typeof(EmailJob))]
 internal sealed partial class EmailJobJson : JsonSerializerContext;
 
-/// <summary>Kinds travel as they read in the e-mail header: "manage-link", not "ManageLink".</summary>
-internal sealed class EmailKindConverter() : JsonStringEnumConverter<EmailKind>(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false);
+/// <summary>Kinds travel by their name, as they read in the e-mail header: "manage-link".</summary>
+internal sealed class EmailKindConverter : JsonConverter<EmailKind>
+{
+    public override EmailKind Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        reader.GetString() is { Length: > 0 } name ? new EmailKind(name) : throw new JsonException("An e-mail kind is a name.");
+
+    public override void Write(Utf8JsonWriter writer, EmailKind value, JsonSerializerOptions options) => writer.WriteStringValue(value.Name);
+}
 
 /// <summary>Schedules e-mail on the <c>email</c> queue, where jobs wait for the <c>SendEmail</c> function.</summary>
 public sealed class QueuedEmailScheduler(StorageAccount storage) : IEmailScheduler

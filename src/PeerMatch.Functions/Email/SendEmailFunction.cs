@@ -40,16 +40,19 @@ public sealed class SendEmailFunction(
             log.LogInformation("Job {Job}: the practitioner no longer exists; nothing sent", job.JobId);
             return;
         }
-        if (!job.Kind.ReachesUnsubscribed() && await suppressions.IsSuppressedAsync(recipient.Profile.Email, cancellationToken))
+        // A kind nobody composes fails (and ends in the poison queue) without blocking its job id. The composer's own
+        // declaration of the kind says whether it may reach an unsubscribed address (the queued job carries only its name).
+        var composer = composers.FirstOrDefault(c => c.Kinds.Contains(job.Kind))
+            ?? throw new NotSupportedException($"No composer for {job.Kind.Name} e-mail jobs.");
+        var kind = composer.Kinds.First(k => k.Equals(job.Kind));
+        job = job with { Kind = kind };
+        if (!kind.ReachesUnsubscribed && await suppressions.IsSuppressedAsync(recipient.Profile.Email, cancellationToken))
         {
             // It may have been waiting on an outage when they unsubscribed: it is not tried again.
             await deliveries.SkipAsync(recipient.Id, job.JobId, "not sent: the address unsubscribed", cancellationToken);
             log.LogInformation("Job {Job}: the address unsubscribed; nothing sent", job.JobId);
             return;
         }
-        // Before the claim: a kind nobody composes fails (and ends in the poison queue) without blocking its job id.
-        var composer = composers.FirstOrDefault(c => c.Kinds.Contains(job.Kind))
-            ?? throw new NotSupportedException($"No composer for {job.Kind.HeaderValue()} e-mail jobs.");
         if (!await deliveries.TryClaimAsync(recipient.Id, job.JobId, message.MessageId, cancellationToken))
         {
             log.LogInformation("Job {Job}: already sent, or being sent by another message", job.JobId);
@@ -71,16 +74,16 @@ public sealed class SendEmailFunction(
             if (await deliveries.RecordFailureAsync(recipient.Id, job, failure, options.Value.EmailRetryDelay, cancellationToken) is { } wait)
             {
                 await queue.EnqueueAsync(job, wait, cancellationToken);
-                log.LogWarning("Job {Job}: {Kind} not sent ({Error}); trying again in {Wait}", job.JobId, job.Kind.HeaderValue(), failure.Message, wait);
+                log.LogWarning("Job {Job}: {Kind} not sent ({Error}); trying again in {Wait}", job.JobId, job.Kind.Name, failure.Message, wait);
             }
             else
             {
-                log.LogError("Job {Job}: {Kind} not sent ({Error}); recorded as failed", job.JobId, job.Kind.HeaderValue(), failure.Message);
+                log.LogError("Job {Job}: {Kind} not sent ({Error}); recorded as failed", job.JobId, job.Kind.Name, failure.Message);
             }
             return;
         }
         await deliveries.MarkSentAsync(recipient.Id, job.JobId, cancellationToken);
-        log.LogInformation("Job {Job}: sent {Kind}", job.JobId, job.Kind.HeaderValue());
+        log.LogInformation("Job {Job}: sent {Kind}", job.JobId, job.Kind.Name);
     }
 }
 

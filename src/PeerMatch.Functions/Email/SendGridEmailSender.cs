@@ -103,7 +103,7 @@ public sealed class SendGridEmailSender(ISendGridClient client, IOptions<EmailOp
             PlainTextContent = text,
             HtmlContent = html,
             // Message-wide headers (the top-level "headers" of the v3 request).
-            Headers = new Dictionary<string, string> { [EmailKinds.HeaderName] = kind.HeaderValue() },
+            Headers = new Dictionary<string, string> { [EmailKinds.HeaderName] = kind.Name },
         };
         // Links must reach the recipient as written: tracking would rewrite them.
         mail.SetClickTracking(false, false);

@@ -11,7 +11,7 @@ public sealed record ContentItem(string Name, string Text);
 /// (<c>content/groups/</c>, or the folder <c>PeerMatch__ContentPath</c> names): one item per "- " line, its name before
 /// the first colon. Read again whenever a file changes, so an edit needs no restart.
 /// </summary>
-public sealed class GroupContent(IOptions<PeerMatchOptions> options)
+public sealed class GroupContent(IOptions<GroupOptions> options)
 {
     public const string GroundRulesFile = "ground-rules.md";
     public const string OutlineFile = "meeting-outline.md";

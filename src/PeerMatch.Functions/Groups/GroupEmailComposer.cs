@@ -1,7 +1,9 @@
 using System.Text;
 using PeerMatch.Email;
 using PeerMatch.Functions.Email;
+using PeerMatch.Functions.Intake;
 using PeerMatch.Functions.Links;
+using PeerMatch.Functions.Unsubscribe;
 using PeerMatch.Groups;
 using PeerMatch.Matching;
 using PeerMatch.Matching.Groups;
@@ -18,11 +20,13 @@ public sealed class GroupEmailComposer(
     PeerGroups groups,
     IPractitionerRepository practitioners,
     GroupContent content,
-    LinkSigner links,
+    IntakeLinks intake,
+    UnsubscribeLinks unsubscribes,
+    GroupLinks links,
     EmailRenderer renderer,
     TimeProvider clock) : IEmailComposer
 {
-    public IReadOnlyCollection<EmailKind> Kinds { get; } = [EmailKind.GroupInvitation, EmailKind.GroupIntroduction, EmailKind.GroupCheckIn];
+    public IReadOnlyCollection<EmailKind> Kinds { get; } = [GroupEmails.Invitation, GroupEmails.Introduction, GroupEmails.CheckIn];
 
     public async Task<EmailMessage?> ComposeAsync(EmailJob job, Practitioner recipient, CancellationToken cancellationToken)
     {
@@ -35,16 +39,16 @@ public sealed class GroupEmailComposer(
         var parameters = new Dictionary<string, object?>
         {
             ["Name"] = recipient.Profile.Name,
-            ["ManageUrl"] = await links.ManageUrlAsync(recipient.Id, cancellationToken),
-            ["UnsubscribeUrl"] = await links.UnsubscribeUrlAsync(recipient.Profile.Email, cancellationToken),
+            ["ManageUrl"] = await intake.ManageUrlAsync(recipient.Id, cancellationToken),
+            ["UnsubscribeUrl"] = await unsubscribes.UrlAsync(recipient.Profile.Email, cancellationToken),
         };
         var now = clock.GetUtcNow();
         switch (job.Kind)
         {
-            case EmailKind.GroupInvitation when news == GroupNews.CalledOff:
+            case var kind when kind == GroupEmails.Invitation && news == GroupNews.CalledOff:
                 return seat.IsYes ? await renderer.MessageAsync<GroupCalledOffEmail>(job.Kind, recipient, GroupCalledOffEmail.Subject, parameters) : null;
 
-            case EmailKind.GroupInvitation:
+            case var kind when kind == GroupEmails.Invitation:
                 // Answered meanwhile, the group closed, or paused since it was proposed: the invitation has nothing to ask.
                 if (!seat.IsPending || !group.Group.IsOpen || recipient.PausedUntil > DateOnly.FromDateTime(now.UtcDateTime))
                 {
@@ -58,7 +62,7 @@ public sealed class GroupEmailComposer(
                 parameters[nameof(GroupInvitationEmail.GroupUrl)] = await links.GroupUrlAsync(recipient.Id, groupId, cancellationToken);
                 return await renderer.MessageAsync<GroupInvitationEmail>(job.Kind, recipient, GroupInvitationEmail.Subject(youConvene), parameters);
 
-            case EmailKind.GroupIntroduction:
+            case var kind when kind == GroupEmails.Introduction:
                 if (!seat.IsMember || group.Group.State != GroupStates.Formed)
                 {
                     return null;
@@ -76,7 +80,7 @@ public sealed class GroupEmailComposer(
                 var message = await renderer.MessageAsync<GroupIntroductionEmail>(job.Kind, recipient, GroupIntroductionEmail.Subject(news, aboutName), parameters);
                 return message with { Attachments = times.Select((t, i) => Calendar(group.Group, view, t.Start, i, now)).ToList() };
 
-            case EmailKind.GroupCheckIn:
+            case var kind when kind == GroupEmails.CheckIn:
                 if (!seat.IsMember || seat.Met is not null)
                 {
                     return null;

@@ -1,3 +1,5 @@
+using PeerMatch.Functions.Http;
+using PeerMatch.Functions.Settings;
 using PeerMatch.Functions.Email;
 using PeerMatch.Matching;
 using PeerMatch.Matching.Groups;
@@ -10,6 +12,8 @@ public static class GroupServices
     /// <summary>Peer groups: their store (which takes part in erasure), the flow, the content files and the e-mails.</summary>
     public static IServiceCollection AddGroups(this IServiceCollection services) =>
         services
+            .AddFeatureOptions<GroupOptions>()
+            .AddApiJson(GroupJson.Default)
             .AddSingleton<GroupTable>()
             .AddSingleton<IGroupStore>(sp => sp.GetRequiredService<GroupTable>())
             .AddSingleton<IPersonalDataStore>(sp => sp.GetRequiredService<GroupTable>())
@@ -17,5 +21,6 @@ public static class GroupServices
             .AddSingleton<ITrainingExamples>(sp => sp.GetRequiredService<PeerGroups>())
             .AddSingleton<GroupContent>()
             .AddSingleton<ProfileGroups>()
+            .AddSingleton<GroupLinks>()
             .AddEmailComposer<GroupEmailComposer>();
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 using PeerMatch.Functions.Http;
+using PeerMatch.Functions.Intake;
 using PeerMatch.Functions.Links;
 using PeerMatch.Links;
 using PeerMatch.Matching;
@@ -42,12 +43,12 @@ public sealed class GroupsApi(LinkSigner links, PeerGroups groups, IPractitioner
 {
     [Function("Group")]
     public async Task<Results<RazorComponentResult<GroupPage>, Ok<GroupPageView>, LinkProblemResult>> ShowAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Group)] HttpRequest request, string id, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = GroupRoutes.Group)] HttpRequest request, string id, CancellationToken cancellationToken)
     {
-        var (found, problem) = await OpenAsync(request, id, TokenPurpose.Group, cancellationToken);
+        var (found, problem) = await OpenAsync(request, id, GroupLinks.Group, cancellationToken);
         if (found is not var (group, viewer))
         {
-            return new LinkProblemResult(LinkKind.Group, problem);
+            return new LinkProblemResult(GroupLinks.GroupLink, problem);
         }
         var view = await GroupView.LoadAsync(group, practitioners, cancellationToken);
         var seat = group.Seat(viewer.Id)!;
@@ -68,20 +69,20 @@ public sealed class GroupsApi(LinkSigner links, PeerGroups groups, IPractitioner
             Times = times.Select(t => t.Local).ToList(),
             GroundRules = content.GroundRules,
             Outline = content.Outline,
-            AnswerPath = Routes.WithToken(Routes.GroupAnswer, request.LinkToken(), id),
-            LeavePath = Routes.WithToken(Routes.GroupLeave, request.LinkToken(), id),
+            AnswerPath = Routes.WithToken(GroupRoutes.GroupAnswer, request.LinkToken(), id),
+            LeavePath = Routes.WithToken(GroupRoutes.GroupLeave, request.LinkToken(), id),
         });
     }
 
     [Function("GroupAnswer")]
     public async Task<Results<Ok<GroupAnswerRecorded>, SeeOther, ValidationProblem, ProblemHttpResult, LinkProblemResult>> AnswerAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.GroupAnswer)] HttpRequest request, string id, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = GroupRoutes.GroupAnswer)] HttpRequest request, string id, CancellationToken cancellationToken)
     {
-        var page = Routes.WithToken(Routes.Group, request.LinkToken(), id);
-        var (found, problem) = await OpenAsync(request, id, TokenPurpose.Group, cancellationToken);
+        var page = Routes.WithToken(GroupRoutes.Group, request.LinkToken(), id);
+        var (found, problem) = await OpenAsync(request, id, GroupLinks.Group, cancellationToken);
         if (found is not var (_, viewer))
         {
-            return Pages.PrefersHtml(request) ? Pages.SeeOther(page) : new LinkProblemResult(LinkKind.Group, problem);
+            return Pages.PrefersHtml(request) ? Pages.SeeOther(page) : new LinkProblemResult(GroupLinks.GroupLink, problem);
         }
         var (fields, unreadable) = await ReadFieldsAsync(request, cancellationToken);
         if (unreadable is not null)
@@ -106,7 +107,7 @@ public sealed class GroupsApi(LinkSigner links, PeerGroups groups, IPractitioner
         }
         if (await groups.AnswerAsync(id, viewer.Id, answer!, memberOnly: convene == "no", cancellationToken) is not { } outcome)
         {
-            return Pages.PrefersHtml(request) ? Pages.SeeOther(page) : new LinkProblemResult(LinkKind.Group, LinkProblem.Gone);
+            return Pages.PrefersHtml(request) ? Pages.SeeOther(page) : new LinkProblemResult(GroupLinks.GroupLink, LinkProblem.Gone);
         }
         return Pages.PrefersHtml(request)
             ? Pages.SeeOther(page)
@@ -116,24 +117,24 @@ public sealed class GroupsApi(LinkSigner links, PeerGroups groups, IPractitioner
     /// <summary>An answer's address opened again from history: the group's page.</summary>
     [Function("GroupAnswerReopened")]
     public static SeeOther AnswerReopened(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.GroupAnswer)] HttpRequest request, string id) =>
-        Pages.SeeOther(Routes.WithToken(Routes.Group, request.LinkToken(), id));
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = GroupRoutes.GroupAnswer)] HttpRequest request, string id) =>
+        Pages.SeeOther(Routes.WithToken(GroupRoutes.Group, request.LinkToken(), id));
 
     /// <summary>A leave's address opened again from history: the group's page.</summary>
     [Function("GroupLeaveReopened")]
     public static SeeOther LeaveReopened(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.GroupLeave)] HttpRequest request, string id) =>
-        Pages.SeeOther(Routes.WithToken(Routes.Group, request.LinkToken(), id));
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = GroupRoutes.GroupLeave)] HttpRequest request, string id) =>
+        Pages.SeeOther(Routes.WithToken(GroupRoutes.Group, request.LinkToken(), id));
 
     [Function("GroupLeave")]
     public async Task<Results<Ok<GroupLeft>, SeeOther, LinkProblemResult>> LeaveAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.GroupLeave)] HttpRequest request, string id, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = GroupRoutes.GroupLeave)] HttpRequest request, string id, CancellationToken cancellationToken)
     {
-        var page = Routes.WithToken(Routes.Group, request.LinkToken(), id);
-        var (found, problem) = await OpenAsync(request, id, TokenPurpose.Group, cancellationToken);
+        var page = Routes.WithToken(GroupRoutes.Group, request.LinkToken(), id);
+        var (found, problem) = await OpenAsync(request, id, GroupLinks.Group, cancellationToken);
         if (found is not var (_, viewer) || await groups.LeaveAsync(id, viewer.Id, cancellationToken) is not { } group)
         {
-            return Pages.PrefersHtml(request) ? Pages.SeeOther(page) : new LinkProblemResult(LinkKind.Group, found is null ? problem : LinkProblem.Gone);
+            return Pages.PrefersHtml(request) ? Pages.SeeOther(page) : new LinkProblemResult(GroupLinks.GroupLink, found is null ? problem : LinkProblem.Gone);
         }
         return Pages.PrefersHtml(request)
             ? Pages.SeeOther(page)
@@ -142,28 +143,28 @@ public sealed class GroupsApi(LinkSigner links, PeerGroups groups, IPractitioner
 
     [Function("GroupCheckIn")]
     public async Task<Results<RazorComponentResult<GroupCheckInPage>, Ok<GroupMet>, LinkProblemResult>> ShowCheckInAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.GroupCheckIn)] HttpRequest request, string id, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = GroupRoutes.GroupCheckIn)] HttpRequest request, string id, CancellationToken cancellationToken)
     {
-        var (found, problem) = await OpenAsync(request, id, TokenPurpose.GroupCheckIn, cancellationToken);
+        var (found, problem) = await OpenAsync(request, id, GroupLinks.CheckIn, cancellationToken);
         if (found is not var (group, viewer))
         {
-            return new LinkProblemResult(LinkKind.Group, problem);
+            return new LinkProblemResult(GroupLinks.GroupLink, problem);
         }
         var met = group.Seat(viewer.Id)!.Met;
         return Pages.PrefersHtml(request)
-            ? Pages.Render<GroupCheckInPage>(new { Met = met, AnswerPath = Routes.WithToken(Routes.GroupCheckIn, request.LinkToken(), id) })
+            ? Pages.Render<GroupCheckInPage>(new { Met = met, AnswerPath = Routes.WithToken(GroupRoutes.GroupCheckIn, request.LinkToken(), id) })
             : TypedResults.Ok(new GroupMet(met));
     }
 
     [Function("GroupCheckInAnswer")]
     public async Task<Results<Ok<GroupMet>, SeeOther, ValidationProblem, ProblemHttpResult, LinkProblemResult>> RecordMetAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.GroupCheckIn)] HttpRequest request, string id, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = GroupRoutes.GroupCheckIn)] HttpRequest request, string id, CancellationToken cancellationToken)
     {
-        var page = Routes.WithToken(Routes.GroupCheckIn, request.LinkToken(), id);
-        var (found, problem) = await OpenAsync(request, id, TokenPurpose.GroupCheckIn, cancellationToken);
+        var page = Routes.WithToken(GroupRoutes.GroupCheckIn, request.LinkToken(), id);
+        var (found, problem) = await OpenAsync(request, id, GroupLinks.CheckIn, cancellationToken);
         if (found is not var (_, viewer))
         {
-            return Pages.PrefersHtml(request) ? Pages.SeeOther(page) : new LinkProblemResult(LinkKind.Group, problem);
+            return Pages.PrefersHtml(request) ? Pages.SeeOther(page) : new LinkProblemResult(GroupLinks.GroupLink, problem);
         }
         var (fields, unreadable) = await ReadFieldsAsync(request, cancellationToken);
         if (unreadable is not null)

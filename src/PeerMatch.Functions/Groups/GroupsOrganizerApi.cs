@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 using PeerMatch.Functions.Hosting;
 using PeerMatch.Functions.Http;
+using PeerMatch.Functions.Organizer;
 using PeerMatch.Links;
 using PeerMatch.Matching.Groups;
 using PeerMatch.Places;
@@ -37,7 +38,7 @@ public sealed class GroupsOrganizerApi(PeerGroups groups, IPractitionerRepositor
 {
     [Function("GroupProposals")]
     public async Task<Results<Ok<GroupProposals>, ValidationProblem, ProblemHttpResult>> ProposeAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.GroupProposals)] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = GroupRoutes.GroupProposals)] HttpRequest request, CancellationToken cancellationToken)
     {
         var (filter, unreadable, invalid) = await ReadFilterAsync(request, cancellationToken);
         if (unreadable is not null || invalid is not null)
@@ -50,7 +51,7 @@ public sealed class GroupsOrganizerApi(PeerGroups groups, IPractitionerRepositor
 
     [Function("FormGroups")]
     public async Task<Results<Accepted<GroupsFormed>, ValidationProblem, ProblemHttpResult>> FormAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.OrganizerGroups)] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = GroupRoutes.OrganizerGroups)] HttpRequest request, CancellationToken cancellationToken)
     {
         var (filter, unreadable, invalid) = await ReadFilterAsync(request, cancellationToken);
         if (unreadable is not null || invalid is not null)
@@ -69,12 +70,12 @@ public sealed class GroupsOrganizerApi(PeerGroups groups, IPractitionerRepositor
             var view = await GroupView.LoadAsync(group, practitioners, cancellationToken);
             formed.Add(new FormedGroup(group.Group.Id, group.Group.State, view.Convener is { } c ? Card(c) : null, view.People.Select(Card).ToList()));
         }
-        return TypedResults.Accepted(Routes.Path(Routes.OrganizerGroups), new GroupsFormed(formed, outcome.Unplaced));
+        return TypedResults.Accepted(Routes.Path(GroupRoutes.OrganizerGroups), new GroupsFormed(formed, outcome.Unplaced));
     }
 
     [Function("OrganizerGroups")]
     public async Task<Ok<GroupList>> ListAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.OrganizerGroups)] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = GroupRoutes.OrganizerGroups)] HttpRequest request, CancellationToken cancellationToken)
     {
         var names = new Dictionary<string, string>(StringComparer.Ordinal);
         await foreach (var practitioner in practitioners.ListAllAsync(cancellationToken))

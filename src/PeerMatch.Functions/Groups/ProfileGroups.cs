@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 using PeerMatch.Functions.Http;
+using PeerMatch.Functions.Intake;
 using PeerMatch.Functions.Links;
+using PeerMatch.Intake;
 using PeerMatch.Links;
 using PeerMatch.Matching.Groups;
 using PeerMatch.Practitioners;
@@ -20,7 +22,7 @@ public sealed record ProfileGroupStatus(IReadOnlyList<ProfileGroup> Groups, bool
 public sealed record GroupStarted(string GroupId, string State);
 
 /// <summary>The practitioner's groups on their profile page, and <c>POST /api/me/group</c>: a willing convener starts a group now.</summary>
-public sealed class ProfileGroups(PeerGroups groups, LinkSigner links, IPractitionerRepository repository, TimeProvider clock)
+public sealed class ProfileGroups(PeerGroups groups, LinkSigner signer, GroupLinks links, IPractitionerRepository repository, TimeProvider clock)
 {
     public async Task<ProfileGroupStatus> StatusAsync(Practitioner practitioner, CancellationToken cancellationToken)
     {
@@ -41,12 +43,12 @@ public sealed class ProfileGroups(PeerGroups groups, LinkSigner links, IPractiti
 
     [Function("StartGroup")]
     public async Task<Results<Accepted<GroupStarted>, SeeOther, ProblemHttpResult, LinkProblemResult>> StartAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.MyGroup)] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = GroupRoutes.MyGroup)] HttpRequest request, CancellationToken cancellationToken)
     {
-        var (practitioner, problem) = await links.OpenAsync(request.LinkToken(), TokenPurpose.Manage, repository, cancellationToken);
+        var (practitioner, problem) = await signer.OpenAsync(request.LinkToken(), IntakeTokens.Manage, repository, cancellationToken);
         if (practitioner is null)
         {
-            return new LinkProblemResult(LinkKind.Profile, problem);
+            return new LinkProblemResult(IntakeLinks.Profile, problem);
         }
         var browser = Pages.PrefersHtml(request);
         if (!practitioner.Profile.WillingToConvene)
@@ -66,7 +68,7 @@ public sealed class ProfileGroups(PeerGroups groups, LinkSigner links, IPractiti
 
     /// <summary>The profile page again (post/redirect/get), at its group section, saying how it went.</summary>
     private static SeeOther BackToProfile(HttpRequest request, string outcome) =>
-        Pages.SeeOther(Routes.WithToken(Routes.Me, request.LinkToken()) + "&group=" + outcome + "#group");
+        Pages.SeeOther(Routes.WithToken(IntakeRoutes.Me, request.LinkToken()) + "&group=" + outcome + "#group");
 
     private static string Describe(GroupPage.MemberStatus status, PeerGroup group) =>
         $"An {group.Meeting} group of {PeerMatch.Practitioners.ReferenceData.InSentence(group.Model)} mediators, proposed {group.CreatedAt:d MMMM yyyy}: " + status switch

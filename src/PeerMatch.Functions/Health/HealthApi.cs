@@ -11,9 +11,11 @@ public sealed record HealthStatus(string Status);
 /// <summary><c>GET /api/health</c>: 200 when storage answers, 503 otherwise.</summary>
 public sealed class HealthApi(StorageAccount storage, ILogger<HealthApi> log)
 {
+    public const string Health = "health";
+
     [Function("Health")]
     public async Task<Results<Ok<HealthStatus>, JsonHttpResult<HealthStatus>>> CheckAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Health)] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = HealthApi.Health)] HttpRequest request, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(3));

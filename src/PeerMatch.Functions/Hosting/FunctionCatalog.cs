@@ -20,17 +20,10 @@ public sealed record FunctionDescriptor(
     string? DefaultSchedule = null,
     string? QueueName = null)
 {
-    /// <summary>Organizer routes: the gate asks for the organizer key before the function runs.</summary>
-    public bool OrganizerOnly { get; } = Method.GetCustomAttribute<OrganizerOnlyAttribute>() is not null
-        || Method.DeclaringType!.GetCustomAttribute<OrganizerOnlyAttribute>() is not null;
-
-    /// <summary>Routes that send e-mail to whatever address is typed in: the gate limits each client.</summary>
-    public bool SignUpLimited { get; } = Method.GetCustomAttribute<SignUpLimitedAttribute>() is not null;
-
     /// <summary>How long the gate lets the function take before it answers 503 instead.</summary>
     public TimeSpan Deadline { get; } = Method.GetCustomAttribute<AnswerWithinAttribute>() is { } within
         ? TimeSpan.FromSeconds(within.Seconds)
-        : Http.HttpGate.Deadline;
+        : HttpGate.Deadline;
 }
 
 /// <summary>Every <c>[Function]</c> of this app, found once by reflection.</summary>
@@ -106,14 +99,6 @@ public sealed class FunctionCatalog(IReadOnlyList<FunctionDescriptor> functions)
     private static HashSet<string> RouteParameters(string route) =>
         route.Split('/').Where(s => s.StartsWith('{') && s.EndsWith('}')).Select(s => s[1..^1].Split(':')[0].TrimEnd('?')).ToHashSet(StringComparer.OrdinalIgnoreCase);
 }
-
-/// <summary>On an HTTP function (or its class): only with the organizer key.</summary>
-[AttributeUsage(AttributeTargets.Class | AttributeTargets.Method)]
-public sealed class OrganizerOnlyAttribute : Attribute;
-
-/// <summary>On an HTTP function: each client may call it only <c>PeerMatch__IntakePerMinute</c> times a minute.</summary>
-[AttributeUsage(AttributeTargets.Method)]
-public sealed class SignUpLimitedAttribute : Attribute;
 
 /// <summary>
 /// On an HTTP function that does more than a person waits for (an organizer's list of 10,000): its own deadline,

@@ -3,8 +3,11 @@ using PeerMatch.Links;
 
 namespace PeerMatch.Functions.Http;
 
-/// <summary>Which kind of e-mailed link a person opened: each says what went wrong in its own words.</summary>
-public enum LinkKind { Confirm, Profile, Unsubscribe, Suggestion, FollowUp, Group }
+/// <summary>
+/// A kind of e-mailed link, in the words a person reads when it leads nowhere: when what it pointed to is gone, and
+/// (if its lifetime is worth saying) when it has expired. Each feature declares its own.
+/// </summary>
+public sealed record LinkKind(string GoneTitle, string GoneText, string? ExpiredText = null, bool SignUpAgainWhenGone = false);
 
 /// <summary>What was wrong with a link: too old, not a link of ours, or what it pointed to is gone.</summary>
 public enum LinkProblem { Expired, Invalid, Gone }
@@ -18,19 +21,6 @@ public static class LinkProblems
     /// more than one: a link names one token, and two cannot both be meant.
     /// </summary>
     public static string LinkToken(this HttpRequest request) => request.Query["token"] is [{ } token] ? token : "";
-}
-
-/// <summary>
-/// A link that leads nowhere (404): a browser gets the page that says what happened and what to do next,
-/// an API client the problem.
-/// </summary>
-public sealed class LinkProblemResult(LinkKind kind, LinkProblem problem) : IResult, IStatusCodeHttpResult
-{
-    public int? StatusCode => StatusCodes.Status404NotFound;
-
-    public Task ExecuteAsync(HttpContext httpContext) => Pages.PrefersHtml(httpContext.Request)
-        ? Pages.Render<LinkProblemPage>(new { Kind = kind, Problem = problem }, StatusCodes.Status404NotFound).ExecuteAsync(httpContext)
-        : Problems.InvalidLink(problem).ExecuteAsync(httpContext);
 }
 
 /// <summary>A problem that a browser sees as a page (its title and detail) and an API client as problem details.</summary>

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Http.HttpResults;
-using PeerMatch.Links;
 
 namespace PeerMatch.Functions.Http;
 
@@ -10,9 +9,6 @@ namespace PeerMatch.Functions.Http;
 /// </summary>
 public static class Pages
 {
-    /// <summary>Where the sign-up form is: pages point people back to it.</summary>
-    public static readonly string IntakeFormPath = Routes.Path(Routes.IntakeForm);
-
     /// <summary>A page: <typeparamref name="TPage"/> rendered with <paramref name="parameters"/> (an anonymous object of its parameters).</summary>
     public static RazorComponentResult<TPage> Render<TPage>(object parameters, int statusCode = StatusCodes.Status200OK) where TPage : IComponent =>
         new(parameters) { StatusCode = statusCode, ContentType = "text/html; charset=utf-8" };

@@ -44,21 +44,6 @@ public static class Problems
         title: "A field is given twice.",
         detail: $"Nothing was saved. Send '{(name.Length > 40 ? name[..40] + "…" : name)}' once.");
 
-    public static ProblemHttpResult OrganizerKeyRequired() => TypedResults.Problem(
-        statusCode: StatusCodes.Status401Unauthorized,
-        title: "Organizer key required.",
-        detail: "Send the organizer key in the x-functions-key header or the code query parameter.");
-
-    public static ProblemHttpResult TooManyWrongKeys(TimeSpan window) => TypedResults.Problem(
-        statusCode: StatusCodes.Status429TooManyRequests,
-        title: "Too many wrong organizer keys from here.",
-        detail: $"Organizer requests from here are refused for up to {window.TotalMinutes:0} minutes. Then send the right key.");
-
-    public static ProblemHttpResult TooManySignUps() => TypedResults.Problem(
-        statusCode: StatusCodes.Status429TooManyRequests,
-        title: "Too many sign-ups from here.",
-        detail: "Nothing was saved. Please wait a minute and send the form again.");
-
     public static ProblemHttpResult Unavailable() => TypedResults.Problem(
         statusCode: StatusCodes.Status503ServiceUnavailable,
         title: "PeerMatch cannot answer right now.",
@@ -74,14 +59,4 @@ public static class Problems
         statusCode: StatusCodes.Status500InternalServerError,
         title: "Something went wrong on our side.",
         detail: "Nothing you did caused this. Please try again in a few minutes.");
-
-    public static ProblemHttpResult InvalidLink(LinkProblem problem = LinkProblem.Invalid) => TypedResults.Problem(
-        statusCode: StatusCodes.Status404NotFound,
-        title: problem switch
-        {
-            LinkProblem.Expired => "This link has expired.",
-            LinkProblem.Gone => "What this link pointed to no longer exists.",
-            _ => "This link is not valid.",
-        },
-        detail: $"Ask for a new link: POST your address to {PeerMatch.Links.Routes.Path(PeerMatch.Links.Routes.NewLink)}.");
 }

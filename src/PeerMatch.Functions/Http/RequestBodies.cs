@@ -1,20 +1,17 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
-using PeerMatch.Intake;
 using PeerMatch.Validation;
 
 namespace PeerMatch.Functions.Http;
 
 /// <summary>
-/// Reads JSON or form-encoded bodies of at most 64 KiB: the intake body into a <see cref="RawIntake"/>,
-/// small bodies (an answer, an address) into their fields; or says, as a problem, why it cannot.
+/// Reads JSON or form-encoded bodies of at most 64 KiB (a form with its fields, small bodies such as an answer or
+/// an address into their text fields), and organizers' lists; or says, as a problem, why it cannot.
 /// </summary>
 public static class RequestBodies
 {
     public const int MaxBytes = 64 * 1024;
-
-    public sealed record Read(RawIntake? Intake, ValidationErrors Errors, ProblemHttpResult? Problem, bool IsForm);
 
     /// <summary>A small body's text fields (JSON strings or form values; an empty body has none).</summary>
     public sealed record Fields(IReadOnlyDictionary<string, string> Values, ProblemHttpResult? Problem)
@@ -22,22 +19,24 @@ public static class RequestBodies
         public string? this[string name] => Values.GetValueOrDefault(name);
     }
 
-    public static async Task<Read> ReadIntakeAsync(HttpRequest request, IntakeShape shape, CancellationToken cancellationToken)
+    /// <summary>
+    /// A form (its fields, each with every value it was given) or a JSON body (at most <paramref name="maxDepth"/> deep),
+    /// read with <paramref name="form"/> or <paramref name="json"/>; or what is wrong with it, given to
+    /// <paramref name="refuse"/> with whether it was a form.
+    /// </summary>
+    public static async Task<T> ReadFormOrJsonAsync<T>(HttpRequest request, int maxDepth, Func<List<KeyValuePair<string, string[]>>, T> form,
+        Func<JsonElement, T> json, Func<ProblemHttpResult, bool, T> refuse, CancellationToken cancellationToken)
     {
-        var errors = new ValidationErrors();
         var (body, isForm, problem) = await ReadBodyAsync(request, allowEmpty: false, cancellationToken);
         if (problem is not null)
         {
-            return new(null, errors, problem, isForm);
+            return refuse(problem, isForm);
         }
         if (isForm)
         {
-            return FormFields(body!) is { } form
-                ? new(IntakeFormReader.Read(form, shape, errors), errors, null, true)
-                : new(null, errors, Problems.NotUtf8(), true);
+            return FormFields(body!) is { } fields ? form(fields) : refuse(Problems.NotUtf8(), true);
         }
-        return ParseJson(body!, maxDepth: 8, root => new Read(IntakeJsonReader.Read(root, shape, errors), errors, null, false),
-            problem => new Read(null, errors, problem, false));
+        return ParseJson(body!, maxDepth, json, problem => refuse(problem, false));
     }
 
     /// <summary>A small JSON object body (empty means {}), kept beyond the parse, with only the <paramref name="allowed"/> fields.</summary>

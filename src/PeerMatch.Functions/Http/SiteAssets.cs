@@ -14,19 +14,24 @@ namespace PeerMatch.Functions.Http;
 /// </summary>
 public sealed class SiteAssets
 {
-    private static readonly FrozenDictionary<string, (string Type, byte[] Content, string Version)> Files = new Dictionary<string, (string, byte[], string)>
-    {
-        ["site.css"] = Load("text/css; charset=utf-8", "PeerMatch.Functions.Http.site.css"),
-        ["profile-form.js"] = Load("text/javascript; charset=utf-8", "PeerMatch.Functions.Intake.profile-form.js"),
-        ["organizer-console.js"] = Load("text/javascript; charset=utf-8", "PeerMatch.Functions.Organizer.organizer-console.js"),
-    }.ToFrozenDictionary(StringComparer.Ordinal);
+    /// <summary>The route every script and style sheet is served at.</summary>
+    public const string Asset = "assets/{name}";
+
+    /// <summary>Every embedded stylesheet and script of the app (<c>*.css</c>, <c>*.js</c> in any feature's folder), by file name.</summary>
+    private static readonly FrozenDictionary<string, (string Type, byte[] Content, string Version)> Files = Assembly.GetExecutingAssembly()
+        .GetManifestResourceNames()
+        .Where(r => r.StartsWith(AssetPrefix, StringComparison.Ordinal))
+        .ToFrozenDictionary(r => r[AssetPrefix.Length..], Load, StringComparer.Ordinal);
+
+    /// <summary>How the project names the files it embeds to serve (their file name after it).</summary>
+    private const string AssetPrefix = "PeerMatch.Functions.Assets.";
 
     /// <summary>The address of an asset, with its version: <c>/api/assets/site.css?v=1a2b3c4d</c>.</summary>
-    public static string Url(string name) => $"{Routes.Path(Routes.Asset, name)}?v={Files[name].Version}";
+    public static string Url(string name) => $"{Routes.Path(SiteAssets.Asset, name)}?v={Files[name].Version}";
 
     [Function("Asset")]
     public static Results<FileContentHttpResult, NotFound> Get(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Asset)] HttpRequest request, string name)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = SiteAssets.Asset)] HttpRequest request, string name)
     {
         if (!Files.TryGetValue(name, out var file))
         {
@@ -36,12 +41,13 @@ public sealed class SiteAssets
         return TypedResults.File(file.Content, file.Type);
     }
 
-    private static (string, byte[], string) Load(string type, string resource)
+    private static (string, byte[], string) Load(string resource)
     {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(resource) ?? throw new InvalidOperationException($"{resource} is not embedded.");
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(resource)!;
         using var buffer = new MemoryStream();
         stream.CopyTo(buffer);
         var content = buffer.ToArray();
+        var type = resource.EndsWith(".css", StringComparison.Ordinal) ? "text/css; charset=utf-8" : "text/javascript; charset=utf-8";
         return (type, content, Convert.ToHexStringLower(SHA256.HashData(content))[..12]);
     }
 }

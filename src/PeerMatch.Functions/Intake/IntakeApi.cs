@@ -20,15 +20,15 @@ public sealed class IntakeApi(PractitionerService practitioners)
 {
     [Function("IntakeForm")]
     public static Results<RazorComponentResult<IntakePage>, SeeOther> Form(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.IntakeForm)] HttpRequest request) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = IntakeRoutes.IntakeForm)] HttpRequest request) =>
         // Profile links once opened the form here; the profile page is the form now.
-        request.LinkToken() is { Length: > 0 } token ? Pages.SeeOther(Routes.WithToken(Routes.Me, token)) : Pages.Render<IntakePage>();
+        request.LinkToken() is { Length: > 0 } token ? Pages.SeeOther(Routes.WithToken(IntakeRoutes.Me, token)) : Pages.Render<IntakePage>();
 
     [Function("Intake"), SignUpLimited]
     public async Task<Results<Accepted<IntakeAccepted>, SeeOther, RazorComponentResult<IntakePage>, ValidationProblem, ProblemHttpResult>> SubmitAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Practitioners)] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = IntakeRoutes.Practitioners)] HttpRequest request, CancellationToken cancellationToken)
     {
-        var read = await RequestBodies.ReadIntakeAsync(request, IntakeShape.NewIntake, cancellationToken);
+        var read = await IntakeBodies.ReadAsync(request, IntakeShape.NewIntake, cancellationToken);
         // The form posts here directly: answer that browser with pages, not JSON.
         var browser = read.IsForm && Pages.PrefersHtml(request);
         if (read.Problem is { } problem)
@@ -43,26 +43,26 @@ public sealed class IntakeApi(PractitionerService practitioners)
 
         await practitioners.SubmitAsync(profile, cancellationToken);
         // The same answer whether the address is new or known: no account enumeration.
-        return browser ? Pages.SeeOther(Routes.Path(Routes.IntakeSent)) : TypedResults.Accepted((string?)null, new IntakeAccepted("pending-confirmation"));
+        return browser ? Pages.SeeOther(Routes.Path(IntakeRoutes.IntakeSent)) : TypedResults.Accepted((string?)null, new IntakeAccepted("pending-confirmation"));
     }
 
     /// <summary>The sign-up form reopened from history after it was sent: back to the form.</summary>
     [Function("IntakeReopened")]
-    public static SeeOther Reopened([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Practitioners)] HttpRequest request) =>
-        Pages.SeeOther(Pages.IntakeFormPath);
+    public static SeeOther Reopened([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = IntakeRoutes.Practitioners)] HttpRequest request) =>
+        Pages.SeeOther(IntakeRoutes.IntakeFormPath);
 
     [Function("IntakeSent")]
-    public static RazorComponentResult<SignUpSentPage> Sent([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.IntakeSent)] HttpRequest request) =>
+    public static RazorComponentResult<SignUpSentPage> Sent([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = IntakeRoutes.IntakeSent)] HttpRequest request) =>
         Pages.Render<SignUpSentPage>();
 
     [Function("NewLinkForm")]
-    public static RazorComponentResult<NewLinkPage> NewLinkForm([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.NewLink)] HttpRequest request) =>
+    public static RazorComponentResult<NewLinkPage> NewLinkForm([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = IntakeRoutes.NewLink)] HttpRequest request) =>
         Pages.Render<NewLinkPage>();
 
     /// <summary>"Send me a new link": a profile link (or a fresh confirmation) if the address has a profile; the same answer if not.</summary>
     [Function("NewLink"), SignUpLimited]
     public async Task<Results<Accepted<IntakeAccepted>, SeeOther, RazorComponentResult<NewLinkPage>, ValidationProblem, NegotiatedProblem>> NewLinkAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.NewLink)] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = IntakeRoutes.NewLink)] HttpRequest request, CancellationToken cancellationToken)
     {
         var fields = await RequestBodies.ReadFieldsAsync(request, cancellationToken);
         if (fields.Problem is { } problem)
@@ -79,18 +79,18 @@ public sealed class IntakeApi(PractitionerService practitioners)
         }
         await practitioners.RequestLinkAsync(email, cancellationToken);
         return Pages.PrefersHtml(request)
-            ? Pages.SeeOther(Routes.Path(Routes.NewLinkSent))
+            ? Pages.SeeOther(Routes.Path(IntakeRoutes.NewLinkSent))
             : TypedResults.Accepted((string?)null, new IntakeAccepted("sent-if-known"));
     }
 
     [Function("NewLinkSent")]
-    public static RazorComponentResult<NewLinkSentPage> NewLinkSent([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.NewLinkSent)] HttpRequest request) =>
+    public static RazorComponentResult<NewLinkSentPage> NewLinkSent([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = IntakeRoutes.NewLinkSent)] HttpRequest request) =>
         Pages.Render<NewLinkSentPage>();
 
     /// <summary>The states, provinces and regions of a country, for the form's suggestions.</summary>
     [Function("Subdivisions")]
     public static Results<Ok<IReadOnlyList<Named>>, NotFound> Subdivisions(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Subdivisions)] HttpRequest request, string country) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = IntakeRoutes.Subdivisions)] HttpRequest request, string country) =>
         PlaceNames.IsCountry(country.ToUpperInvariant()) ? TypedResults.Ok(PlaceNames.SubdivisionsOf(country.ToUpperInvariant())) : TypedResults.NotFound();
 
     private static RazorComponentResult<IntakePage> FormAgain(ProfileFormValues values, IDictionary<string, string[]> errors, int status) =>

@@ -1,19 +1,21 @@
 using PeerMatch.Email;
 using PeerMatch.Functions.Email;
 using PeerMatch.Functions.Links;
+using PeerMatch.Functions.Unsubscribe;
+using PeerMatch.Intake;
 using PeerMatch.Practitioners;
 
 namespace PeerMatch.Functions.Intake;
 
 /// <summary>The e-mails of sign-up: confirm a new address, or a way back in for a known one.</summary>
-public sealed class IntakeEmailComposer(LinkSigner links, EmailRenderer renderer) : IEmailComposer
+public sealed class IntakeEmailComposer(IntakeLinks links, UnsubscribeLinks unsubscribes, EmailRenderer renderer) : IEmailComposer
 {
-    public IReadOnlyCollection<EmailKind> Kinds { get; } = [EmailKind.Confirmation, EmailKind.ManageLink];
+    public IReadOnlyCollection<EmailKind> Kinds { get; } = [IntakeEmails.Confirmation, IntakeEmails.ManageLink];
 
     public async Task<EmailMessage?> ComposeAsync(EmailJob job, Practitioner recipient, CancellationToken cancellationToken)
     {
         var profile = recipient.Profile;
-        if (job.Kind == EmailKind.Confirmation)
+        if (job.Kind == IntakeEmails.Confirmation)
         {
             var confirm = await renderer.RenderAsync<ConfirmationEmail>(new Dictionary<string, object?>
             {
@@ -26,7 +28,7 @@ public sealed class IntakeEmailComposer(LinkSigner links, EmailRenderer renderer
         {
             [nameof(ManageLinkEmail.Name)] = profile.Name,
             [nameof(ManageLinkEmail.ManageUrl)] = await links.ManageUrlAsync(recipient.Id, cancellationToken),
-            [nameof(ManageLinkEmail.UnsubscribeUrl)] = await links.UnsubscribeUrlAsync(profile.Email, cancellationToken),
+            [nameof(ManageLinkEmail.UnsubscribeUrl)] = await unsubscribes.UrlAsync(profile.Email, cancellationToken),
         });
     }
 }

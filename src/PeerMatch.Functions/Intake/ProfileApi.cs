@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 using PeerMatch.Functions.Http;
 using PeerMatch.Functions.Links;
+using PeerMatch.Functions.Unsubscribe;
 using PeerMatch.Intake;
 using PeerMatch.Links;
 using PeerMatch.Practitioners;
@@ -57,16 +58,16 @@ public sealed record ConfirmationStatus(string Status);
 /// active), <c>/api/me</c> (the profile as a form, its JSON export, update and erase) and the erase
 /// steps. A browser gets pages, with post/redirect/get after each form; an API client gets JSON.
 /// </summary>
-public sealed class ProfileApi(LinkSigner links, IPractitionerRepository repository, ISuppressionList suppressions, PractitionerService practitioners, Groups.ProfileGroups groups, TimeProvider clock)
+public sealed class ProfileApi(LinkSigner links, IntakeLinks intake, UnsubscribeLinks unsubscribes, IPractitionerRepository repository, ISuppressionList suppressions, PractitionerService practitioners, Groups.ProfileGroups groups, TimeProvider clock)
 {
     [Function("Confirm")]
     public async Task<Results<RazorComponentResult<ConfirmPage>, Ok<ConfirmationStatus>, LinkProblemResult>> ShowConfirmationAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Confirm)] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = IntakeRoutes.Confirm)] HttpRequest request, CancellationToken cancellationToken)
     {
         var (practitioner, submissionId, problem) = await OpenConfirmationAsync(request, cancellationToken);
         if (practitioner is null)
         {
-            return new LinkProblemResult(LinkKind.Confirm, problem);
+            return new LinkProblemResult(IntakeLinks.Confirmation, problem);
         }
         // Unsubscribed since: confirming again is how e-mail starts again. A later sign-up's link activates its details.
         var active = practitioner.Status == PractitionerStatus.Active && submissionId is null
@@ -78,38 +79,38 @@ public sealed class ProfileApi(LinkSigner links, IPractitionerRepository reposit
         return Pages.Render<ConfirmPage>(new
         {
             Active = active,
-            ConfirmPath = Routes.WithToken(Routes.Confirm, request.LinkToken()),
-            ProfilePath = active ? (await links.ManageUrlAsync(practitioner.Id, cancellationToken)).PathAndQuery : "",
+            ConfirmPath = Routes.WithToken(IntakeRoutes.Confirm, request.LinkToken()),
+            ProfilePath = active ? (await intake.ManageUrlAsync(practitioner.Id, cancellationToken)).PathAndQuery : "",
         });
     }
 
     [Function("ConfirmAddress")]
     public async Task<Results<SeeOther, Ok<ConfirmationStatus>, LinkProblemResult>> ConfirmAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Confirm)] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = IntakeRoutes.Confirm)] HttpRequest request, CancellationToken cancellationToken)
     {
         var (practitioner, submissionId, problem) = await OpenConfirmationAsync(request, cancellationToken);
         if (practitioner is null)
         {
-            return new LinkProblemResult(LinkKind.Confirm, problem);
+            return new LinkProblemResult(IntakeLinks.Confirmation, problem);
         }
         if (await practitioners.ConfirmAsync(practitioner.Id, submissionId, cancellationToken) == ConfirmOutcome.NotFound)
         {
-            return new LinkProblemResult(LinkKind.Confirm, LinkProblem.Gone);
+            return new LinkProblemResult(IntakeLinks.Confirmation, LinkProblem.Gone);
         }
         // The page to come back to: this link shows "confirmed" only for the first sign-up's details, so it is the profile's.
         return Pages.PrefersHtml(request)
-            ? Pages.SeeOther(submissionId is null ? Routes.WithToken(Routes.Confirm, request.LinkToken()) : (await links.ManageUrlAsync(practitioner.Id, cancellationToken)).PathAndQuery)
+            ? Pages.SeeOther(submissionId is null ? Routes.WithToken(IntakeRoutes.Confirm, request.LinkToken()) : (await intake.ManageUrlAsync(practitioner.Id, cancellationToken)).PathAndQuery)
             : TypedResults.Ok(new ConfirmationStatus("active"));
     }
 
     [Function("Me")]
     public async Task<Results<Ok<ProfileExport>, RazorComponentResult<ProfilePage>, LinkProblemResult>> ShowAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Me)] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = IntakeRoutes.Me)] HttpRequest request, CancellationToken cancellationToken)
     {
-        var (practitioner, problem) = await OpenAsync(request, TokenPurpose.Manage, cancellationToken);
+        var (practitioner, problem) = await OpenAsync(request, IntakeTokens.Manage, cancellationToken);
         if (practitioner is null)
         {
-            return new LinkProblemResult(LinkKind.Profile, problem);
+            return new LinkProblemResult(IntakeLinks.Profile, problem);
         }
         if (request.Query["format"] == "json" || !Pages.PrefersHtml(request))
         {
@@ -121,22 +122,22 @@ public sealed class ProfileApi(LinkSigner links, IPractitionerRepository reposit
     /// <summary>The profile page's form (no script needed): saved, then shown again.</summary>
     [Function("SaveProfile")]
     public Task<IResult> SaveFromFormAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Me)] HttpRequest request, CancellationToken cancellationToken) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = IntakeRoutes.Me)] HttpRequest request, CancellationToken cancellationToken) =>
         SaveAsync(request, cancellationToken);
 
     [Function("UpdateMe")]
     public Task<IResult> UpdateAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = Routes.Me)] HttpRequest request, CancellationToken cancellationToken) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = IntakeRoutes.Me)] HttpRequest request, CancellationToken cancellationToken) =>
         SaveAsync(request, cancellationToken);
 
     [Function("EraseMe")]
     public async Task<Results<NoContent, LinkProblemResult>> EraseAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = Routes.Me)] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = IntakeRoutes.Me)] HttpRequest request, CancellationToken cancellationToken)
     {
-        var (practitioner, problem) = await OpenAsync(request, TokenPurpose.Manage, cancellationToken);
+        var (practitioner, problem) = await OpenAsync(request, IntakeTokens.Manage, cancellationToken);
         if (practitioner is null)
         {
-            return new LinkProblemResult(LinkKind.Profile, problem);
+            return new LinkProblemResult(IntakeLinks.Profile, problem);
         }
         await practitioners.EraseAsync(practitioner, cancellationToken);
         return TypedResults.NoContent();
@@ -145,31 +146,31 @@ public sealed class ProfileApi(LinkSigner links, IPractitionerRepository reposit
     /// <summary>The step before an erase: one click never erases anything.</summary>
     [Function("EraseForm")]
     public async Task<Results<RazorComponentResult<ErasePage>, LinkProblemResult>> ShowEraseAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Erase)] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = IntakeRoutes.Erase)] HttpRequest request, CancellationToken cancellationToken)
     {
-        var (practitioner, problem) = await OpenAsync(request, TokenPurpose.Manage, cancellationToken);
+        var (practitioner, problem) = await OpenAsync(request, IntakeTokens.Manage, cancellationToken);
         if (practitioner is null)
         {
-            return new LinkProblemResult(LinkKind.Profile, problem);
+            return new LinkProblemResult(IntakeLinks.Profile, problem);
         }
         return Pages.Render<ErasePage>(new { Token = request.LinkToken() });
     }
 
     [Function("EraseProfile")]
     public async Task<Results<SeeOther, NoContent, LinkProblemResult>> EraseFromFormAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Erase)] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = IntakeRoutes.Erase)] HttpRequest request, CancellationToken cancellationToken)
     {
-        var (practitioner, problem) = await OpenAsync(request, TokenPurpose.Manage, cancellationToken);
+        var (practitioner, problem) = await OpenAsync(request, IntakeTokens.Manage, cancellationToken);
         if (practitioner is null)
         {
-            return new LinkProblemResult(LinkKind.Profile, problem);
+            return new LinkProblemResult(IntakeLinks.Profile, problem);
         }
         await practitioners.EraseAsync(practitioner, cancellationToken);
-        return Pages.PrefersHtml(request) ? Pages.SeeOther(Routes.Path(Routes.Erased)) : TypedResults.NoContent();
+        return Pages.PrefersHtml(request) ? Pages.SeeOther(Routes.Path(IntakeRoutes.Erased)) : TypedResults.NoContent();
     }
 
     [Function("Erased")]
-    public static RazorComponentResult<ErasedPage> Erased([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Erased)] HttpRequest request) =>
+    public static RazorComponentResult<ErasedPage> Erased([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = IntakeRoutes.Erased)] HttpRequest request) =>
         Pages.Render<ErasedPage>();
 
     /// <summary>
@@ -178,12 +179,12 @@ public sealed class ProfileApi(LinkSigner links, IPractitionerRepository reposit
     /// </summary>
     private async Task<IResult> SaveAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var (practitioner, problem) = await OpenAsync(request, TokenPurpose.Manage, cancellationToken);
+        var (practitioner, problem) = await OpenAsync(request, IntakeTokens.Manage, cancellationToken);
         if (practitioner is null)
         {
-            return new LinkProblemResult(LinkKind.Profile, problem);
+            return new LinkProblemResult(IntakeLinks.Profile, problem);
         }
-        var read = await RequestBodies.ReadIntakeAsync(request, IntakeShape.ProfileUpdate, cancellationToken);
+        var read = await IntakeBodies.ReadAsync(request, IntakeShape.ProfileUpdate, cancellationToken);
         var browser = read.IsForm && Pages.PrefersHtml(request);
         if (read.Problem is { } unreadable)
         {
@@ -206,7 +207,7 @@ public sealed class ProfileApi(LinkSigner links, IPractitionerRepository reposit
 
         var updated = await practitioners.UpdateAsync(practitioner, profile with { Email = practitioner.Profile.Email }, pausedUntil, cancellationToken);
         return browser
-            ? Pages.SeeOther(Routes.WithToken(Routes.Me, request.LinkToken()) + "&saved=1")
+            ? Pages.SeeOther(Routes.WithToken(IntakeRoutes.Me, request.LinkToken()) + "&saved=1")
             : TypedResults.Ok(ProfileExport.From(updated, Today));
     }
 
@@ -222,18 +223,18 @@ public sealed class ProfileApi(LinkSigner links, IPractitionerRepository reposit
             InviteOutcome = request.Query["invite"].FirstOrDefault() is "sent" or "limit" or "invalid" ? request.Query["invite"].ToString() : null,
             Groups = await groups.StatusAsync(practitioner, cancellationToken),
             GroupOutcome = request.Query["group"].FirstOrDefault() is "started" or "not-yet" or "not-willing" ? request.Query["group"].ToString() : null,
-            UnsubscribePath = (await links.UnsubscribeUrlAsync(practitioner.Profile.Email, cancellationToken)).PathAndQuery,
+            UnsubscribePath = (await unsubscribes.UrlAsync(practitioner.Profile.Email, cancellationToken)).PathAndQuery,
         }, status);
 
     /// <summary>The practitioner a confirmation link opens, and the later sign-up it confirms if any; or what is wrong with the link.</summary>
     private async Task<(Practitioner? Practitioner, string? SubmissionId, LinkProblem Problem)> OpenConfirmationAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var (state, subject) = await links.CheckAsync(request.LinkToken(), TokenPurpose.Confirm, cancellationToken);
+        var (state, subject) = await links.CheckAsync(request.LinkToken(), IntakeTokens.Confirm, cancellationToken);
         if (state != TokenState.Valid)
         {
             return (null, null, LinkProblems.From(state));
         }
-        var (id, submissionId) = LinkSigner.ConfirmationSubject(subject);
+        var (id, submissionId) = IntakeLinks.ConfirmationSubject(subject);
         var practitioner = await repository.GetAsync(id, cancellationToken);
         var stillThere = practitioner is not null && (submissionId is null || await repository.GetSubmissionAsync(id, submissionId, cancellationToken) is not null);
         return stillThere ? (practitioner, submissionId, default) : (null, null, LinkProblem.Gone);

@@ -24,6 +24,7 @@ public sealed class CampaignSending(
     InvitationComposer composer,
     IBulkEmailSender sender,
     IOptions<PeerMatchOptions> options,
+    IOptions<InvitationOptions> invitationOptions,
     TimeProvider clock,
     ILogger<CampaignSending> log)
 {
@@ -199,7 +200,7 @@ public sealed class CampaignSending(
             await SettlePendingAsync(shard, row, cancellationToken);
             return;
         }
-        var delay = failure.RetryDelay(attempts, options.Value.InvitationRetryDelay);
+        var delay = failure.RetryDelay(attempts, invitationOptions.Value.InvitationRetryDelay);
         log.LogInformation("Shard {Shard} of {Campaign}: attempt {Attempts} failed ({Error}); next in {Delay}", shard.ShardId, shard.CampaignId, attempts, failure.Message, delay);
         // The request was answered (with a refusal to take it now): nothing of it went out.
         row["State"] = ShardStates.Pending;

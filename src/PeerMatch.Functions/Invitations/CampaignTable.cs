@@ -13,6 +13,11 @@ public sealed record ShardMessage(string CampaignId, string ShardId);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(ShardMessage))]
+[JsonSerializable(typeof(CampaignReceipt))]
+[JsonSerializable(typeof(ColleagueInvited))]
+[JsonSerializable(typeof(CampaignProgress))]
+[JsonSerializable(typeof(CampaignList))]
+[JsonSerializable(typeof(InDoubtResolved))]
 internal sealed partial class CampaignJson : JsonSerializerContext;
 
 /// <summary>

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 using PeerMatch.Functions.Http;
+using PeerMatch.Functions.Intake;
 using PeerMatch.Functions.Links;
 using PeerMatch.Intake;
 using PeerMatch.Invitations;
@@ -23,12 +24,12 @@ public sealed class ColleagueInvitationsApi(LinkSigner links, IPractitionerRepos
 
     [Function("InviteColleague")]
     public async Task<Results<Accepted<ColleagueInvited>, SeeOther, ValidationProblem, ProblemHttpResult, LinkProblemResult>> InviteAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.MyInvitations)] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = InvitationRoutes.MyInvitations)] HttpRequest request, CancellationToken cancellationToken)
     {
-        var (inviter, linkProblem) = await links.OpenAsync(request.LinkToken(), TokenPurpose.Manage, repository, cancellationToken);
+        var (inviter, linkProblem) = await links.OpenAsync(request.LinkToken(), IntakeTokens.Manage, repository, cancellationToken);
         if (inviter is null)
         {
-            return new LinkProblemResult(LinkKind.Profile, linkProblem);
+            return new LinkProblemResult(IntakeLinks.Profile, linkProblem);
         }
         var fields = await RequestBodies.ReadFieldsAsync(request, cancellationToken);
         if (fields.Problem is not null)
@@ -56,5 +57,5 @@ public sealed class ColleagueInvitationsApi(LinkSigner links, IPractitionerRepos
 
     /// <summary>The profile page again (post/redirect/get), saying how the invitation went.</summary>
     private static SeeOther BackToProfile(HttpRequest request, string outcome) =>
-        Pages.SeeOther(Routes.WithToken(Routes.Me, request.LinkToken()) + "&invite=" + outcome + "#invite");
+        Pages.SeeOther(Routes.WithToken(IntakeRoutes.Me, request.LinkToken()) + "&invite=" + outcome + "#invite");
 }

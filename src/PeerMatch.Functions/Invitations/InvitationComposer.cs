@@ -1,6 +1,8 @@
 using PeerMatch.Email;
 using PeerMatch.Functions.Email;
+using PeerMatch.Functions.Intake;
 using PeerMatch.Functions.Links;
+using PeerMatch.Functions.Unsubscribe;
 using PeerMatch.Invitations;
 
 namespace PeerMatch.Functions.Invitations;
@@ -9,7 +11,7 @@ namespace PeerMatch.Functions.Invitations;
 /// Writes a shard's invitations as one bulk message: the template is rendered once, with placeholders where each
 /// recipient's greeting and unsubscribe link go, and every recipient brings their own values.
 /// </summary>
-public sealed class InvitationComposer(LinkSigner links, EmailRenderer renderer)
+public sealed class InvitationComposer(IntakeLinks intake, UnsubscribeLinks unsubscribes, EmailRenderer renderer)
 {
     private const string NameField = "name";
     private const string UnsubscribeField = "unsubscribe";
@@ -25,7 +27,7 @@ public sealed class InvitationComposer(LinkSigner links, EmailRenderer renderer)
             [nameof(InvitationEmail.Name)] = placeholders.Text(NameField),
             [nameof(InvitationEmail.Sender)] = post.Sender,
             [nameof(InvitationEmail.Message)] = post.Message,
-            [nameof(InvitationEmail.IntakeUrl)] = links.Links.Intake(),
+            [nameof(InvitationEmail.IntakeUrl)] = intake.IntakeForm(),
             [nameof(InvitationEmail.UnsubscribeUrl)] = UnsubscribeStandIn,
         });
         string WithPlaceholder(string body) => body.Replace(UnsubscribeStandIn.AbsoluteUri, placeholders.Text(UnsubscribeField), StringComparison.Ordinal);
@@ -33,7 +35,7 @@ public sealed class InvitationComposer(LinkSigner links, EmailRenderer renderer)
         var personalized = new List<BulkRecipient>(recipients.Count);
         foreach (var recipient in recipients)
         {
-            var unsubscribe = await links.UnsubscribeUrlAsync(recipient.Email, cancellationToken);
+            var unsubscribe = await unsubscribes.UrlAsync(recipient.Email, cancellationToken);
             personalized.Add(new BulkRecipient($"{post.CampaignId}-{recipient.Key[..16]}", recipient.Email, recipient.Name, unsubscribe,
                 placeholders.Values(new Dictionary<string, string>
                 {
@@ -41,7 +43,7 @@ public sealed class InvitationComposer(LinkSigner links, EmailRenderer renderer)
                     [UnsubscribeField] = unsubscribe.AbsoluteUri,
                 })));
         }
-        return new BulkEmail(EmailKind.Invitation, InvitationEmail.Subject(post.Sender), WithPlaceholder(text),
+        return new BulkEmail(InvitationEmails.Invitation, InvitationEmail.Subject(post.Sender), WithPlaceholder(text),
             placeholders.ForHtml(WithPlaceholder(html), [NameField, UnsubscribeField]), personalized, mailingId);
     }
 }

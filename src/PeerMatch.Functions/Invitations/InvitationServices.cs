@@ -1,3 +1,5 @@
+using PeerMatch.Functions.Http;
+using PeerMatch.Functions.Settings;
 using PeerMatch.Invitations;
 using PeerMatch.Practitioners;
 
@@ -8,6 +10,8 @@ public static class InvitationServices
     /// <summary>Invitations: organizers' campaigns and practitioners' own, their ledger, sending and e-mail.</summary>
     public static IServiceCollection AddInvitations(this IServiceCollection services) =>
         services
+            .AddFeatureOptions<InvitationOptions>()
+            .AddApiJson(CampaignJson.Default)
             .AddSingleton<CampaignTable>()
             .AddSingleton<ICampaignLedger>(sp => sp.GetRequiredService<CampaignTable>())
             .AddSingleton<IPersonalDataStore>(sp => sp.GetRequiredService<CampaignTable>())

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 using PeerMatch.Functions.Hosting;
 using PeerMatch.Functions.Http;
+using PeerMatch.Functions.Organizer;
 using PeerMatch.Intake;
 using PeerMatch.Invitations;
 using PeerMatch.Links;
@@ -28,7 +29,7 @@ public sealed class InvitationsApi(CampaignService campaigns, ICampaignLedger le
     // 10,000 recipients are checked against the members and recorded: more than a person waits for, less than an organizer's upload.
     [Function("Invitations"), AnswerWithin(120)]
     public async Task<Results<Accepted<CampaignReceipt>, Ok<CampaignReceipt>, ValidationProblem, ProblemHttpResult>> InviteAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Invitations)] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = InvitationRoutes.Invitations)] HttpRequest request, CancellationToken cancellationToken)
     {
         var body = await RequestBodies.ReadListAsync(request, ["campaign", "message", "sender", "recipients"], filePart: "recipients", cancellationToken);
         if (body.Problem is not null)
@@ -53,13 +54,13 @@ public sealed class InvitationsApi(CampaignService campaigns, ICampaignLedger le
             return TypedResults.Ok(await campaigns.PreviewAsync(campaign, cancellationToken));
         }
         var receipt = await campaigns.InviteAsync(campaign, cancellationToken);
-        return TypedResults.Accepted(Routes.Path(Routes.Invitation, receipt.CampaignId), receipt);
+        return TypedResults.Accepted(Routes.Path(InvitationRoutes.Invitation, receipt.CampaignId), receipt);
     }
 
     /// <summary>The organizers' recent campaigns, newest first, for the console to follow.</summary>
     [Function("Campaigns")]
     public async Task<Ok<CampaignList>> ListAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Invitations)] HttpRequest request, CancellationToken cancellationToken) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = InvitationRoutes.Invitations)] HttpRequest request, CancellationToken cancellationToken) =>
         TypedResults.Ok(new CampaignList(await ledger.RecentAsync(RecentCampaigns, cancellationToken)));
 
     /// <summary>How many campaigns the list shows.</summary>
@@ -83,7 +84,7 @@ public sealed class InvitationsApi(CampaignService campaigns, ICampaignLedger le
 
     [Function("InvitationProgress")]
     public async Task<Results<Ok<CampaignProgress>, NotFound>> ProgressAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Invitation)] HttpRequest request, string campaignId, CancellationToken cancellationToken) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = InvitationRoutes.Invitation)] HttpRequest request, string campaignId, CancellationToken cancellationToken) =>
         campaignId.Length <= 64 && await ledger.ProgressAsync(campaignId, cancellationToken) is { } progress
             ? TypedResults.Ok(progress)
             : TypedResults.NotFound();
@@ -95,7 +96,7 @@ public sealed class InvitationsApi(CampaignService campaigns, ICampaignLedger le
     /// </summary>
     [Function("InvitationsInDoubt")]
     public async Task<Results<Ok<InDoubtResolved>, NotFound, ValidationProblem, ProblemHttpResult>> ResolveInDoubtAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.InvitationsInDoubt)] HttpRequest request, string campaignId, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = InvitationRoutes.InvitationsInDoubt)] HttpRequest request, string campaignId, CancellationToken cancellationToken)
     {
         var (body, problem) = await RequestBodies.ReadJsonObjectAsync(request, ["resolve"], cancellationToken);
         if (problem is not null)

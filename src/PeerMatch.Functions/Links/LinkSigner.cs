@@ -5,16 +5,28 @@ using PeerMatch.Practitioners;
 
 namespace PeerMatch.Functions.Links;
 
-/// <summary>Issues and checks the tokens in e-mailed links, with the key kept in storage.</summary>
+/// <summary>
+/// Issues and checks the tokens in e-mailed links, with the key kept in storage, and writes links as people open them
+/// (absolute, from <c>PeerMatch__PublicBaseUrl</c>). Each feature's own links (its routes, its token purposes) are
+/// built on this.
+/// </summary>
 public sealed class LinkSigner(SigningKeyStore keys, TimeProvider clock, IOptions<PeerMatchOptions> options)
 {
-    public PublicLinks Links { get; } = new(options.Value.PublicBaseUrl);
+    private readonly string _base = options.Value.PublicBaseUrl.AbsoluteUri.TrimEnd('/');
 
-    public async Task<string> IssueAsync(TokenPurpose purpose, string subject, TimeSpan lifetime, CancellationToken cancellationToken)
+    /// <summary>A token for <paramref name="purpose"/> about <paramref name="subject"/>, good for the purpose's lifetime from now.</summary>
+    public async Task<string> IssueAsync(TokenPurpose purpose, string subject, CancellationToken cancellationToken)
     {
         var key = await keys.GetAsync(cancellationToken);
-        return LinkToken.Create(key, purpose, subject, clock.GetUtcNow() + lifetime);
+        return LinkToken.Create(key, purpose, subject, clock.GetUtcNow() + purpose.Lifetime);
     }
+
+    /// <summary>An absolute link to <paramref name="route"/> (its one parameter filled in) carrying a new token for <paramref name="purpose"/>.</summary>
+    public async Task<Uri> UrlAsync(string route, TokenPurpose purpose, string subject, string? parameter, CancellationToken cancellationToken) =>
+        new(_base + Routes.WithToken(route, await IssueAsync(purpose, subject, cancellationToken), parameter));
+
+    /// <summary>An absolute link to a page that needs no token.</summary>
+    public Uri Url(string route) => new(_base + Routes.Path(route));
 
     /// <summary>Whether the token is valid for <paramref name="purpose"/> (with its subject), expired, or not a token of ours.</summary>
     public async Task<(TokenState State, string Subject)> CheckAsync(string? token, TokenPurpose purpose, CancellationToken cancellationToken)
@@ -39,35 +51,12 @@ public sealed class LinkSigner(SigningKeyStore keys, TimeProvider clock, IOption
         return await repository.GetAsync(id, cancellationToken) is { } practitioner ? (practitioner, default) : (null, Http.LinkProblem.Gone);
     }
 
-    /// <summary>A confirmation link: for the first sign-up of an address, or for a later one kept beside it (<paramref name="submissionId"/>).</summary>
-    public async Task<Uri> ConfirmUrlAsync(string practitionerId, string? submissionId, CancellationToken cancellationToken) =>
-        Links.Confirm(await IssueAsync(TokenPurpose.Confirm, submissionId is null ? practitionerId : $"{practitionerId}:{submissionId}", LinkToken.ConfirmLifetime, cancellationToken));
-
-    /// <summary>The practitioner and, for a later sign-up, the submission a confirmation token stands for.</summary>
-    public static (string PractitionerId, string? SubmissionId) ConfirmationSubject(string subject) =>
-        subject.Split(':') is [var id, var submission] ? (id, submission) : (subject, null);
-
-    public async Task<Uri> ManageUrlAsync(string practitionerId, CancellationToken cancellationToken) =>
-        Links.Manage(await IssueAsync(TokenPurpose.Manage, practitionerId, LinkToken.ManageLifetime, cancellationToken));
-
-    /// <summary>A suggestion page link: the token names the recipient and the suggestion, so it opens nothing else.</summary>
-    public async Task<Uri> SuggestionUrlAsync(string practitionerId, string suggestionId, CancellationToken cancellationToken) =>
-        Links.Suggestion(suggestionId, await IssueAsync(TokenPurpose.Suggestion, ScopedSubject(practitionerId, suggestionId), LinkToken.SuggestionLifetime, cancellationToken));
-
-    /// <summary>The "did you meet?" link of a follow-up: same subject as the suggestion, its own purpose.</summary>
-    public async Task<Uri> FollowUpUrlAsync(string practitionerId, string suggestionId, CancellationToken cancellationToken) =>
-        Links.FollowUp(suggestionId, await IssueAsync(TokenPurpose.FollowUp, ScopedSubject(practitionerId, suggestionId), LinkToken.FollowUpLifetime, cancellationToken));
-
     /// <summary>A token's subject when it opens one thing (a suggestion, a group) for one person.</summary>
     public static string ScopedSubject(string practitionerId, string thingId) => $"{practitionerId}:{thingId}";
 
-    /// <summary>A member's group page link: the token names the member and the group, so it opens nothing else.</summary>
-    public async Task<Uri> GroupUrlAsync(string practitionerId, string groupId, CancellationToken cancellationToken) =>
-        Links.Group(groupId, await IssueAsync(TokenPurpose.Group, ScopedSubject(practitionerId, groupId), LinkToken.GroupLifetime, cancellationToken));
-
-    /// <summary>The "has your group met?" link of a check-in.</summary>
-    public async Task<Uri> GroupCheckInUrlAsync(string practitionerId, string groupId, CancellationToken cancellationToken) =>
-        Links.GroupCheckIn(groupId, await IssueAsync(TokenPurpose.GroupCheckIn, ScopedSubject(practitionerId, groupId), LinkToken.GroupCheckInLifetime, cancellationToken));
+    /// <summary>A link that opens one thing (<paramref name="thingId"/>, which is also the route's parameter) for one person.</summary>
+    public Task<Uri> ScopedUrlAsync(string route, TokenPurpose purpose, string practitionerId, string thingId, CancellationToken cancellationToken) =>
+        UrlAsync(route, purpose, ScopedSubject(practitionerId, thingId), thingId, cancellationToken);
 
     /// <summary>
     /// The practitioner a token about one thing (a suggestion, a follow-up, a group) was issued to, when it is valid for
@@ -81,11 +70,4 @@ public sealed class LinkSigner(SigningKeyStore keys, TimeProvider clock, IOption
             : separator > 0 && subject[(separator + 1)..] == thingId ? (state, subject[..separator])
             : (TokenState.Invalid, "");
     }
-
-    /// <summary>
-    /// Unsubscribe links name the address (by its hash), not a profile: they keep working after an
-    /// erase, and serve invitees who have no profile.
-    /// </summary>
-    public async Task<Uri> UnsubscribeUrlAsync(string email, CancellationToken cancellationToken) =>
-        Links.Unsubscribe(await IssueAsync(TokenPurpose.Unsubscribe, EmailAddresses.Key(email), LinkToken.UnsubscribeLifetime, cancellationToken));
 }

@@ -1,6 +1,8 @@
 using PeerMatch.Email;
 using PeerMatch.Functions.Email;
+using PeerMatch.Functions.Intake;
 using PeerMatch.Functions.Links;
+using PeerMatch.Functions.Unsubscribe;
 using PeerMatch.Matching;
 using PeerMatch.Practitioners;
 
@@ -16,21 +18,23 @@ public sealed class MatchEmailComposer(
     ISuggestionStore suggestions,
     IWeekPlanStore plans,
     SuggestionAnswers answers,
-    LinkSigner links,
+    IntakeLinks intake,
+    UnsubscribeLinks unsubscribes,
+    MatchingLinks links,
     EmailRenderer renderer,
     TimeProvider clock) : IEmailComposer
 {
-    public IReadOnlyCollection<EmailKind> Kinds { get; } = [EmailKind.Digest, EmailKind.Introduction, EmailKind.FollowUp];
+    public IReadOnlyCollection<EmailKind> Kinds { get; } = [MatchingEmails.Digest, MatchingEmails.Introduction, MatchingEmails.FollowUp];
 
     public async Task<EmailMessage?> ComposeAsync(EmailJob job, Practitioner recipient, CancellationToken cancellationToken)
     {
         var common = new Dictionary<string, object?>
         {
             ["Name"] = recipient.Profile.Name,
-            ["ManageUrl"] = await links.ManageUrlAsync(recipient.Id, cancellationToken),
-            ["UnsubscribeUrl"] = await links.UnsubscribeUrlAsync(recipient.Profile.Email, cancellationToken),
+            ["ManageUrl"] = await intake.ManageUrlAsync(recipient.Id, cancellationToken),
+            ["UnsubscribeUrl"] = await unsubscribes.UrlAsync(recipient.Profile.Email, cancellationToken),
         };
-        return job.Kind == EmailKind.Digest
+        return job.Kind == MatchingEmails.Digest
             ? await DigestAsync(recipient, job.Context ?? throw new InvalidOperationException("A digest job names its week."), common, cancellationToken)
             : await AboutPeerAsync(job, recipient, common, cancellationToken);
     }
@@ -54,7 +58,7 @@ public sealed class MatchEmailComposer(
         }
         parameters[nameof(DigestEmail.Items)] = items;
         parameters[nameof(DigestEmail.NoneReason)] = entry?.NoSuggestionReason ?? "Those who suited you best this week have paused or left PeerMatch since.";
-        return await renderer.MessageAsync<DigestEmail>(EmailKind.Digest, recipient, DigestEmail.Subject(items.Count), parameters);
+        return await renderer.MessageAsync<DigestEmail>(MatchingEmails.Digest, recipient, DigestEmail.Subject(items.Count), parameters);
     }
 
     /// <summary>An introduction or a follow-up: it names its suggestion, and nothing is sent once the peer is gone.</summary>
@@ -65,7 +69,7 @@ public sealed class MatchEmailComposer(
             return null;
         }
         var (suggestion, peer) = found;
-        if (job.Kind == EmailKind.Introduction)
+        if (job.Kind == MatchingEmails.Introduction)
         {
             parameters[nameof(IntroductionEmail.PeerName)] = peer.Profile.Name;
             parameters[nameof(IntroductionEmail.PeerEmail)] = peer.Profile.Email;

@@ -19,10 +19,11 @@ namespace PeerMatch.Functions.Matching;
 [JsonSerializable(typeof(Dictionary<string, List<int>>))]
 [JsonSerializable(typeof(MatchRunStatus))]
 [JsonSerializable(typeof(MatchRunRequest))]
-[JsonSerializable(typeof(GroupProposal))]
-[JsonSerializable(typeof(List<GroupProposal>))]
-[JsonSerializable(typeof(CoverageReport))]
-[JsonSerializable(typeof(PeerMatch.Functions.Organizer.CountAsked))]
+[JsonSerializable(typeof(SuggestionView))]
+[JsonSerializable(typeof(FollowUpView))]
+[JsonSerializable(typeof(AnswerRecorded))]
+[JsonSerializable(typeof(MetRecorded))]
+[JsonSerializable(typeof(MatchRunStarted))]
 internal sealed partial class MatchingJson : JsonSerializerContext;
 
 /// <summary>

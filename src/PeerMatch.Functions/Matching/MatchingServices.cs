@@ -1,3 +1,4 @@
+using PeerMatch.Functions.Http;
 using Microsoft.Extensions.Options;
 using PeerMatch.Functions.Email;
 using PeerMatch.Functions.Settings;
@@ -18,16 +19,13 @@ public static class MatchingServices
         AddStore<IMatchRunStore, MatchRunTable>(services);
         services.AddSingleton<ModelStore>();
         services.AddSingleton<IRankerStore>(sp => sp.GetRequiredService<ModelStore>());
-        services.AddSingleton(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<PeerMatchOptions>>().Value;
-            return new MatchingSettings(options.SuggestionsPerWeek, options.ExplorationShare);
-        });
+        services.AddFeatureOptions<MatchingSettings>();
+        services.AddApiJson(MatchingJson.Default);
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<MatchingSettings>>().Value);
         services.AddSingleton<Retraining>();
         services.AddSingleton<MatchRuns>();
         services.AddSingleton<SuggestionAnswers>();
-        services.AddSingleton<ICoverageStore, Organizer.CoverageBlob>();
-        services.AddSingleton<Coverage>();
+        services.AddSingleton<MatchingLinks>();
         return services.AddEmailComposer<MatchEmailComposer>();
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 using PeerMatch.Functions.Http;
+using PeerMatch.Functions.Intake;
 using PeerMatch.Functions.Links;
 using PeerMatch.Links;
 using PeerMatch.Matching;
@@ -28,12 +29,12 @@ public sealed class SuggestionsApi(LinkSigner links, SuggestionAnswers answers)
 {
     [Function("Suggestion")]
     public async Task<Results<RazorComponentResult<SuggestionPage>, Ok<SuggestionView>, LinkProblemResult>> ShowAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Suggestion)] HttpRequest request, string id, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = MatchingRoutes.Suggestion)] HttpRequest request, string id, CancellationToken cancellationToken)
     {
-        var (found, problem) = await OpenAsync(request, id, TokenPurpose.Suggestion, cancellationToken);
+        var (found, problem) = await OpenAsync(request, id, MatchingLinks.Suggestion, cancellationToken);
         if (found is not var (suggestion, peer))
         {
-            return new LinkProblemResult(LinkKind.Suggestion, problem);
+            return new LinkProblemResult(MatchingLinks.SuggestionLink, problem);
         }
         var introduced = await answers.IsIntroducedAsync(suggestion, cancellationToken);
         if (!Pages.PrefersHtml(request))
@@ -47,20 +48,20 @@ public sealed class SuggestionsApi(LinkSigner links, SuggestionAnswers answers)
             Suggestion = suggestion,
             Peer = peer.Profile,
             Introduced = introduced,
-            AnswerPath = Routes.WithToken(Routes.SuggestionAnswer, request.LinkToken(), id),
+            AnswerPath = Routes.WithToken(MatchingRoutes.SuggestionAnswer, request.LinkToken(), id),
         });
     }
 
     [Function("SuggestionAnswer")]
     public async Task<Results<Ok<AnswerRecorded>, SeeOther, ValidationProblem, LinkProblemResult>> AnswerAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.SuggestionAnswer)] HttpRequest request, string id, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = MatchingRoutes.SuggestionAnswer)] HttpRequest request, string id, CancellationToken cancellationToken)
     {
-        var page = Routes.WithToken(Routes.Suggestion, request.LinkToken(), id);
-        var (found, problem) = await OpenAsync(request, id, TokenPurpose.Suggestion, cancellationToken);
+        var page = Routes.WithToken(MatchingRoutes.Suggestion, request.LinkToken(), id);
+        var (found, problem) = await OpenAsync(request, id, MatchingLinks.Suggestion, cancellationToken);
         if (found is not var (suggestion, _))
         {
             // The page says what became of the suggestion.
-            return Pages.PrefersHtml(request) ? Pages.SeeOther(page) : new LinkProblemResult(LinkKind.Suggestion, problem);
+            return Pages.PrefersHtml(request) ? Pages.SeeOther(page) : new LinkProblemResult(MatchingLinks.SuggestionLink, problem);
         }
         var answer = await ReadAnswerAsync(request, cancellationToken);
         if (!SuggestionAnswers.IsYesOrNo(answer))
@@ -69,24 +70,24 @@ public sealed class SuggestionsApi(LinkSigner links, SuggestionAnswers answers)
         }
         var outcome = await answers.AnswerAsync(suggestion, answer!, cancellationToken);
         return Pages.PrefersHtml(request) ? Pages.SeeOther(page)
-            : outcome is null ? new LinkProblemResult(LinkKind.Suggestion, LinkProblem.Gone)
+            : outcome is null ? new LinkProblemResult(MatchingLinks.SuggestionLink, LinkProblem.Gone)
             : TypedResults.Ok(new AnswerRecorded(outcome.Answer, outcome.Introduced));
     }
 
     /// <summary>The answer's address opened again from history: the suggestion's page.</summary>
     [Function("SuggestionAnswerReopened")]
     public static SeeOther AnswerReopened(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.SuggestionAnswer)] HttpRequest request, string id) =>
-        Pages.SeeOther(Routes.WithToken(Routes.Suggestion, request.LinkToken(), id));
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = MatchingRoutes.SuggestionAnswer)] HttpRequest request, string id) =>
+        Pages.SeeOther(Routes.WithToken(MatchingRoutes.Suggestion, request.LinkToken(), id));
 
     [Function("FollowUp")]
     public async Task<Results<RazorComponentResult<FollowUpPage>, Ok<FollowUpView>, LinkProblemResult>> ShowFollowUpAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.FollowUp)] HttpRequest request, string id, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = MatchingRoutes.FollowUp)] HttpRequest request, string id, CancellationToken cancellationToken)
     {
-        var (found, problem) = await OpenAsync(request, id, TokenPurpose.FollowUp, cancellationToken);
+        var (found, problem) = await OpenAsync(request, id, MatchingLinks.FollowUp, cancellationToken);
         if (found is not var (suggestion, peer))
         {
-            return new LinkProblemResult(LinkKind.FollowUp, problem);
+            return new LinkProblemResult(MatchingLinks.SuggestionLink, problem);
         }
         if (!Pages.PrefersHtml(request))
         {
@@ -96,19 +97,19 @@ public sealed class SuggestionsApi(LinkSigner links, SuggestionAnswers answers)
         {
             PeerName = peer.Profile.Name,
             suggestion.Met,
-            AnswerPath = Routes.WithToken(Routes.FollowUp, request.LinkToken(), id),
+            AnswerPath = Routes.WithToken(MatchingRoutes.FollowUp, request.LinkToken(), id),
         });
     }
 
     [Function("FollowUpAnswer")]
     public async Task<Results<Ok<MetRecorded>, SeeOther, ValidationProblem, LinkProblemResult>> RecordMetAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.FollowUp)] HttpRequest request, string id, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = MatchingRoutes.FollowUp)] HttpRequest request, string id, CancellationToken cancellationToken)
     {
-        var page = Routes.WithToken(Routes.FollowUp, request.LinkToken(), id);
-        var (found, problem) = await OpenAsync(request, id, TokenPurpose.FollowUp, cancellationToken);
+        var page = Routes.WithToken(MatchingRoutes.FollowUp, request.LinkToken(), id);
+        var (found, problem) = await OpenAsync(request, id, MatchingLinks.FollowUp, cancellationToken);
         if (found is not var (suggestion, _))
         {
-            return Pages.PrefersHtml(request) ? Pages.SeeOther(page) : new LinkProblemResult(LinkKind.FollowUp, problem);
+            return Pages.PrefersHtml(request) ? Pages.SeeOther(page) : new LinkProblemResult(MatchingLinks.SuggestionLink, problem);
         }
         var answer = await ReadAnswerAsync(request, cancellationToken);
         if (!SuggestionAnswers.IsYesOrNo(answer))
@@ -117,7 +118,7 @@ public sealed class SuggestionsApi(LinkSigner links, SuggestionAnswers answers)
         }
         var met = await answers.RecordMetAsync(suggestion, answer!, cancellationToken);
         return Pages.PrefersHtml(request) ? Pages.SeeOther(page)
-            : met is null ? new LinkProblemResult(LinkKind.FollowUp, LinkProblem.Gone)
+            : met is null ? new LinkProblemResult(MatchingLinks.SuggestionLink, LinkProblem.Gone)
             : TypedResults.Ok(new MetRecorded(met));
     }
 

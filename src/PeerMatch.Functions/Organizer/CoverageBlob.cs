@@ -1,6 +1,5 @@
 using Azure.Storage.Queues.Models;
 using Microsoft.Azure.Functions.Worker;
-using PeerMatch.Functions.Matching;
 using PeerMatch.Functions.Storage;
 using PeerMatch.Matching.Organizer;
 
@@ -23,18 +22,18 @@ public sealed class CoverageBlob(StorageAccount storage, TimeProvider clock) : I
 
     /// <summary>Keeps the report unless a later count is kept already (a slow worker finishing after a quick request).</summary>
     public async Task SaveAsync(CoverageReport report, CancellationToken cancellationToken) =>
-        await (await BlobAsync(Latest, cancellationToken)).ChangeAsync(MatchingJson.Default.CoverageReport,
+        await (await BlobAsync(Latest, cancellationToken)).ChangeAsync(OrganizerJson.Default.CoverageReport,
             earlier => earlier is not null && earlier.CountedAt > report.CountedAt ? null : report, cancellationToken);
 
     public async Task<CoverageReport?> LatestAsync(CancellationToken cancellationToken) =>
-        await (await BlobAsync(Latest, cancellationToken)).ReadAsync(MatchingJson.Default.CoverageReport, cancellationToken);
+        await (await BlobAsync(Latest, cancellationToken)).ReadAsync(OrganizerJson.Default.CoverageReport, cancellationToken);
 
     public async Task RequestCountAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         // Only the first of several at once gets to mark the count asked, and so to queue it; a mark older than the
         // lease is of a count that stopped (its worker died before it was done), and is taken over.
-        var marked = await (await BlobAsync(Asked, cancellationToken)).ChangeAsync(MatchingJson.Default.CountAsked,
+        var marked = await (await BlobAsync(Asked, cancellationToken)).ChangeAsync(OrganizerJson.Default.CountAsked,
             asked => asked is not null && now - asked.Since < CountLease ? null : new CountAsked(now), cancellationToken);
         if (marked)
         {
@@ -52,6 +51,11 @@ public sealed class CoverageBlob(StorageAccount storage, TimeProvider clock) : I
 
 /// <summary>A coverage count asked of the worker, since when.</summary>
 public sealed record CountAsked(DateTimeOffset Since);
+
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(CoverageReport))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(CountAsked))]
+internal sealed partial class OrganizerJson : System.Text.Json.Serialization.JsonSerializerContext;
 
 /// <summary>Queue-triggered (<c>coverage</c>): counts coverage when a request could not wait for it, and keeps the count.</summary>
 public sealed class CountCoverageFunction(Coverage coverage)

@@ -13,7 +13,7 @@ public sealed class OrganizerConsole
 {
     [Function("OrganizerConsole")]
     public static RazorComponentResult<ConsolePage> Get(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.OrganizerConsole)] HttpRequest request) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = OrganizerRoutes.OrganizerConsole)] HttpRequest request) =>
         Pages.Render<ConsolePage>();
 }
 

@@ -2,7 +2,11 @@ using System.ComponentModel.DataAnnotations;
 
 namespace PeerMatch.Functions.Settings;
 
-/// <summary>The <c>PeerMatch</c> section (<c>PeerMatch__*</c> in the environment).</summary>
+/// <summary>
+/// The <c>PeerMatch</c> section (<c>PeerMatch__*</c> in the environment): what the plumbing needs. Each feature binds its
+/// own settings from the same section (<c>IntakeOptions</c>, <c>MatchingSettings</c>, <c>InvitationOptions</c>,
+/// <c>GroupOptions</c>, <c>OrganizerOptions</c>), declared once in its folder.
+/// </summary>
 public sealed class PeerMatchOptions
 {
     public const string Section = "PeerMatch";
@@ -15,40 +19,6 @@ public sealed class PeerMatchOptions
     [Required]
     public Uri PublicBaseUrl { get; set; } = new("http://localhost:7071");
 
-    /// <summary>The key organizer routes require in <c>x-functions-key</c> or <c>?code=</c>.</summary>
-    [Required(ErrorMessage = "PeerMatch:OrganizerKey is required (set PeerMatch__OrganizerKey).")]
-    [MinLength(16, ErrorMessage = "PeerMatch:OrganizerKey must be at least 16 characters.")]
-    public string OrganizerKey { get; set; } = "";
-
-    [Range(1, 10)]
-    public int SuggestionsPerWeek { get; set; } = 3;
-
-    /// <summary>
-    /// The share of people drawn each week to get one suggestion chosen to learn from (a random pair above the quality
-    /// floor) rather than the best; their peers get it too. Off by default: the learning evaluation finds it does not
-    /// pay within six weeks.
-    /// </summary>
-    [Range(0, 0.34)]
-    public double ExplorationShare { get; set; }
-
-    /// <summary>Sign-ups one client may post per minute; each may send an e-mail.</summary>
-    [Range(1, 100_000)]
-    public int IntakePerMinute { get; set; } = 10;
-
-    /// <summary>
-    /// The first wait before an invitation batch is tried again after a 5xx or a timeout; each later wait doubles (up
-    /// to an hour). A 429's Retry-After is honoured instead.
-    /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
-    public TimeSpan InvitationRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>
-    /// How long <c>GET /api/organizer/coverage</c> may count before it answers with the last count (marked stale) and
-    /// leaves the counting to a worker: a count reads every practitioner, suggestion and group.
-    /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:00:03.500")]
-    public TimeSpan CoverageCountWithin { get; set; } = TimeSpan.FromSeconds(3);
-
     /// <summary>
     /// The first wait before a single e-mail (a confirmation, a digest, an introduction…) is tried again after a 429, a
     /// 5xx, a timeout or a refused key; each later wait doubles (up to an hour), a 429's Retry-After is honoured
@@ -58,25 +28,12 @@ public sealed class PeerMatchOptions
     public TimeSpan EmailRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// The folder of content an organizer edits (the draft ground rules and the meeting outline of peer groups, in
-    /// <c>groups/</c>); by default the <c>content</c> folder shipped beside the app.
-    /// </summary>
-    public string? ContentPath { get; set; }
-
-    /// <summary>
     /// How long a worker's hold on work lasts without a sign of life: a campaign's sending slot, and standalone, a queue
     /// message being worked on. A worker renews its hold while it lives; one that stopped (a crash) is taken over once
     /// this has passed.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(1);
-
-    /// <summary>
-    /// Wrong organizer keys one client may send in 10 minutes; beyond it, every organizer request from that client is
-    /// answered 429 until the 10 minutes are over.
-    /// </summary>
-    [Range(1, 100_000)]
-    public int WrongOrganizerKeysPer10Minutes { get; set; } = 10;
 
     /// <summary>Standalone mode: whether timer functions fire (tests turn them off to own the clock).</summary>
     public bool RunTimers { get; set; } = true;

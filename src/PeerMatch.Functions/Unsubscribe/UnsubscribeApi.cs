@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 using PeerMatch.Functions.Http;
+using PeerMatch.Functions.Intake;
 using PeerMatch.Functions.Links;
 using PeerMatch.Links;
 
@@ -18,13 +19,13 @@ public sealed class UnsubscribeApi(LinkSigner links, SuppressionTable suppressio
 {
     [Function("Unsubscribe")]
     public async Task<Results<RazorComponentResult<UnsubscribePage>, Ok<UnsubscribeStatus>, LinkProblemResult>> ShowAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Unsubscribe)] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = UnsubscribeRoutes.Unsubscribe)] HttpRequest request, CancellationToken cancellationToken)
     {
         var token = request.LinkToken();
-        var (state, emailKey) = await links.CheckAsync(token, TokenPurpose.Unsubscribe, cancellationToken);
+        var (state, emailKey) = await links.CheckAsync(token, UnsubscribeLinks.Purpose, cancellationToken);
         if (state != TokenState.Valid)
         {
-            return new LinkProblemResult(LinkKind.Unsubscribe, LinkProblems.From(state));
+            return new LinkProblemResult(UnsubscribeLinks.Kind, LinkProblems.From(state));
         }
         var unsubscribed = await suppressions.IsSuppressedKeyAsync(emailKey, cancellationToken);
         if (!Pages.PrefersHtml(request))
@@ -35,19 +36,19 @@ public sealed class UnsubscribeApi(LinkSigner links, SuppressionTable suppressio
         {
             Unsubscribed = unsubscribed,
             JustNow = request.Query["done"] == "1",
-            UnsubscribePath = Routes.WithToken(Routes.Unsubscribe, token),
+            UnsubscribePath = Routes.WithToken(UnsubscribeRoutes.Unsubscribe, token),
         });
     }
 
     [Function("UnsubscribeOneClick")]
     public async Task<Results<RazorComponentResult<UnsubscribePage>, Ok<UnsubscribeStatus>, SeeOther, LinkProblemResult, NegotiatedProblem>> UnsubscribeAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Unsubscribe)] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = UnsubscribeRoutes.Unsubscribe)] HttpRequest request, CancellationToken cancellationToken)
     {
         var token = request.LinkToken();
-        var (state, emailKey) = await links.CheckAsync(token, TokenPurpose.Unsubscribe, cancellationToken);
+        var (state, emailKey) = await links.CheckAsync(token, UnsubscribeLinks.Purpose, cancellationToken);
         if (state != TokenState.Valid)
         {
-            return new LinkProblemResult(LinkKind.Unsubscribe, LinkProblems.From(state));
+            return new LinkProblemResult(UnsubscribeLinks.Kind, LinkProblems.From(state));
         }
         var fields = await RequestBodies.ReadFieldsAsync(request, cancellationToken);
         if (fields.Problem is { } unreadable)
@@ -60,7 +61,7 @@ public sealed class UnsubscribeApi(LinkSigner links, SuppressionTable suppressio
             return TypedResults.Ok(new UnsubscribeStatus(true)); // RFC 8058: a mail client's one-click, 200 and no redirect
         }
         return fields["from"] == "page"
-            ? Pages.SeeOther(Routes.WithToken(Routes.Unsubscribe, token) + "&done=1")
+            ? Pages.SeeOther(Routes.WithToken(UnsubscribeRoutes.Unsubscribe, token) + "&done=1")
             : Pages.Render<UnsubscribePage>(new { Unsubscribed = true, JustNow = true });
     }
 }

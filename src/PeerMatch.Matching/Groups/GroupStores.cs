@@ -140,29 +140,38 @@ public interface IGroupStore : IPersonalDataStore
     Task<Dictionary<string, string>> WaitingReasonsAsync(CancellationToken cancellationToken);
 }
 
+/// <summary>What peer groups send: invitations (and a called-off notice), introductions (and news of who joined or left), check-ins.</summary>
+public static class GroupEmails
+{
+    public static readonly EmailKind Invitation = new("group-invitation");
+    public static readonly EmailKind Introduction = new("group-introduction");
+    public static readonly EmailKind CheckIn = new("group-check-in");
+}
+
 /// <summary>
 /// The e-mails of peer groups. Job ids name the group (and, hashed, the person an announcement is about), so each is
 /// sent once per recipient however often it is queued; the context tells the composer what to say.
 /// </summary>
 public static class GroupEmailJobs
 {
+
     public static EmailJob Invitation(string groupId, string practitionerId) =>
-        new($"group-invitation-{groupId}", EmailKind.GroupInvitation, practitionerId, groupId);
+        new($"group-invitation-{groupId}", GroupEmails.Invitation, practitionerId, groupId);
 
     public static EmailJob CalledOff(string groupId, string practitionerId) =>
-        new($"group-called-off-{groupId}", EmailKind.GroupInvitation, practitionerId, $"{groupId}:{GroupNews.CalledOff}");
+        new($"group-called-off-{groupId}", GroupEmails.Invitation, practitionerId, $"{groupId}:{GroupNews.CalledOff}");
 
     public static EmailJob Introduction(string groupId, string practitionerId) =>
-        new($"group-introduction-{groupId}", EmailKind.GroupIntroduction, practitionerId, groupId);
+        new($"group-introduction-{groupId}", GroupEmails.Introduction, practitionerId, groupId);
 
     public static EmailJob Joined(string groupId, string newcomerId, string practitionerId) =>
-        new($"group-joined-{groupId}-{MatchingEmailJobs.Hash(newcomerId)}", EmailKind.GroupIntroduction, practitionerId, $"{groupId}:{GroupNews.Joined}:{newcomerId}");
+        new($"group-joined-{groupId}-{MatchingEmailJobs.Hash(newcomerId)}", GroupEmails.Introduction, practitionerId, $"{groupId}:{GroupNews.Joined}:{newcomerId}");
 
     public static EmailJob Left(string groupId, string leaverId, string practitionerId) =>
-        new($"group-left-{groupId}-{MatchingEmailJobs.Hash(leaverId)}", EmailKind.GroupIntroduction, practitionerId, $"{groupId}:{GroupNews.Left}:{leaverId}");
+        new($"group-left-{groupId}-{MatchingEmailJobs.Hash(leaverId)}", GroupEmails.Introduction, practitionerId, $"{groupId}:{GroupNews.Left}:{leaverId}");
 
     public static EmailJob CheckIn(string groupId, string practitionerId) =>
-        new($"group-check-in-{groupId}", EmailKind.GroupCheckIn, practitionerId, groupId);
+        new($"group-check-in-{groupId}", GroupEmails.CheckIn, practitionerId, groupId);
 
     /// <summary>A job's context read back: the group, and what happened to whom, if it is news.</summary>
     public static (string GroupId, string? News, string? About) Read(string? context) => (context ?? "").Split(':') switch

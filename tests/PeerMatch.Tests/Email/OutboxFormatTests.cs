@@ -65,7 +65,8 @@ public sealed class OutboxFormatTests : OrganizerFlowTest
 
         // Outbox.All() has held each file to the standard (StandardMime.Load); here, that every kind was among them.
         var messages = App.Outbox.All();
-        Assert.Equal(Enum.GetValues<EmailKind>().Select(k => k.HeaderValue()).Order(), messages.Select(m => m.Headers[EmailKinds.HeaderName]!).Distinct().Order());
+        string[] specKinds = ["confirmation", "manage-link", "digest", "introduction", "follow-up", "invitation", "group-invitation", "group-introduction", "group-check-in"];
+        Assert.Equal(specKinds.Order(), messages.Select(m => m.Headers[EmailKinds.HeaderName]!).Distinct().Order());
         var introduction = messages.First(m => m.Headers[EmailKinds.HeaderName] == "group-introduction");
         Assert.Contains(introduction.BodyParts.OfType<MimePart>(), p => p.ContentType.MimeType == "text/calendar" && p.ContentType.Charset == "utf-8");
         // Words beyond ASCII survive the 7-bit encoding, and a long line comes back whole.

@@ -426,5 +426,5 @@ public sealed class GroupFlowTests : OrganizerFlowTest
 
     /// <summary>A profile link, as the app issues it (what a manage-link e-mail carries).</summary>
     private async Task<string> ManageLinkAsync(string id) =>
-        (await App.Services.GetRequiredService<PeerMatch.Functions.Links.LinkSigner>().ManageUrlAsync(id, default)).PathAndQuery;
+        (await App.Services.GetRequiredService<PeerMatch.Functions.Intake.IntakeLinks>().ManageUrlAsync(id, default)).PathAndQuery;
 }

@@ -2,6 +2,10 @@ using System.Buffers.Text;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using PeerMatch.Functions.Groups;
+using PeerMatch.Functions.Matching;
+using PeerMatch.Functions.Unsubscribe;
+using PeerMatch.Intake;
 using PeerMatch.Links;
 using PeerMatch.Tests.Infrastructure;
 
@@ -9,24 +13,31 @@ namespace PeerMatch.Tests.Intake;
 
 public sealed class LinkTokenTests
 {
+    /// <summary>Every purpose a feature declares: a token for one works for no other.</summary>
+    private static readonly TokenPurpose[] AllPurposes =
+    [
+        IntakeTokens.Confirm, IntakeTokens.Manage, UnsubscribeLinks.Purpose, MatchingLinks.Suggestion, MatchingLinks.FollowUp,
+        GroupLinks.Group, GroupLinks.CheckIn,
+    ];
+
     private static readonly byte[] Key = RandomNumberGenerator.GetBytes(32);
     private static readonly DateTimeOffset Now = new(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
 
     [Fact]
     public void A_fresh_token_reads_back_its_subject()
     {
-        var token = LinkToken.Create(Key, TokenPurpose.Manage, "abc123", Now.AddDays(1));
+        var token = LinkToken.Create(Key, IntakeTokens.Manage, "abc123", Now.AddDays(1));
 
-        Assert.Equal(TokenState.Valid, LinkToken.Check(Key, token, TokenPurpose.Manage, Now, out var subject));
+        Assert.Equal(TokenState.Valid, LinkToken.Check(Key, token, IntakeTokens.Manage, Now, out var subject));
         Assert.Equal("abc123", subject);
     }
 
     [Fact]
     public void A_token_for_one_purpose_never_serves_another()
     {
-        var token = LinkToken.Create(Key, TokenPurpose.Confirm, "abc123", Now.AddDays(1));
+        var token = LinkToken.Create(Key, IntakeTokens.Confirm, "abc123", Now.AddDays(1));
 
-        foreach (var other in Enum.GetValues<TokenPurpose>().Where(p => p != TokenPurpose.Confirm))
+        foreach (var other in AllPurposes.Where(p => p != IntakeTokens.Confirm))
         {
             Assert.NotEqual(TokenState.Valid, LinkToken.Check(Key, token, other, Now, out _));
         }
@@ -35,28 +46,28 @@ public sealed class LinkTokenTests
     [Fact]
     public void An_expired_token_is_refused()
     {
-        var token = LinkToken.Create(Key, TokenPurpose.Manage, "abc123", Now.AddDays(1));
+        var token = LinkToken.Create(Key, IntakeTokens.Manage, "abc123", Now.AddDays(1));
 
-        Assert.Equal(TokenState.Valid, LinkToken.Check(Key, token, TokenPurpose.Manage, Now.AddDays(1).AddSeconds(-1), out _));
-        Assert.Equal(TokenState.Expired, LinkToken.Check(Key, token, TokenPurpose.Manage, Now.AddDays(1), out _));
+        Assert.Equal(TokenState.Valid, LinkToken.Check(Key, token, IntakeTokens.Manage, Now.AddDays(1).AddSeconds(-1), out _));
+        Assert.Equal(TokenState.Expired, LinkToken.Check(Key, token, IntakeTokens.Manage, Now.AddDays(1), out _));
     }
 
     [Fact]
     public void A_token_with_a_changed_subject_is_refused()
     {
-        var token = LinkToken.Create(Key, TokenPurpose.Manage, "abc123", Now.AddDays(1));
+        var token = LinkToken.Create(Key, IntakeTokens.Manage, "abc123", Now.AddDays(1));
         var signature = token[(token.IndexOf('.', StringComparison.Ordinal) + 1)..];
         var forgedPayload = Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"Manage|someone-else|{Now.AddDays(1).ToUnixTimeSeconds()}"));
 
-        Assert.NotEqual(TokenState.Valid, LinkToken.Check(Key, forgedPayload + "." + signature, TokenPurpose.Manage, Now, out _));
+        Assert.NotEqual(TokenState.Valid, LinkToken.Check(Key, forgedPayload + "." + signature, IntakeTokens.Manage, Now, out _));
     }
 
     [Fact]
     public void A_token_signed_with_another_key_is_refused()
     {
-        var token = LinkToken.Create(RandomNumberGenerator.GetBytes(32), TokenPurpose.Manage, "abc123", Now.AddDays(1));
+        var token = LinkToken.Create(RandomNumberGenerator.GetBytes(32), IntakeTokens.Manage, "abc123", Now.AddDays(1));
 
-        Assert.NotEqual(TokenState.Valid, LinkToken.Check(Key, token, TokenPurpose.Manage, Now, out _));
+        Assert.NotEqual(TokenState.Valid, LinkToken.Check(Key, token, IntakeTokens.Manage, Now, out _));
     }
 
     [Theory]
@@ -66,12 +77,12 @@ public sealed class LinkTokenTests
     [InlineData("!!!.???")]
     [InlineData("TWFuYWdlfGFiY3wx.")]
     public void Garbage_is_refused(string token) =>
-        Assert.NotEqual(TokenState.Valid, LinkToken.Check(Key, token, TokenPurpose.Manage, Now, out _));
+        Assert.NotEqual(TokenState.Valid, LinkToken.Check(Key, token, IntakeTokens.Manage, Now, out _));
 
     [Fact]
     public void Every_character_of_a_token_matters()
     {
-        var token = LinkToken.Create(Key, TokenPurpose.Manage, "abc123", Now.AddDays(1));
+        var token = LinkToken.Create(Key, IntakeTokens.Manage, "abc123", Now.AddDays(1));
         for (var i = 0; i < token.Length; i++)
         {
             if (token[i] == '.')
@@ -79,7 +90,7 @@ public sealed class LinkTokenTests
                 continue;
             }
             var tampered = token[..i] + (token[i] == 'A' ? 'B' : 'A') + token[(i + 1)..];
-            Assert.NotEqual(TokenState.Valid, LinkToken.Check(Key, tampered, TokenPurpose.Manage, Now, out _));
+            Assert.NotEqual(TokenState.Valid, LinkToken.Check(Key, tampered, IntakeTokens.Manage, Now, out _));
         }
     }
 }

@@ -79,7 +79,7 @@ public sealed class MatchingServiceTests
         Assert.Equal(1, await answers.QueueDueFollowUpsAsync(default));
         Assert.Equal(0, await answers.QueueDueFollowUpsAsync(default));
 
-        var followUps = _ports.Outbox.Jobs.Where(j => j.Kind == EmailKind.FollowUp).ToList();
+        var followUps = _ports.Outbox.Jobs.Where(j => j.Kind == MatchingEmails.FollowUp).ToList();
         Assert.Equal([("ada", toAda.Id), ("bea", toBea.Id)], followUps.Select(j => (j.PractitionerId, j.Context!)).Order());
     }
 
@@ -101,7 +101,7 @@ public sealed class MatchingServiceTests
         Assert.Equal((3, 1), (first.Practitioners, first.DigestsQueued)); // London's Monday morning has come
         Assert.Equal((0, 0), (second.Suggestions, second.DigestsQueued));
         Assert.Equal(2, third.DigestsQueued);
-        Assert.Equal(["ada", "bea", "lon"], _ports.Outbox.Jobs.Where(j => j.Kind == EmailKind.Digest).Select(j => j.PractitionerId).Order());
+        Assert.Equal(["ada", "bea", "lon"], _ports.Outbox.Jobs.Where(j => j.Kind == MatchingEmails.Digest).Select(j => j.PractitionerId).Order());
     }
 
     [Fact]
@@ -158,7 +158,7 @@ public sealed class MatchingServiceTests
 
         Assert.Equal(1, late.NewlyPlanned);
         Assert.Equal(0, late.Suggestions);
-        Assert.Equal(["ada", "bea", "eve"], _ports.Outbox.Jobs.Where(j => j.Kind == EmailKind.Digest).Select(j => j.PractitionerId).Order());
+        Assert.Equal(["ada", "bea", "eve"], _ports.Outbox.Jobs.Where(j => j.Kind == MatchingEmails.Digest).Select(j => j.PractitionerId).Order());
         var eve = await _ports.Plans.GetAsync(IsoWeeks.Planning(_clock.GetUtcNow()), "eve", default);
         Assert.StartsWith("Everyone who could meet you (2 practitioners) already has this week's suggestions.", eve!.NoSuggestionReason, StringComparison.Ordinal);
     }
@@ -213,5 +213,5 @@ public sealed class MatchingServiceTests
         return await runs.RunAsync(request, default);
     }
 
-    private List<EmailJob> IntroductionJobs() => _ports.Outbox.Jobs.Where(j => j.Kind == EmailKind.Introduction).ToList();
+    private List<EmailJob> IntroductionJobs() => _ports.Outbox.Jobs.Where(j => j.Kind == MatchingEmails.Introduction).ToList();
 }

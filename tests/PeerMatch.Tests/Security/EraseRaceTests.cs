@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using PeerMatch.Functions.Intake;
 using PeerMatch.Functions.Links;
 using PeerMatch.Functions.Matching;
 using PeerMatch.Intake;
@@ -28,7 +29,8 @@ public sealed class EraseRaceTests() : OrganizerFlowTest(new PeerMatchApp(servic
         await Client.RunMatchAsync(force: true);
         await App.DrainAsync();
         var suggestions = await App.RowsAsync(SuggestionTable.Name);
-        var links = App.Services.GetRequiredService<LinkSigner>();
+        var links = App.Services.GetRequiredService<MatchingLinks>();
+        var profiles = App.Services.GetRequiredService<IntakeLinks>();
         var leftovers = new List<string>();
 
         foreach (var language in languages)
@@ -38,7 +40,7 @@ public sealed class EraseRaceTests() : OrganizerFlowTest(new PeerMatchApp(servic
             var toB = suggestions.Single(s => s.PartitionKey == b && s.GetString("PeerId") == a).RowKey;
             var answerOfA = (await links.SuggestionUrlAsync(a, toA, default)).PathAndQuery.Replace("?token", "/answer?token", StringComparison.Ordinal);
             var answerOfB = (await links.SuggestionUrlAsync(b, toB, default)).PathAndQuery.Replace("?token", "/answer?token", StringComparison.Ordinal);
-            var profileOfA = (await links.ManageUrlAsync(a, default)).PathAndQuery;
+            var profileOfA = (await profiles.ManageUrlAsync(a, default)).PathAndQuery;
             using (var bSays = await Client.PostAsync(answerOfB, Yes()))
             {
                 Assert.Equal(HttpStatusCode.OK, bSays.StatusCode);
@@ -55,7 +57,7 @@ public sealed class EraseRaceTests() : OrganizerFlowTest(new PeerMatchApp(servic
             // Each click was told what happened: recorded (with or without the introduction) or gone, never a failure.
             Assert.All(answers, r => Assert.True(r.StatusCode is HttpStatusCode.OK or HttpStatusCode.NotFound, $"{r.StatusCode}: {string.Join("\n", Log.Entries.Where(e => e.StartsWith("log Error", StringComparison.Ordinal)).Take(3))}"));
             leftovers.AddRange((await StorageScan.NamingAsync(App, a, $"{a}@example.org", $"{a} Example")).Select(f => $"{a}: {f}"));
-            var exportOfB = await Client.GetStringAsync((await links.ManageUrlAsync(b, default)).PathAndQuery + "&format=json");
+            var exportOfB = await Client.GetStringAsync((await profiles.ManageUrlAsync(b, default)).PathAndQuery + "&format=json");
             if (exportOfB.Contains(a, StringComparison.Ordinal))
             {
                 leftovers.Add($"{a}: named in {b}'s export");
@@ -81,7 +83,7 @@ public sealed class EraseRaceTests() : OrganizerFlowTest(new PeerMatchApp(servic
         // The erase stopped right after its first step (a crash): the mark is there, nothing else is gone yet.
         await repository.MarkErasingAsync("ada", App.Clock.GetUtcNow(), default);
         Assert.Null(await repository.GetAsync("ada", default));
-        using (var profile = await Client.GetAsync((await App.Services.GetRequiredService<LinkSigner>().ManageUrlAsync("ada", default)).PathAndQuery))
+        using (var profile = await Client.GetAsync((await App.Services.GetRequiredService<IntakeLinks>().ManageUrlAsync("ada", default)).PathAndQuery))
         {
             Assert.Equal(HttpStatusCode.NotFound, profile.StatusCode);
         }

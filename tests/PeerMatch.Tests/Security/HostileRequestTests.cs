@@ -4,7 +4,9 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using PeerMatch.Functions.Groups;
 using PeerMatch.Functions.Links;
+using PeerMatch.Functions.Matching;
 using PeerMatch.Tests.Infrastructure;
 
 namespace PeerMatch.Tests.Security;
@@ -80,7 +82,7 @@ public sealed class HostileRequestTests : AppTest
         // A follow-up link as the one sent two weeks after an introduction.
         var adaId = (await Client.GetFromJsonAsync<JsonObject>(manage))!["id"]!.GetValue<string>();
         var suggestionId = Uri.UnescapeDataString(suggestion["/api/suggestions/".Length..suggestion.IndexOf('?', StringComparison.Ordinal)]);
-        var followUp = (await App.Services.GetRequiredService<LinkSigner>().FollowUpUrlAsync(adaId, suggestionId, default)).PathAndQuery;
+        var followUp = (await App.Services.GetRequiredService<MatchingLinks>().FollowUpUrlAsync(adaId, suggestionId, default)).PathAndQuery;
         // Two more who seek a peer group, so that a formation makes ada's group: a group page link, and its check-in.
         await Intakes.SignUpAndConfirmAsync(App, Client, "dee@example.org", "Dee Example");
         await Intakes.SignUpAndConfirmAsync(App, Client, "eve@example.org", "Eve Example");
@@ -92,7 +94,7 @@ public sealed class HostileRequestTests : AppTest
         }
         var group = Outbox.Relative(Outbox.Link(await App.Outbox.WaitForAsync("ada@example.org", "group-invitation"), PeerMatchApp.PublicBaseUrl + "/api/groups/"));
         var groupId = group["/api/groups/".Length..group.IndexOf('?', StringComparison.Ordinal)];
-        var checkIn = (await App.Services.GetRequiredService<LinkSigner>().GroupCheckInUrlAsync(adaId, groupId, default)).PathAndQuery;
+        var checkIn = (await App.Services.GetRequiredService<GroupLinks>().GroupCheckInUrlAsync(adaId, groupId, default)).PathAndQuery;
         return new Links(manage, confirm, suggestion, followUp, unsubscribe, group, checkIn);
     }
 

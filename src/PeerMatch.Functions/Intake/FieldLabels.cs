@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace PeerMatch.Functions.Http;
+namespace PeerMatch.Functions.Intake;
 
 /// <summary>What a person reads for a field a problem names ("region.country" → "Country"), and where the field is on the page.</summary>
 public static class FieldLabels

@@ -1,0 +1,13 @@
+namespace PeerMatch.Functions.Groups;
+
+/// <summary>Peer groups' routes: a member's group page and its actions, a group started from the profile, and organizers' proposals and groups. Below the route prefix; the trigger attributes and the links name these.</summary>
+public static class GroupRoutes
+{
+    public const string Group = "groups/{id}";
+    public const string GroupAnswer = "groups/{id}/answer";
+    public const string GroupLeave = "groups/{id}/leave";
+    public const string GroupCheckIn = "groups/{id}/met";
+    public const string MyGroup = "me/group";
+    public const string GroupProposals = "organizer/groups/proposals";
+    public const string OrganizerGroups = "organizer/groups";
+}
