@@ -1,5 +1,5 @@
 using Microsoft.Azure.Functions.Worker.Builder;
-using PeerMatch.Functions;
+using PeerMatch.Functions.Access;
 using PeerMatch.Functions.Email;
 using PeerMatch.Functions.Groups;
 using PeerMatch.Functions.Health;
@@ -12,7 +12,6 @@ using PeerMatch.Functions.Matching;
 using PeerMatch.Functions.Organizer;
 using PeerMatch.Functions.Settings;
 using PeerMatch.Functions.Storage;
-using PeerMatch.Functions.Unsubscribe;
 
 // One application, two hosts: the Azure Functions host starts it as an isolated worker; scripts/run.sh
 // and the tests start it standalone, where it serves the same routes and runs the same triggers itself.
@@ -41,11 +40,11 @@ builder.Services.AddSingleton(FunctionCatalog.Discover(typeof(Program).Assembly)
 builder.Services.AddSingleton(HostJson.Load(AppContext.BaseDirectory));
 builder.Services.AddSingleton<HttpGate>();
 
-// Storage (Azurite locally), links, e-mail (SendGrid or the outbox folder), and the features.
+// Storage (Azurite locally), links, e-mail (SendGrid or the outbox folder), the organizer key, and the features.
 builder.Services.AddStorage();
 builder.Services.AddLinks();
 builder.Services.AddEmail(builder.Configuration);
-builder.Services.AddUnsubscribe();
+builder.Services.AddAccess();
 builder.Services.AddInvitations();
 builder.Services.AddIntake();
 builder.Services.AddMatching();

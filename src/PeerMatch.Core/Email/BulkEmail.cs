@@ -26,7 +26,7 @@ public sealed record BulkRecipient(string Id, string Address, string Name, Uri U
 
 /// <summary>
 /// The placeholders of one bulk message: <c>%%greeting-{nonce}%%</c> in text, <c>%%greeting-{nonce}.html%%</c> in HTML.
-/// The nonce is drawn anew for each message, so nobody's own words (an organizer's message, a name) can hold a
+/// The nonce is drawn anew for each message, so nobody's own words (a message someone wrote, a name) can hold a
 /// placeholder: "%%name%%" typed in a message stays "%%name%%", here and at SendGrid, which fills the same keys.
 /// </summary>
 public sealed partial class BulkPlaceholders

@@ -42,7 +42,7 @@ public sealed record EmailMessage(
     }
 }
 
-/// <summary>A file sent with a message: a group's proposed meeting as an <c>.ics</c> event, say.</summary>
+/// <summary>A file sent with a message: a proposed meeting as an <c>.ics</c> event, say.</summary>
 public sealed record EmailAttachment(string FileName, string ContentType, byte[] Content);
 
 /// <summary>The seam to whatever delivers mail: SendGrid in Azure, an outbox folder locally.</summary>

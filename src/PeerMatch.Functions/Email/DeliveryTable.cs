@@ -177,7 +177,7 @@ public sealed class DeliveryTable(StorageAccount storage, TimeProvider clock) : 
     {
         var table = await storage.TableAsync(Name, cancellationToken);
         await table.DeletePartitionAsync(practitionerId, cancellationToken);
-        // Their own listings, and those of e-mails about them (a group's news names who joined or left): the listings
+        // Their own listings, and those of e-mails about them (news that names who joined or left): the listings
         // are few, those waiting on an outage.
         var retries = await storage.TableAsync(RetriesName, cancellationToken);
         await foreach (var listing in retries.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Waiting}"), cancellationToken: cancellationToken))

@@ -1,4 +1,5 @@
 using PeerMatch.Functions.Http;
+using PeerMatch.Functions.Intake;
 using PeerMatch.Functions.Settings;
 using PeerMatch.Functions.Email;
 using PeerMatch.Matching;
@@ -21,6 +22,7 @@ public static class GroupServices
             .AddSingleton<ITrainingExamples>(sp => sp.GetRequiredService<PeerGroups>())
             .AddSingleton<GroupContent>()
             .AddSingleton<ProfileGroups>()
+            .AddSingleton<IProfileSection, GroupProfileSection>()
             .AddSingleton<GroupLinks>()
             .AddEmailComposer<GroupEmailComposer>();
 }

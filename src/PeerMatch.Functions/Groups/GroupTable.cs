@@ -2,7 +2,6 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
-using PeerMatch.Functions.Matching;
 using PeerMatch.Functions.Storage;
 using PeerMatch.Matching;
 using PeerMatch.Matching.Groups;

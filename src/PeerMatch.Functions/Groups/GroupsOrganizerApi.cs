@@ -1,9 +1,9 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
+using PeerMatch.Functions.Access;
 using PeerMatch.Functions.Hosting;
 using PeerMatch.Functions.Http;
-using PeerMatch.Functions.Organizer;
 using PeerMatch.Links;
 using PeerMatch.Matching.Groups;
 using PeerMatch.Places;

@@ -81,3 +81,17 @@ public sealed class ProfileGroups(PeerGroups groups, LinkSigner signer, GroupLin
             _ => "it did not form.",
         };
 }
+
+/// <summary>The profile page's peer-group section: the groups someone is in, or why none has them yet, and starting one.</summary>
+public sealed class GroupProfileSection(ProfileGroups groups) : IProfileSection
+{
+    public int Order => 10;
+
+    public async Task<ProfileSectionView?> ViewAsync(Practitioner practitioner, string token, HttpRequest request, CancellationToken cancellationToken) =>
+        new(typeof(ProfileGroupSection), new Dictionary<string, object?>
+        {
+            [nameof(ProfileGroupSection.Status)] = await groups.StatusAsync(practitioner, cancellationToken),
+            [nameof(ProfileGroupSection.Token)] = token,
+            [nameof(ProfileGroupSection.Outcome)] = request.Query["group"].FirstOrDefault() is "started" or "not-yet" or "not-willing" ? request.Query["group"].ToString() : null,
+        });
+}

@@ -101,7 +101,7 @@ public sealed class FunctionCatalog(IReadOnlyList<FunctionDescriptor> functions)
 }
 
 /// <summary>
-/// On an HTTP function that does more than a person waits for (an organizer's list of 10,000): its own deadline,
+/// On an HTTP function that does more than a person waits for (a list of 10,000 to check): its own deadline,
 /// instead of the gate's few seconds.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method)]

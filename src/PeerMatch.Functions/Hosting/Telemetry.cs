@@ -28,7 +28,7 @@ public static class Telemetry
         }
         else
         {
-            // Query strings carry link tokens and the organizer key: never recorded, whatever the instrumentation's defaults.
+            // Query strings carry link tokens and access keys: never recorded, whatever the instrumentation's defaults.
             telemetry.WithTracing(tracing => tracing.AddAspNetCoreInstrumentation(options => options.EnrichWithHttpRequest = (span, _) => span.SetTag("url.query", null)))
                 .WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation());
         }

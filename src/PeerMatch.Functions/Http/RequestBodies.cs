@@ -7,7 +7,7 @@ namespace PeerMatch.Functions.Http;
 
 /// <summary>
 /// Reads JSON or form-encoded bodies of at most 64 KiB (a form with its fields, small bodies such as an answer or
-/// an address into their text fields), and organizers' lists; or says, as a problem, why it cannot.
+/// an address into their text fields), and uploaded lists; or says, as a problem, why it cannot.
 /// </summary>
 public static class RequestBodies
 {
@@ -86,7 +86,7 @@ public static class RequestBodies
             problem => new Fields(none, problem));
     }
 
-    /// <summary>An organizer's list: up to 4 MiB, 10,000 rows with room to spare.</summary>
+    /// <summary>An uploaded list: up to 4 MiB, 10,000 rows with room to spare.</summary>
     public const int MaxListBytes = 4 * 1024 * 1024;
 
     /// <summary>
@@ -101,7 +101,7 @@ public static class RequestBodies
     private const string ListMediaTypes = "application/json, text/csv, or multipart/form-data with a text/csv file";
 
     /// <summary>
-    /// Reads an organizer's list: a JSON object (with only the <paramref name="allowed"/> fields), CSV text, or a form
+    /// Reads an uploaded list: a JSON object (with only the <paramref name="allowed"/> fields), CSV text, or a form
     /// upload whose <paramref name="filePart"/> is the CSV and whose other parts are among the <paramref name="allowed"/>
     /// fields. Text is strict UTF-8; a byte-order mark is dropped.
     /// </summary>

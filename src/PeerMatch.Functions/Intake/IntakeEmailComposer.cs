@@ -1,7 +1,6 @@
 using PeerMatch.Email;
 using PeerMatch.Functions.Email;
 using PeerMatch.Functions.Links;
-using PeerMatch.Functions.Unsubscribe;
 using PeerMatch.Intake;
 using PeerMatch.Practitioners;
 

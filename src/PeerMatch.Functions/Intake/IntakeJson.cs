@@ -9,4 +9,5 @@ namespace PeerMatch.Functions.Intake;
 [JsonSerializable(typeof(ConfirmationStatus))]
 [JsonSerializable(typeof(IReadOnlyList<PeerMatch.Places.Named>))]
 [JsonSerializable(typeof(ProfileExport))]
+[JsonSerializable(typeof(UnsubscribeStatus))]
 internal sealed partial class IntakeJson : JsonSerializerContext;

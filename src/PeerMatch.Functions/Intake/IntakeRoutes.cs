@@ -1,6 +1,6 @@
 namespace PeerMatch.Functions.Intake;
 
-/// <summary>Intake's pages and routes: the form, sign-up, confirmation, the profile and "send me a new link". Below the route prefix; the trigger attributes and the links name these.</summary>
+/// <summary>Intake's pages and routes: the form, sign-up, confirmation, the profile and "send me a new link", and unsubscribing. Below the route prefix; the trigger attributes and the links name these.</summary>
 public static class IntakeRoutes
 {
     /// <summary>Where the sign-up form is: pages point people back to it.</summary>
@@ -16,4 +16,5 @@ public static class IntakeRoutes
     public const string Erased = "me/erased";
     public const string NewLink = "me/link";
     public const string NewLinkSent = "me/link/sent";
+    public const string Unsubscribe = "unsubscribe";
 }

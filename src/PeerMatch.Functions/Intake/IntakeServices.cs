@@ -18,6 +18,9 @@ public static class IntakeServices
             .AddSingleton<IPractitionerRepository, PractitionerTable>()
             .AddSingleton<PractitionerService>()
             .AddSingleton<IntakeLinks>()
+            .AddSingleton<SuppressionTable>()
+            .AddSingleton<ISuppressionList>(sp => sp.GetRequiredService<SuppressionTable>())
+            .AddSingleton<UnsubscribeLinks>()
             .AddSingleton(new SiteHome(IntakeRoutes.IntakeFormPath))
             .AddEmailComposer<IntakeEmailComposer>();
 }

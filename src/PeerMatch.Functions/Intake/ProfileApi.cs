@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 using PeerMatch.Functions.Http;
 using PeerMatch.Functions.Links;
-using PeerMatch.Functions.Unsubscribe;
 using PeerMatch.Intake;
 using PeerMatch.Links;
 using PeerMatch.Practitioners;
@@ -58,7 +57,7 @@ public sealed record ConfirmationStatus(string Status);
 /// active), <c>/api/me</c> (the profile as a form, its JSON export, update and erase) and the erase
 /// steps. A browser gets pages, with post/redirect/get after each form; an API client gets JSON.
 /// </summary>
-public sealed class ProfileApi(LinkSigner links, IntakeLinks intake, UnsubscribeLinks unsubscribes, IPractitionerRepository repository, ISuppressionList suppressions, PractitionerService practitioners, Groups.ProfileGroups groups, TimeProvider clock)
+public sealed class ProfileApi(LinkSigner links, IntakeLinks intake, UnsubscribeLinks unsubscribes, IPractitionerRepository repository, ISuppressionList suppressions, PractitionerService practitioners, IEnumerable<IProfileSection> sections, TimeProvider clock)
 {
     [Function("Confirm")]
     public async Task<Results<RazorComponentResult<ConfirmPage>, Ok<ConfirmationStatus>, LinkProblemResult>> ShowConfirmationAsync(
@@ -220,11 +219,22 @@ public sealed class ProfileApi(LinkSigner links, IntakeLinks intake, Unsubscribe
             Errors = errors,
             PausedUntil = practitioner.PausedUntil > Today ? practitioner.PausedUntil : null,
             Saved = saved,
-            InviteOutcome = request.Query["invite"].FirstOrDefault() is "sent" or "limit" or "invalid" ? request.Query["invite"].ToString() : null,
-            Groups = await groups.StatusAsync(practitioner, cancellationToken),
-            GroupOutcome = request.Query["group"].FirstOrDefault() is "started" or "not-yet" or "not-willing" ? request.Query["group"].ToString() : null,
+            Sections = await SectionsAsync(request, practitioner, cancellationToken),
             UnsubscribePath = (await unsubscribes.UrlAsync(practitioner.Profile.Email, cancellationToken)).PathAndQuery,
         }, status);
+
+    private async Task<IReadOnlyList<ProfileSectionView>> SectionsAsync(HttpRequest request, Practitioner practitioner, CancellationToken cancellationToken)
+    {
+        var views = new List<ProfileSectionView>();
+        foreach (var section in sections.OrderBy(s => s.Order))
+        {
+            if (await section.ViewAsync(practitioner, request.LinkToken(), request, cancellationToken) is { } view)
+            {
+                views.Add(view);
+            }
+        }
+        return views;
+    }
 
     /// <summary>The practitioner a confirmation link opens, and the later sign-up it confirms if any; or what is wrong with the link.</summary>
     private async Task<(Practitioner? Practitioner, string? SubmissionId, LinkProblem Problem)> OpenConfirmationAsync(HttpRequest request, CancellationToken cancellationToken)

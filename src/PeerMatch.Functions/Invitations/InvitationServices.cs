@@ -1,4 +1,5 @@
 using PeerMatch.Functions.Http;
+using PeerMatch.Functions.Intake;
 using PeerMatch.Functions.Settings;
 using PeerMatch.Invitations;
 using PeerMatch.Practitioners;
@@ -17,5 +18,6 @@ public static class InvitationServices
             .AddSingleton<IPersonalDataStore>(sp => sp.GetRequiredService<CampaignTable>())
             .AddSingleton<CampaignService>()
             .AddSingleton<InvitationComposer>()
-            .AddSingleton<CampaignSending>();
+            .AddSingleton<CampaignSending>()
+            .AddSingleton<IProfileSection, ColleagueProfileSection>();
 }

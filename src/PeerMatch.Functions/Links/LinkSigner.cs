@@ -51,7 +51,7 @@ public sealed class LinkSigner(SigningKeyStore keys, TimeProvider clock, IOption
         return await repository.GetAsync(id, cancellationToken) is { } practitioner ? (practitioner, default) : (null, Http.LinkProblem.Gone);
     }
 
-    /// <summary>A token's subject when it opens one thing (a suggestion, a group) for one person.</summary>
+    /// <summary>A token's subject when it opens one thing (one record of a feature's) for one person.</summary>
     public static string ScopedSubject(string practitionerId, string thingId) => $"{practitionerId}:{thingId}";
 
     /// <summary>A link that opens one thing (<paramref name="thingId"/>, which is also the route's parameter) for one person.</summary>
@@ -59,7 +59,7 @@ public sealed class LinkSigner(SigningKeyStore keys, TimeProvider clock, IOption
         UrlAsync(route, purpose, ScopedSubject(practitionerId, thingId), thingId, cancellationToken);
 
     /// <summary>
-    /// The practitioner a token about one thing (a suggestion, a follow-up, a group) was issued to, when it is valid for
+    /// The practitioner a token about one thing was issued to, when it is valid for
     /// <paramref name="thingId"/>.
     /// </summary>
     public async Task<(TokenState State, string PractitionerId)> CheckScopedAsync(string? token, TokenPurpose purpose, string thingId, CancellationToken cancellationToken)

@@ -2,7 +2,6 @@ using PeerMatch.Email;
 using PeerMatch.Functions.Email;
 using PeerMatch.Functions.Intake;
 using PeerMatch.Functions.Links;
-using PeerMatch.Functions.Unsubscribe;
 using PeerMatch.Matching;
 using PeerMatch.Practitioners;
 

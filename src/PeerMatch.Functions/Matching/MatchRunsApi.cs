@@ -1,8 +1,8 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
+using PeerMatch.Functions.Access;
 using PeerMatch.Functions.Http;
-using PeerMatch.Functions.Organizer;
 using PeerMatch.Links;
 using PeerMatch.Matching;
 using PeerMatch.Validation;

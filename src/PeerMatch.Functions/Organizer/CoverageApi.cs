@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
+using PeerMatch.Functions.Access;
 using PeerMatch.Matching.Organizer;
 
 namespace PeerMatch.Functions.Organizer;

@@ -7,12 +7,11 @@ namespace PeerMatch.Functions.Organizer;
 
 public static class OrganizerServices
 {
-    /// <summary>The organizer's key (the guard in front of every organizer route), the console, and the coverage report.</summary>
+    /// <summary>The organizer console and the coverage report.</summary>
     public static IServiceCollection AddOrganizer(this IServiceCollection services) =>
         services
             .AddFeatureOptions<OrganizerOptions>()
             .AddApiJson(OrganizerJson.Default)
-            .AddSingleton<IRequestGuard, OrganizerKeyGuard>()
             .AddSingleton<ICoverageStore, CoverageBlob>()
             .AddSingleton<Coverage>();
 }

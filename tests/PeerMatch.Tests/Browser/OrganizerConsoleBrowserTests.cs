@@ -20,8 +20,9 @@ public sealed class OrganizerConsoleBrowserTests : BrowserTest
             + "PERSON1@example.org,Twice\r\nmember@example.org,Mia\r\nnot-an-address,Nobody\r\n";
 
         var page = await NewPageAsync(Phone);
-        var addresses = new List<string>();
-        page.Request += (_, request) => addresses.Add(request.Url);
+        // Requests are reported on the browser's thread while the test reads the list.
+        var addresses = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        page.Request += (_, request) => addresses.Enqueue(request.Url);
         await page.GotoAsync(BaseUrl + "/api/organizer");
         await AssertAccessibleAsync(page);
 
@@ -62,7 +63,7 @@ public sealed class OrganizerConsoleBrowserTests : BrowserTest
         // The key stays with the tab (a reload asks for nothing), never in an address; "Forget the key" drops it.
         await page.ReloadAsync();
         await Assertions.Expect(campaign.Locator(".campaign-progress")).ToContainTextAsync("done");
-        Assert.DoesNotContain(addresses, address => address.Contains(PeerMatchApp.OrganizerKey, StringComparison.Ordinal));
+        Assert.DoesNotContain(addresses.ToArray(), address => address.Contains(PeerMatchApp.OrganizerKey, StringComparison.Ordinal));
         await page.GetByRole(AriaRole.Button, new() { Name = "Forget the key" }).ClickAsync();
         await Assertions.Expect(page.GetByLabel("Organizer key")).ToBeVisibleAsync();
         Assert.Null(await page.EvaluateAsync<string?>("sessionStorage.getItem('peermatch.organizerKey')"));

@@ -5,7 +5,7 @@ using Ical.Net;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 using PeerMatch.Functions.Groups;
-using PeerMatch.Functions.Unsubscribe;
+using PeerMatch.Functions.Intake;
 using PeerMatch.Matching;
 using PeerMatch.Matching.Groups;
 using PeerMatch.Practitioners;

@@ -122,7 +122,7 @@ public sealed class FunctionsHostTests
             Assert.NotNull(ActivatorUtilities.CreateInstance(scope.ServiceProvider, type));
         }
         Assert.NotNull(host.Services.GetRequiredService<WorkerHttpGate>());
-        Assert.Equal(PeerMatchApp.OrganizerKey, host.Services.GetRequiredService<IOptions<PeerMatch.Functions.Organizer.OrganizerOptions>>().Value.OrganizerKey);
+        Assert.Equal(PeerMatchApp.OrganizerKey, host.Services.GetRequiredService<IOptions<PeerMatch.Functions.Access.AccessOptions>>().Value.OrganizerKey);
         // With worker indexing, the host takes the functions from the worker: they must be the generated ones.
         var reported = await host.Services.GetRequiredService<IFunctionMetadataProvider>().GetFunctionMetadataAsync(AppContext.BaseDirectory);
         Assert.Equal(GeneratedMetadata().Keys.Order(), reported.Select(f => f.Name!).Order());

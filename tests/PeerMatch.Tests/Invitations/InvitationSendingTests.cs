@@ -5,8 +5,8 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using PeerMatch.Email;
+using PeerMatch.Functions.Intake;
 using PeerMatch.Functions.Invitations;
-using PeerMatch.Functions.Unsubscribe;
 using PeerMatch.Practitioners;
 using PeerMatch.Tests.Infrastructure;
 

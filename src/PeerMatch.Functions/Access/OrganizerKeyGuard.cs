@@ -7,14 +7,17 @@ using Microsoft.Extensions.Options;
 using PeerMatch.Functions.Hosting;
 using PeerMatch.Functions.Http;
 
-namespace PeerMatch.Functions.Organizer;
+namespace PeerMatch.Functions.Access;
 
-/// <summary>On an HTTP function (or its class): only with the organizer key.</summary>
+/// <summary>
+/// On an HTTP function (or its class): only with the organizer key. Organizers are one of PeerMatch's two roles (the
+/// other, practitioners, open links that carry their own tokens); each feature marks the routes it gives organizers.
+/// </summary>
 [AttributeUsage(AttributeTargets.Method | AttributeTargets.Class)]
 public sealed class OrganizerOnlyAttribute : Attribute;
 
-/// <summary>The organizer's settings (<c>PeerMatch__OrganizerKey</c> and the rest), checked at start-up.</summary>
-public sealed class OrganizerOptions
+/// <summary>Who may use organizer routes: the organizer key (<c>PeerMatch__OrganizerKey</c>), checked at start-up, and how many wrong ones a client may send.</summary>
+public sealed class AccessOptions
 {
     /// <summary>The key organizer routes require in <c>x-functions-key</c> or <c>?code=</c>.</summary>
     [Required(ErrorMessage = "PeerMatch:OrganizerKey is required (set PeerMatch__OrganizerKey).")]
@@ -27,13 +30,6 @@ public sealed class OrganizerOptions
     /// </summary>
     [Range(1, 100_000)]
     public int WrongOrganizerKeysPer10Minutes { get; set; } = 10;
-
-    /// <summary>
-    /// How long <c>GET /api/organizer/coverage</c> may count before it answers with the last count (marked stale) and
-    /// leaves the counting to a worker: a count reads every practitioner, suggestion and group.
-    /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:00:03.500")]
-    public TimeSpan CoverageCountWithin { get; set; } = TimeSpan.FromSeconds(3);
 }
 
 /// <summary>
@@ -42,7 +38,7 @@ public sealed class OrganizerOptions
 /// refused whatever key they carry (a right one would otherwise confirm a guess), with the wait in Retry-After. A wrong
 /// key is logged with the client's address, never the key itself.
 /// </summary>
-public sealed class OrganizerKeyGuard(IOptions<OrganizerOptions> options, ILogger<OrganizerKeyGuard> log) : IRequestGuard, IDisposable
+public sealed class OrganizerKeyGuard(IOptions<AccessOptions> options, ILogger<OrganizerKeyGuard> log) : IRequestGuard, IDisposable
 {
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(10);
 

@@ -3,7 +3,7 @@ using PeerMatch.Functions.Links;
 using PeerMatch.Links;
 using PeerMatch.Practitioners;
 
-namespace PeerMatch.Functions.Unsubscribe;
+namespace PeerMatch.Functions.Intake;
 
 /// <summary>The unsubscribe link every e-mail but a confirmation carries (and its List-Unsubscribe header).</summary>
 public sealed class UnsubscribeLinks(LinkSigner signer)
@@ -18,5 +18,5 @@ public sealed class UnsubscribeLinks(LinkSigner signer)
     /// invitees who have no profile.
     /// </summary>
     public Task<Uri> UrlAsync(string email, CancellationToken cancellationToken) =>
-        signer.UrlAsync(UnsubscribeRoutes.Unsubscribe, Purpose, EmailAddresses.Key(email), null, cancellationToken);
+        signer.UrlAsync(IntakeRoutes.Unsubscribe, Purpose, EmailAddresses.Key(email), null, cancellationToken);
 }

@@ -3,7 +3,7 @@ using Azure.Data.Tables;
 using PeerMatch.Functions.Storage;
 using PeerMatch.Practitioners;
 
-namespace PeerMatch.Functions.Unsubscribe;
+namespace PeerMatch.Functions.Intake;
 
 /// <summary>
 /// <c>Suppressions</c>: PK = <see cref="EmailAddresses.Key"/> of an unsubscribed address, RK = "". Kept as

@@ -5,7 +5,7 @@ using PeerMatch.Functions.Intake;
 using PeerMatch.Functions.Links;
 using PeerMatch.Links;
 
-namespace PeerMatch.Functions.Unsubscribe;
+namespace PeerMatch.Functions.Intake;
 
 /// <summary>Whether an address is unsubscribed, as an API client sees it.</summary>
 public sealed record UnsubscribeStatus(bool Unsubscribed);
@@ -19,7 +19,7 @@ public sealed class UnsubscribeApi(LinkSigner links, SuppressionTable suppressio
 {
     [Function("Unsubscribe")]
     public async Task<Results<RazorComponentResult<UnsubscribePage>, Ok<UnsubscribeStatus>, LinkProblemResult>> ShowAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = UnsubscribeRoutes.Unsubscribe)] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = IntakeRoutes.Unsubscribe)] HttpRequest request, CancellationToken cancellationToken)
     {
         var token = request.LinkToken();
         var (state, emailKey) = await links.CheckAsync(token, UnsubscribeLinks.Purpose, cancellationToken);
@@ -36,13 +36,13 @@ public sealed class UnsubscribeApi(LinkSigner links, SuppressionTable suppressio
         {
             Unsubscribed = unsubscribed,
             JustNow = request.Query["done"] == "1",
-            UnsubscribePath = Routes.WithToken(UnsubscribeRoutes.Unsubscribe, token),
+            UnsubscribePath = Routes.WithToken(IntakeRoutes.Unsubscribe, token),
         });
     }
 
     [Function("UnsubscribeOneClick")]
     public async Task<Results<RazorComponentResult<UnsubscribePage>, Ok<UnsubscribeStatus>, SeeOther, LinkProblemResult, NegotiatedProblem>> UnsubscribeAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = UnsubscribeRoutes.Unsubscribe)] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = IntakeRoutes.Unsubscribe)] HttpRequest request, CancellationToken cancellationToken)
     {
         var token = request.LinkToken();
         var (state, emailKey) = await links.CheckAsync(token, UnsubscribeLinks.Purpose, cancellationToken);
@@ -61,7 +61,7 @@ public sealed class UnsubscribeApi(LinkSigner links, SuppressionTable suppressio
             return TypedResults.Ok(new UnsubscribeStatus(true)); // RFC 8058: a mail client's one-click, 200 and no redirect
         }
         return fields["from"] == "page"
-            ? Pages.SeeOther(Routes.WithToken(UnsubscribeRoutes.Unsubscribe, token) + "&done=1")
+            ? Pages.SeeOther(Routes.WithToken(IntakeRoutes.Unsubscribe, token) + "&done=1")
             : Pages.Render<UnsubscribePage>(new { Unsubscribed = true, JustNow = true });
     }
 }
