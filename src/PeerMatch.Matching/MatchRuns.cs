@@ -37,7 +37,7 @@ public sealed record MatchRunOutcome(string Week, int Practitioners, int Suggest
 /// come (everyone, when forced) and whose digest is not queued yet. A repeated or crashed run re-plans
 /// nothing that was stored and queues only what is still unqueued; the digest's job id ("digest-{week}")
 /// makes a second send impossible even then. Each run also forms the week's peer groups (once) and takes the groups'
-/// time-based steps (<paramref name="groups"/>; matching alone leaves it out).
+/// time-based steps (<paramref name="forming"/>, <paramref name="settling"/>; matching alone leaves them out).
 /// </summary>
 public sealed class MatchRuns(
     IPractitionerRepository practitioners,
@@ -50,7 +50,8 @@ public sealed class MatchRuns(
     IEmailScheduler emails,
     MatchingSettings settings,
     TimeProvider clock,
-    PeerGroups? groups = null)
+    GroupForming? forming = null,
+    GroupSettling? settling = null)
 {
     /// <summary>Nobody is suggested to the same person twice within this many weeks.</summary>
     public const int RepeatWindowWeeks = 12;
@@ -94,11 +95,14 @@ public sealed class MatchRuns(
         }
 
         var (inPlan, queued) = await QueueDueDigestsAsync(week, request.Force, now, cancellationToken);
-        if (groups is not null)
+        // Groups are formed once a week, and every run takes their time-based steps (expiry, call-off, check-ins).
+        if (forming is not null)
         {
-            // Groups are formed once a week, and every run takes their time-based steps (expiry, call-off, check-ins).
-            await groups.FormWeekAsync(week, request.RunId, cancellationToken);
-            await groups.TendAsync(cancellationToken);
+            await forming.FormWeekAsync(week, request.RunId, cancellationToken);
+        }
+        if (settling is not null)
+        {
+            await settling.TendAsync(cancellationToken);
         }
         var outcome = new MatchRunOutcome(week, inPlan, planned.Suggestions, queued, planned.People, (await rankers.CurrentAsync(cancellationToken)).Name, training, explored);
         await runs.CompleteAsync(request.RunId, outcome, preview: null, cancellationToken);

@@ -215,26 +215,33 @@ public sealed class GroupTable(StorageAccount storage) : IGroupStore, IPersonalD
         var table = await storage.TableAsync(MembershipsName, cancellationToken);
         var options = new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(unplaced, options, async (seeker, ct) =>
-            await table.UpsertEntityAsync(new TableEntity(seeker.Id, Waiting) { ["Reason"] = seeker.Reason, ["At"] = at }, TableUpdateMode.Replace, ct));
+            await table.UpsertEntityAsync(new TableEntity(seeker.Id, Waiting)
+            {
+                ["Kind"] = seeker.Why.Kind.ToString(), ["Reachable"] = seeker.Why.Reachable, ["Reason"] = seeker.Reason, ["At"] = at,
+            }, TableUpdateMode.Replace, ct));
     }
 
-    public async Task<string?> WaitingReasonAsync(string practitionerId, CancellationToken cancellationToken)
+    public async Task<NoGroupReason?> WaitingReasonAsync(string practitionerId, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(MembershipsName, cancellationToken);
         var row = await table.GetEntityIfExistsAsync<TableEntity>(practitionerId, Waiting, cancellationToken: cancellationToken);
-        return row.HasValue ? row.Value!.GetString("Reason") : null;
+        return row.HasValue ? WaitingReason(row.Value!) : null;
     }
 
-    public async Task<Dictionary<string, string>> WaitingReasonsAsync(CancellationToken cancellationToken)
+    public async Task<Dictionary<string, NoGroupReason>> WaitingReasonsAsync(CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(MembershipsName, cancellationToken);
-        var reasons = new Dictionary<string, string>(StringComparer.Ordinal);
-        await foreach (var row in table.QueryAsync<TableEntity>(e => e.RowKey == Waiting, select: ["PartitionKey", "Reason"], cancellationToken: cancellationToken))
+        var reasons = new Dictionary<string, NoGroupReason>(StringComparer.Ordinal);
+        await foreach (var row in table.QueryAsync<TableEntity>(e => e.RowKey == Waiting, select: ["PartitionKey", "Kind", "Reachable"], cancellationToken: cancellationToken))
         {
-            reasons[row.PartitionKey] = row.GetString("Reason") ?? "";
+            reasons[row.PartitionKey] = WaitingReason(row);
         }
         return reasons;
     }
+
+    /// <summary>A stored reason; one stored before reasons had kinds (rewritten by the next formation) reads as too few within reach.</summary>
+    private static NoGroupReason WaitingReason(TableEntity row) =>
+        Enum.TryParse<NoGroupKind>(row.GetString("Kind"), out var kind) ? new NoGroupReason(kind, row.GetInt32("Reachable")) : NoGroupReason.TooFew();
 
     /// <summary>Their seats, their pointers to groups, and why they wait; the groups themselves hold others' data.</summary>
     public async Task<IReadOnlyList<PersonalRecords>> ExportAsync(string practitionerId, CancellationToken cancellationToken)

@@ -39,7 +39,7 @@ public sealed record GroupLeft(string YourStatus);
 /// nothing), <c>POST …/answer</c> records yes or no (or a convener's <c>convene=no</c>), <c>POST …/leave</c> leaves it,
 /// and <c>GET</c>/<c>POST …/met</c> is the six-week check-in. A browser's POST is redirected to the page, which shows the outcome.
 /// </summary>
-public sealed class GroupsApi(LinkSigner links, PeerGroups groups, IPractitionerRepository practitioners, GroupContent content, TimeProvider clock)
+public sealed class GroupsApi(LinkSigner links, PeerGroups groups, GroupAnswers answers, IPractitionerRepository practitioners, GroupContent content, TimeProvider clock)
 {
     [Function("Group")]
     public async Task<Results<RazorComponentResult<GroupPage>, Ok<GroupPageView>, LinkProblemResult>> ShowAsync(
@@ -105,7 +105,7 @@ public sealed class GroupsApi(LinkSigner links, PeerGroups groups, IPractitioner
         {
             return Problems.Validation(errors);
         }
-        if (await groups.AnswerAsync(id, viewer.Id, answer!, memberOnly: convene == "no", cancellationToken) is not { } outcome)
+        if (await answers.AnswerAsync(id, viewer.Id, answer!, memberOnly: convene == "no", cancellationToken) is not { } outcome)
         {
             return Pages.PrefersHtml(request) ? Pages.SeeOther(page) : new LinkProblemResult(GroupLinks.GroupLink, LinkProblem.Gone);
         }
@@ -132,7 +132,7 @@ public sealed class GroupsApi(LinkSigner links, PeerGroups groups, IPractitioner
     {
         var page = Routes.WithToken(GroupRoutes.Group, request.LinkToken(), id);
         var (found, problem) = await OpenAsync(request, id, GroupLinks.Group, cancellationToken);
-        if (found is not var (_, viewer) || await groups.LeaveAsync(id, viewer.Id, cancellationToken) is not { } group)
+        if (found is not var (_, viewer) || await answers.LeaveAsync(id, viewer.Id, cancellationToken) is not { } group)
         {
             return Pages.PrefersHtml(request) ? Pages.SeeOther(page) : new LinkProblemResult(GroupLinks.GroupLink, found is null ? problem : LinkProblem.Gone);
         }
@@ -176,7 +176,7 @@ public sealed class GroupsApi(LinkSigner links, PeerGroups groups, IPractitioner
         {
             return Problems.NotYesOrNo();
         }
-        var met = await groups.RecordMetAsync(id, viewer.Id, answer!, cancellationToken);
+        var met = await answers.RecordMetAsync(id, viewer.Id, answer!, cancellationToken);
         return Pages.PrefersHtml(request) ? Pages.SeeOther(page) : TypedResults.Ok(new GroupMet(met));
     }
 

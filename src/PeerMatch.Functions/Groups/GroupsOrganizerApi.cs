@@ -34,7 +34,7 @@ public sealed record GroupList(IReadOnlyList<GroupStateView> Groups);
 /// forming now (<c>POST …/groups</c>: stored, members invited), and every group with its answers (<c>GET …/groups</c>).
 /// </summary>
 [OrganizerOnly]
-public sealed class GroupsOrganizerApi(PeerGroups groups, IPractitionerRepository practitioners)
+public sealed class GroupsOrganizerApi(PeerGroups groups, GroupForming forming, IPractitionerRepository practitioners)
 {
     [Function("GroupProposals")]
     public async Task<Results<Ok<GroupProposals>, ValidationProblem, ProblemHttpResult>> ProposeAsync(
@@ -45,7 +45,7 @@ public sealed class GroupsOrganizerApi(PeerGroups groups, IPractitionerRepositor
         {
             return unreadable is not null ? unreadable : invalid!;
         }
-        var plan = await groups.ProposeAsync(filter.Region, filter.Model, filter.Size, cancellationToken);
+        var plan = await forming.ProposeAsync(filter.Region, filter.Model, filter.Size, cancellationToken);
         return TypedResults.Ok(new GroupProposals(plan.Groups, plan.Unplaced));
     }
 
@@ -58,7 +58,7 @@ public sealed class GroupsOrganizerApi(PeerGroups groups, IPractitionerRepositor
         {
             return unreadable is not null ? unreadable : invalid!;
         }
-        var outcome = await groups.FormAsync(filter.Region, filter.Model, filter.Size, "organizer", cancellationToken);
+        var outcome = await forming.FormAsync(filter.Region, filter.Model, filter.Size, "organizer", cancellationToken);
         if (outcome.Busy)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Groups are being formed right now.",

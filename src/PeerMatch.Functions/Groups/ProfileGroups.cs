@@ -22,7 +22,7 @@ public sealed record ProfileGroupStatus(IReadOnlyList<ProfileGroup> Groups, bool
 public sealed record GroupStarted(string GroupId, string State);
 
 /// <summary>The practitioner's groups on their profile page, and <c>POST /api/me/group</c>: a willing convener starts a group now.</summary>
-public sealed class ProfileGroups(PeerGroups groups, LinkSigner signer, GroupLinks links, IPractitionerRepository repository, TimeProvider clock)
+public sealed class ProfileGroups(PeerGroups groups, GroupForming forming, LinkSigner signer, GroupLinks links, IPractitionerRepository repository, TimeProvider clock)
 {
     public async Task<ProfileGroupStatus> StatusAsync(Practitioner practitioner, CancellationToken cancellationToken)
     {
@@ -57,7 +57,7 @@ public sealed class ProfileGroups(PeerGroups groups, LinkSigner signer, GroupLin
                 : TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Only a willing convener can start a group.",
                     detail: "Tick \"I would be willing to convene a peer group\" on your profile first.");
         }
-        var (group, whyNot) = await groups.StartAroundAsync(practitioner, cancellationToken);
+        var (group, whyNot) = await forming.StartAroundAsync(practitioner, cancellationToken);
         if (group is null)
         {
             return browser ? BackToProfile(request, "not-yet")

@@ -134,10 +134,10 @@ public interface IGroupStore : IPersonalDataStore
     /// <summary>Why each seeker left out of the last formation waits (replacing what was said before).</summary>
     Task SaveWaitingAsync(IEnumerable<UnplacedSeeker> unplaced, DateTimeOffset at, CancellationToken cancellationToken);
 
-    Task<string?> WaitingReasonAsync(string practitionerId, CancellationToken cancellationToken);
+    Task<NoGroupReason?> WaitingReasonAsync(string practitionerId, CancellationToken cancellationToken);
 
     /// <summary>Everyone's why-not, in one read: practitioner id to reason.</summary>
-    Task<Dictionary<string, string>> WaitingReasonsAsync(CancellationToken cancellationToken);
+    Task<Dictionary<string, NoGroupReason>> WaitingReasonsAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>What peer groups send: invitations (and a called-off notice), introductions (and news of who joined or left), check-ins.</summary>

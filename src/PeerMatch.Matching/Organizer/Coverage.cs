@@ -95,7 +95,7 @@ public sealed class Coverage(
                 {
                     inAGroup.Add(seat.PractitionerId);
                 }
-                else if (seat.DeclinedAfter(now - PeerGroups.RestAfterDecline))
+                else if (seat.DeclinedAfter(now - GroupSeekers.RestAfterDecline))
                 {
                     declinedRecently.Add(seat.PractitionerId);
                 }
@@ -137,7 +137,7 @@ public sealed class Coverage(
         var seekers = confirmed.Where(p => p.Profile.Seeking.Contains("peer-group") && !inAGroup.Contains(p.Id)).Select(p => (p,
             Unreachable(p)
             ?? (declinedRecently.Contains(p.Id) ? "declined a group in the last four weeks"
-            : waiting.TryGetValue(p.Id, out var whyNot) ? GroupFormation.WhyNotKind(whyNot)
+            : waiting.TryGetValue(p.Id, out var whyNot) ? whyNot.ToOrganizer()
             : "not yet considered: groups form with each week's first run"))).ToList();
         return new CoverageReport(confirmed.Count, week, Gap(neverSuggested), Gap(neverIntroduced), Gap(seekers), now);
     }

@@ -1,0 +1,83 @@
+namespace PeerMatch.Matching.Groups;
+
+/// <summary>What an answer to a group invitation did: the answer that counts, and the group as it stands after it.</summary>
+public sealed record GroupAnswerOutcome(string? Answer, GroupWithSeats Group);
+
+/// <summary>
+/// Members' answers: to the invitation (the first counts; a convener may say yes as a member only), leaving, and the
+/// check-in. Each is written only over the seat it was decided from; then the group takes its next steps.
+/// </summary>
+public sealed class GroupAnswers(IGroupStore groups, GroupSettling settling, TimeProvider clock)
+{
+    private const int WriteAttempts = 4;
+
+    /// <summary>
+    /// Records a member's answer (the first counts); a convener's <paramref name="memberOnly"/> says yes as a member,
+    /// not as convener (also after an earlier yes, while the group forms). Then the group takes its next steps.
+    /// Null when the person has no seat in the group.
+    /// </summary>
+    public async Task<GroupAnswerOutcome?> AnswerAsync(string groupId, string practitionerId, string answer, bool memberOnly, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var done = await ChangeSeatAsync(groupId, practitionerId, (group, seat) =>
+        {
+            var declines = memberOnly && answer == "yes" && group.Group.ConvenerId == practitionerId && group.Group.State == GroupStates.Inviting && !seat.DeclinedConvening;
+            var first = seat.Answer is null && seat.LeftAt is null && group.Group.IsOpen;
+            if (GroupSettling.AnswerTimeIsOver(seat, now) || (!first && !declines))
+            {
+                return null;
+            }
+            var answered = first ? seat with { Answer = answer, AnsweredAt = now } : seat;
+            return answered with { DeclinedConvening = answered.DeclinedConvening || declines };
+        }, cancellationToken);
+        if (done is not var (read, seat, _))
+        {
+            return null;
+        }
+        // Too late: the week to answer is over (the hourly run may not have said so yet). A seat this call changed
+        // holds an answer, so this is only ever true of one left as it was.
+        var tooLate = GroupSettling.AnswerTimeIsOver(seat, now);
+        // Settled even when this call changed nothing (a repeated click): the group is told as it stands after the
+        // answer that counted, not as read before it settled, so simultaneous repeats all say the same.
+        var settled = await settling.SettleAsync(groupId, cancellationToken) ?? read;
+        return new GroupAnswerOutcome(tooLate ? settled.Seat(practitionerId)?.Answer : seat.Answer, settled);
+    }
+
+    /// <summary>A member leaves (a formed group, or one still forming): the others are told, a forming group invites someone else.</summary>
+    public async Task<GroupWithSeats?> LeaveAsync(string groupId, string practitionerId, CancellationToken cancellationToken)
+    {
+        var done = await ChangeSeatAsync(groupId, practitionerId,
+            (group, seat) => seat.IsOut || !group.Group.IsOpen ? null : seat with { LeftAt = clock.GetUtcNow() }, cancellationToken);
+        return done is { Changed: true } ? await settling.SettleAsync(groupId, cancellationToken) : done?.Group;
+    }
+
+    /// <summary>Records a member's answer to the check-in ("has your group met?"); the first counts.</summary>
+    public async Task<string?> RecordMetAsync(string groupId, string practitionerId, string met, CancellationToken cancellationToken) =>
+        (await ChangeSeatAsync(groupId, practitionerId, (_, seat) => seat.Met is null ? seat with { Met = met } : null, cancellationToken))?.Seat.Met;
+
+    /// <summary>
+    /// Changes a member's seat as <paramref name="change"/> decides from the group as read (null: nothing to change),
+    /// written only over the seat it was decided from, and decided again when another write came first. The seat as it
+    /// now stands, and whether this call changed it; null when the person has no seat in the group.
+    /// </summary>
+    private async Task<(GroupWithSeats Group, GroupSeat Seat, bool Changed)?> ChangeSeatAsync(
+        string groupId, string practitionerId, Func<GroupWithSeats, GroupSeat, GroupSeat?> change, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < WriteAttempts; attempt++)
+        {
+            if (await groups.GetAsync(groupId, cancellationToken) is not { } group || group.Seat(practitionerId) is not { } seat)
+            {
+                return null;
+            }
+            if (change(group, seat) is not { } changed)
+            {
+                return (group, seat, false);
+            }
+            if (await groups.TryUpdateSeatAsync(changed, cancellationToken))
+            {
+                return (group, changed, true);
+            }
+        }
+        throw new InvalidOperationException($"A seat in group {groupId} kept meeting other writes.");
+    }
+}

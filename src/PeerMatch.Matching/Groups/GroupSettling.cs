@@ -1,0 +1,280 @@
+using PeerMatch.Email;
+using PeerMatch.Practitioners;
+
+namespace PeerMatch.Matching.Groups;
+
+/// <summary>
+/// A group's steps, taken after each answer and by every hourly run (so an organizer's forced run takes them too): no
+/// answer in 7 days counts as no; a "no" is replaced while the group forms; a convener who declines hands over to the
+/// next willing member who said yes; the group forms at the convener and 3 others (each gets the introduction), takes
+/// in late yeses (announced to the others), and is called off when it has not formed in 14 days; six weeks after
+/// forming each member is asked whether the group met. Each step is a conditional write and each e-mail a job with a
+/// stable id, so a retried or doubled step changes and sends nothing twice.
+/// </summary>
+public sealed class GroupSettling(
+    IGroupStore groups,
+    IPractitionerRepository practitioners,
+    IRankerStore rankers,
+    IEmailScheduler emails,
+    GroupSeekers seekers,
+    TimeProvider clock)
+{
+    public static readonly TimeSpan AnswerWithin = TimeSpan.FromDays(7);
+    public static readonly TimeSpan FormWithin = TimeSpan.FromDays(14);
+    public static readonly TimeSpan CheckInAfter = TimeSpan.FromDays(42);
+
+    /// <summary>The convener and this many others saying yes form the group.</summary>
+    public const int YesToForm = GroupFormation.MinimumSize;
+
+    /// <summary>No answer in <see cref="AnswerWithin"/>: the silence counts as a no.</summary>
+    internal static bool AnswerTimeIsOver(GroupSeat seat, DateTimeOffset now) => seat.IsPending && seat.InvitedAt + AnswerWithin <= now;
+
+    /// <summary>The hourly steps: every group that is not finished takes its next steps.</summary>
+    public async Task<int> TendAsync(CancellationToken cancellationToken)
+    {
+        var tended = 0;
+        await using var pool = new ReplacementPool(groups, () => seekers.PoolAsync(clock.GetUtcNow(), cancellationToken), clock, cancellationToken);
+        await foreach (var group in groups.AllAsync(cancellationToken))
+        {
+            if (group.Group.IsOpen || group.Seats.Any(s => s.IsYes && !s.WasQueued(SeatMarks.CalledOffTold)))
+            {
+                await SettleAsync(group, pool, cancellationToken);
+                tended++;
+            }
+        }
+        return tended;
+    }
+
+    public async Task<GroupWithSeats?> SettleAsync(string groupId, CancellationToken cancellationToken)
+    {
+        if (await groups.GetAsync(groupId, cancellationToken) is not { } group)
+        {
+            return null;
+        }
+        await using var pool = new ReplacementPool(groups, () => seekers.PoolAsync(clock.GetUtcNow(), cancellationToken), clock, cancellationToken);
+        return await SettleAsync(group, pool, cancellationToken);
+    }
+
+    /// <summary>
+    /// Those a replacement may come from, read under the formation lease, so that no two formations or replacements
+    /// invite one person into two groups at once. While another holds the lease there are none: gaps wait for the next
+    /// settle (at the latest, the next hour's).
+    /// </summary>
+    private sealed class ReplacementPool(IGroupStore groups, Func<Task<(Population, HashSet<string>)>> read, TimeProvider clock, CancellationToken cancellationToken) : IAsyncDisposable
+    {
+        private readonly string _holder = $"replace-{Guid.NewGuid():N}";
+        private bool _asked;
+        private bool _leased;
+        private (Population Population, HashSet<string> Taken)? _pool;
+
+        public async Task<(Population Population, HashSet<string> Taken)?> GetAsync()
+        {
+            if (!_asked)
+            {
+                _asked = true;
+                _leased = await groups.TryLeaseFormationAsync(_holder, clock.GetUtcNow(), cancellationToken);
+                _pool = _leased ? await read() : null;
+            }
+            return _pool;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_leased)
+            {
+                await groups.ReleaseFormationAsync(_holder, CancellationToken.None);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Takes whatever steps are due, each written only over what it was decided from (a write that loses to another
+    /// is left for the next settle), then queues the e-mails those steps owe.
+    /// </summary>
+    private async Task<GroupWithSeats> SettleAsync(GroupWithSeats group, ReplacementPool pool, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var id = group.Group.Id;
+        // Read again only after a step wrote (or tried to): most hourly settles find nothing due and read nothing more.
+        var wrote = false;
+        async Task<GroupWithSeats> CurrentAsync()
+        {
+            if (wrote)
+            {
+                (group, wrote) = (await ReloadAsync(id, group, cancellationToken), false);
+            }
+            return group;
+        }
+
+        if (group.Group.IsOpen)
+        {
+            foreach (var seat in group.Seats.Where(s => AnswerTimeIsOver(s, now)))
+            {
+                await groups.TryUpdateSeatAsync(seat with { Answer = "no", AnsweredAt = now, Expired = true }, cancellationToken);
+                wrote = true;
+            }
+            wrote |= await HandOverAsync(await CurrentAsync(), cancellationToken);
+        }
+        if ((await CurrentAsync()).Group.State == GroupStates.Inviting)
+        {
+            var convener = group.Seat(group.Group.ConvenerId);
+            var yes = group.Seats.Where(s => s.IsYes).ToList();
+            if (group.Group.CreatedAt + FormWithin <= now)
+            {
+                await groups.TryUpdateAsync(group.Group with { State = GroupStates.CalledOff, ClosedAt = now }, [], cancellationToken);
+                wrote = true;
+            }
+            else if (convener is { IsYes: true, DeclinedConvening: false } && yes.Count >= YesToForm)
+            {
+                var zones = new List<string>();
+                foreach (var seat in yes)
+                {
+                    if (await practitioners.GetAsync(seat.PractitionerId, cancellationToken) is { } p)
+                    {
+                        zones.Add(p.Profile.Region.TimeZone);
+                    }
+                }
+                var formed = group.Group with { State = GroupStates.Formed, FormedAt = now, MeetingTimes = FirstMeetingTimes.Propose(zones, now) };
+                // Those who form it are introduced together; only a later yes is news to the others.
+                await groups.TryUpdateAsync(formed, yes.Select(s => s with { JoinedAt = now, Queued = (s.Queued ?? new HashSet<string>()).Append(SeatMarks.Announced).ToHashSet() }).ToList(), cancellationToken);
+                wrote = true;
+            }
+            else
+            {
+                // Gaps are filled only while the group still needs people to form.
+                wrote |= await ReplaceAsync(group, pool, now, cancellationToken);
+            }
+        }
+        if ((await CurrentAsync()).Group.State == GroupStates.Formed)
+        {
+            foreach (var late in group.Seats.Where(s => s.IsYes && s.JoinedAt is null))
+            {
+                await groups.TryUpdateSeatAsync(late with { JoinedAt = now }, cancellationToken);
+                wrote = true;
+            }
+            if (group.Group.CheckInQueuedAt is null && group.Group.FormedAt + CheckInAfter <= now)
+            {
+                foreach (var member in (await CurrentAsync()).Members)
+                {
+                    await emails.EnqueueAsync(GroupEmailJobs.CheckIn(id, member.PractitionerId), cancellationToken);
+                }
+                await groups.TryUpdateAsync(group.Group with { CheckInQueuedAt = now }, [], cancellationToken);
+                wrote = true;
+            }
+        }
+        wrote |= await QueueOwedEmailsAsync(await CurrentAsync(), now, cancellationToken);
+        return await CurrentAsync();
+    }
+
+    /// <summary>
+    /// A convener who declined, left or erased hands over: while forming, to the most experienced willing member who
+    /// said yes (or nobody yet: the group waits for one); once formed, to the most experienced willing member, or else
+    /// the most experienced.
+    /// </summary>
+    private async Task<bool> HandOverAsync(GroupWithSeats group, CancellationToken cancellationToken)
+    {
+        var current = group.Seat(group.Group.ConvenerId);
+        var forming = group.Group.State == GroupStates.Inviting;
+        if (current is not null && !current.IsOut && !(forming && current.DeclinedConvening))
+        {
+            return false;
+        }
+        var candidates = new List<(GroupSeat Seat, Profile Profile)>();
+        foreach (var seat in group.Seats.Where(s => s.PractitionerId != group.Group.ConvenerId && (forming ? s.IsYes && !s.DeclinedConvening : s.IsMember)))
+        {
+            if (await practitioners.GetAsync(seat.PractitionerId, cancellationToken) is { } p)
+            {
+                candidates.Add((seat, p.Profile));
+            }
+        }
+        var next = candidates.Where(c => c.Profile.WillingToConvene || !forming)
+            .OrderBy(c => c.Seat.DeclinedConvening).ThenByDescending(c => c.Profile.WillingToConvene).ThenByDescending(c => c.Profile.YearsExperience).ThenBy(c => c.Seat.PractitionerId, StringComparer.Ordinal)
+            .Select(c => c.Seat.PractitionerId).FirstOrDefault();
+        if (next is null)
+        {
+            return false;
+        }
+        await groups.TryUpdateAsync(group.Group with { ConvenerId = next }, [], cancellationToken);
+        return true;
+    }
+
+    /// <summary>For each "no" not replaced yet, invites the seeker in no group who best fills the gap (when someone fits).</summary>
+    private async Task<bool> ReplaceAsync(GroupWithSeats group, ReplacementPool pool, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var gaps = group.Seats.Where(s => s.IsOut && !s.Replaced).ToList();
+        if (gaps.Count == 0 || await pool.GetAsync() is not { } found)
+        {
+            return false;
+        }
+        var (population, taken) = found;
+        var everyone = population.Everyone;
+        var staying = group.Seats.Where(s => !s.IsOut && everyone.ContainsKey(s.PractitionerId))
+            .OrderByDescending(s => s.PractitionerId == group.Group.ConvenerId)
+            .Select(s => new Candidate(s.PractitionerId, everyone[s.PractitionerId].Profile))
+            .ToList();
+        var formation = new GroupFormation(await rankers.CurrentAsync(cancellationToken));
+        var wrote = false;
+        foreach (var gap in gaps)
+        {
+            // Never asked twice into one group: everyone who ever had a seat here is left out.
+            var candidates = population.Eligible.Where(c => !taken.Contains(c.Id) && group.Seat(c.Id) is null).ToList();
+            if (formation.Replacement(group.Group.Model, group.Group.Language, group.Group.Meeting, staying, candidates, now) is not { } newcomer)
+            {
+                break;
+            }
+            wrote = true;
+            if (await groups.TryReplaceAsync(gap with { Replaced = true }, new GroupSeat(group.Group.Id, newcomer, now), cancellationToken))
+            {
+                taken.Add(newcomer);
+                staying.Add(population.Eligible.First(c => c.Id == newcomer));
+                await seekers.ForgetIfErasedAsync(newcomer, cancellationToken);
+            }
+        }
+        return wrote;
+    }
+
+    /// <summary>The e-mails the group's state owes, each queued then marked (a crash between the two queues it again, harmlessly).</summary>
+    private async Task<bool> QueueOwedEmailsAsync(GroupWithSeats group, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var id = group.Group.Id;
+        var marked = false;
+        foreach (var seat in group.Seats)
+        {
+            var owed = new List<(string Mark, IEnumerable<EmailJob> Jobs)>();
+            if (group.Group.IsOpen && seat.IsPending && !seat.WasQueued(SeatMarks.Invitation))
+            {
+                owed.Add((SeatMarks.Invitation, [GroupEmailJobs.Invitation(id, seat.PractitionerId)]));
+            }
+            if (group.Group.State == GroupStates.Formed && seat.IsMember && !seat.WasQueued(SeatMarks.Introduction))
+            {
+                owed.Add((SeatMarks.Introduction, [GroupEmailJobs.Introduction(id, seat.PractitionerId)]));
+            }
+            var others = group.Members.Where(m => m.PractitionerId != seat.PractitionerId).ToList();
+            if (seat.IsMember && !seat.WasQueued(SeatMarks.Announced))
+            {
+                owed.Add((SeatMarks.Announced, others.Where(o => o.JoinedAt <= seat.JoinedAt).Select(o => GroupEmailJobs.Joined(id, seat.PractitionerId, o.PractitionerId))));
+            }
+            if (seat.LeftAt is not null && seat.JoinedAt is not null && !seat.WasQueued(SeatMarks.LeaveTold))
+            {
+                owed.Add((SeatMarks.LeaveTold, others.Select(o => GroupEmailJobs.Left(id, seat.PractitionerId, o.PractitionerId))));
+            }
+            if (group.Group.State == GroupStates.CalledOff && seat.IsYes && !seat.WasQueued(SeatMarks.CalledOffTold))
+            {
+                owed.Add((SeatMarks.CalledOffTold, [GroupEmailJobs.CalledOff(id, seat.PractitionerId)]));
+            }
+            foreach (var (mark, jobs) in owed)
+            {
+                foreach (var job in jobs)
+                {
+                    await emails.EnqueueAsync(job, cancellationToken);
+                }
+                await groups.MarkQueuedAsync(seat, mark, now, cancellationToken);
+                marked = true;
+            }
+        }
+        return marked;
+    }
+
+    private async Task<GroupWithSeats> ReloadAsync(string id, GroupWithSeats last, CancellationToken cancellationToken) =>
+        await groups.GetAsync(id, cancellationToken) ?? last;
+}
