@@ -74,16 +74,7 @@ public sealed class CandidateGenerator
     {
         scratch.Stamp++;
         scratch.Best.Clear();
-        scratch.Lists.Clear();
-        var total = 0;
-        foreach (var key in Keys(person, neighbours: true))
-        {
-            if (_blocks.TryGetValue(key, out var block))
-            {
-                scratch.Lists.Add(block);
-                total += block.Members.Count;
-            }
-        }
+        var total = GatherBlocks(person, scratch);
 
         // Past the cap, a deterministic stride through the blocks: a sample, not a prefix.
         var step = Math.Max(1, total / MaxScannedPerPerson);
@@ -133,6 +124,22 @@ public sealed class CandidateGenerator
             top[i] = scratch.Best.Dequeue();
         }
         return top;
+    }
+
+    /// <summary>The blocks <paramref name="person"/> is scanned against (theirs and the neighbouring ones), into the scratch's lists; how many people they hold.</summary>
+    private int GatherBlocks(MatchProfile person, Scratch scratch)
+    {
+        scratch.Lists.Clear();
+        var total = 0;
+        foreach (var key in Keys(person, neighbours: true))
+        {
+            if (_blocks.TryGetValue(key, out var block))
+            {
+                scratch.Lists.Add(block);
+                total += block.Members.Count;
+            }
+        }
+        return total;
     }
 
     private static IEnumerable<long> Keys(MatchProfile person, bool neighbours)

@@ -128,34 +128,13 @@ public static class Featurizer
         var i = 0;
         foreach (var vector in featurized.GetColumn<VBuffer<float>>("Features").Take(candidates.Count))
         {
-            var folded = new float[MatchProfile.BioDimensions];
-            var indices = vector.GetIndices();
-            var values = vector.GetValues();
-            for (var k = 0; k < values.Length; k++)
+            var (terms, tf) = Terms(vector);
+            foreach (var term in terms)
             {
-                var slot = vector.IsDense ? k : indices[k];
-                var hash = (uint)slot * 2654435761u;
-                folded[hash >> 28] += (hash & 0x100) == 0 ? values[k] : -values[k];
+                documentFrequency[term] = documentFrequency.GetValueOrDefault(term) + 1;
             }
-            var norm = TensorPrimitives.Norm(folded);
-            if (norm > 0)
-            {
-                TensorPrimitives.Divide(folded, norm, folded);
-            }
-            var terms = new List<int>();
-            var tf = new List<float>();
-            for (var k = 0; k < values.Length; k++)
-            {
-                if (values[k] != 0)
-                {
-                    var slot = vector.IsDense ? k : indices[k];
-                    terms.Add(slot);
-                    tf.Add(values[k]);
-                    documentFrequency[slot] = documentFrequency.GetValueOrDefault(slot) + 1;
-                }
-            }
-            sparse.Add((terms.ToArray(), tf.ToArray()));
-            vectors[i++] = (folded, [], []);
+            sparse.Add((terms, tf));
+            vectors[i++] = (Folded(vector), [], []);
         }
         for (var p = 0; p < sparse.Count; p++)
         {
@@ -173,5 +152,43 @@ public static class Featurizer
             vectors[p] = (vectors[p].Folded, terms, weights);
         }
         return vectors;
+    }
+
+    /// <summary>A bio's word vector folded into <see cref="MatchProfile.BioDimensions"/> signed hash buckets, unit length.</summary>
+    private static float[] Folded(VBuffer<float> vector)
+    {
+        var folded = new float[MatchProfile.BioDimensions];
+        var indices = vector.GetIndices();
+        var values = vector.GetValues();
+        for (var k = 0; k < values.Length; k++)
+        {
+            var slot = vector.IsDense ? k : indices[k];
+            var hash = (uint)slot * 2654435761u;
+            folded[hash >> 28] += (hash & 0x100) == 0 ? values[k] : -values[k];
+        }
+        var norm = TensorPrimitives.Norm(folded);
+        if (norm > 0)
+        {
+            TensorPrimitives.Divide(folded, norm, folded);
+        }
+        return folded;
+    }
+
+    /// <summary>A bio's words (their slots in the run's vocabulary) and how much each weighs in it.</summary>
+    private static (int[] Terms, float[] Tf) Terms(VBuffer<float> vector)
+    {
+        var indices = vector.GetIndices();
+        var values = vector.GetValues();
+        var terms = new List<int>();
+        var tf = new List<float>();
+        for (var k = 0; k < values.Length; k++)
+        {
+            if (values[k] != 0)
+            {
+                terms.Add(vector.IsDense ? k : indices[k]);
+                tf.Add(values[k]);
+            }
+        }
+        return (terms.ToArray(), tf.ToArray());
     }
 }

@@ -26,39 +26,13 @@ public static class Reasons
             reasons.Add((3 + sharedModels.Count, $"both practise {JoinAnd(sharedModels.Select(ReferenceData.InSentence))} mediation"));
         }
 
-        if (PairFeatures.CanMeetInPerson(a, b))
+        if (WhereToMeet(a, b) is { } place)
         {
-            var city = a.Profile.Region.City;
-            if (city is not null && string.Equals(city, b.Profile.Region.City, StringComparison.OrdinalIgnoreCase) && a.Profile.Region.Country == b.Profile.Region.Country)
-            {
-                reasons.Add((2.8, $"both in {city}"));
-            }
-            // Between two cities the distance is known; between the middles of regions it is not, and a shared region says more.
-            else if (!(a.Place is { IsCity: true } && b.Place is { IsCity: true })
-                && a.Profile.Region.Subdivision is { } subdivision && subdivision == b.Profile.Region.Subdivision)
-            {
-                reasons.Add((2.5, $"both in {PlaceNames.Subdivision(subdivision)}, {PlaceNames.Country(a.Profile.Region.Country)}"));
-            }
-            else if (PairFeatures.DistanceKm(a, b) is { } km)
-            {
-                reasons.Add((2.5 - km / 150, $"about {Math.Max(10, Math.Round(km / 10) * 10):0} km apart"));
-            }
+            reasons.Add(place);
         }
-        else if (PairFeatures.CanMeetOnline(a, b))
+        if (Experience(a, b, peer) is { } experience)
         {
-            var hours = PairFeatures.SharedWorkingHours(a, b);
-            reasons.Add((1 + hours / 9, hours >= 9 ? "same working hours, for meeting online" : $"{hours:0} hours of shared working time, for meeting online"));
-        }
-
-        if (PairFeatures.MentorFit(a, b))
-        {
-            reasons.Add((3.5, a.Seeks("mentor")
-                ? $"{peer} has {b.Years} years of experience and is open to mentoring"
-                : $"{peer} is looking for a mentor with your experience"));
-        }
-        else if (Math.Abs(a.Years - b.Years) <= 3)
-        {
-            reasons.Add((1.5, $"similar experience ({a.Years} and {b.Years} years)"));
+            reasons.Add(experience);
         }
 
         var areas = a.Profile.PracticeAreas.Intersect(b.Profile.PracticeAreas).Where(x => x != "other").Take(2).ToList();
@@ -95,6 +69,44 @@ public static class Reasons
             chosen.Add(PairFeatures.CanMeetInPerson(a, b) ? "you could meet in person" : "you share a language and working hours");
         }
         return chosen;
+    }
+
+    /// <summary>How the two can meet: the same city, the same region (when the distance is not known), how far apart, or the working hours they share online.</summary>
+    private static (double Strength, string Text)? WhereToMeet(MatchProfile a, MatchProfile b)
+    {
+        if (PairFeatures.CanMeetInPerson(a, b))
+        {
+            var city = a.Profile.Region.City;
+            if (city is not null && string.Equals(city, b.Profile.Region.City, StringComparison.OrdinalIgnoreCase) && a.Profile.Region.Country == b.Profile.Region.Country)
+            {
+                return (2.8, $"both in {city}");
+            }
+            // Between two cities the distance is known; between the middles of regions it is not, and a shared region says more.
+            if (!(a.Place is { IsCity: true } && b.Place is { IsCity: true })
+                && a.Profile.Region.Subdivision is { } subdivision && subdivision == b.Profile.Region.Subdivision)
+            {
+                return (2.5, $"both in {PlaceNames.Subdivision(subdivision)}, {PlaceNames.Country(a.Profile.Region.Country)}");
+            }
+            return PairFeatures.DistanceKm(a, b) is { } km ? (2.5 - km / 150, $"about {Math.Max(10, Math.Round(km / 10) * 10):0} km apart") : null;
+        }
+        if (PairFeatures.CanMeetOnline(a, b))
+        {
+            var hours = PairFeatures.SharedWorkingHours(a, b);
+            return (1 + hours / 9, hours >= 9 ? "same working hours, for meeting online" : $"{hours:0} hours of shared working time, for meeting online");
+        }
+        return null;
+    }
+
+    /// <summary>A mentor and someone who seeks one, or peers of like experience.</summary>
+    private static (double Strength, string Text)? Experience(MatchProfile a, MatchProfile b, string peer)
+    {
+        if (PairFeatures.MentorFit(a, b))
+        {
+            return (3.5, a.Seeks("mentor")
+                ? $"{peer} has {b.Years} years of experience and is open to mentoring"
+                : $"{peer} is looking for a mentor with your experience");
+        }
+        return Math.Abs(a.Years - b.Years) <= 3 ? (1.5, $"similar experience ({a.Years} and {b.Years} years)") : null;
     }
 
     public static string FirstName(string name) => name.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var first, ..] ? first : name;

@@ -42,54 +42,66 @@ public sealed class GroupEmailComposer(
             ["UnsubscribeUrl"] = await unsubscribes.UrlAsync(recipient.Profile.Email, cancellationToken),
         };
         var now = clock.GetUtcNow();
-        switch (job.Kind)
+        return job.Kind switch
         {
-            case var kind when kind == GroupEmails.Invitation && news == GroupNews.CalledOff:
-                return seat.IsYes ? await renderer.MessageAsync<GroupCalledOffEmail>(job.Kind, recipient, GroupCalledOffEmail.Subject, parameters) : null;
+            var kind when kind == GroupEmails.Invitation && news == GroupNews.CalledOff =>
+                seat.IsYes ? await renderer.MessageAsync<GroupCalledOffEmail>(job.Kind, recipient, GroupCalledOffEmail.Subject, parameters) : null,
+            var kind when kind == GroupEmails.Invitation => await InvitationAsync(job, recipient, group, seat, view, parameters, now, cancellationToken),
+            var kind when kind == GroupEmails.Introduction => await IntroductionAsync(job, recipient, group, seat, view, (news, about), parameters, now, cancellationToken),
+            var kind when kind == GroupEmails.CheckIn => await CheckInAsync(job, recipient, group, seat, parameters, cancellationToken),
+            _ => null,
+        };
+    }
 
-            case var kind when kind == GroupEmails.Invitation:
-                // Answered meanwhile, the group closed, or paused since it was proposed: the invitation has nothing to ask.
-                if (!seat.IsPending || !group.Group.IsOpen || recipient.PausedUntil > DateOnly.FromDateTime(now.UtcDateTime))
-                {
-                    return null;
-                }
-                var youConvene = group.Group.ConvenerId == recipient.Id;
-                parameters[nameof(GroupInvitationEmail.View)] = view;
-                parameters[nameof(GroupInvitationEmail.Others)] = view.Invited.Where(p => p.Id != recipient.Id).ToList();
-                parameters[nameof(GroupInvitationEmail.YouConvene)] = youConvene;
-                AddContent(parameters);
-                parameters[nameof(GroupInvitationEmail.GroupUrl)] = await links.GroupUrlAsync(recipient.Id, groupId, cancellationToken);
-                return await renderer.MessageAsync<GroupInvitationEmail>(job.Kind, recipient, GroupInvitationEmail.Subject(youConvene), parameters);
-
-            case var kind when kind == GroupEmails.Introduction:
-                if (!seat.IsMember || group.Group.State != GroupStates.Formed)
-                {
-                    return null;
-                }
-                var aboutName = about is null ? null : (view.Person(about)?.FirstName ?? "A member");
-                var times = news is null ? view.TimesFor(recipient.Profile.Region.TimeZone, now) : [];
-                parameters[nameof(GroupIntroductionEmail.View)] = view;
-                parameters[nameof(GroupIntroductionEmail.Members)] = view.Members.ToList();
-                parameters[nameof(GroupIntroductionEmail.YouId)] = recipient.Id;
-                parameters[nameof(GroupIntroductionEmail.News)] = news;
-                parameters[nameof(GroupIntroductionEmail.AboutName)] = aboutName;
-                parameters[nameof(GroupIntroductionEmail.Times)] = times.Select(t => t.Local).ToList();
-                AddContent(parameters);
-                parameters[nameof(GroupIntroductionEmail.GroupUrl)] = await links.GroupUrlAsync(recipient.Id, groupId, cancellationToken);
-                var message = await renderer.MessageAsync<GroupIntroductionEmail>(job.Kind, recipient, GroupIntroductionEmail.Subject(news, aboutName), parameters);
-                return message with { Attachments = times.Select((t, i) => Calendar(group.Group, view, t.Start, i, now)).ToList() };
-
-            case var kind when kind == GroupEmails.CheckIn:
-                if (!seat.IsMember || seat.Met is not null)
-                {
-                    return null;
-                }
-                parameters[nameof(GroupCheckInEmail.AnswerUrl)] = await links.GroupCheckInUrlAsync(recipient.Id, groupId, cancellationToken);
-                return await renderer.MessageAsync<GroupCheckInEmail>(job.Kind, recipient, GroupCheckInEmail.Subject, parameters);
-
-            default:
-                return null;
+    /// <summary>The invitation, unless answered meanwhile, the group closed, or the recipient paused since it was proposed.</summary>
+    private async Task<EmailMessage?> InvitationAsync(EmailJob job, Practitioner recipient, GroupWithSeats group, GroupSeat seat, GroupView view,
+        Dictionary<string, object?> parameters, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!seat.IsPending || !group.Group.IsOpen || recipient.PausedUntil > DateOnly.FromDateTime(now.UtcDateTime))
+        {
+            return null;
         }
+        var youConvene = group.Group.ConvenerId == recipient.Id;
+        parameters[nameof(GroupInvitationEmail.View)] = view;
+        parameters[nameof(GroupInvitationEmail.Others)] = view.Invited.Where(p => p.Id != recipient.Id).ToList();
+        parameters[nameof(GroupInvitationEmail.YouConvene)] = youConvene;
+        AddContent(parameters);
+        parameters[nameof(GroupInvitationEmail.GroupUrl)] = await links.GroupUrlAsync(recipient.Id, group.Group.Id, cancellationToken);
+        return await renderer.MessageAsync<GroupInvitationEmail>(job.Kind, recipient, GroupInvitationEmail.Subject(youConvene), parameters);
+    }
+
+    /// <summary>The introduction to a formed group (with the first meeting's times, each as an .ics), or news of who joined or left.</summary>
+    private async Task<EmailMessage?> IntroductionAsync(EmailJob job, Practitioner recipient, GroupWithSeats group, GroupSeat seat, GroupView view,
+        (string? News, string? About) what, Dictionary<string, object?> parameters, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!seat.IsMember || group.Group.State != GroupStates.Formed)
+        {
+            return null;
+        }
+        var aboutName = what.About is null ? null : (view.Person(what.About)?.FirstName ?? "A member");
+        var times = what.News is null ? view.TimesFor(recipient.Profile.Region.TimeZone, now) : [];
+        parameters[nameof(GroupIntroductionEmail.View)] = view;
+        parameters[nameof(GroupIntroductionEmail.Members)] = view.Members.ToList();
+        parameters[nameof(GroupIntroductionEmail.YouId)] = recipient.Id;
+        parameters[nameof(GroupIntroductionEmail.News)] = what.News;
+        parameters[nameof(GroupIntroductionEmail.AboutName)] = aboutName;
+        parameters[nameof(GroupIntroductionEmail.Times)] = times.Select(t => t.Local).ToList();
+        AddContent(parameters);
+        parameters[nameof(GroupIntroductionEmail.GroupUrl)] = await links.GroupUrlAsync(recipient.Id, group.Group.Id, cancellationToken);
+        var message = await renderer.MessageAsync<GroupIntroductionEmail>(job.Kind, recipient, GroupIntroductionEmail.Subject(what.News, aboutName), parameters);
+        return message with { Attachments = times.Select((t, i) => Calendar(group.Group, view, t.Start, i, now)).ToList() };
+    }
+
+    /// <summary>"Has your group met?", to a member who has not said yet.</summary>
+    private async Task<EmailMessage?> CheckInAsync(EmailJob job, Practitioner recipient, GroupWithSeats group, GroupSeat seat,
+        Dictionary<string, object?> parameters, CancellationToken cancellationToken)
+    {
+        if (!seat.IsMember || seat.Met is not null)
+        {
+            return null;
+        }
+        parameters[nameof(GroupCheckInEmail.AnswerUrl)] = await links.GroupCheckInUrlAsync(recipient.Id, group.Group.Id, cancellationToken);
+        return await renderer.MessageAsync<GroupCheckInEmail>(job.Kind, recipient, GroupCheckInEmail.Subject, parameters);
     }
 
     private void AddContent(Dictionary<string, object?> parameters)

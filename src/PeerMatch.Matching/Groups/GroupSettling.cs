@@ -108,62 +108,83 @@ public sealed class GroupSettling(
 
         if (group.Group.IsOpen)
         {
-            foreach (var seat in group.Seats.Where(s => AnswerTimeIsOver(s, now)))
-            {
-                await groups.TryUpdateSeatAsync(seat with { Answer = "no", AnsweredAt = now, Expired = true }, cancellationToken);
-                wrote = true;
-            }
+            wrote |= await ExpireSilenceAsync(group, now, cancellationToken);
             wrote |= await HandOverAsync(await CurrentAsync(), cancellationToken);
         }
         if ((await CurrentAsync()).Group.State == GroupStates.Inviting)
         {
-            var convener = group.Seat(group.Group.ConvenerId);
-            var yes = group.Seats.Where(s => s.IsYes).ToList();
-            if (group.Group.CreatedAt + FormWithin <= now)
-            {
-                await groups.TryUpdateAsync(group.Group with { State = GroupStates.CalledOff, ClosedAt = now }, [], cancellationToken);
-                wrote = true;
-            }
-            else if (convener is { IsYes: true, DeclinedConvening: false } && yes.Count >= YesToForm)
-            {
-                var zones = new List<string>();
-                foreach (var seat in yes)
-                {
-                    if (await practitioners.GetAsync(seat.PractitionerId, cancellationToken) is { } p)
-                    {
-                        zones.Add(p.Profile.Region.TimeZone);
-                    }
-                }
-                var formed = group.Group with { State = GroupStates.Formed, FormedAt = now, MeetingTimes = FirstMeetingTimes.Propose(zones, now) };
-                // Those who form it are introduced together; only a later yes is news to the others.
-                await groups.TryUpdateAsync(formed, yes.Select(s => s with { JoinedAt = now, Queued = (s.Queued ?? new HashSet<string>()).Append(SeatMarks.Announced).ToHashSet() }).ToList(), cancellationToken);
-                wrote = true;
-            }
-            else
-            {
-                // Gaps are filled only while the group still needs people to form.
-                wrote |= await ReplaceAsync(group, pool, now, cancellationToken);
-            }
+            wrote |= await TakeFormingStepAsync(group, pool, now, cancellationToken);
         }
         if ((await CurrentAsync()).Group.State == GroupStates.Formed)
         {
-            foreach (var late in group.Seats.Where(s => s.IsYes && s.JoinedAt is null))
-            {
-                await groups.TryUpdateSeatAsync(late with { JoinedAt = now }, cancellationToken);
-                wrote = true;
-            }
-            if (group.Group.CheckInQueuedAt is null && group.Group.FormedAt + CheckInAfter <= now)
-            {
-                foreach (var member in (await CurrentAsync()).Members)
-                {
-                    await emails.EnqueueAsync(GroupEmailJobs.CheckIn(id, member.PractitionerId), cancellationToken);
-                }
-                await groups.TryUpdateAsync(group.Group with { CheckInQueuedAt = now }, [], cancellationToken);
-                wrote = true;
-            }
+            wrote |= await TakeFormedStepsAsync(group, now, cancellationToken);
         }
         wrote |= await QueueOwedEmailsAsync(await CurrentAsync(), now, cancellationToken);
         return await CurrentAsync();
+    }
+
+    /// <summary>No answer in <see cref="AnswerWithin"/> counts as no.</summary>
+    private async Task<bool> ExpireSilenceAsync(GroupWithSeats group, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var wrote = false;
+        foreach (var seat in group.Seats.Where(s => AnswerTimeIsOver(s, now)))
+        {
+            await groups.TryUpdateSeatAsync(seat with { Answer = "no", AnsweredAt = now, Expired = true }, cancellationToken);
+            wrote = true;
+        }
+        return wrote;
+    }
+
+    /// <summary>While it forms: called off after <see cref="FormWithin"/>, formed at the convener and 3 others, or its gaps filled.</summary>
+    private async Task<bool> TakeFormingStepAsync(GroupWithSeats group, ReplacementPool pool, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var convener = group.Seat(group.Group.ConvenerId);
+        var yes = group.Seats.Where(s => s.IsYes).ToList();
+        if (group.Group.CreatedAt + FormWithin <= now)
+        {
+            await groups.TryUpdateAsync(group.Group with { State = GroupStates.CalledOff, ClosedAt = now }, [], cancellationToken);
+            return true;
+        }
+        if (convener is { IsYes: true, DeclinedConvening: false } && yes.Count >= YesToForm)
+        {
+            var zones = new List<string>();
+            foreach (var seat in yes)
+            {
+                if (await practitioners.GetAsync(seat.PractitionerId, cancellationToken) is { } p)
+                {
+                    zones.Add(p.Profile.Region.TimeZone);
+                }
+            }
+            var formed = group.Group with { State = GroupStates.Formed, FormedAt = now, MeetingTimes = FirstMeetingTimes.Propose(zones, now) };
+            // Those who form it are introduced together; only a later yes is news to the others.
+            await groups.TryUpdateAsync(formed, yes.Select(s => s with { JoinedAt = now, Queued = (s.Queued ?? new HashSet<string>()).Append(SeatMarks.Announced).ToHashSet() }).ToList(), cancellationToken);
+            return true;
+        }
+        // Gaps are filled only while the group still needs people to form.
+        return await ReplaceAsync(group, pool, now, cancellationToken);
+    }
+
+    /// <summary>Once formed: a late yes joins, and after <see cref="CheckInAfter"/> every member is asked whether the group met.</summary>
+    private async Task<bool> TakeFormedStepsAsync(GroupWithSeats group, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var joined = false;
+        foreach (var late in group.Seats.Where(s => s.IsYes && s.JoinedAt is null))
+        {
+            await groups.TryUpdateSeatAsync(late with { JoinedAt = now }, cancellationToken);
+            joined = true;
+        }
+        var checkInDue = group.Group.CheckInQueuedAt is null && group.Group.FormedAt + CheckInAfter <= now;
+        if (!checkInDue)
+        {
+            return joined;
+        }
+        var members = joined ? (await ReloadAsync(group.Group.Id, group, cancellationToken)).Members : group.Members;
+        foreach (var member in members)
+        {
+            await emails.EnqueueAsync(GroupEmailJobs.CheckIn(group.Group.Id, member.PractitionerId), cancellationToken);
+        }
+        await groups.TryUpdateAsync(group.Group with { CheckInQueuedAt = now }, [], cancellationToken);
+        return true;
     }
 
     /// <summary>

@@ -85,22 +85,7 @@ public sealed class Coverage(
         var eligible = population.Eligible.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
         var history = await suggestions.AllAsync(cancellationToken).ToListAsync(cancellationToken);
         var (week, planReasons) = await LastPlanAsync(now, cancellationToken);
-        var inAGroup = new HashSet<string>(StringComparer.Ordinal);
-        var declinedRecently = new HashSet<string>(StringComparer.Ordinal);
-        await foreach (var group in groups.AllAsync(cancellationToken))
-        {
-            foreach (var seat in group.Seats)
-            {
-                if (group.Group.IsOpen && !seat.IsOut)
-                {
-                    inAGroup.Add(seat.PractitionerId);
-                }
-                else if (seat.DeclinedAfter(now - GroupSeekers.RestAfterDecline))
-                {
-                    declinedRecently.Add(seat.PractitionerId);
-                }
-            }
-        }
+        var (inAGroup, declinedRecently) = await GroupSeatsAsync(now, cancellationToken);
         var waiting = await groups.WaitingReasonsAsync(cancellationToken);
 
         // Each answer by (who answered, suggestion id): a suggestion's reciprocal is the peer's row of the same week.
@@ -140,6 +125,28 @@ public sealed class Coverage(
             : waiting.TryGetValue(p.Id, out var whyNot) ? whyNot.ToOrganizer()
             : "not yet considered: groups form with each week's first run"))).ToList();
         return new CoverageReport(confirmed.Count, week, Gap(neverSuggested), Gap(neverIntroduced), Gap(seekers), now);
+    }
+
+    /// <summary>Who has a seat in a forming or formed group, and who declined one in the last four weeks.</summary>
+    private async Task<(HashSet<string> InAGroup, HashSet<string> DeclinedRecently)> GroupSeatsAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var inAGroup = new HashSet<string>(StringComparer.Ordinal);
+        var declinedRecently = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var group in groups.AllAsync(cancellationToken))
+        {
+            foreach (var seat in group.Seats)
+            {
+                if (group.Group.IsOpen && !seat.IsOut)
+                {
+                    inAGroup.Add(seat.PractitionerId);
+                }
+                else if (seat.DeclinedAfter(now - GroupSeekers.RestAfterDecline))
+                {
+                    declinedRecently.Add(seat.PractitionerId);
+                }
+            }
+        }
+        return (inAGroup, declinedRecently);
     }
 
     /// <summary>The reasons of this week's plan, or last week's if this week is not planned yet.</summary>
