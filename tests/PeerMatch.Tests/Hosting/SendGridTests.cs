@@ -72,12 +72,13 @@ public sealed class SendGridTests
     {
         await using var sendGrid = await FakeSendGrid.StartAsync();
         sendGrid.Script(503);
-        await using var app = SendGridApp(sendGrid, retryDelay: "00:30:00");
+        var log = new TelemetryCapture();
+        await using var app = SendGridApp(sendGrid, retryDelay: "00:30:00", log);
         using var client = app.CreateClient();
 
         await Intakes.PostAsync(client, Intakes.Valid());
-        await DeliveryInStateAsync(app, "waiting");
-        await Task.Delay(500); // the worker queues the retry just after recording the failure
+        // The worker records the failure, then queues the retry and says so: only then is there a retry to lose.
+        await Eventually.UntilAsync(() => log.Entries.Any(e => e.Contains("trying again in", StringComparison.Ordinal)), "the retry to be queued");
         await app.Queue(QueuedEmailScheduler.QueueName).ClearMessagesAsync();
         var resume = ActivatorUtilities.CreateInstance<ResumeEmailsFunction>(app.Services);
 
@@ -122,37 +123,23 @@ public sealed class SendGridTests
         Assert.Empty(await app.RowsAsync(DeliveryTable.RetriesName));
     }
 
-    private static PeerMatchApp SendGridApp(FakeSendGrid sendGrid, string retryDelay = "00:00:00.020") => new(new()
+    private static PeerMatchApp SendGridApp(FakeSendGrid sendGrid, string retryDelay = "00:00:00.020", TelemetryCapture? log = null) => new(new()
     {
         ["SendGrid:ApiKey"] = "SG.test-key",
         ["SendGrid:Host"] = sendGrid.Address.AbsoluteUri,
         ["PeerMatch:EmailRetryDelay"] = retryDelay,
+    }, services =>
+    {
+        if (log is not null)
+        {
+            services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(log);
+        }
     });
 
-    private static async Task<TableEntity> DeliveryInStateAsync(PeerMatchApp app, string state)
-    {
-        for (var i = 0; i < 300; i++)
-        {
-            if ((await app.RowsAsync(DeliveryTable.Name)).FirstOrDefault(d => d.GetString("State") == state) is { } delivery)
-            {
-                return delivery;
-            }
-            await Task.Delay(50);
-        }
-        throw new TimeoutException($"No delivery came to be {state}.");
-    }
+    private static Task<TableEntity> DeliveryInStateAsync(PeerMatchApp app, string state) =>
+        Eventually.FoundAsync(async () => (await app.RowsAsync(DeliveryTable.Name)).FirstOrDefault(d => d.GetString("State") == state), $"a delivery to be {state}");
 
-    internal static async Task<JsonObject> WaitForAsync(FakeSendGrid sendGrid, string kind)
-    {
-        for (var i = 0; i < 300; i++)
-        {
-            var found = sendGrid.Accepted.FirstOrDefault(m => m["headers"]?["X-PeerMatch-Kind"]?.GetValue<string>() == kind);
-            if (found is not null)
-            {
-                return found;
-            }
-            await Task.Delay(50);
-        }
-        throw new TimeoutException($"SendGrid received no {kind} message.");
-    }
+    internal static Task<JsonObject> WaitForAsync(FakeSendGrid sendGrid, string kind) =>
+        Eventually.FoundAsync(() => Task.FromResult(sendGrid.Accepted.FirstOrDefault(m => m["headers"]?["X-PeerMatch-Kind"]?.GetValue<string>() == kind)),
+            $"SendGrid to receive a {kind} message");
 }

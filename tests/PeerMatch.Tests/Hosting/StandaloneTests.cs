@@ -21,26 +21,28 @@ public sealed class StandaloneTests
 
         // Move the clock a second at a time until a timer fires (should the loops not be waiting yet at
         // 11:00, the next top of the hour does).
-        var runs = new List<Azure.Data.Tables.TableEntity>();
-        for (var step = 0; step < 8_000 && runs.Count == 0; step++)
+        await Eventually.UntilAsync(async () =>
         {
             app.Clock.Advance(TimeSpan.FromSeconds(1));
-            await Task.Delay(20);
-            runs = await app.RowsAsync(MatchRunTable.Name);
-        }
-
-        // Within the same hour, no second run.
-        for (var step = 0; step < 30; step++)
-        {
-            app.Clock.Advance(TimeSpan.FromSeconds(1));
-            await Task.Delay(20);
-        }
+            return (await app.RowsAsync(MatchRunTable.Name)).Count > 0;
+        }, "a timer to fire", TimeSpan.FromMinutes(3), TimeSpan.FromMilliseconds(20));
         await app.DrainAsync();
         var run = Assert.Single(await app.RowsAsync(MatchRunTable.Name));
         Assert.False(run.GetBoolean("Force"));
         Assert.False(run.GetBoolean("DryRun"));
         var startedAt = run.GetDateTimeOffset("CreatedAt")!.Value;
         Assert.True(startedAt.Hour >= 11 && startedAt.Minute == 0, $"The run started at {startedAt:HH:mm:ss}, not at the top of an hour.");
+
+        // The rest of the hour passes with no second run; the next comes at the next top of the hour, and is the second.
+        app.Clock.SetUtcNow(new DateTimeOffset(startedAt.Date + TimeSpan.FromHours(startedAt.Hour), TimeSpan.Zero).AddMinutes(59).AddSeconds(59));
+        var runs = await Eventually.Async(async () =>
+        {
+            app.Clock.Advance(TimeSpan.FromSeconds(1));
+            return await app.RowsAsync(MatchRunTable.Name);
+        }, found => found.Count > 1, "the next hour's run", TimeSpan.FromMinutes(1), TimeSpan.FromMilliseconds(20));
+        var next = Assert.Single(runs, r => r.RowKey != run.RowKey).GetDateTimeOffset("CreatedAt")!.Value;
+        Assert.Equal((startedAt.Hour + 1) % 24, next.Hour);
+        Assert.Equal(0, next.Minute);
     }
 
     [Fact]

@@ -47,28 +47,28 @@ public sealed class AppProcess : IAsyncDisposable
         process.BeginErrorReadLine();
 
         using var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (DateTime.UtcNow < deadline)
+        try
         {
-            Assert.False(process.HasExited, "The app stopped while starting:\n" + app.Tail);
-            try
+            await Eventually.UntilAsync(async () =>
             {
-                using var health = await client.GetAsync("/api/health");
-                if (health.StatusCode == HttpStatusCode.OK)
+                Assert.False(process.HasExited, "The app stopped while starting:\n" + app.Tail);
+                try
                 {
-                    return app;
+                    using var health = await client.GetAsync("/api/health");
+                    return health.StatusCode == HttpStatusCode.OK;
                 }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException)
-            {
-            }
-            await Task.Delay(100);
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    return false; // not listening yet
+                }
+            }, "the app to answer", TimeSpan.FromSeconds(60));
         }
-        await app.DisposeAsync();
-        throw new TimeoutException("The app did not answer within a minute:\n" + app.Tail);
+        catch (TimeoutException)
+        {
+            await app.DisposeAsync();
+            throw new TimeoutException("The app did not answer within a minute:\n" + app.Tail);
+        }
+        return app;
     }
 
     /// <summary>A client for the app, carrying the organizer key.</summary>

@@ -28,16 +28,9 @@ public static class AppSeeding
         using var started = await organizer.PostAsJsonAsync("/api/organizer/match-runs", new { dryRun, force });
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
         var runId = (await started.Content.ReadFromJsonAsync<JsonObject>())!["runId"]!.GetValue<string>();
-        for (var i = 0; i < 300; i++)
-        {
-            var status = await organizer.GetFromJsonAsync<JsonObject>($"/api/organizer/match-runs/{runId}");
-            if (status!["status"]!.GetValue<string>() != "running")
-            {
-                Assert.Equal("completed", status["status"]!.GetValue<string>());
-                return status;
-            }
-            await Task.Delay(50);
-        }
-        throw new TimeoutException($"Match run {runId} did not finish.");
+        var status = await Eventually.Async(async () => (await organizer.GetFromJsonAsync<JsonObject>($"/api/organizer/match-runs/{runId}"))!,
+            run => run["status"]!.GetValue<string>() != "running", $"match run {runId} to finish");
+        Assert.Equal("completed", status["status"]!.GetValue<string>());
+        return status;
     }
 }

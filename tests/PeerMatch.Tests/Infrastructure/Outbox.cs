@@ -23,21 +23,10 @@ public sealed class Outbox(string path)
     /// <summary>Waits until <paramref name="address"/> has received <paramref name="count"/> messages of <paramref name="kind"/>.</summary>
     public async Task<MimeMessage> WaitForAsync(string address, string kind, int count = 1, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? DefaultWait);
-        while (true)
-        {
-            var matching = To(address).Where(m => m.Headers["X-PeerMatch-Kind"] == kind).ToList();
-            if (matching.Count >= count)
-            {
-                return matching[count - 1];
-            }
-            if (DateTime.UtcNow > deadline)
-            {
-                var seen = string.Join(", ", All().Select(m => $"{m.Headers["X-PeerMatch-Kind"]} to {m.To}"));
-                throw new TimeoutException($"No {kind} e-mail #{count} to {address} arrived. Outbox: [{seen}]");
-            }
-            await Task.Delay(50);
-        }
+        var matching = await Eventually.Async(() => Task.FromResult(To(address).Where(m => m.Headers["X-PeerMatch-Kind"] == kind).ToList()),
+            found => found.Count >= count, $"{kind} e-mail #{count} to {address} (outbox: [{string.Join(", ", All().Select(m => $"{m.Headers["X-PeerMatch-Kind"]} to {m.To}"))}])",
+            timeout ?? DefaultWait);
+        return matching[count - 1];
     }
 
     /// <summary>The first absolute link in the text part that starts with <paramref name="prefix"/>.</summary>

@@ -76,10 +76,10 @@ public sealed class PeerMatchApp : WebApplicationFactory<Program>
     /// </summary>
     public async Task DrainAsync(TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
         var queues = Services.GetRequiredService<FunctionCatalog>().Functions.Where(f => f.QueueName is not null).Select(f => f.QueueName!).ToList();
+        // Empty twice in a row: a message being worked on may queue another just as the first look finds none.
         var emptyInARow = 0;
-        while (emptyInARow < 2)
+        await Eventually.UntilAsync(async () =>
         {
             var empty = true;
             foreach (var name in queues)
@@ -88,12 +88,8 @@ public sealed class PeerMatchApp : WebApplicationFactory<Program>
                 empty &= !await queue.ExistsAsync() || (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount == 0;
             }
             emptyInARow = empty ? emptyInARow + 1 : 0;
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("The app's queues did not drain.");
-            }
-            await Task.Delay(50);
-        }
+            return emptyInARow >= 2;
+        }, "the app's queues to drain", timeout ?? TimeSpan.FromSeconds(30));
     }
 
     /// <summary>The names of this app's tables, without its prefix.</summary>

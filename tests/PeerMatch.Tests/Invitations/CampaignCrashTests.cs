@@ -125,28 +125,10 @@ public sealed class CampaignCrashTests
     private static (int Total, int Sent, int Pending, int Failed, int InDoubt) Counts(JsonObject progress) =>
         (progress["total"]!.GetValue<int>(), progress["sent"]!.GetValue<int>(), progress["pending"]!.GetValue<int>(), progress["failed"]!.GetValue<int>(), progress["inDoubt"]!.GetValue<int>());
 
-    private static async Task WaitForAsync(Func<bool> condition, AppProcess app)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "Waited a minute in vain. The app's last words:\n" + app.Tail);
-            await Task.Delay(10);
-        }
-    }
+    private static Task WaitForAsync(Func<bool> condition, AppProcess app) =>
+        Eventually.UntilAsync(condition, $"the campaign to get that far (the app's last words: {app.Tail})", TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(10));
 
-    private static async Task<JsonObject> WaitUntilNothingPendingAsync(HttpClient client, JsonObject receipt, AppProcess app)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        while (true)
-        {
-            var progress = (await client.GetFromJsonAsync<JsonObject>($"/api/organizer/invitations/{receipt["campaignId"]}"))!;
-            if (progress["pending"]!.GetValue<int>() == 0)
-            {
-                return progress;
-            }
-            Assert.True(DateTime.UtcNow < deadline, $"Still pending after 90 s: {progress.ToJsonString()}. The app's last words:\n{app.Tail}");
-            await Task.Delay(200);
-        }
-    }
+    private static Task<JsonObject> WaitUntilNothingPendingAsync(HttpClient client, JsonObject receipt, AppProcess app) =>
+        Eventually.Async(async () => (await client.GetFromJsonAsync<JsonObject>($"/api/organizer/invitations/{receipt["campaignId"]}"))!,
+            progress => progress["pending"]!.GetValue<int>() == 0, $"nothing pending (the app's last words: {app.Tail})", TimeSpan.FromSeconds(90), TimeSpan.FromMilliseconds(200));
 }

@@ -237,17 +237,10 @@ public sealed class InvitationSendingTests
     /// <summary>Waits until nothing of the campaign is pending; returns its progress.</summary>
     private static async Task<JsonObject> WaitUntilSettledAsync(PeerMatchApp app, HttpClient client, JsonObject receipt)
     {
-        for (var i = 0; i < 600; i++)
-        {
-            var progress = (await client.GetFromJsonAsync<JsonObject>($"/api/organizer/invitations/{receipt["campaignId"]}"))!;
-            if (progress["pending"]!.GetValue<int>() == 0)
-            {
-                await app.DrainAsync();
-                return progress;
-            }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException("The campaign did not settle.");
+        var progress = await Eventually.Async(async () => (await client.GetFromJsonAsync<JsonObject>($"/api/organizer/invitations/{receipt["campaignId"]}"))!,
+            p => p["pending"]!.GetValue<int>() == 0, "the campaign to settle", TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(100));
+        await app.DrainAsync();
+        return progress;
     }
 
     /// <summary>Stops a worker once, the way a killed process would: while it prepares a shard, or just after its request went through.</summary>
