@@ -27,37 +27,24 @@ public sealed class DeliveryTable(StorageAccount storage, TimeProvider clock) : 
     public async Task<bool> TryClaimAsync(string practitionerId, string jobId, string messageId, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(Name, cancellationToken);
-        try
+        var claim = new TableEntity(practitionerId, jobId) { ["State"] = "sending", ["ClaimedBy"] = messageId, ["ClaimedAt"] = clock.GetUtcNow() };
+        if (await table.TryAddAsync(claim, cancellationToken) is not null)
         {
-            await table.AddEntityAsync(new TableEntity(practitionerId, jobId)
-            {
-                ["State"] = "sending", ["ClaimedBy"] = messageId, ["ClaimedAt"] = clock.GetUtcNow(),
-            }, cancellationToken);
             return true;
         }
-        catch (RequestFailedException e) when (e.Status == 409)
+        var existing = (await table.GetEntityAsync<TableEntity>(practitionerId, jobId, cancellationToken: cancellationToken)).Value;
+        switch (existing.GetString("State"))
         {
-            var existing = (await table.GetEntityAsync<TableEntity>(practitionerId, jobId, cancellationToken: cancellationToken)).Value;
-            switch (existing.GetString("State"))
-            {
-                case "sending":
-                    return existing.GetString("ClaimedBy") == messageId;
-                case Waiting:
-                    existing["State"] = "sending";
-                    existing["ClaimedBy"] = messageId;
-                    existing["ClaimedAt"] = clock.GetUtcNow();
-                    try
-                    {
-                        await table.UpdateEntityAsync(existing, existing.ETag, TableUpdateMode.Replace, cancellationToken);
-                        return true;
-                    }
-                    catch (RequestFailedException conflict) when (conflict.Status == 412)
-                    {
-                        return false; // another message claimed it first
-                    }
-                default:
-                    return false;
-            }
+            case "sending":
+                return existing.GetString("ClaimedBy") == messageId;
+            case Waiting:
+                // A job waiting to be tried again (its failures kept): this message takes it, unless another claimed it first.
+                existing["State"] = "sending";
+                existing["ClaimedBy"] = messageId;
+                existing["ClaimedAt"] = claim["ClaimedAt"];
+                return await table.TryUpdateAsync(existing, existing.ETag, TableUpdateMode.Replace, cancellationToken) is not null;
+            default:
+                return false;
         }
     }
 
@@ -133,13 +120,9 @@ public sealed class DeliveryTable(StorageAccount storage, TimeProvider clock) : 
                 row["State"] = givenUp ? "failed" : Waiting;
                 row["NextAttemptAt"] = givenUp ? null : now;
                 row["Error"] = givenUp ? $"{row.GetString("Error")} (not tried again: nobody could take it for two days)" : row.GetString("Error");
-                try
+                if (await deliveries.TryUpdateAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken) is null)
                 {
-                    await deliveries.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken);
-                }
-                catch (RequestFailedException e) when (e.Status == 412)
-                {
-                    continue; // its retry came meanwhile
+                    continue; // its retry came meanwhile (or the person erased their profile)
                 }
                 if (!givenUp)
                 {

@@ -101,15 +101,7 @@ public sealed class GroupTable(StorageAccount storage) : IGroupStore, IPersonalD
     public async Task<bool> TryUpdateSeatAsync(GroupSeat seat, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(Name, cancellationToken);
-        try
-        {
-            await table.UpdateEntityAsync(ToEntity(seat), new ETag(seat.Version), TableUpdateMode.Replace, cancellationToken);
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status is 412 or 404)
-        {
-            return false;
-        }
+        return await table.TryUpdateAsync(ToEntity(seat), new ETag(seat.Version), TableUpdateMode.Replace, cancellationToken) is not null;
     }
 
     public async Task<bool> TryUpdateAsync(PeerGroup group, IReadOnlyList<GroupSeat> seats, CancellationToken cancellationToken)
@@ -118,14 +110,14 @@ public sealed class GroupTable(StorageAccount storage) : IGroupStore, IPersonalD
         var actions = seats.Select(s => new TableTransactionAction(TableTransactionActionType.UpdateReplace, ToEntity(s), new ETag(s.Version)))
             .Prepend(new TableTransactionAction(TableTransactionActionType.UpdateReplace, ToEntity(group), new ETag(group.Version)))
             .ToList();
-        return await TrySubmitAsync(table, actions, cancellationToken);
+        return await table.TrySubmitAsync(actions, cancellationToken);
     }
 
     public async Task<bool> TryReplaceAsync(GroupSeat replaced, GroupSeat replacement, CancellationToken cancellationToken)
     {
         await PointAsync([replacement.PractitionerId], replacement.GroupId, cancellationToken);
         var table = await storage.TableAsync(Name, cancellationToken);
-        return await TrySubmitAsync(table,
+        return await table.TrySubmitAsync(
         [
             new TableTransactionAction(TableTransactionActionType.UpdateReplace, ToEntity(replaced), new ETag(replaced.Version)),
             new TableTransactionAction(TableTransactionActionType.Add, ToEntity(replacement)),
@@ -135,67 +127,21 @@ public sealed class GroupTable(StorageAccount storage) : IGroupStore, IPersonalD
     public async Task MarkQueuedAsync(GroupSeat seat, string mark, DateTimeOffset at, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(Name, cancellationToken);
-        try
-        {
-            await table.UpdateEntityAsync(new TableEntity(seat.GroupId, seat.PractitionerId) { [mark + "Queued"] = at }, ETag.All, TableUpdateMode.Merge, cancellationToken);
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            // The seat was erased meanwhile: nothing left to mark.
-        }
+        // The seat was erased meanwhile: nothing left to mark.
+        await table.TryUpdateAsync(new TableEntity(seat.GroupId, seat.PractitionerId) { [mark + "Queued"] = at }, ETag.All, TableUpdateMode.Merge, cancellationToken);
     }
 
     public async Task<bool> TryLeaseFormationAsync(string holder, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(Name, cancellationToken);
-        var lease = new TableEntity(Formation, Lease) { ["Holder"] = holder, ["Until"] = now + LeaseLifetime };
-        try
-        {
-            await table.AddEntityAsync(lease, cancellationToken);
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status == 409)
-        {
-            var existing = await table.GetEntityIfExistsAsync<TableEntity>(Formation, Lease, cancellationToken: cancellationToken);
-            if (!existing.HasValue)
-            {
-                return false; // let go a moment ago: the next attempt takes it
-            }
-            if (existing.Value!.GetString("Holder") == holder)
-            {
-                return true; // the client's retry of this very insert
-            }
-            if (existing.Value.GetDateTimeOffset("Until") > now)
-            {
-                return false;
-            }
-            try
-            {
-                await table.UpdateEntityAsync(lease, existing.Value.ETag, TableUpdateMode.Replace, cancellationToken);
-                return true;
-            }
-            catch (RequestFailedException taken) when (taken.Status == 412)
-            {
-                return false;
-            }
-        }
+        return await table.TryTakeAsync(new TableEntity(Formation, Lease) { ["Until"] = now + LeaseLifetime }, holder,
+            existing => Task.FromResult(!(existing.GetDateTimeOffset("Until") > now)), cancellationToken);
     }
 
     public async Task ReleaseFormationAsync(string holder, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(Name, cancellationToken);
-        var existing = await table.GetEntityIfExistsAsync<TableEntity>(Formation, Lease, cancellationToken: cancellationToken);
-        if (existing.HasValue && existing.Value!.GetString("Holder") == holder)
-        {
-            try
-            {
-                await table.DeleteEntityAsync(Formation, Lease, existing.Value.ETag, cancellationToken);
-            }
-            catch (RequestFailedException e) when (e.Status is 404 or 412)
-            {
-                // Taken over already (the holder was too slow): nothing of ours to let go.
-            }
-        }
+        await table.ReleaseAsync(Formation, Lease, holder, cancellationToken);
     }
 
     public async Task<bool> WeekFormedAsync(string week, CancellationToken cancellationToken)
@@ -281,19 +227,6 @@ public sealed class GroupTable(StorageAccount storage) : IGroupStore, IPersonalD
         foreach (var id in practitionerIds)
         {
             await table.UpsertEntityAsync(new TableEntity(id, groupId), TableUpdateMode.Replace, cancellationToken);
-        }
-    }
-
-    private static async Task<bool> TrySubmitAsync(TableClient table, IReadOnlyList<TableTransactionAction> actions, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await table.SubmitTransactionAsync(actions, cancellationToken);
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status is 412 or 409 or 404)
-        {
-            return false;
         }
     }
 

@@ -43,14 +43,8 @@ public sealed class PractitionerTable(StorageAccount storage) : IPractitionerRep
     public async Task MarkErasingAsync(string practitionerId, DateTimeOffset since, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(Practitioners, cancellationToken);
-        try
-        {
-            await table.UpdateEntityAsync(new TableEntity(practitionerId, ProfileRow) { [ErasingSince] = since }, ETag.All, TableUpdateMode.Merge, cancellationToken);
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            // Already gone: a repeated erase.
-        }
+        // Gone already: a repeated erase.
+        await table.TryUpdateAsync(new TableEntity(practitionerId, ProfileRow) { [ErasingSince] = since }, ETag.All, TableUpdateMode.Merge, cancellationToken);
     }
 
     public async IAsyncEnumerable<Practitioner> ListErasingAsync(DateTimeOffset startedBefore, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -94,45 +88,28 @@ public sealed class PractitionerTable(StorageAccount storage) : IPractitionerRep
         // The profile goes first, the index row second: whoever inserts the index row wins a race
         // between two intakes, and the winner's profile is already there for the loser to find.
         var table = await storage.TableAsync(Practitioners, cancellationToken);
-        try
-        {
-            await table.AddEntityAsync(ToEntity(practitioner), cancellationToken);
-        }
-        catch (RequestFailedException e) when (e.Status == 409)
-        {
-            // The id is new: the row is this very insert, retried by the client after a slow answer.
-        }
+        // The id is new: a row there already is this very insert, retried by the client after a slow answer.
+        await table.TryAddAsync(ToEntity(practitioner), cancellationToken);
 
         var index = await storage.TableAsync(EmailIndex, cancellationToken);
         var pointer = new TableEntity(EmailAddresses.Key(practitioner.Profile.Email), "") { ["PractitionerId"] = practitioner.Id };
-        try
+        if (await index.TryAddAsync(pointer, cancellationToken) is not null)
         {
-            await index.AddEntityAsync(pointer, cancellationToken);
             return true;
         }
-        catch (RequestFailedException e) when (e.Status == 409)
+        var existing = await index.GetEntityAsync<TableEntity>(pointer.PartitionKey, "", cancellationToken: cancellationToken);
+        if (existing.Value.GetString("PractitionerId") == practitioner.Id)
         {
-            var existing = await index.GetEntityAsync<TableEntity>(pointer.PartitionKey, "", cancellationToken: cancellationToken);
-            if (existing.Value.GetString("PractitionerId") == practitioner.Id)
-            {
-                return true; // this insert, retried after a slow answer: the address is ours
-            }
-            if (await GetAsync(existing.Value.GetString("PractitionerId"), cancellationToken) is null)
-            {
-                // A pointer to nobody (an erase cut short between its two deletes): take it over.
-                try
-                {
-                    await index.UpdateEntityAsync(pointer, existing.Value.ETag, TableUpdateMode.Replace, cancellationToken);
-                    return true;
-                }
-                catch (RequestFailedException stale) when (stale.Status == 412)
-                {
-                    // Someone else took it over first.
-                }
-            }
-            await table.DeleteEntityAsync(practitioner.Id, ProfileRow, ETag.All, cancellationToken);
-            return false;
+            return true; // this insert, retried after a slow answer: the address is ours
         }
+        // A pointer to nobody (an erase cut short between its two deletes) is taken over, unless someone else did first.
+        if (await GetAsync(existing.Value.GetString("PractitionerId"), cancellationToken) is null
+            && await index.TryUpdateAsync(pointer, existing.Value.ETag, TableUpdateMode.Replace, cancellationToken) is not null)
+        {
+            return true;
+        }
+        await table.DeleteEntityAsync(practitioner.Id, ProfileRow, ETag.All, cancellationToken);
+        return false;
     }
 
     public async Task UpdateAsync(Practitioner practitioner, CancellationToken cancellationToken)
@@ -149,16 +126,8 @@ public sealed class PractitionerTable(StorageAccount storage) : IPractitionerRep
         {
             return false;
         }
-        try
-        {
-            // Only this column, and only if nobody claimed since the read.
-            await table.UpdateEntityAsync(new TableEntity(practitionerId, ProfileRow) { ["LinkSentAt"] = now }, row.Value.ETag, TableUpdateMode.Merge, cancellationToken);
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status is 404 or 412)
-        {
-            return false;
-        }
+        // Only this column, and only if nobody claimed since the read.
+        return await table.TryUpdateAsync(new TableEntity(practitionerId, ProfileRow) { ["LinkSentAt"] = now }, row.Value.ETag, TableUpdateMode.Merge, cancellationToken) is not null;
     }
 
     public async Task ReleaseLinkAsync(string practitionerId, DateTimeOffset claimedAt, CancellationToken cancellationToken)
@@ -167,15 +136,8 @@ public sealed class PractitionerTable(StorageAccount storage) : IPractitionerRep
         var row = await table.GetEntityIfExistsAsync<TableEntity>(practitionerId, ProfileRow, ["LinkSentAt"], cancellationToken);
         if (row.HasValue && row.Value!.GetDateTimeOffset("LinkSentAt") == claimedAt)
         {
-            try
-            {
-                // A merge leaves out null values, so "never" is written as the epoch.
-                await table.UpdateEntityAsync(new TableEntity(practitionerId, ProfileRow) { ["LinkSentAt"] = DateTimeOffset.UnixEpoch }, row.Value.ETag, TableUpdateMode.Merge, cancellationToken);
-            }
-            catch (RequestFailedException e) when (e.Status is 404 or 412)
-            {
-                // Erased, or claimed again meanwhile: nothing to give up.
-            }
+            // A merge leaves out null values, so "never" is written as the epoch. Erased, or claimed again meanwhile: nothing to give up.
+            await table.TryUpdateAsync(new TableEntity(practitionerId, ProfileRow) { ["LinkSentAt"] = DateTimeOffset.UnixEpoch }, row.Value.ETag, TableUpdateMode.Merge, cancellationToken);
         }
     }
 

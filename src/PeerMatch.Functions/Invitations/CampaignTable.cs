@@ -137,18 +137,10 @@ public sealed class CampaignTable(StorageAccount storage, TimeProvider clock) : 
             var inserted = 0;
             foreach (var invitee in batch)
             {
-                try
+                if (await ledger.TryAddAsync(Row(invitee), cancellationToken) is not null
+                    || (await ledger.GetEntityAsync<TableEntity>(post.CampaignId, invitee.Key, ["Shard"], cancellationToken)).Value.GetString("Shard") == shardId)
                 {
-                    await ledger.AddEntityAsync(Row(invitee), cancellationToken);
                     inserted++;
-                }
-                catch (RequestFailedException conflict) when (conflict.Status == 409)
-                {
-                    var existing = await ledger.GetEntityAsync<TableEntity>(post.CampaignId, invitee.Key, ["Shard"], cancellationToken);
-                    if (existing.Value.GetString("Shard") == shardId)
-                    {
-                        inserted++;
-                    }
                 }
             }
             return inserted;
@@ -276,16 +268,12 @@ public sealed class CampaignTable(StorageAccount storage, TimeProvider clock) : 
     public async Task<bool> TryUpdateShardAsync(TableEntity shard, CancellationToken cancellationToken)
     {
         var campaigns = await storage.TableAsync(CampaignsName, cancellationToken);
-        try
-        {
-            var response = await campaigns.UpdateEntityAsync(shard, shard.ETag, TableUpdateMode.Replace, cancellationToken);
-            shard.ETag = response.Headers.ETag ?? shard.ETag;
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status is 412 or 404)
+        if (await campaigns.TryUpdateAsync(shard, shard.ETag, TableUpdateMode.Replace, cancellationToken) is not { } etag)
         {
             return false;
         }
+        shard.ETag = etag;
+        return true;
     }
 
     public async Task<CampaignPost?> GetPostAsync(string campaignId, string postId, CancellationToken cancellationToken)

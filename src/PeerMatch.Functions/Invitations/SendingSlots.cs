@@ -28,45 +28,27 @@ public sealed class SendingSlots(StorageAccount storage)
             return null;
         }
         var slot = new TableEntity(shard.CampaignId, SlotRow) { ["Shard"] = shard.ShardId, ["TakenAt"] = now, ["AliveAt"] = now };
-        try
-        {
-            var response = held.HasValue
-                ? await campaigns.UpdateEntityAsync(slot, held.Value!.ETag, TableUpdateMode.Replace, cancellationToken)
-                : await campaigns.AddEntityAsync(slot, cancellationToken);
-            return new SendingSlot(shard.CampaignId, shard.ShardId, response.Headers.ETag ?? ETag.All);
-        }
-        catch (RequestFailedException e) when (e.Status is 409 or 412)
-        {
-            return null; // another worker took it first
-        }
+        // Of two workers taking it at once, one wins.
+        var taken = held.HasValue
+            ? await campaigns.TryUpdateAsync(slot, held.Value!.ETag, TableUpdateMode.Replace, cancellationToken)
+            : await campaigns.TryAddAsync(slot, cancellationToken);
+        return taken is { } etag ? new SendingSlot(shard.CampaignId, shard.ShardId, etag) : null;
     }
 
     /// <summary>A sign of life from the slot's holder; null when the slot is no longer its own (taken over).</summary>
     public async Task<SendingSlot?> RenewSlotAsync(SendingSlot slot, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var campaigns = await storage.TableAsync(CampaignTable.CampaignsName, cancellationToken);
-        try
-        {
-            var response = await campaigns.UpdateEntityAsync(new TableEntity(slot.CampaignId, SlotRow) { ["AliveAt"] = now }, slot.ETag, TableUpdateMode.Merge, cancellationToken);
-            return slot with { ETag = response.Headers.ETag ?? slot.ETag };
-        }
-        catch (RequestFailedException e) when (e.Status is 404 or 412)
-        {
-            return null;
-        }
+        return await campaigns.TryUpdateAsync(new TableEntity(slot.CampaignId, SlotRow) { ["AliveAt"] = now }, slot.ETag, TableUpdateMode.Merge, cancellationToken) is { } etag
+            ? slot with { ETag = etag }
+            : null;
     }
 
     /// <summary>Frees the slot, if it is still the holder's.</summary>
     public async Task ReleaseSlotAsync(SendingSlot slot, CancellationToken cancellationToken)
     {
         var campaigns = await storage.TableAsync(CampaignTable.CampaignsName, cancellationToken);
-        try
-        {
-            await campaigns.DeleteEntityAsync(slot.CampaignId, SlotRow, slot.ETag, cancellationToken);
-        }
-        catch (RequestFailedException e) when (e.Status is 404 or 412)
-        {
-            // Taken over meanwhile: the slot is someone else's now.
-        }
+        // Taken over meanwhile, it is someone else's now: nothing to free.
+        await campaigns.TryDeleteAsync(slot.CampaignId, SlotRow, slot.ETag, cancellationToken);
     }
 }

@@ -20,19 +20,16 @@ public sealed class IntroductionTable(StorageAccount storage) : IIntroductionSto
         var (low, high) = string.CompareOrdinal(one.PractitionerId, other.PractitionerId) < 0 ? (one, other) : (other, one);
         // Marks this attempt, so that the client's own retry of a slow insert is told apart from another answer's.
         var attempt = Guid.NewGuid().ToString("N");
-        try
+        var row = new TableEntity(low.PractitionerId, high.PractitionerId)
         {
-            await table.AddEntityAsync(new TableEntity(low.PractitionerId, high.PractitionerId)
-            {
-                ["IntroducedAt"] = at, ["LowSuggestion"] = low.Id, ["HighSuggestion"] = high.Id, ["RecordedBy"] = attempt,
-            }, cancellationToken);
+            ["IntroducedAt"] = at, ["LowSuggestion"] = low.Id, ["HighSuggestion"] = high.Id, ["RecordedBy"] = attempt,
+        };
+        if (await table.TryAddAsync(row, cancellationToken) is not null)
+        {
             return true;
         }
-        catch (RequestFailedException e) when (e.Status == 409)
-        {
-            var existing = await table.GetEntityIfExistsAsync<TableEntity>(low.PractitionerId, high.PractitionerId, ["RecordedBy"], cancellationToken);
-            return existing.HasValue && existing.Value!.GetString("RecordedBy") == attempt; // gone: erased meanwhile
-        }
+        var existing = await table.GetEntityIfExistsAsync<TableEntity>(low.PractitionerId, high.PractitionerId, ["RecordedBy"], cancellationToken);
+        return existing.HasValue && existing.Value!.GetString("RecordedBy") == attempt; // gone: erased meanwhile
     }
 
     public async Task<List<Introduction>> AwaitingFollowUpAsync(DateTimeOffset introducedBy, CancellationToken cancellationToken)
@@ -53,14 +50,8 @@ public sealed class IntroductionTable(StorageAccount storage) : IIntroductionSto
     public async Task MarkFollowUpQueuedAsync(Introduction introduction, DateTimeOffset at, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(Name, cancellationToken);
-        try
-        {
-            // An update, never an upsert: an introduction erased since it was read must not come back.
-            await table.UpdateEntityAsync(new TableEntity(introduction.Low.Practitioner, introduction.High.Practitioner) { ["FollowUpQueuedAt"] = at }, ETag.All, TableUpdateMode.Merge, cancellationToken);
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-        }
+        // An update, never an upsert: an introduction erased since it was read must not come back.
+        await table.TryUpdateAsync(new TableEntity(introduction.Low.Practitioner, introduction.High.Practitioner) { ["FollowUpQueuedAt"] = at }, ETag.All, TableUpdateMode.Merge, cancellationToken);
     }
 
     public async Task<IReadOnlyList<PersonalRecords>> ExportAsync(string practitionerId, CancellationToken cancellationToken)

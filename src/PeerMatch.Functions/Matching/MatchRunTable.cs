@@ -48,17 +48,11 @@ public sealed class MatchRunTable(StorageAccount storage, TimeProvider clock) : 
     public async Task CreateAsync(MatchRunRequest request, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(Name, cancellationToken);
-        try
+        // Run ids are new: a row there already is this very insert, retried by the client after a slow answer.
+        await table.TryAddAsync(new TableEntity(Partition, request.RunId)
         {
-            await table.AddEntityAsync(new TableEntity(Partition, request.RunId)
-            {
-                ["Status"] = "running", ["DryRun"] = request.DryRun, ["Force"] = request.Force, ["CreatedAt"] = clock.GetUtcNow(),
-            }, cancellationToken);
-        }
-        catch (RequestFailedException e) when (e.Status == 409)
-        {
-            // Run ids are new: the row is this very insert, retried by the client after a slow answer.
-        }
+            ["Status"] = "running", ["DryRun"] = request.DryRun, ["Force"] = request.Force, ["CreatedAt"] = clock.GetUtcNow(),
+        }, cancellationToken);
     }
 
     public async Task CompleteAsync(string runId, MatchRunOutcome outcome, IReadOnlyList<PreviewSuggestion>? preview, CancellationToken cancellationToken)

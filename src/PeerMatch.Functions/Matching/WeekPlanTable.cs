@@ -22,52 +22,17 @@ public sealed class WeekPlanTable(StorageAccount storage, TimeProvider clock) : 
     public async Task<bool> TryClaimAsync(string week, string runId, PlanningStep planning, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(Name, cancellationToken);
-        var claim = new TableEntity(week, ClaimRow(planning)) { ["RunId"] = runId, ["ClaimedAt"] = clock.GetUtcNow() };
-        try
-        {
-            await table.AddEntityAsync(claim, cancellationToken);
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status == 409)
-        {
-            var existing = await table.GetEntityAsync<TableEntity>(week, claim.RowKey, cancellationToken: cancellationToken);
-            if (existing.Value.GetString("RunId") == runId)
-            {
-                return true; // our own claim: this run's message is being retried
-            }
-            var stale = existing.Value.GetDateTimeOffset("ClaimedAt") <= clock.GetUtcNow() - MatchRuns.PlanningClaimLifetime;
-            if (!stale || (planning == PlanningStep.Week && await PlannedAtAsync(week, cancellationToken) is not null))
-            {
-                return false;
-            }
-            try
-            {
-                // The run that claimed it died: take it over, unless another run just did.
-                await table.UpdateEntityAsync(claim, existing.Value.ETag, TableUpdateMode.Replace, cancellationToken);
-                return true;
-            }
-            catch (RequestFailedException taken) when (taken.Status == 412)
-            {
-                return false;
-            }
-        }
+        // A claim whose run died (no plan behind it in time) may be taken over; the week's once planned, never.
+        return await table.TryTakeAsync(new TableEntity(week, ClaimRow(planning)) { ["ClaimedAt"] = clock.GetUtcNow() }, runId,
+            async existing => existing.GetDateTimeOffset("ClaimedAt") <= clock.GetUtcNow() - MatchRuns.PlanningClaimLifetime
+                && !(planning == PlanningStep.Week && await PlannedAtAsync(week, cancellationToken) is not null),
+            cancellationToken);
     }
 
     public async Task ReleaseClaimAsync(string week, string runId, PlanningStep planning, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(Name, cancellationToken);
-        var existing = await table.GetEntityIfExistsAsync<TableEntity>(week, ClaimRow(planning), cancellationToken: cancellationToken);
-        if (existing.HasValue && existing.Value!.GetString("RunId") == runId)
-        {
-            try
-            {
-                await table.DeleteEntityAsync(week, ClaimRow(planning), existing.Value.ETag, cancellationToken);
-            }
-            catch (RequestFailedException e) when (e.Status is 404 or 412)
-            {
-                // Taken over meanwhile: it is not ours to release.
-            }
-        }
+        await table.ReleaseAsync(week, ClaimRow(planning), runId, cancellationToken);
     }
 
     public async Task<DateTimeOffset?> PlannedAtAsync(string week, CancellationToken cancellationToken)
@@ -125,16 +90,10 @@ public sealed class WeekPlanTable(StorageAccount storage, TimeProvider clock) : 
             {
                 return false; // marked already, or erased since the plan was read
             }
-            try
+            // If-Match on the row just read: of two runs marking at once, one wins and the other reads it marked (or erased).
+            if (await table.TryUpdateAsync(new TableEntity(week, practitionerId) { ["DigestQueuedAt"] = at }, row.Value.ETag, TableUpdateMode.Merge, cancellationToken) is not null)
             {
-                // If-Match on the row just read: of two runs marking at once, one wins and the other reads it marked.
-                await table.UpdateEntityAsync(new TableEntity(week, practitionerId) { ["DigestQueuedAt"] = at },
-                    row.Value.ETag, TableUpdateMode.Merge, cancellationToken);
                 return true;
-            }
-            catch (RequestFailedException e) when (e.Status is 412 or 404)
-            {
-                // Changed or erased since the read: read again.
             }
         }
     }
