@@ -6,6 +6,9 @@ namespace PeerMatch.Matching;
 /// <summary>What an answer did: the answer that counts (the first one), and whether the pair is introduced (both said yes).</summary>
 public sealed record AnswerOutcome(string Answer, bool Introduced);
 
+/// <summary>A suggestion made to someone, with the peer it names.</summary>
+public sealed record SuggestionWithPeer(StoredSuggestion Suggestion, Practitioner Peer);
+
 /// <summary>
 /// Answers to suggestions and to follow-ups. The first answer counts; the second "yes" of a pair
 /// introduces both, once; two weeks later each is asked whether they met.
@@ -23,11 +26,11 @@ public sealed class SuggestionAnswers(
     public static bool IsYesOrNo(string? answer) => answer is "yes" or "no";
 
     /// <summary>A suggestion to <paramref name="practitionerId"/> with the peer it names, or null when either is gone.</summary>
-    public async Task<(StoredSuggestion Suggestion, Practitioner Peer)?> FindAsync(string practitionerId, string suggestionId, CancellationToken cancellationToken)
+    public async Task<SuggestionWithPeer?> FindAsync(string practitionerId, string suggestionId, CancellationToken cancellationToken)
     {
         var suggestion = await suggestions.GetAsync(practitionerId, suggestionId, cancellationToken);
         var peer = suggestion is null ? null : await practitioners.GetAsync(suggestion.PeerId, cancellationToken);
-        return peer is null ? null : (suggestion!, peer);
+        return peer is null ? null : new(suggestion!, peer);
     }
 
     /// <summary>Whether both sides of this suggestion said yes (the pair is introduced, or about to be).</summary>

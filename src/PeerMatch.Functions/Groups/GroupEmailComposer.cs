@@ -35,44 +35,38 @@ public sealed class GroupEmailComposer(
             return null;
         }
         var view = await GroupView.LoadAsync(group, practitioners, cancellationToken);
-        var parameters = new Dictionary<string, object?>
-        {
-            ["Name"] = recipient.Profile.Name,
-            ["ManageUrl"] = await intake.ManageUrlAsync(recipient.Id, cancellationToken),
-            ["UnsubscribeUrl"] = await unsubscribes.UrlAsync(recipient.Profile.Email, cancellationToken),
-        };
+        var footer = new EmailFooter(recipient.Profile.Name,
+            await intake.ManageUrlAsync(recipient.Id, cancellationToken),
+            await unsubscribes.UrlAsync(recipient.Profile.Email, cancellationToken));
         var now = clock.GetUtcNow();
         return job.Kind switch
         {
             var kind when kind == GroupEmails.Invitation && news == GroupNews.CalledOff =>
-                seat.IsYes ? await renderer.MessageAsync<GroupCalledOffEmail>(job.Kind, recipient, GroupCalledOffEmail.Subject, parameters) : null,
-            var kind when kind == GroupEmails.Invitation => await InvitationAsync(job, recipient, group, seat, view, parameters, now, cancellationToken),
-            var kind when kind == GroupEmails.Introduction => await IntroductionAsync(job, recipient, group, seat, view, (news, about), parameters, now, cancellationToken),
-            var kind when kind == GroupEmails.CheckIn => await CheckInAsync(job, recipient, group, seat, parameters, cancellationToken),
+                seat.IsYes ? await renderer.MessageAsync<GroupCalledOffEmail, GroupCalledOffModel>(job.Kind, recipient, GroupCalledOffEmail.Subject, new(footer)) : null,
+            var kind when kind == GroupEmails.Invitation => await InvitationAsync(job, recipient, group, seat, view, footer, now, cancellationToken),
+            var kind when kind == GroupEmails.Introduction => await IntroductionAsync(job, recipient, group, seat, view, (news, about), footer, now, cancellationToken),
+            var kind when kind == GroupEmails.CheckIn => await CheckInAsync(job, recipient, group, seat, footer, cancellationToken),
             _ => null,
         };
     }
 
     /// <summary>The invitation, unless answered meanwhile, the group closed, or the recipient paused since it was proposed.</summary>
     private async Task<EmailMessage?> InvitationAsync(EmailJob job, Practitioner recipient, GroupWithSeats group, GroupSeat seat, GroupView view,
-        Dictionary<string, object?> parameters, DateTimeOffset now, CancellationToken cancellationToken)
+        EmailFooter footer, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (!seat.IsPending || !group.Group.IsOpen || recipient.PausedUntil > DateOnly.FromDateTime(now.UtcDateTime))
         {
             return null;
         }
         var youConvene = group.Group.ConvenerId == recipient.Id;
-        parameters[nameof(GroupInvitationEmail.View)] = view;
-        parameters[nameof(GroupInvitationEmail.Others)] = view.Invited.Where(p => p.Id != recipient.Id).ToList();
-        parameters[nameof(GroupInvitationEmail.YouConvene)] = youConvene;
-        AddContent(parameters);
-        parameters[nameof(GroupInvitationEmail.GroupUrl)] = await links.GroupUrlAsync(recipient.Id, group.Group.Id, cancellationToken);
-        return await renderer.MessageAsync<GroupInvitationEmail>(job.Kind, recipient, GroupInvitationEmail.Subject(youConvene), parameters);
+        var model = new GroupInvitationModel(footer, view, view.Invited.Where(p => p.Id != recipient.Id).ToList(), youConvene,
+            content.GroundRules, content.Outline, await links.GroupUrlAsync(recipient.Id, group.Group.Id, cancellationToken));
+        return await renderer.MessageAsync<GroupInvitationEmail, GroupInvitationModel>(job.Kind, recipient, GroupInvitationEmail.Subject(youConvene), model);
     }
 
     /// <summary>The introduction to a formed group (with the first meeting's times, each as an .ics), or news of who joined or left.</summary>
     private async Task<EmailMessage?> IntroductionAsync(EmailJob job, Practitioner recipient, GroupWithSeats group, GroupSeat seat, GroupView view,
-        (string? News, string? About) what, Dictionary<string, object?> parameters, DateTimeOffset now, CancellationToken cancellationToken)
+        (string? News, string? About) what, EmailFooter footer, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (!seat.IsMember || group.Group.State != GroupStates.Formed)
         {
@@ -80,34 +74,24 @@ public sealed class GroupEmailComposer(
         }
         var aboutName = what.About is null ? null : (view.Person(what.About)?.FirstName ?? "A member");
         var times = what.News is null ? view.TimesFor(recipient.Profile.Region.TimeZone, now) : [];
-        parameters[nameof(GroupIntroductionEmail.View)] = view;
-        parameters[nameof(GroupIntroductionEmail.Members)] = view.Members.ToList();
-        parameters[nameof(GroupIntroductionEmail.YouId)] = recipient.Id;
-        parameters[nameof(GroupIntroductionEmail.News)] = what.News;
-        parameters[nameof(GroupIntroductionEmail.AboutName)] = aboutName;
-        parameters[nameof(GroupIntroductionEmail.Times)] = times.Select(t => t.Local).ToList();
-        AddContent(parameters);
-        parameters[nameof(GroupIntroductionEmail.GroupUrl)] = await links.GroupUrlAsync(recipient.Id, group.Group.Id, cancellationToken);
-        var message = await renderer.MessageAsync<GroupIntroductionEmail>(job.Kind, recipient, GroupIntroductionEmail.Subject(what.News, aboutName), parameters);
+        var model = new GroupIntroductionModel(footer, view, view.Members.ToList(), recipient.Id, what.News, aboutName,
+            times.Select(t => t.Local).ToList(), content.GroundRules, content.Outline,
+            await links.GroupUrlAsync(recipient.Id, group.Group.Id, cancellationToken));
+        var message = await renderer.MessageAsync<GroupIntroductionEmail, GroupIntroductionModel>(
+            job.Kind, recipient, GroupIntroductionEmail.Subject(what.News, aboutName), model);
         return message with { Attachments = times.Select((t, i) => Calendar(group.Group, view, t.Start, i, now)).ToList() };
     }
 
     /// <summary>"Has your group met?", to a member who has not said yet.</summary>
     private async Task<EmailMessage?> CheckInAsync(EmailJob job, Practitioner recipient, GroupWithSeats group, GroupSeat seat,
-        Dictionary<string, object?> parameters, CancellationToken cancellationToken)
+        EmailFooter footer, CancellationToken cancellationToken)
     {
         if (!seat.IsMember || seat.Met is not null)
         {
             return null;
         }
-        parameters[nameof(GroupCheckInEmail.AnswerUrl)] = await links.GroupCheckInUrlAsync(recipient.Id, group.Group.Id, cancellationToken);
-        return await renderer.MessageAsync<GroupCheckInEmail>(job.Kind, recipient, GroupCheckInEmail.Subject, parameters);
-    }
-
-    private void AddContent(Dictionary<string, object?> parameters)
-    {
-        parameters["GroundRules"] = content.GroundRules;
-        parameters["Outline"] = content.Outline;
+        var answerUrl = await links.GroupCheckInUrlAsync(recipient.Id, group.Group.Id, cancellationToken);
+        return await renderer.MessageAsync<GroupCheckInEmail, GroupCheckInModel>(job.Kind, recipient, GroupCheckInEmail.Subject, new(footer, answerUrl));
     }
 
     /// <summary>One proposed time as an .ics file: its UID names the group and the proposal, so a calendar keeps one event per time.</summary>
@@ -120,5 +104,4 @@ public sealed class GroupEmailComposer(
             start, FirstMeetingTimes.Length, group.FormedAt ?? now);
         return new EmailAttachment($"first-meeting-{index + 1}.ics", MeetingCalendar.MediaType, Encoding.UTF8.GetBytes(ics));
     }
-
 }

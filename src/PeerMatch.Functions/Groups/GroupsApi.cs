@@ -39,13 +39,17 @@ public sealed record GroupLeft(string YourStatus);
 /// nothing), <c>POST …/answer</c> records yes or no (or a convener's <c>convene=no</c>), <c>POST …/leave</c> leaves it,
 /// and <c>GET</c>/<c>POST …/met</c> is the six-week check-in. A browser's POST is redirected to the page, which shows the outcome.
 /// </summary>
-public sealed class GroupsApi(LinkSigner links, PeerGroups groups, GroupAnswers answers, IPractitionerRepository practitioners, GroupContent content, TimeProvider clock)
+public sealed class GroupsApi(LinkedPages pages, PeerGroups groups, GroupAnswers answers, IPractitionerRepository practitioners, GroupContent content, TimeProvider clock)
 {
+    private LinkedPage<GroupSeen> GroupPageLink => new(GroupRoutes.Group, GroupLinks.Group, GroupLinks.GroupLink, FindAsync);
+
+    private LinkedPage<GroupSeen> CheckInPageLink => new(GroupRoutes.GroupCheckIn, GroupLinks.CheckIn, GroupLinks.GroupLink, FindAsync);
+
     [Function("Group")]
     public async Task<Results<RazorComponentResult<GroupPage>, Ok<GroupPageView>, LinkProblemResult>> ShowAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = GroupRoutes.Group)] HttpRequest request, string id, CancellationToken cancellationToken)
     {
-        var (found, problem) = await OpenAsync(request, id, GroupLinks.Group, cancellationToken);
+        var (found, problem) = await pages.OpenAsync(request, GroupPageLink, id, cancellationToken);
         if (found is not var (group, viewer))
         {
             return new LinkProblemResult(GroupLinks.GroupLink, problem);
@@ -75,77 +79,40 @@ public sealed class GroupsApi(LinkSigner links, PeerGroups groups, GroupAnswers 
     }
 
     [Function("GroupAnswer")]
-    public async Task<Results<Ok<GroupAnswerRecorded>, SeeOther, ValidationProblem, ProblemHttpResult, LinkProblemResult>> AnswerAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = GroupRoutes.GroupAnswer)] HttpRequest request, string id, CancellationToken cancellationToken)
-    {
-        var page = Routes.WithToken(GroupRoutes.Group, request.LinkToken(), id);
-        var (found, problem) = await OpenAsync(request, id, GroupLinks.Group, cancellationToken);
-        if (found is not var (_, viewer))
-        {
-            return Pages.PrefersHtml(request) ? Pages.SeeOther(page) : new LinkProblemResult(GroupLinks.GroupLink, problem);
-        }
-        var (fields, unreadable) = await ReadFieldsAsync(request, cancellationToken);
-        if (unreadable is not null)
-        {
-            return unreadable;
-        }
-        var convene = fields.GetValueOrDefault("convene");
-        // "Yes, but only as a member" is the convene=no button alone: a yes.
-        var answer = fields.GetValueOrDefault("answer") ?? (convene == "no" ? "yes" : null);
-        var errors = new ValidationErrors();
-        if (!SuggestionAnswers.IsYesOrNo(answer))
-        {
-            errors.Add("answer", "Must be yes or no.");
-        }
-        if (convene is not (null or "no"))
-        {
-            errors.Add("convene", "May only be no (a member, not the convener).");
-        }
-        if (!errors.IsEmpty)
-        {
-            return Problems.Validation(errors);
-        }
-        if (await answers.AnswerAsync(id, viewer.Id, answer!, memberOnly: convene == "no", cancellationToken) is not { } outcome)
-        {
-            return Pages.PrefersHtml(request) ? Pages.SeeOther(page) : new LinkProblemResult(GroupLinks.GroupLink, LinkProblem.Gone);
-        }
-        return Pages.PrefersHtml(request)
-            ? Pages.SeeOther(page)
-            : TypedResults.Ok(new GroupAnswerRecorded(outcome.Answer, outcome.Group.Group.State, outcome.Group.Group.ConvenerId == viewer.Id));
-    }
+    public Task<Results<Ok<GroupAnswerRecorded>, SeeOther, ValidationProblem, ProblemHttpResult, LinkProblemResult>> AnswerAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = GroupRoutes.GroupAnswer)] HttpRequest request, string id, CancellationToken cancellationToken) =>
+        pages.AnswerAsync(request, GroupPageLink, id, ReadAnswer,
+            async (seen, answer, ct) => await answers.AnswerAsync(id, seen.Viewer.Id, answer.Answer, answer.MemberOnly, ct) is { } outcome
+                ? new GroupAnswerRecorded(outcome.Answer, outcome.Group.Group.State, outcome.Group.Group.ConvenerId == seen.Viewer.Id)
+                : null,
+            cancellationToken);
 
     /// <summary>An answer's address opened again from history: the group's page.</summary>
     [Function("GroupAnswerReopened")]
-    public static SeeOther AnswerReopened(
+    public SeeOther AnswerReopened(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = GroupRoutes.GroupAnswer)] HttpRequest request, string id) =>
-        Pages.SeeOther(Routes.WithToken(GroupRoutes.Group, request.LinkToken(), id));
+        LinkedPages.Reopened(request, GroupPageLink, id);
 
     /// <summary>A leave's address opened again from history: the group's page.</summary>
     [Function("GroupLeaveReopened")]
-    public static SeeOther LeaveReopened(
+    public SeeOther LeaveReopened(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = GroupRoutes.GroupLeave)] HttpRequest request, string id) =>
-        Pages.SeeOther(Routes.WithToken(GroupRoutes.Group, request.LinkToken(), id));
+        LinkedPages.Reopened(request, GroupPageLink, id);
 
     [Function("GroupLeave")]
-    public async Task<Results<Ok<GroupLeft>, SeeOther, LinkProblemResult>> LeaveAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = GroupRoutes.GroupLeave)] HttpRequest request, string id, CancellationToken cancellationToken)
-    {
-        var page = Routes.WithToken(GroupRoutes.Group, request.LinkToken(), id);
-        var (found, problem) = await OpenAsync(request, id, GroupLinks.Group, cancellationToken);
-        if (found is not var (_, viewer) || await answers.LeaveAsync(id, viewer.Id, cancellationToken) is not { } group)
-        {
-            return Pages.PrefersHtml(request) ? Pages.SeeOther(page) : new LinkProblemResult(GroupLinks.GroupLink, found is null ? problem : LinkProblem.Gone);
-        }
-        return Pages.PrefersHtml(request)
-            ? Pages.SeeOther(page)
-            : TypedResults.Ok(new GroupLeft(GroupPage.NameOf(GroupPage.StatusOf(group.Group, group.Seat(viewer.Id)!))));
-    }
+    public Task<Results<Ok<GroupLeft>, SeeOther, ValidationProblem, ProblemHttpResult, LinkProblemResult>> LeaveAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = GroupRoutes.GroupLeave)] HttpRequest request, string id, CancellationToken cancellationToken) =>
+        pages.AnswerAsync(request, GroupPageLink, id, static (_, _) => true,
+            async (seen, _, ct) => await answers.LeaveAsync(id, seen.Viewer.Id, ct) is { } group
+                ? new GroupLeft(GroupPage.NameOf(GroupPage.StatusOf(group.Group, group.Seat(seen.Viewer.Id)!)))
+                : null,
+            cancellationToken);
 
     [Function("GroupCheckIn")]
     public async Task<Results<RazorComponentResult<GroupCheckInPage>, Ok<GroupMet>, LinkProblemResult>> ShowCheckInAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = GroupRoutes.GroupCheckIn)] HttpRequest request, string id, CancellationToken cancellationToken)
     {
-        var (found, problem) = await OpenAsync(request, id, GroupLinks.CheckIn, cancellationToken);
+        var (found, problem) = await pages.OpenAsync(request, CheckInPageLink, id, cancellationToken);
         if (found is not var (group, viewer))
         {
             return new LinkProblemResult(GroupLinks.GroupLink, problem);
@@ -157,57 +124,34 @@ public sealed class GroupsApi(LinkSigner links, PeerGroups groups, GroupAnswers 
     }
 
     [Function("GroupCheckInAnswer")]
-    public async Task<Results<Ok<GroupMet>, SeeOther, ValidationProblem, ProblemHttpResult, LinkProblemResult>> RecordMetAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = GroupRoutes.GroupCheckIn)] HttpRequest request, string id, CancellationToken cancellationToken)
-    {
-        var page = Routes.WithToken(GroupRoutes.GroupCheckIn, request.LinkToken(), id);
-        var (found, problem) = await OpenAsync(request, id, GroupLinks.CheckIn, cancellationToken);
-        if (found is not var (_, viewer))
-        {
-            return Pages.PrefersHtml(request) ? Pages.SeeOther(page) : new LinkProblemResult(GroupLinks.GroupLink, problem);
-        }
-        var (fields, unreadable) = await ReadFieldsAsync(request, cancellationToken);
-        if (unreadable is not null)
-        {
-            return unreadable;
-        }
-        var answer = fields.GetValueOrDefault("answer");
-        if (!SuggestionAnswers.IsYesOrNo(answer))
-        {
-            return Problems.NotYesOrNo();
-        }
-        var met = await answers.RecordMetAsync(id, viewer.Id, answer!, cancellationToken);
-        return Pages.PrefersHtml(request) ? Pages.SeeOther(page) : TypedResults.Ok(new GroupMet(met));
-    }
+    public Task<Results<Ok<GroupMet>, SeeOther, ValidationProblem, ProblemHttpResult, LinkProblemResult>> RecordMetAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = GroupRoutes.GroupCheckIn)] HttpRequest request, string id, CancellationToken cancellationToken) =>
+        pages.AnswerAsync(request, CheckInPageLink, id, LinkedPages.YesOrNo,
+            async (seen, met, ct) => new GroupMet(await answers.RecordMetAsync(id, seen.Viewer.Id, met, ct)),
+            cancellationToken);
 
-    /// <summary>The group a link's token opens, with the person it was issued to; or what is wrong with the link.</summary>
-    private async Task<((GroupWithSeats Group, Practitioner Viewer)? Found, LinkProblem Problem)> OpenAsync(
-        HttpRequest request, string id, TokenPurpose purpose, CancellationToken cancellationToken)
+    /// <summary>The group with the person a link was issued to, while they still hold a seat in it.</summary>
+    private async Task<GroupSeen?> FindAsync(string practitionerId, string groupId, CancellationToken cancellationToken)
     {
-        var (state, practitionerId) = await links.CheckScopedAsync(request.LinkToken(), purpose, id, cancellationToken);
-        if (state != TokenState.Valid)
-        {
-            return (null, LinkProblems.From(state));
-        }
-        var group = await groups.GetAsync(id, cancellationToken);
+        var group = await groups.GetAsync(groupId, cancellationToken);
         var viewer = group?.Seat(practitionerId) is null ? null : await practitioners.GetAsync(practitionerId, cancellationToken);
-        return viewer is null ? (null, LinkProblem.Gone) : ((group!, viewer), default);
+        return viewer is null ? null : new GroupSeen(group!, viewer);
     }
 
-    /// <summary>The buttons post a form; scripts may post JSON or use the query (<c>?answer=yes</c>). A body that cannot be read is a problem.</summary>
-    private static async Task<(IReadOnlyDictionary<string, string> Fields, ProblemHttpResult? Unreadable)> ReadFieldsAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>Yes or no; "yes, but only as a member" is the <c>convene=no</c> button alone, a yes.</summary>
+    private static (string Answer, bool MemberOnly) ReadAnswer(IReadOnlyDictionary<string, string> fields, ValidationErrors errors)
     {
-        var body = await RequestBodies.ReadFieldsAsync(request, cancellationToken);
-        var fields = new Dictionary<string, string>(body.Values, StringComparer.Ordinal);
-        foreach (var name in new[] { "answer", "convene" })
+        var convene = fields.GetValueOrDefault("convene");
+        var answer = fields.ContainsKey("answer") || convene != "no" ? LinkedPages.YesOrNo(fields, errors) : "yes";
+        if (convene is not (null or "no"))
         {
-            if (request.Query.TryGetValue(name, out var value))
-            {
-                fields[name] = value.ToString();
-            }
+            errors.Add("convene", "May only be no (a member, not the convener).");
         }
-        return (fields, body.Problem);
+        return (answer, convene == "no");
     }
 }
+
+/// <summary>A group as the person a link was issued to sees it.</summary>
+public sealed record GroupSeen(GroupWithSeats Group, Practitioner Viewer);
 
 public sealed record GroupMet(string? Met);

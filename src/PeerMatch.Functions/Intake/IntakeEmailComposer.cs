@@ -16,18 +16,13 @@ public sealed class IntakeEmailComposer(IntakeLinks links, UnsubscribeLinks unsu
         var profile = recipient.Profile;
         if (job.Kind == IntakeEmails.Confirmation)
         {
-            var confirm = await renderer.RenderAsync<ConfirmationEmail>(new Dictionary<string, object?>
-            {
-                [nameof(ConfirmationEmail.Name)] = profile.Name,
-                [nameof(ConfirmationEmail.ConfirmUrl)] = await links.ConfirmUrlAsync(recipient.Id, job.Context, cancellationToken),
-            });
-            return new EmailMessage(job.Kind, profile.Email, profile.Name, ConfirmationEmail.Subject, confirm.Text, confirm.Html, UnsubscribeUrl: null);
+            // No profile or unsubscribe link yet: the address is not confirmed, and without confirmation nothing is kept.
+            var confirmUrl = await links.ConfirmUrlAsync(recipient.Id, job.Context, cancellationToken);
+            var (html, text) = await renderer.RenderAsync<ConfirmationEmail, ConfirmationModel>(new(new EmailFooter(profile.Name), confirmUrl));
+            return new EmailMessage(job.Kind, profile.Email, profile.Name, ConfirmationEmail.Subject, text, html, UnsubscribeUrl: null);
         }
-        return await renderer.MessageAsync<ManageLinkEmail>(job.Kind, recipient, ManageLinkEmail.Subject, new Dictionary<string, object?>
-        {
-            [nameof(ManageLinkEmail.Name)] = profile.Name,
-            [nameof(ManageLinkEmail.ManageUrl)] = await links.ManageUrlAsync(recipient.Id, cancellationToken),
-            [nameof(ManageLinkEmail.UnsubscribeUrl)] = await unsubscribes.UrlAsync(profile.Email, cancellationToken),
-        });
+        var manageUrl = await links.ManageUrlAsync(recipient.Id, cancellationToken);
+        var footer = new EmailFooter(profile.Name, manageUrl, await unsubscribes.UrlAsync(profile.Email, cancellationToken));
+        return await renderer.MessageAsync<ManageLinkEmail, ManageLinkModel>(job.Kind, recipient, ManageLinkEmail.Subject, new(footer, manageUrl));
     }
 }

@@ -21,6 +21,7 @@ public static class IntakeServices
             .AddSingleton<SuppressionTable>()
             .AddSingleton<ISuppressionList>(sp => sp.GetRequiredService<SuppressionTable>())
             .AddSingleton<UnsubscribeLinks>()
+            .AddSingleton<LinkedPages>()
             .AddSingleton(new SiteHome(IntakeRoutes.IntakeFormPath))
             .AddEmailComposer<IntakeEmailComposer>();
 }

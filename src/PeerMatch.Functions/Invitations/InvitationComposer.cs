@@ -21,14 +21,8 @@ public sealed class InvitationComposer(IntakeLinks intake, UnsubscribeLinks unsu
     public async Task<BulkEmail> ComposeAsync(CampaignPost post, IReadOnlyList<Invitee> recipients, string mailingId, CancellationToken cancellationToken)
     {
         var placeholders = new BulkPlaceholders();
-        var (html, text) = await renderer.RenderAsync<InvitationEmail>(new Dictionary<string, object?>
-        {
-            [nameof(InvitationEmail.Name)] = placeholders.Text(NameField),
-            [nameof(InvitationEmail.Sender)] = post.Sender,
-            [nameof(InvitationEmail.Message)] = post.Message,
-            [nameof(InvitationEmail.IntakeUrl)] = intake.IntakeForm(),
-            [nameof(InvitationEmail.UnsubscribeUrl)] = UnsubscribeStandIn,
-        });
+        var footer = new EmailFooter(placeholders.Text(NameField), ManageUrl: null, UnsubscribeStandIn);
+        var (html, text) = await renderer.RenderAsync<InvitationEmail, InvitationModel>(new(footer, post.Sender, post.Message, intake.IntakeForm()));
         string WithPlaceholder(string body) => body.Replace(UnsubscribeStandIn.AbsoluteUri, placeholders.Text(UnsubscribeField), StringComparison.Ordinal);
 
         var personalized = new List<BulkRecipient>(recipients.Count);

@@ -27,18 +27,15 @@ public sealed class MatchEmailComposer(
 
     public async Task<EmailMessage?> ComposeAsync(EmailJob job, Practitioner recipient, CancellationToken cancellationToken)
     {
-        var common = new Dictionary<string, object?>
-        {
-            ["Name"] = recipient.Profile.Name,
-            ["ManageUrl"] = await intake.ManageUrlAsync(recipient.Id, cancellationToken),
-            ["UnsubscribeUrl"] = await unsubscribes.UrlAsync(recipient.Profile.Email, cancellationToken),
-        };
+        var footer = new EmailFooter(recipient.Profile.Name,
+            await intake.ManageUrlAsync(recipient.Id, cancellationToken),
+            await unsubscribes.UrlAsync(recipient.Profile.Email, cancellationToken));
         return job.Kind == MatchingEmails.Digest
-            ? await DigestAsync(recipient, job.Context ?? throw new InvalidOperationException("A digest job names its week."), common, cancellationToken)
-            : await AboutPeerAsync(job, recipient, common, cancellationToken);
+            ? await DigestAsync(recipient, job.Context ?? throw new InvalidOperationException("A digest job names its week."), footer, cancellationToken)
+            : await AboutPeerAsync(job, recipient, footer, cancellationToken);
     }
 
-    private async Task<EmailMessage> DigestAsync(Practitioner recipient, string week, Dictionary<string, object?> parameters, CancellationToken cancellationToken)
+    private async Task<EmailMessage> DigestAsync(Practitioner recipient, string week, EmailFooter footer, CancellationToken cancellationToken)
     {
         var entry = await plans.GetAsync(week, recipient.Id, cancellationToken);
         var items = new List<DigestItem>();
@@ -55,13 +52,13 @@ public sealed class MatchEmailComposer(
                     await links.SuggestionUrlAsync(recipient.Id, suggestion.Id, cancellationToken)));
             }
         }
-        parameters[nameof(DigestEmail.Items)] = items;
-        parameters[nameof(DigestEmail.NoneReason)] = entry?.NoSuggestionReason ?? "Those who suited you best this week have paused or left PeerMatch since.";
-        return await renderer.MessageAsync<DigestEmail>(MatchingEmails.Digest, recipient, DigestEmail.Subject(items.Count), parameters);
+        var noneReason = entry?.NoSuggestionReason ?? "Those who suited you best this week have paused or left PeerMatch since.";
+        return await renderer.MessageAsync<DigestEmail, DigestModel>(MatchingEmails.Digest, recipient, DigestEmail.Subject(items.Count),
+            new DigestModel(footer, items, noneReason));
     }
 
     /// <summary>An introduction or a follow-up: it names its suggestion, and nothing is sent once the peer is gone.</summary>
-    private async Task<EmailMessage?> AboutPeerAsync(EmailJob job, Practitioner recipient, Dictionary<string, object?> parameters, CancellationToken cancellationToken)
+    private async Task<EmailMessage?> AboutPeerAsync(EmailJob job, Practitioner recipient, EmailFooter footer, CancellationToken cancellationToken)
     {
         if (await answers.FindAsync(recipient.Id, job.Context ?? "", cancellationToken) is not { } found)
         {
@@ -70,15 +67,11 @@ public sealed class MatchEmailComposer(
         var (suggestion, peer) = found;
         if (job.Kind == MatchingEmails.Introduction)
         {
-            parameters[nameof(IntroductionEmail.PeerName)] = peer.Profile.Name;
-            parameters[nameof(IntroductionEmail.PeerEmail)] = peer.Profile.Email;
-            parameters[nameof(IntroductionEmail.Reasons)] = suggestion.Reasons;
-            return await renderer.MessageAsync<IntroductionEmail>(job.Kind, recipient, IntroductionEmail.Subject(peer.Profile.Name), parameters);
+            return await renderer.MessageAsync<IntroductionEmail, IntroductionModel>(job.Kind, recipient, IntroductionEmail.Subject(peer.Profile.Name),
+                new IntroductionModel(footer, peer.Profile.Name, peer.Profile.Email, suggestion.Reasons));
         }
         var first = Reasons.FirstName(peer.Profile.Name);
-        parameters[nameof(FollowUpEmail.PeerName)] = first;
-        parameters[nameof(FollowUpEmail.AnswerUrl)] = await links.FollowUpUrlAsync(recipient.Id, suggestion.Id, cancellationToken);
-        return await renderer.MessageAsync<FollowUpEmail>(job.Kind, recipient, FollowUpEmail.Subject(first), parameters);
+        return await renderer.MessageAsync<FollowUpEmail, FollowUpModel>(job.Kind, recipient, FollowUpEmail.Subject(first),
+            new FollowUpModel(footer, first, await links.FollowUpUrlAsync(recipient.Id, suggestion.Id, cancellationToken)));
     }
-
 }

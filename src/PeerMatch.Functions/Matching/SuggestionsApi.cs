@@ -25,16 +25,22 @@ public sealed record FollowUpView(string Id, string PeerName, string? Met);
 /// nothing); <c>POST …/answer</c> records yes or no. <c>GET</c>/<c>POST …/met</c> do the same for a
 /// follow-up's "did you meet?". A browser's answer is redirected to the page, which then shows it.
 /// </summary>
-public sealed class SuggestionsApi(LinkSigner links, SuggestionAnswers answers)
+public sealed class SuggestionsApi(LinkedPages pages, SuggestionAnswers answers)
 {
+    private readonly LinkedPage<SuggestionWithPeer> suggestionPage =
+        new(MatchingRoutes.Suggestion, MatchingLinks.Suggestion, MatchingLinks.SuggestionLink, answers.FindAsync);
+
+    private readonly LinkedPage<SuggestionWithPeer> followUpPage =
+        new(MatchingRoutes.FollowUp, MatchingLinks.FollowUp, MatchingLinks.SuggestionLink, answers.FindAsync);
+
     [Function("Suggestion")]
     public async Task<Results<RazorComponentResult<SuggestionPage>, Ok<SuggestionView>, LinkProblemResult>> ShowAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = MatchingRoutes.Suggestion)] HttpRequest request, string id, CancellationToken cancellationToken)
     {
-        var (found, problem) = await OpenAsync(request, id, MatchingLinks.Suggestion, cancellationToken);
+        var (found, problem) = await pages.OpenAsync(request, suggestionPage, id, cancellationToken);
         if (found is not var (suggestion, peer))
         {
-            return new LinkProblemResult(MatchingLinks.SuggestionLink, problem);
+            return new LinkProblemResult(suggestionPage.Kind, problem);
         }
         var introduced = await answers.IsIntroducedAsync(suggestion, cancellationToken);
         if (!Pages.PrefersHtml(request))
@@ -53,41 +59,28 @@ public sealed class SuggestionsApi(LinkSigner links, SuggestionAnswers answers)
     }
 
     [Function("SuggestionAnswer")]
-    public async Task<Results<Ok<AnswerRecorded>, SeeOther, ValidationProblem, LinkProblemResult>> AnswerAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = MatchingRoutes.SuggestionAnswer)] HttpRequest request, string id, CancellationToken cancellationToken)
-    {
-        var page = Routes.WithToken(MatchingRoutes.Suggestion, request.LinkToken(), id);
-        var (found, problem) = await OpenAsync(request, id, MatchingLinks.Suggestion, cancellationToken);
-        if (found is not var (suggestion, _))
-        {
-            // The page says what became of the suggestion.
-            return Pages.PrefersHtml(request) ? Pages.SeeOther(page) : new LinkProblemResult(MatchingLinks.SuggestionLink, problem);
-        }
-        var answer = await ReadAnswerAsync(request, cancellationToken);
-        if (!SuggestionAnswers.IsYesOrNo(answer))
-        {
-            return Problems.NotYesOrNo();
-        }
-        var outcome = await answers.AnswerAsync(suggestion, answer!, cancellationToken);
-        return Pages.PrefersHtml(request) ? Pages.SeeOther(page)
-            : outcome is null ? new LinkProblemResult(MatchingLinks.SuggestionLink, LinkProblem.Gone)
-            : TypedResults.Ok(new AnswerRecorded(outcome.Answer, outcome.Introduced));
-    }
+    public Task<Results<Ok<AnswerRecorded>, SeeOther, ValidationProblem, ProblemHttpResult, LinkProblemResult>> AnswerAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = MatchingRoutes.SuggestionAnswer)] HttpRequest request, string id, CancellationToken cancellationToken) =>
+        pages.AnswerAsync(request, suggestionPage, id, LinkedPages.YesOrNo,
+            async (found, answer, ct) => await answers.AnswerAsync(found.Suggestion, answer, ct) is { } outcome
+                ? new AnswerRecorded(outcome.Answer, outcome.Introduced)
+                : null,
+            cancellationToken);
 
     /// <summary>The answer's address opened again from history: the suggestion's page.</summary>
     [Function("SuggestionAnswerReopened")]
-    public static SeeOther AnswerReopened(
+    public SeeOther AnswerReopened(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = MatchingRoutes.SuggestionAnswer)] HttpRequest request, string id) =>
-        Pages.SeeOther(Routes.WithToken(MatchingRoutes.Suggestion, request.LinkToken(), id));
+        LinkedPages.Reopened(request, suggestionPage, id);
 
     [Function("FollowUp")]
     public async Task<Results<RazorComponentResult<FollowUpPage>, Ok<FollowUpView>, LinkProblemResult>> ShowFollowUpAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = MatchingRoutes.FollowUp)] HttpRequest request, string id, CancellationToken cancellationToken)
     {
-        var (found, problem) = await OpenAsync(request, id, MatchingLinks.FollowUp, cancellationToken);
+        var (found, problem) = await pages.OpenAsync(request, followUpPage, id, cancellationToken);
         if (found is not var (suggestion, peer))
         {
-            return new LinkProblemResult(MatchingLinks.SuggestionLink, problem);
+            return new LinkProblemResult(followUpPage.Kind, problem);
         }
         if (!Pages.PrefersHtml(request))
         {
@@ -102,41 +95,9 @@ public sealed class SuggestionsApi(LinkSigner links, SuggestionAnswers answers)
     }
 
     [Function("FollowUpAnswer")]
-    public async Task<Results<Ok<MetRecorded>, SeeOther, ValidationProblem, LinkProblemResult>> RecordMetAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = MatchingRoutes.FollowUp)] HttpRequest request, string id, CancellationToken cancellationToken)
-    {
-        var page = Routes.WithToken(MatchingRoutes.FollowUp, request.LinkToken(), id);
-        var (found, problem) = await OpenAsync(request, id, MatchingLinks.FollowUp, cancellationToken);
-        if (found is not var (suggestion, _))
-        {
-            return Pages.PrefersHtml(request) ? Pages.SeeOther(page) : new LinkProblemResult(MatchingLinks.SuggestionLink, problem);
-        }
-        var answer = await ReadAnswerAsync(request, cancellationToken);
-        if (!SuggestionAnswers.IsYesOrNo(answer))
-        {
-            return Problems.NotYesOrNo();
-        }
-        var met = await answers.RecordMetAsync(suggestion, answer!, cancellationToken);
-        return Pages.PrefersHtml(request) ? Pages.SeeOther(page)
-            : met is null ? new LinkProblemResult(MatchingLinks.SuggestionLink, LinkProblem.Gone)
-            : TypedResults.Ok(new MetRecorded(met));
-    }
-
-    /// <summary>The suggestion a link's token opens, with its peer; or what is wrong with the link.</summary>
-    private async Task<((StoredSuggestion Suggestion, Practitioner Peer)? Found, LinkProblem Problem)> OpenAsync(
-        HttpRequest request, string id, TokenPurpose purpose, CancellationToken cancellationToken)
-    {
-        var (state, practitionerId) = await links.CheckScopedAsync(request.LinkToken(), purpose, id, cancellationToken);
-        if (state != TokenState.Valid)
-        {
-            return (null, LinkProblems.From(state));
-        }
-        return await answers.FindAsync(practitionerId, id, cancellationToken) is { } found ? (found, default) : (null, LinkProblem.Gone);
-    }
-
-    /// <summary>The page's buttons post a form; scripts may post JSON <c>{"answer":"yes"}</c> or use <c>?answer=</c>.</summary>
-    private static async Task<string?> ReadAnswerAsync(HttpRequest request, CancellationToken cancellationToken) =>
-        request.Query.TryGetValue("answer", out var query)
-            ? query.ToString()
-            : (await RequestBodies.ReadFieldsAsync(request, cancellationToken))["answer"];
+    public Task<Results<Ok<MetRecorded>, SeeOther, ValidationProblem, ProblemHttpResult, LinkProblemResult>> RecordMetAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = MatchingRoutes.FollowUp)] HttpRequest request, string id, CancellationToken cancellationToken) =>
+        pages.AnswerAsync(request, followUpPage, id, LinkedPages.YesOrNo,
+            async (found, met, ct) => await answers.RecordMetAsync(found.Suggestion, met, ct) is { } recorded ? new MetRecorded(recorded) : null,
+            cancellationToken);
 }
