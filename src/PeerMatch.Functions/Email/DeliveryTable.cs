@@ -150,16 +150,15 @@ public sealed class DeliveryTable(StorageAccount storage, TimeProvider clock) : 
         }
     }
 
-    public async Task<IReadOnlyList<PersonalRecords>> ExportAsync(string practitionerId, CancellationToken cancellationToken)
-    {
-        var table = await storage.TableAsync(Name, cancellationToken);
-        return [await table.ExportWhereAsync("emails", TableClient.CreateQueryFilter($"PartitionKey eq {practitionerId}"), cancellationToken)];
-    }
+    /// <summary>The e-mails sent to them (the retry listings below are not theirs to see: they only point at these).</summary>
+    private static readonly PersonalRows[] Personal = [PersonalRows.InPartition(Name, "emails")];
+
+    public Task<IReadOnlyList<PersonalRecords>> ExportAsync(string practitionerId, CancellationToken cancellationToken) =>
+        storage.ExportAsync(Personal, practitionerId, cancellationToken);
 
     public async Task EraseAsync(string practitionerId, CancellationToken cancellationToken)
     {
-        var table = await storage.TableAsync(Name, cancellationToken);
-        await table.DeletePartitionAsync(practitionerId, cancellationToken);
+        await storage.EraseAsync(Personal, practitionerId, cancellationToken);
         // Their own listings, and those of e-mails about them (news that names who joined or left): the listings
         // are few, those waiting on an outage.
         var retries = await storage.TableAsync(RetriesName, cancellationToken);

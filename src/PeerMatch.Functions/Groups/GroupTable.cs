@@ -189,36 +189,23 @@ public sealed class GroupTable(StorageAccount storage) : IGroupStore, IPersonalD
     private static NoGroupReason WaitingReason(TableEntity row) =>
         Enum.TryParse<NoGroupKind>(row.GetString("Kind"), out var kind) ? new NoGroupReason(kind, row.GetInt32("Reachable")) : NoGroupReason.TooFew();
 
-    /// <summary>Their seats, their pointers to groups, and why they wait; the groups themselves hold others' data.</summary>
-    public async Task<IReadOnlyList<PersonalRecords>> ExportAsync(string practitionerId, CancellationToken cancellationToken)
-    {
-        var groups = await storage.TableAsync(Name, cancellationToken);
-        var memberships = await storage.TableAsync(MembershipsName, cancellationToken);
-        return
-        [
-            await groups.ExportWhereAsync("groupSeats", TableClient.CreateQueryFilter($"RowKey eq {practitionerId}"), cancellationToken),
-            await groups.ExportWhereAsync("groupsConvened", TableClient.CreateQueryFilter($"RowKey eq {GroupRow} and ConvenerId eq {practitionerId}"), cancellationToken,
-                "PartitionKey", "State", "CreatedAt"),
-            await memberships.ExportWhereAsync("groupMemberships", TableClient.CreateQueryFilter($"PartitionKey eq {practitionerId}"), cancellationToken),
-        ];
-    }
-
     /// <summary>
-    /// Takes the person out of every group without telling anyone their address: their seats go, a group they convened
-    /// has no convener until the next settle hands it over, and their pointers and reason for waiting go.
+    /// Their seats, the groups they convene (shown by id and state: the rest is the group's), their pointers to groups,
+    /// and why they wait. Erasing takes the person out of every group without telling anyone their address: a group they
+    /// convened keeps going with no convener until the next settle hands it over.
     /// </summary>
-    public async Task EraseAsync(string practitionerId, CancellationToken cancellationToken)
-    {
-        var groups = await storage.TableAsync(Name, cancellationToken);
-        await foreach (var row in groups.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {GroupRow} and ConvenerId eq {practitionerId}"), select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
-        {
-            // This one column only: the group may change meanwhile (form, say), and that change must stand.
-            await groups.UpdateEntityAsync(new TableEntity(row.PartitionKey, GroupRow) { ["ConvenerId"] = "" }, ETag.All, TableUpdateMode.Merge, cancellationToken);
-        }
-        await groups.DeleteWhereAsync(TableClient.CreateQueryFilter($"RowKey eq {practitionerId}"), cancellationToken);
-        var memberships = await storage.TableAsync(MembershipsName, cancellationToken);
-        await memberships.DeletePartitionAsync(practitionerId, cancellationToken);
-    }
+    private static readonly PersonalRows[] Personal =
+    [
+        PersonalRows.Where(Name, "groupsConvened", id => TableClient.CreateQueryFilter($"RowKey eq {GroupRow} and ConvenerId eq {id}"),
+            "PartitionKey", "State", "CreatedAt").KeepingRowsBlanking("ConvenerId"),
+        PersonalRows.Where(Name, "groupSeats", id => TableClient.CreateQueryFilter($"RowKey eq {id}")),
+        PersonalRows.InPartition(MembershipsName, "groupMemberships"),
+    ];
+
+    public Task<IReadOnlyList<PersonalRecords>> ExportAsync(string practitionerId, CancellationToken cancellationToken) =>
+        storage.ExportAsync(Personal, practitionerId, cancellationToken);
+
+    public Task EraseAsync(string practitionerId, CancellationToken cancellationToken) => storage.EraseAsync(Personal, practitionerId, cancellationToken);
 
     /// <summary>Each member's pointer to the group, written before the group: a pointer to a group not stored yet is ignored.</summary>
     private async Task PointAsync(IEnumerable<string> practitionerIds, string groupId, CancellationToken cancellationToken)

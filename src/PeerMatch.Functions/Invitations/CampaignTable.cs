@@ -8,9 +8,6 @@ using PeerMatch.Practitioners;
 
 namespace PeerMatch.Functions.Invitations;
 
-/// <summary>A shard of a campaign waiting on the <c>invitations</c> queue.</summary>
-public sealed record ShardMessage(string CampaignId, string ShardId);
-
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(ShardMessage))]
 [JsonSerializable(typeof(CampaignReceipt))]
@@ -21,40 +18,13 @@ public sealed record ShardMessage(string CampaignId, string ShardId);
 internal sealed partial class CampaignJson : JsonSerializerContext;
 
 /// <summary>
-/// Where a shard stands. Calling: its request to the e-mail service is under way (or was, when its worker stopped).
-/// In doubt: a request whose answer never came, which the e-mail service cannot say went out; it waits for an
-/// organizer to count it as sent or to send it again.
-/// </summary>
-public static class ShardStates
-{
-    public const string Pending = "pending";
-    public const string Calling = "calling";
-    public const string Sent = "sent";
-    public const string Failed = "failed";
-    public const string InDoubt = "in-doubt";
-
-    /// <summary>Nothing more happens to the shard unless an organizer says so.</summary>
-    public static bool IsSettled(string? state) => state is Sent or Failed or InDoubt;
-}
-
-
-/// <summary>Where a recipient stands in a campaign.</summary>
-public static class RecipientStates
-{
-    public const string Pending = "pending";
-    public const string Sent = "sent";
-    public const string Failed = "failed";
-    public const string Skipped = "skipped";
-}
-
-/// <summary>
 /// The campaign ledger. <c>Invitations</c>: PK = campaign id, RK = <see cref="PeerMatch.Practitioners.EmailAddresses.Key"/> of
 /// the address: inserted only when absent, so an address is in a campaign once, whoever posts it how often. It keeps the
 /// address and name only until the invitation is sent (or given up). <c>Campaigns</c>: PK = campaign id; RK "campaign"
 /// (its title), "post-{id}" (each request's message and sender) and "shard-{id}" (each batch of at most 1,000 and
 /// how far its sending got).
 /// </summary>
-public sealed class CampaignTable(StorageAccount storage, TimeProvider clock) : ICampaignLedger, IPersonalDataStore
+public sealed class CampaignTable(StorageAccount storage, TimeProvider clock) : ICampaignLedger, ICampaignShards, IPersonalDataStore
 {
     public const string LedgerName = "Invitations";
     public const string CampaignsName = "Campaigns";
@@ -86,7 +56,7 @@ public sealed class CampaignTable(StorageAccount storage, TimeProvider clock) : 
         // Shards first: a crash after this leaves shards the resume timer finds, never recipients nobody will send to.
         foreach (var shard in shards)
         {
-            await campaigns.UpsertEntityAsync(new TableEntity(post.CampaignId, "shard-" + shard.Id)
+            await campaigns.UpsertEntityAsync(new TableEntity(post.CampaignId, ShardRow(shard.Id))
             {
                 ["Post"] = post.PostId, ["State"] = ShardStates.Pending, ["Attempts"] = 0, ["CreatedAt"] = post.PostedAt,
                 ["NextAttemptAt"] = post.PostedAt,
@@ -99,7 +69,7 @@ public sealed class CampaignTable(StorageAccount storage, TimeProvider clock) : 
         for (var n = 0; n < shards.Count; n++)
         {
             // How many this shard holds (a parallel request may have recorded some of its addresses first): its progress.
-            await campaigns.UpdateEntityAsync(new TableEntity(post.CampaignId, "shard-" + shards[n].Id) { [RecordedCount] = recorded[n] }, ETag.All,
+            await campaigns.UpdateEntityAsync(new TableEntity(post.CampaignId, ShardRow(shards[n].Id)) { [RecordedCount] = recorded[n] }, ETag.All,
                 TableUpdateMode.Merge, cancellationToken);
             await EnqueueAsync(new ShardMessage(post.CampaignId, shards[n].Id), null, cancellationToken);
         }
@@ -147,10 +117,10 @@ public sealed class CampaignTable(StorageAccount storage, TimeProvider clock) : 
         }
     }
 
-    public async Task EnqueueAsync(ShardMessage message, TimeSpan? delay, CancellationToken cancellationToken)
+    public async Task EnqueueAsync(ShardMessage shard, TimeSpan? delay, CancellationToken cancellationToken)
     {
         var queue = await storage.QueueAsync(QueueName, cancellationToken);
-        await queue.SendMessageAsync(JsonSerializer.Serialize(message, CampaignJson.Default.ShardMessage), visibilityTimeout: delay, cancellationToken: cancellationToken);
+        await queue.SendMessageAsync(JsonSerializer.Serialize(shard, CampaignJson.Default.ShardMessage), visibilityTimeout: delay, cancellationToken: cancellationToken);
     }
 
     public static ShardMessage? ParseMessage(string? text)
@@ -257,23 +227,19 @@ public sealed class CampaignTable(StorageAccount storage, TimeProvider clock) : 
         return count;
     }
 
-    public async Task<TableEntity?> GetShardAsync(ShardMessage shard, CancellationToken cancellationToken)
+    public async Task<CampaignShard?> GetShardAsync(ShardMessage shard, CancellationToken cancellationToken)
     {
         var campaigns = await storage.TableAsync(CampaignsName, cancellationToken);
-        var row = await campaigns.GetEntityIfExistsAsync<TableEntity>(shard.CampaignId, "shard-" + shard.ShardId, cancellationToken: cancellationToken);
-        return row.HasValue ? row.Value : null;
+        var row = await campaigns.GetEntityIfExistsAsync<TableEntity>(shard.CampaignId, ShardRow(shard.ShardId), cancellationToken: cancellationToken);
+        return row.HasValue ? ToShard(row.Value!) : null;
     }
 
-    /// <summary>Writes a shard's new state if nobody else changed it since it was read (its ETag); false when someone did.</summary>
-    public async Task<bool> TryUpdateShardAsync(TableEntity shard, CancellationToken cancellationToken)
+    public async Task<CampaignShard?> TryUpdateShardAsync(CampaignShard shard, CancellationToken cancellationToken)
     {
         var campaigns = await storage.TableAsync(CampaignsName, cancellationToken);
-        if (await campaigns.TryUpdateAsync(shard, shard.ETag, TableUpdateMode.Replace, cancellationToken) is not { } etag)
-        {
-            return false;
-        }
-        shard.ETag = etag;
-        return true;
+        return await campaigns.TryUpdateAsync(ToEntity(shard), new ETag(shard.Version), TableUpdateMode.Replace, cancellationToken) is { } etag
+            ? shard with { Version = etag.ToString() }
+            : null;
     }
 
     public async Task<CampaignPost?> GetPostAsync(string campaignId, string postId, CancellationToken cancellationToken)
@@ -318,48 +284,54 @@ public sealed class CampaignTable(StorageAccount storage, TimeProvider clock) : 
     }
 
     /// <summary>A practitioner's invitations of colleagues: when, and with what message (the colleagues only as keys).</summary>
-    public async Task<IReadOnlyList<PersonalRecords>> ExportAsync(string practitionerId, CancellationToken cancellationToken)
-    {
-        var campaignId = CampaignService.ColleagueCampaignId(practitionerId);
-        var campaigns = await storage.TableAsync(CampaignsName, cancellationToken);
-        var ledger = await storage.TableAsync(LedgerName, cancellationToken);
-        return
-        [
-            await campaigns.ExportWhereAsync("colleagueInvitations", TableClient.CreateQueryFilter($"PartitionKey eq {campaignId}"), cancellationToken),
-            await ledger.ExportWhereAsync("colleaguesInvited", TableClient.CreateQueryFilter($"PartitionKey eq {campaignId}"), cancellationToken),
-        ];
-    }
+    private static readonly PersonalRows[] Personal =
+    [
+        PersonalRows.InPartition(CampaignsName, "colleagueInvitations", CampaignService.ColleagueCampaignId),
+        PersonalRows.InPartition(LedgerName, "colleaguesInvited", CampaignService.ColleagueCampaignId),
+    ];
 
-    public async Task EraseAsync(string practitionerId, CancellationToken cancellationToken)
-    {
-        var campaignId = CampaignService.ColleagueCampaignId(practitionerId);
-        await (await storage.TableAsync(CampaignsName, cancellationToken)).DeletePartitionAsync(campaignId, cancellationToken);
-        await (await storage.TableAsync(LedgerName, cancellationToken)).DeletePartitionAsync(campaignId, cancellationToken);
-    }
+    public Task<IReadOnlyList<PersonalRecords>> ExportAsync(string practitionerId, CancellationToken cancellationToken) =>
+        storage.ExportAsync(Personal, practitionerId, cancellationToken);
 
-    /// <summary>Every shard still to send (pending, or calling when its worker stopped), for the resume timer.</summary>
-    public async Task<IReadOnlyList<(ShardMessage Shard, TableEntity Row)>> UnfinishedAsync(CancellationToken cancellationToken)
+    public Task EraseAsync(string practitionerId, CancellationToken cancellationToken) => storage.EraseAsync(Personal, practitionerId, cancellationToken);
+
+    public Task<IReadOnlyList<CampaignShard>> UnfinishedAsync(CancellationToken cancellationToken) =>
+        ShardsAsync($"RowKey ge 'shard-' and RowKey lt 'shard.' and (State eq '{ShardStates.Pending}' or State eq '{ShardStates.Calling}')", cancellationToken);
+
+    public Task<IReadOnlyList<CampaignShard>> InDoubtAsync(string campaignId, CancellationToken cancellationToken) =>
+        ShardsAsync(TableClient.CreateQueryFilter($"PartitionKey eq {campaignId} and RowKey ge {"shard-"} and RowKey lt {"shard."} and State eq {ShardStates.InDoubt}"), cancellationToken);
+
+    private async Task<IReadOnlyList<CampaignShard>> ShardsAsync(string filter, CancellationToken cancellationToken)
     {
         var campaigns = await storage.TableAsync(CampaignsName, cancellationToken);
-        var filter = $"RowKey ge 'shard-' and RowKey lt 'shard.' and (State eq '{ShardStates.Pending}' or State eq '{ShardStates.Calling}')";
-        var unfinished = new List<(ShardMessage, TableEntity)>();
+        var found = new List<CampaignShard>();
         await foreach (var row in campaigns.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
-            unfinished.Add((new ShardMessage(row.PartitionKey, row.RowKey["shard-".Length..]), row));
-        }
-        return unfinished;
-    }
-
-    /// <summary>A campaign's shards whose request was left in doubt.</summary>
-    public async Task<IReadOnlyList<TableEntity>> InDoubtAsync(string campaignId, CancellationToken cancellationToken)
-    {
-        var campaigns = await storage.TableAsync(CampaignsName, cancellationToken);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {campaignId} and RowKey ge {"shard-"} and RowKey lt {"shard."} and State eq {ShardStates.InDoubt}");
-        var found = new List<TableEntity>();
-        await foreach (var row in campaigns.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
-        {
-            found.Add(row);
+            found.Add(ToShard(row));
         }
         return found;
     }
+
+    private static string ShardRow(string shardId) => "shard-" + shardId;
+
+    private static CampaignShard ToShard(TableEntity row) =>
+        new(new ShardMessage(row.PartitionKey, row.RowKey["shard-".Length..]), row.GetString("Post") ?? "", row.GetString("State") ?? ShardStates.Pending, row.ETag.ToString())
+        {
+            CreatedAt = row.GetDateTimeOffset("CreatedAt") ?? default,
+            Attempts = row.GetInt32("Attempts") ?? 0,
+            Error = row.GetString("Error"),
+            NextAttemptAt = row.GetDateTimeOffset("NextAttemptAt"),
+            CallingAt = row.GetDateTimeOffset("CallingAt"),
+            SentAt = row.GetDateTimeOffset("SentAt"),
+            Recorded = row.GetInt32(RecordedCount),
+            Sending = row.GetInt32(SendingCount),
+            SentBefore = row.GetInt32(SentBeforeCount) ?? 0,
+        };
+
+    private static TableEntity ToEntity(CampaignShard shard) => new(shard.Id.CampaignId, ShardRow(shard.Id.ShardId))
+    {
+        ["Post"] = shard.PostId, ["State"] = shard.State, ["CreatedAt"] = shard.CreatedAt, ["Attempts"] = shard.Attempts, ["Error"] = shard.Error,
+        ["NextAttemptAt"] = shard.NextAttemptAt, ["CallingAt"] = shard.CallingAt, ["SentAt"] = shard.SentAt,
+        [RecordedCount] = shard.Recorded, [SendingCount] = shard.Sending, [SentBeforeCount] = shard.SentBefore,
+    };
 }

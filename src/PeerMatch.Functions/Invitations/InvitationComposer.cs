@@ -10,7 +10,7 @@ namespace PeerMatch.Functions.Invitations;
 /// Writes a shard's invitations as one bulk message: the template is rendered once, with placeholders where each
 /// recipient's greeting and unsubscribe link go, and every recipient brings their own values.
 /// </summary>
-public sealed class InvitationComposer(IntakeLinks intake, UnsubscribeLinks unsubscribes, EmailRenderer renderer)
+public sealed class InvitationComposer(IntakeLinks intake, UnsubscribeLinks unsubscribes, EmailRenderer renderer) : IInvitationComposer
 {
     private const string NameField = "name";
     private const string UnsubscribeField = "unsubscribe";

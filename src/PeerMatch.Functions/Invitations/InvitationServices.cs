@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using PeerMatch.Functions.Http;
 using PeerMatch.Functions.Intake;
 using PeerMatch.Functions.Settings;
@@ -17,8 +18,12 @@ public static class InvitationServices
             .AddSingleton<ICampaignLedger>(sp => sp.GetRequiredService<CampaignTable>())
             .AddSingleton<IPersonalDataStore>(sp => sp.GetRequiredService<CampaignTable>())
             .AddSingleton<CampaignService>()
-            .AddSingleton<InvitationComposer>()
-            .AddSingleton<SendingSlots>()
+            .AddSingleton<ICampaignShards>(sp => sp.GetRequiredService<CampaignTable>())
+            .AddSingleton<IInvitationComposer, InvitationComposer>()
+            .AddSingleton<ISendingSlots, SendingSlots>()
+            .AddSingleton(sp => new SendingTimes(
+                sp.GetRequiredService<IOptions<PeerMatchOptions>>().Value.ClaimLease,
+                sp.GetRequiredService<IOptions<InvitationOptions>>().Value.InvitationRetryDelay))
             .AddSingleton<CampaignSending>()
             .AddSingleton<IProfileSection, ColleagueProfileSection>();
 }

@@ -1,6 +1,7 @@
 using Azure.Storage.Queues.Models;
 using Microsoft.Azure.Functions.Worker;
 using PeerMatch.Functions.Hosting;
+using PeerMatch.Invitations;
 
 namespace PeerMatch.Functions.Invitations;
 

@@ -54,16 +54,15 @@ public sealed class IntroductionTable(StorageAccount storage) : IIntroductionSto
         await table.TryUpdateAsync(new TableEntity(introduction.Low.Practitioner, introduction.High.Practitioner) { ["FollowUpQueuedAt"] = at }, ETag.All, TableUpdateMode.Merge, cancellationToken);
     }
 
-    public async Task<IReadOnlyList<PersonalRecords>> ExportAsync(string practitionerId, CancellationToken cancellationToken)
-    {
-        var table = await storage.TableAsync(Name, cancellationToken);
-        return [await table.ExportWhereAsync("introductions", TableClient.CreateQueryFilter($"PartitionKey eq {practitionerId} or RowKey eq {practitionerId}"), cancellationToken)];
-    }
+    /// <summary>Introductions of the practitioner, on either side: a pair is one row, in the partition of one and keyed by the other.</summary>
+    private static readonly PersonalRows[] Personal =
+    [
+        PersonalRows.InPartition(Name, "introductions"),
+        PersonalRows.Where(Name, "introductions", id => TableClient.CreateQueryFilter($"RowKey eq {id}")),
+    ];
 
-    public async Task EraseAsync(string practitionerId, CancellationToken cancellationToken)
-    {
-        var table = await storage.TableAsync(Name, cancellationToken);
-        await table.DeletePartitionAsync(practitionerId, cancellationToken);
-        await table.DeleteWhereAsync(TableClient.CreateQueryFilter($"RowKey eq {practitionerId}"), cancellationToken);
-    }
+    public Task<IReadOnlyList<PersonalRecords>> ExportAsync(string practitionerId, CancellationToken cancellationToken) =>
+        storage.ExportAsync(Personal, practitionerId, cancellationToken);
+
+    public Task EraseAsync(string practitionerId, CancellationToken cancellationToken) => storage.EraseAsync(Personal, practitionerId, cancellationToken);
 }

@@ -93,26 +93,19 @@ public sealed class SuggestionTable(StorageAccount storage) : ISuggestionStore, 
     }
 
     /// <summary>
-    /// Suggestions made to the practitioner, whole; suggestions of them to others, only when (the rest of
-    /// such a row, the other person's answer, is theirs).
+    /// Suggestions made to the practitioner, whole; suggestions of them to others, only when (the rest of such a row, the
+    /// other person's answer, is theirs). Both go on erase.
     /// </summary>
-    public async Task<IReadOnlyList<PersonalRecords>> ExportAsync(string practitionerId, CancellationToken cancellationToken)
-    {
-        var table = await storage.TableAsync(Name, cancellationToken);
-        return
-        [
-            await table.ExportWhereAsync("suggestionsToYou", TableClient.CreateQueryFilter($"PartitionKey eq {practitionerId}"), cancellationToken),
-            await table.ExportWhereAsync("suggestionsOfYou", TableClient.CreateQueryFilter($"PeerId eq {practitionerId}"), cancellationToken, "Week", "CreatedAt"),
-        ];
-    }
+    private static readonly PersonalRows[] Personal =
+    [
+        PersonalRows.InPartition(Name, "suggestionsToYou"),
+        PersonalRows.Where(Name, "suggestionsOfYou", id => TableClient.CreateQueryFilter($"PeerId eq {id}"), "Week", "CreatedAt"),
+    ];
 
-    /// <summary>Removes every suggestion to or of the practitioner.</summary>
-    public async Task EraseAsync(string practitionerId, CancellationToken cancellationToken)
-    {
-        var table = await storage.TableAsync(Name, cancellationToken);
-        await table.DeletePartitionAsync(practitionerId, cancellationToken);
-        await table.DeleteWhereAsync(TableClient.CreateQueryFilter($"PeerId eq {practitionerId}"), cancellationToken);
-    }
+    public Task<IReadOnlyList<PersonalRecords>> ExportAsync(string practitionerId, CancellationToken cancellationToken) =>
+        storage.ExportAsync(Personal, practitionerId, cancellationToken);
+
+    public Task EraseAsync(string practitionerId, CancellationToken cancellationToken) => storage.EraseAsync(Personal, practitionerId, cancellationToken);
 
     private static bool IsKey(string value) => value.Length is > 0 and <= 100 && value.All(c => char.IsAsciiLetterOrDigit(c) || c == '-');
 

@@ -98,17 +98,13 @@ public sealed class WeekPlanTable(StorageAccount storage, TimeProvider clock) : 
         }
     }
 
-    public async Task<IReadOnlyList<PersonalRecords>> ExportAsync(string practitionerId, CancellationToken cancellationToken)
-    {
-        var table = await storage.TableAsync(Name, cancellationToken);
-        return [await table.ExportWhereAsync("weeklyPlans", TableClient.CreateQueryFilter($"RowKey eq {practitionerId}"), cancellationToken)];
-    }
+    /// <summary>Their line of each week's plan.</summary>
+    private static readonly PersonalRows[] Personal = [PersonalRows.Where(Name, "weeklyPlans", id => TableClient.CreateQueryFilter($"RowKey eq {id}"))];
 
-    public async Task EraseAsync(string practitionerId, CancellationToken cancellationToken)
-    {
-        var table = await storage.TableAsync(Name, cancellationToken);
-        await table.DeleteWhereAsync(TableClient.CreateQueryFilter($"RowKey eq {practitionerId}"), cancellationToken);
-    }
+    public Task<IReadOnlyList<PersonalRecords>> ExportAsync(string practitionerId, CancellationToken cancellationToken) =>
+        storage.ExportAsync(Personal, practitionerId, cancellationToken);
+
+    public Task EraseAsync(string practitionerId, CancellationToken cancellationToken) => storage.EraseAsync(Personal, practitionerId, cancellationToken);
 
     private static WeekPlanEntry FromEntity(TableEntity row) => new(
         row.RowKey, row.GetString("TimeZone"), row.GetInt32("Suggestions") ?? 0, row.GetString("NoSuggestionReason"),

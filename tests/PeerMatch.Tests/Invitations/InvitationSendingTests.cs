@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using PeerMatch.Email;
 using PeerMatch.Functions.Intake;
 using PeerMatch.Functions.Invitations;
+using PeerMatch.Invitations;
 using PeerMatch.Practitioners;
 using PeerMatch.Tests.Infrastructure;
 
