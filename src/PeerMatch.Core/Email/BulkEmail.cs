@@ -7,7 +7,7 @@ namespace PeerMatch.Email;
 /// One message for many recipients, each with their own greeting and unsubscribe link: the shape of one
 /// SendGrid request with a personalization per recipient. The bodies hold placeholders
 /// (<see cref="BulkPlaceholders"/>); each recipient's values fill them, encoded for HTML in the HTML part.
-/// <see cref="MailingId"/> names the mailing (a campaign's shard) wherever the e-mail service lets one look it up.
+/// <see cref="MailingId"/> names the mailing (one batch of a bulk send) wherever the e-mail service lets one look it up.
 /// </summary>
 public sealed record BulkEmail(EmailKind Kind, string Subject, string TextBody, string HtmlBody, IReadOnlyList<BulkRecipient> Recipients, string MailingId)
 {
@@ -19,7 +19,7 @@ public sealed record BulkEmail(EmailKind Kind, string Subject, string TextBody, 
 }
 
 /// <summary>
-/// One recipient of a <see cref="BulkEmail"/>. <see cref="Id"/> names this recipient of this mailing (campaign and
+/// One recipient of a <see cref="BulkEmail"/>. <see cref="Id"/> names this recipient of this mailing (the bulk send and
 /// address key), the same however often it is sent: what lets a sender recognise a repeat.
 /// </summary>
 public sealed record BulkRecipient(string Id, string Address, string Name, Uri UnsubscribeUrl, IReadOnlyDictionary<string, string> Substitutions);

@@ -1,9 +1,9 @@
 namespace PeerMatch.Email;
 
 /// <summary>
-/// A kind of message, named as its <c>X-PeerMatch-Kind</c> header reads ("digest"). Each feature declares the kinds it
+/// A kind of message, named as its <c>X-PeerMatch-Kind</c> header reads ("weekly-news"). Each feature declares the kinds it
 /// sends; two kinds are the same when their names are. <see cref="ReachesUnsubscribed"/>: whether it may go to an
-/// address that unsubscribed (only a confirmation, which answers an explicit new sign-up from that address).
+/// address that unsubscribed (only one that answers an explicit new request from that address).
 /// </summary>
 public sealed record EmailKind(string Name, bool ReachesUnsubscribed = false)
 {

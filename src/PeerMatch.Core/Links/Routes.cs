@@ -9,7 +9,7 @@ public static class Routes
     /// <summary>host.json's <c>extensions.http.routePrefix</c> (a test keeps the two equal).</summary>
     public const string Prefix = "api";
 
-    /// <summary>The path of <paramref name="route"/> with its one parameter, if any, filled in: <c>/api/suggestions/2026-W49-ab12</c>.</summary>
+    /// <summary>The path of <paramref name="route"/> with its one parameter, if any, filled in: <c>/api/things/2026-W49-ab12</c> for <c>things/{id}</c>.</summary>
     public static string Path(string route, string? parameter = null)
     {
         var open = route.IndexOf('{', StringComparison.Ordinal);

@@ -61,8 +61,9 @@ public sealed class SendEmailFunction(
 
         if (await composer.ComposeAsync(job, recipient, cancellationToken) is not { } email)
         {
-            await deliveries.SkipAsync(recipient.Id, job.JobId, "not sent: the peer it was about erased their profile", cancellationToken);
-            log.LogInformation("Job {Job}: nothing left to say (the peer erased their profile); nothing sent", job.JobId);
+            // Its composer found nothing left to say: what it was about is gone (a peer who erased their profile) or settled since.
+            await deliveries.SkipAsync(recipient.Id, job.JobId, "not sent: what it was about is gone or settled since", cancellationToken);
+            log.LogInformation("Job {Job}: nothing left to say; nothing sent", job.JobId);
             return;
         }
         try

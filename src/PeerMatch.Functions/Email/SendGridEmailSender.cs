@@ -57,7 +57,7 @@ public sealed class SendGridEmailSender(ISendGridClient client, IOptions<EmailOp
         await PostAsync(mail, cancellationToken);
     }
 
-    /// <summary>The <c>custom_args</c> key that names a bulk request's mailing (a campaign's shard).</summary>
+    /// <summary>The <c>custom_args</c> key that names a bulk request's mailing (one batch of a bulk send).</summary>
     public const string MailingArgument = "peermatch_mailing";
 
     /// <summary>

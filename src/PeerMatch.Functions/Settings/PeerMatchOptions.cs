@@ -4,8 +4,7 @@ namespace PeerMatch.Functions.Settings;
 
 /// <summary>
 /// The <c>PeerMatch</c> section (<c>PeerMatch__*</c> in the environment): what the plumbing needs. Each feature binds its
-/// own settings from the same section (<c>IntakeOptions</c>, <c>MatchingSettings</c>, <c>InvitationOptions</c>,
-/// <c>GroupOptions</c>, <c>OrganizerOptions</c>), declared once in its folder.
+/// own settings from the same section (<see cref="FeatureOptions.AddFeatureOptions{TOptions}"/>), declared once in its folder.
 /// </summary>
 public sealed class PeerMatchOptions
 {
@@ -20,7 +19,7 @@ public sealed class PeerMatchOptions
     public Uri PublicBaseUrl { get; set; } = new("http://localhost:7071");
 
     /// <summary>
-    /// The first wait before a single e-mail (a confirmation, a digest, an introduction…) is tried again after a 429, a
+    /// The first wait before a single e-mail (one person's message, not a bulk send) is tried again after a 429, a
     /// 5xx, a timeout or a refused key; each later wait doubles (up to an hour), a 429's Retry-After is honoured
     /// instead, and after two days of failing it is recorded as failed.
     /// </summary>
@@ -28,7 +27,7 @@ public sealed class PeerMatchOptions
     public TimeSpan EmailRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// How long a worker's hold on work lasts without a sign of life: a campaign's sending slot, and standalone, a queue
+    /// How long a worker's hold on work lasts without a sign of life: a bulk send's slot, and standalone, a queue
     /// message being worked on. A worker renews its hold while it lives; one that stopped (a crash) is taken over once
     /// this has passed.
     /// </summary>

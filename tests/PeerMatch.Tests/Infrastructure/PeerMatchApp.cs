@@ -142,7 +142,8 @@ public sealed class PeerMatchApp : WebApplicationFactory<Program>
         {
             await tables.DeleteTableAsync(Prefix + name);
         }
-        if (Directory.Exists(OutboxPath))
+        // PEERMATCH_KEEP_OUTBOX=1 keeps the e-mails a test wrote, to open and look at.
+        if (Directory.Exists(OutboxPath) && Environment.GetEnvironmentVariable("PEERMATCH_KEEP_OUTBOX") != "1")
         {
             Directory.Delete(OutboxPath, recursive: true);
         }
