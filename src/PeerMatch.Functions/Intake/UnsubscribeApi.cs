@@ -22,10 +22,10 @@ public sealed class UnsubscribeApi(LinkSigner links, SuppressionTable suppressio
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = IntakeRoutes.Unsubscribe)] HttpRequest request, CancellationToken cancellationToken)
     {
         var token = request.LinkToken();
-        var (state, emailKey) = await links.CheckAsync(token, UnsubscribeLinks.Purpose, cancellationToken);
-        if (state != TokenState.Valid)
+        var (emailKey, problem) = await OpenAsync(token, cancellationToken);
+        if (problem is not null)
         {
-            return new LinkProblemResult(UnsubscribeLinks.Kind, LinkProblems.From(state));
+            return problem;
         }
         var unsubscribed = await suppressions.IsSuppressedKeyAsync(emailKey, cancellationToken);
         if (!Pages.PrefersHtml(request))
@@ -45,10 +45,10 @@ public sealed class UnsubscribeApi(LinkSigner links, SuppressionTable suppressio
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = IntakeRoutes.Unsubscribe)] HttpRequest request, CancellationToken cancellationToken)
     {
         var token = request.LinkToken();
-        var (state, emailKey) = await links.CheckAsync(token, UnsubscribeLinks.Purpose, cancellationToken);
-        if (state != TokenState.Valid)
+        var (emailKey, problem) = await OpenAsync(token, cancellationToken);
+        if (problem is not null)
         {
-            return new LinkProblemResult(UnsubscribeLinks.Kind, LinkProblems.From(state));
+            return problem;
         }
         var fields = await RequestBodies.ReadFieldsAsync(request, cancellationToken);
         if (fields.Problem is { } unreadable)
@@ -63,5 +63,12 @@ public sealed class UnsubscribeApi(LinkSigner links, SuppressionTable suppressio
         return fields["from"] == "page"
             ? Pages.SeeOther(Routes.WithToken(IntakeRoutes.Unsubscribe, token) + "&done=1")
             : Pages.Render<UnsubscribePage>(new { Unsubscribed = true, JustNow = true });
+    }
+
+    /// <summary>The key of the address an unsubscribe link names, or what is wrong with the link.</summary>
+    private async Task<(string EmailKey, LinkProblemResult? Problem)> OpenAsync(string token, CancellationToken cancellationToken)
+    {
+        var (state, emailKey) = await links.CheckAsync(token, UnsubscribeLinks.Purpose, cancellationToken);
+        return state == TokenState.Valid ? (emailKey, null) : (emailKey, new LinkProblemResult(UnsubscribeLinks.Kind, LinkProblems.From(state)));
     }
 }
