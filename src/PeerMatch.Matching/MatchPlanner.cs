@@ -26,8 +26,10 @@ public sealed record MatchPlanStats(int Practitioners, int CandidatePairs, TimeS
 /// </summary>
 public sealed class MatchPlanner(IPairScorer scorer, int perPerson = MatchingSettings.DefaultSuggestionsPerWeek, int candidatesPerPerson = 40, double explorationShare = 0)
 {
+    /// <param name="excludedPairs">Pairs not to suggest: suggested recently, or one said no.</param>
+    /// <param name="groupmates">Pairs who share a peer group: never suggested, and named as such when they leave someone without a suggestion.</param>
     public MatchPlan Plan(IReadOnlyList<Candidate> population, IEnumerable<(string A, string B)> excludedPairs, DateTimeOffset now, LatePlanning? late = null,
-        IReadOnlyDictionary<string, AnswerHistory>? histories = null)
+        IReadOnlyDictionary<string, AnswerHistory>? histories = null, IEnumerable<(string A, string B)>? groupmates = null)
     {
         var clock = Stopwatch.StartNew();
         var people = Featurizer.Featurize(population, now, histories);
@@ -38,14 +40,21 @@ public sealed class MatchPlanner(IPairScorer scorer, int perPerson = MatchingSet
         {
             index[person.Id] = person.Index;
         }
-        var excluded = new HashSet<long>(PairKeys.Comparer);
-        foreach (var (a, b) in excludedPairs)
+        HashSet<long> Keys(IEnumerable<(string A, string B)> pairs)
         {
-            if (index.TryGetValue(a, out var ia) && index.TryGetValue(b, out var ib))
+            var keys = new HashSet<long>(PairKeys.Comparer);
+            foreach (var (a, b) in pairs)
             {
-                excluded.Add(PairKeys.Of(ia, ib));
+                if (index.TryGetValue(a, out var ia) && index.TryGetValue(b, out var ib))
+                {
+                    keys.Add(PairKeys.Of(ia, ib));
+                }
             }
+            return keys;
         }
+        var inOneGroup = Keys(groupmates ?? []);
+        var excluded = Keys(excludedPairs);
+        excluded.UnionWith(inOneGroup);
 
         clock.Restart();
         var top = new CandidateGenerator(people).TopCandidates(candidatesPerPerson, (a, b) => !excluded.Contains(PairKeys.Of(a, b)));
@@ -101,7 +110,8 @@ public sealed class MatchPlanner(IPairScorer scorer, int perPerson = MatchingSet
         var none = people.Where(p => given[p.Index] == 0 && newcomer[p.Index]).ToList();
         foreach (var person in none)
         {
-            silent[person.Id] = Obstacles.Explain(person, people, (a, b) => !excluded.Contains(PairKeys.Of(a, b)), i => given[i] < perPerson, none.Count);
+            silent[person.Id] = Obstacles.Explain(person, people, (a, b) => !excluded.Contains(PairKeys.Of(a, b)), i => given[i] < perPerson, none.Count,
+                (a, b) => inOneGroup.Contains(PairKeys.Of(a, b)));
         }
         var selectionTime = clock.Elapsed;
         return new MatchPlan(suggestions, silent, new MatchPlanStats(people.Length, edges.Length, featurizeTime, candidateTime, rankingTime, selectionTime, explored));

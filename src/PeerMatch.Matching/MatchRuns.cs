@@ -51,7 +51,8 @@ public sealed class MatchRuns(
     MatchingSettings settings,
     TimeProvider clock,
     GroupForming? forming = null,
-    GroupSettling? settling = null)
+    GroupSettling? settling = null,
+    PeerGroups? groups = null)
 {
     /// <summary>Nobody is suggested to the same person twice within this many weeks.</summary>
     public const int RepeatWindowWeeks = 12;
@@ -263,6 +264,8 @@ public sealed class MatchRuns(
         var excluded = history.Where(s => s.CreatedAt >= since || s.Answer == "no").Select(s => (s.PractitionerId, s.PeerId));
         var scorer = await rankers.CurrentAsync(cancellationToken);
         var histories = AnswerHistory.From(history.Select(s => s.ToLabelledPair()).OfType<LabelledPair>());
-        return new MatchPlanner(scorer, settings.SuggestionsPerWeek, explorationShare: settings.ExplorationShare).Plan(eligible, excluded, now, late, histories);
+        var groupmates = groups is null ? [] : await groups.GroupmatesAsync(cancellationToken);
+        return new MatchPlanner(scorer, settings.SuggestionsPerWeek, explorationShare: settings.ExplorationShare)
+            .Plan(eligible, excluded, now, late, histories, groupmates);
     }
 }

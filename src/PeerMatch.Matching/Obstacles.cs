@@ -23,6 +23,8 @@ public static class Obstacles
         _ when explanation.Contains("is within reach of you for meeting in person", StringComparison.Ordinal) => "nobody within reach in person",
         _ when explanation.Contains("shares at least two working hours with you, for meeting online", StringComparison.Ordinal) => "no shared working hours online",
         _ when explanation.Contains("is within reach of you in person or shares", StringComparison.Ordinal) => "nobody within reach in person or online",
+        _ when explanation.Contains("is in a peer group with you already", StringComparison.Ordinal) => "everyone within reach is in their peer group",
+        _ when explanation.Contains("is in a peer group with you, has been suggested", StringComparison.Ordinal) => "everyone within reach is in their peer group or was suggested recently",
         _ when explanation.Contains("has been suggested to you in the last 12 weeks", StringComparison.Ordinal) => "everyone within reach was suggested recently",
         _ when explanation.Contains("already has this week's suggestions", StringComparison.Ordinal) => "everyone within reach was full that week",
         _ when explanation.Contains("suited others more closely", StringComparison.Ordinal) => "others suited their peers more closely",
@@ -33,7 +35,9 @@ public static class Obstacles
 
     /// <param name="mayBeSuggested">Whether the pair may be suggested at all (not suggested recently, nobody said no).</param>
     /// <param name="hasRoom">Whether someone can take another suggestion this week.</param>
-    public static string Explain(MatchProfile person, IReadOnlyList<MatchProfile> everyone, Func<int, int, bool> mayBeSuggested, Func<int, bool> hasRoom, int silentCount)
+    /// <param name="shareAGroup">Whether the two are in one peer group (so not suggested to each other).</param>
+    public static string Explain(MatchProfile person, IReadOnlyList<MatchProfile> everyone, Func<int, int, bool> mayBeSuggested, Func<int, bool> hasRoom, int silentCount,
+        Func<int, int, bool>? shareAGroup = null)
     {
         var stride = Math.Max(1, (int)Math.Ceiling((double)silentCount * everyone.Count / MaxPairs));
         var counts = new Counts();
@@ -70,6 +74,10 @@ public static class Obstacles
                     counts.Available += stride;
                     counts.WithRoom += hasRoom(other.Index) ? stride : 0;
                 }
+                else if (shareAGroup?.Invoke(person.Index, other.Index) == true)
+                {
+                    counts.InYourGroup += stride;
+                }
             }
         }
         var bestLanguage = languagesOfOthers.Count == 0 ? ((string Name, int Count)?)null
@@ -103,16 +111,30 @@ public static class Obstacles
             return obstacle + (chooseEither ?? addLanguage
                 ?? $" Check that your time zone ({person.Profile.Region.TimeZone.Replace('_', ' ')}) and your country and region are right: they decide who can meet you.");
         }
+        if (counts.Available == 0 && counts.InYourGroup == counts.CanMeet)
+        {
+            return $"Everyone who could meet you ({Many(counts.CanMeet)}) is in a peer group with you already: you meet them there."
+                + (chooseEither ?? addLanguage ?? " New practitioners join every week: suggestions will follow.");
+        }
+        if (counts.Available == 0 && counts.InYourGroup > 0)
+        {
+            return $"Everyone who could meet you ({Many(counts.CanMeet)}) is in a peer group with you, has been suggested to you in the last 12 weeks, or one of you said “not now”."
+                + (chooseEither ?? addLanguage ?? " New practitioners join every week: suggestions will follow.");
+        }
         if (counts.Available == 0)
         {
             return $"Everyone who could meet you ({Many(counts.CanMeet)}) has been suggested to you in the last 12 weeks, or one of you said “not now”."
                 + (chooseEither ?? addLanguage ?? " New practitioners join every week: suggestions will follow.");
         }
+        // Those in a group with them are named too: otherwise "everyone who could meet you (1 practitioner)" reads as wrong.
+        var groupmates = counts.InYourGroup == 0 ? ""
+            : $" {(counts.InYourGroup == 1 ? "One more is" : $"{(approximate ? "About " : "")}{counts.InYourGroup.ToString(CultureInfo.InvariantCulture)} more are")} in a peer group with you: you meet them there.";
         if (counts.WithRoom == 0)
         {
-            return $"Everyone who could meet you ({Many(counts.Available)}) already has this week's suggestions. Yours come next week.";
+            return $"{(counts.InYourGroup > 0 ? "Everyone else" : "Everyone")} who could meet you ({Many(counts.Available)}) already has this week's suggestions. Yours come next week."
+                + groupmates;
         }
-        return $"The {Many(counts.Available)} who could meet you suited others more closely this week, or you less closely."
+        return $"The {Many(counts.Available)} who could meet you suited others more closely this week, or you less closely." + groupmates
             + (chooseEither ?? (person.Profile.PracticeAreas.Count == 0
                 ? " Adding your practice areas to your profile helps us see who suits you."
                 : " New practitioners join every week: suggestions will follow."));
@@ -131,5 +153,6 @@ public static class Obstacles
         public int CanMeet;
         public int Available;
         public int WithRoom;
+        public int InYourGroup;
     }
 }

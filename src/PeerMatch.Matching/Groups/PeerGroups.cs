@@ -68,4 +68,29 @@ public sealed class PeerGroups(IGroupStore groups, IPractitionerRepository pract
         (await groups.WaitingReasonAsync(practitionerId, cancellationToken))?.ToSeeker();
 
     public IAsyncEnumerable<GroupWithSeats> AllAsync(CancellationToken cancellationToken) => groups.AllAsync(cancellationToken);
+
+    /// <summary>
+    /// Every pair of people who share a group that is forming or formed (those invited and not out of it): they know
+    /// each other there, so the weekly plan never suggests one to the other.
+    /// </summary>
+    public async Task<IReadOnlyList<(string A, string B)>> GroupmatesAsync(CancellationToken cancellationToken)
+    {
+        var pairs = new List<(string, string)>();
+        await foreach (var group in groups.AllAsync(cancellationToken))
+        {
+            if (!group.Group.IsOpen)
+            {
+                continue;
+            }
+            var inIt = group.Seats.Where(s => !s.IsOut).Select(s => s.PractitionerId).ToList();
+            for (var i = 0; i < inIt.Count; i++)
+            {
+                for (var j = i + 1; j < inIt.Count; j++)
+                {
+                    pairs.Add((inIt[i], inIt[j]));
+                }
+            }
+        }
+        return pairs;
+    }
 }

@@ -9,6 +9,7 @@ using PeerMatch.Functions.Intake;
 using PeerMatch.Matching;
 using PeerMatch.Matching.Groups;
 using PeerMatch.Practitioners;
+using PeerMatch.Functions.Matching;
 using PeerMatch.Tests.Infrastructure;
 using static PeerMatch.Tests.Matching.People;
 
@@ -240,6 +241,31 @@ public sealed class GroupFlowTests : OrganizerFlowTest
         Assert.Equal(["a1", "a2", "a3", "cv"], group["members"]!.AsArray().Select(m => m!["id"]!.GetValue<string>()).Order());
         Assert.All(new[] { "cv", "a1", "a2", "a3" }, id => Assert.Single(App.Outbox.To($"{id}@example.org"), m => m.Headers["X-PeerMatch-Kind"] == "group-invitation"));
         Assert.All(new[] { "paused", "gone", "other" }, id => Assert.DoesNotContain(App.Outbox.To($"{id}@example.org"), m => m.Headers["X-PeerMatch-Kind"] == "group-invitation"));
+    }
+
+    [Fact]
+    public async Task People_in_one_group_are_never_suggested_to_each_other_and_their_digest_says_why()
+    {
+        await App.SeedAsync(Person("cv", convenes: true, years: 15), Person("a1"), Person("a2"), Person("a3"), Person("zed", seeking: ["case-consultation"]));
+        var formed = await FormAsync();
+        Assert.Equal(4, Assert.Single(formed["groups"]!.AsArray())!["members"]!.AsArray().Count);
+
+        await Client.RunMatchAsync(force: true);
+        await App.DrainAsync();
+
+        string[] group = ["cv", "a1", "a2", "a3"];
+        var suggestions = await App.RowsAsync(SuggestionTable.Name);
+        Assert.DoesNotContain(suggestions, s => group.Contains(s.PartitionKey) && group.Contains(s.GetString("PeerId")));
+        Assert.Contains(suggestions, s => s.PartitionKey == "zed"); // the one outside the group is still suggested
+        var dryRun = await Client.RunMatchAsync(dryRun: true);
+        Assert.DoesNotContain(dryRun["preview"]!.AsArray(), s => group.Contains(s!["practitionerId"]!.GetValue<string>()) && group.Contains(s["peerId"]!.GetValue<string>()));
+        var left = group.Where(id => !suggestions.Any(s => s.PartitionKey == id)).ToList();
+        Assert.NotEmpty(left);
+        foreach (var id in left)
+        {
+            var digest = await App.Outbox.WaitForAsync($"{id}@example.org", "digest");
+            Assert.Contains("in a peer group with you: you meet them there.", digest.TextBody!, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -154,6 +154,27 @@ public sealed class MatchPlannerTests
     }
 
     [Fact]
+    public void People_who_share_a_peer_group_are_never_suggested_to_each_other_and_are_told_why()
+    {
+        var plan = Plan([Person("ada"), Person("bea"), Person("cy")], groupmates: [("ada", "bea"), ("ada", "cy"), ("bea", "cy")]);
+
+        Assert.Empty(plan.Suggestions);
+        Assert.StartsWith("Everyone who could meet you (2 practitioners) is in a peer group with you already", plan.NoSuggestionReasons["ada"], StringComparison.Ordinal);
+        Assert.Equal("everyone within reach is in their peer group", Obstacles.Kind(plan.NoSuggestionReasons["ada"]));
+    }
+
+    [Fact]
+    public void A_groupmate_leaves_room_for_someone_outside_the_group()
+    {
+        var plan = Plan([Person("ada"), Person("bea"), Person("cy")], excluded: [("ada", "cy")], groupmates: [("ada", "bea")]);
+
+        Assert.DoesNotContain(plan.Suggestions, s => s.PractitionerId == "ada");
+        Assert.Contains(plan.Suggestions, s => (s.PractitionerId, s.PeerId) == ("bea", "cy"));
+        Assert.StartsWith("Everyone who could meet you (2 practitioners) is in a peer group with you, has been suggested to you in the last 12 weeks",
+            plan.NoSuggestionReasons["ada"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Distances_come_from_real_centroids()
     {
         var plan = Plan([

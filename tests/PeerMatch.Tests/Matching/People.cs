@@ -35,6 +35,6 @@ internal static class People
 
     public static readonly DateTimeOffset Monday = new(2026, 11, 30, 16, 0, 0, TimeSpan.Zero);
 
-    public static MatchPlan Plan(IReadOnlyList<Candidate> people, IEnumerable<(string, string)>? excluded = null) =>
-        new MatchPlanner(PriorScorer.Instance).Plan(people, excluded ?? [], Monday);
+    public static MatchPlan Plan(IReadOnlyList<Candidate> people, IEnumerable<(string, string)>? excluded = null, IEnumerable<(string, string)>? groupmates = null) =>
+        new MatchPlanner(PriorScorer.Instance).Plan(people, excluded ?? [], Monday, groupmates: groupmates);
 }
