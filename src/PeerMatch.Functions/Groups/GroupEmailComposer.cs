@@ -59,7 +59,7 @@ public sealed class GroupEmailComposer(
             return null;
         }
         var youConvene = group.Group.ConvenerId == recipient.Id;
-        var model = new GroupInvitationModel(footer, view, view.Invited.Where(p => p.Id != recipient.Id).ToList(), youConvene,
+        var model = new GroupInvitationModel(footer, view, view.Invited.Where(p => p.Id != recipient.Id).ToList(), youConvene, view.ReasonsNow(now),
             content.GroundRules, content.Outline, await links.GroupUrlAsync(recipient.Id, group.Group.Id, cancellationToken));
         return await renderer.MessageAsync<GroupInvitationEmail, GroupInvitationModel>(job.Kind, recipient, GroupInvitationEmail.Subject(youConvene), model);
     }
@@ -79,7 +79,7 @@ public sealed class GroupEmailComposer(
             await links.GroupUrlAsync(recipient.Id, group.Group.Id, cancellationToken));
         var message = await renderer.MessageAsync<GroupIntroductionEmail, GroupIntroductionModel>(
             job.Kind, recipient, GroupIntroductionEmail.Subject(what.News, aboutName), model);
-        return message with { Attachments = times.Select((t, i) => Calendar(group.Group, view, t.Start, i, now)).ToList() };
+        return message with { Attachments = times.Select((t, i) => Calendar(group.Group, view, t.Start, i, now, model.GroupUrl)).ToList() };
     }
 
     /// <summary>"Has your group met?", to a member who has not said yet.</summary>
@@ -95,13 +95,13 @@ public sealed class GroupEmailComposer(
     }
 
     /// <summary>One proposed time as an .ics file: its UID names the group and the proposal, so a calendar keeps one event per time.</summary>
-    private static EmailAttachment Calendar(PeerGroup group, GroupView view, DateTimeOffset start, int index, DateTimeOffset now)
+    private static EmailAttachment Calendar(PeerGroup group, GroupView view, DateTimeOffset start, int index, DateTimeOffset now, Uri groupUrl)
     {
         var ics = MeetingCalendar.Ics(
             $"{group.Id}-first-meeting-{index + 1}@peermatch",
             $"Peer group, first meeting (proposal {index + 1})",
             $"A proposed first meeting of your PeerMatch peer group ({view.ModelLabel} mediation, {view.Meeting}). {view.Convener?.FirstName ?? "The convener"} confirms one of the proposed times with the group.",
-            start, FirstMeetingTimes.Length, group.FormedAt ?? now);
+            start, FirstMeetingTimes.Length, group.FormedAt ?? now, groupUrl);
         return new EmailAttachment($"first-meeting-{index + 1}.ics", MeetingCalendar.MediaType, Encoding.UTF8.GetBytes(ics));
     }
 }

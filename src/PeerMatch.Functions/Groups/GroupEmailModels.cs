@@ -12,4 +12,4 @@ public sealed record GroupCheckInModel(EmailFooter Footer, Uri AnswerUrl) : IEma
 public sealed record GroupIntroductionModel(EmailFooter Footer, GroupView View, IReadOnlyList<GroupPerson> Members, string? YouId, string? News, string? AboutName, IReadOnlyList<string> Times, IReadOnlyList<ContentItem> GroundRules, IReadOnlyList<ContentItem> Outline, Uri GroupUrl) : IEmailModel;
 
 /// <summary>What <see cref="GroupInvitationEmail"/> says.</summary>
-public sealed record GroupInvitationModel(EmailFooter Footer, GroupView View, IReadOnlyList<GroupPerson> Others, bool YouConvene, IReadOnlyList<ContentItem> GroundRules, IReadOnlyList<ContentItem> Outline, Uri GroupUrl) : IEmailModel;
+public sealed record GroupInvitationModel(EmailFooter Footer, GroupView View, IReadOnlyList<GroupPerson> Others, bool YouConvene, IReadOnlyList<string> Reasons, IReadOnlyList<ContentItem> GroundRules, IReadOnlyList<ContentItem> Outline, Uri GroupUrl) : IEmailModel;

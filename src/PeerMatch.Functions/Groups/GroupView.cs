@@ -37,6 +37,15 @@ public sealed record GroupView(GroupWithSeats Group, IReadOnlyList<GroupPerson> 
 
     public int YesCount => Group.Seats.Count(s => s.IsYes);
 
+    /// <summary>
+    /// Why these people: for a formed group, said of its members as they are now (people leave and join); while it is
+    /// forming, the reasons it was proposed with, which speak of those invited.
+    /// </summary>
+    public IReadOnlyList<string> ReasonsNow(DateTimeOffset now) => State.State == GroupStates.Formed && Members.Any()
+        ? GroupFormation.ReasonsFor(State.Model, State.Language, State.Meeting,
+            Members.OrderByDescending(m => m.Convenes).Select(m => new Candidate(m.Id, m.Profile)).ToList(), now)
+        : State.Reasons;
+
     public static async Task<GroupView> LoadAsync(GroupWithSeats group, IPractitionerRepository practitioners, CancellationToken cancellationToken)
     {
         var people = new List<GroupPerson>();

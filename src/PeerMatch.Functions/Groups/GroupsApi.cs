@@ -62,7 +62,7 @@ public sealed class GroupsApi(LinkedPages pages, PeerGroups groups, GroupAnswers
         {
             return TypedResults.Ok(new GroupPageView(id, group.Group.State, GroupPage.NameOf(GroupPage.StatusOf(group.Group, seat)), group.Group.ConvenerId == viewer.Id,
                 view.Invited.Select(p => new GroupCard(p.FirstName, p.Place, p.Models, p.Profile.YearsExperience, p.Convenes)).ToList(),
-                group.Group.Reasons, content.GroundRules, content.Outline,
+                view.ReasonsNow(clock.GetUtcNow()), content.GroundRules, content.Outline,
                 member ? view.Members.Select(p => new GroupContact(p.Profile.Name, p.Profile.Email, p.Convenes)).ToList() : null,
                 member ? times.Select(t => t.Start).ToList() : null));
         }
@@ -71,6 +71,7 @@ public sealed class GroupsApi(LinkedPages pages, PeerGroups groups, GroupAnswers
             View = view,
             Seat = seat,
             Times = times.Select(t => t.Local).ToList(),
+            Reasons = view.ReasonsNow(clock.GetUtcNow()),
             GroundRules = content.GroundRules,
             Outline = content.Outline,
             AnswerPath = Routes.WithToken(GroupRoutes.GroupAnswer, request.LinkToken(), id),
@@ -93,16 +94,38 @@ public sealed class GroupsApi(LinkedPages pages, PeerGroups groups, GroupAnswers
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = GroupRoutes.GroupAnswer)] HttpRequest request, string id) =>
         LinkedPages.Reopened(request, GroupPageLink, id);
 
-    /// <summary>A leave's address opened again from history: the group's page.</summary>
-    [Function("GroupLeaveReopened")]
-    public SeeOther LeaveReopened(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = GroupRoutes.GroupLeave)] HttpRequest request, string id) =>
-        LinkedPages.Reopened(request, GroupPageLink, id);
+    /// <summary>
+    /// The leave button's page: what leaving means, and the button that does it (GET changes nothing). Someone no longer
+    /// in the group, or an API client, is sent to the group's page.
+    /// </summary>
+    [Function("GroupLeaveConfirm")]
+    public async Task<Results<RazorComponentResult<GroupLeavePage>, SeeOther, LinkProblemResult>> ConfirmLeaveAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = GroupRoutes.GroupLeave)] HttpRequest request, string id, CancellationToken cancellationToken)
+    {
+        var (found, problem) = await pages.OpenAsync(request, GroupPageLink, id, cancellationToken);
+        if (found is not var (group, viewer))
+        {
+            return new LinkProblemResult(GroupLinks.GroupLink, problem);
+        }
+        if (!Pages.PrefersHtml(request) || !group.Seat(viewer.Id)!.IsYes || !group.Group.IsOpen)
+        {
+            return LinkedPages.Reopened(request, GroupPageLink, id);
+        }
+        return Pages.Render<GroupLeavePage>(new
+        {
+            Formed = group.Group.State == GroupStates.Formed,
+            YouConvene = group.Group.ConvenerId == viewer.Id,
+            SeekingAGroup = viewer.Profile.Seeking.Contains("peer-group"),
+            LeavePath = Routes.WithToken(GroupRoutes.GroupLeave, request.LinkToken(), id),
+            GroupPath = Routes.WithToken(GroupRoutes.Group, request.LinkToken(), id),
+        });
+    }
 
+    /// <summary>Leaves the group: only with <c>confirm=yes</c> (the confirmation page's button), since it cannot be undone.</summary>
     [Function("GroupLeave")]
     public Task<Results<Ok<GroupLeft>, SeeOther, ValidationProblem, ProblemHttpResult, LinkProblemResult>> LeaveAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = GroupRoutes.GroupLeave)] HttpRequest request, string id, CancellationToken cancellationToken) =>
-        pages.AnswerAsync(request, GroupPageLink, id, static (_, _) => true,
+        pages.AnswerAsync(request, GroupPageLink, id, ReadConfirmation,
             async (seen, _, ct) => await answers.LeaveAsync(id, seen.Viewer.Id, ct) is { } group
                 ? new GroupLeft(GroupPage.NameOf(GroupPage.StatusOf(group.Group, group.Seat(seen.Viewer.Id)!)))
                 : null,
@@ -129,6 +152,15 @@ public sealed class GroupsApi(LinkedPages pages, PeerGroups groups, GroupAnswers
         pages.AnswerAsync(request, CheckInPageLink, id, LinkedPages.YesOrNo,
             async (seen, met, ct) => new GroupMet(await answers.RecordMetAsync(id, seen.Viewer.Id, met, ct)),
             cancellationToken);
+
+    private static bool ReadConfirmation(IReadOnlyDictionary<string, string> fields, ValidationErrors errors)
+    {
+        if (fields.GetValueOrDefault("confirm") != "yes")
+        {
+            errors.Add("confirm", "Must be yes: leaving cannot be undone, so it is confirmed (GET this address shows what it means).");
+        }
+        return true;
+    }
 
     /// <summary>The group with the person a link was issued to, while they still hold a seat in it.</summary>
     private async Task<GroupSeen?> FindAsync(string practitionerId, string groupId, CancellationToken cancellationToken)

@@ -52,12 +52,13 @@ public sealed partial class GroupFormation
             var model = ReferenceData.Models.First(m => MatchProfile.Bit(ReferenceData.Models, m) == group.Model);
             var language = Featurizer.LanguageCode(group.Language);
             return new GroupProposal(members.Select(Member).ToList(), Member(convener), convener.Profile.WillingToConvene, model, language,
-                group.Mode == Mode.InPerson ? "in-person" : "online", (float)MeanScore(group), Reasons(group, model, language, members));
+                group.Mode == Mode.InPerson ? "in-person" : "online", (float)MeanScore(group), Reasons(group.Mode, model, language, members));
         }
 
         private static GroupMember Member(MatchProfile p) => new(p.Id, p.Profile.Name, p.Years, PlaceNames.Describe(p.Profile.Region));
 
-        private static List<string> Reasons(Group group, string model, string language, List<MatchProfile> members)
+        /// <summary>Why these people, convener first: what they share, how they can meet, who convenes, their experience.</summary>
+        public static List<string> Reasons(Mode mode, string model, string language, IReadOnlyList<MatchProfile> members)
         {
             var convener = members[0];
             var reasons = new List<string>
@@ -65,7 +66,7 @@ public sealed partial class GroupFormation
                 $"all practise {ReferenceData.InSentence(model)} mediation",
                 $"all speak {PlaceNames.Language(language)}",
             };
-            if (group.Mode == Mode.InPerson)
+            if (mode == Mode.InPerson)
             {
                 var farthest = members.Skip(1).Select(m => PairFeatures.DistanceKm(convener, m) ?? 0).DefaultIfEmpty(0).Max();
                 reasons.Add(farthest < 10

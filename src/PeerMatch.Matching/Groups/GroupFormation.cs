@@ -106,6 +106,13 @@ public sealed partial class GroupFormation(IPairScorer scorer, int size = GroupF
         return run.BestToJoin(members.Count, MatchProfile.Bit(ReferenceData.Models, model), Featurizer.LanguageOf(language), meeting == "online" ? Mode.Online : Mode.InPerson);
     }
 
+    /// <summary>
+    /// Why a group's people belong together, said of <paramref name="members"/> as they are now (the convener first): a
+    /// formed group's page speaks of who is in it, not of who was first invited.
+    /// </summary>
+    public static IReadOnlyList<string> ReasonsFor(string model, string language, string meeting, IReadOnlyList<Candidate> members, DateTimeOffset now) =>
+        members.Count == 0 ? [] : Run.Reasons(meeting == "online" ? Mode.Online : Mode.InPerson, model, language, Featurizer.Featurize(members, now));
+
     /// <summary>An organizer's region filter: a country (two letters) or a subdivision (<c>US-CA</c>); null is everywhere.</summary>
     public static bool InRegion(Region region, string? filter) =>
         filter is null || (filter.Length == 2 ? region.Country == filter : region.Subdivision == filter);

@@ -58,6 +58,22 @@ public sealed class GroupBrowserTests : BrowserTest
 
         await AssertEmailReadsOnPhoneAsync(invitation);
         await AssertEmailReadsOnPhoneAsync(await App.Outbox.WaitForAsync("a1@example.org", "group-introduction"));
+
+        // Leaving asks first: "stay" changes nothing; the confirmation leaves, and the page says so.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Leave this group…" }).ClickAsync();
+        await Assertions.Expect(Heading(page)).ToHaveTextAsync("Leave this peer group?");
+        await Assertions.Expect(page.Locator("main")).ToContainTextAsync("This cannot be undone.");
+        await AssertFitsAsync(page);
+        var confirmation = await NewPageAsync(Phone);
+        await confirmation.GotoAsync(page.Url);
+        await AssertAccessibleAsync(confirmation);
+        await confirmation.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "group-leave-390.png"), FullPage = true });
+        await page.GetByRole(AriaRole.Link, new() { Name = "No, stay in it" }).ClickAsync();
+        await Assertions.Expect(Heading(page)).ToHaveTextAsync("Your peer group");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Leave this group…" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Yes, leave the group" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("You have left this group.");
+        await App.Outbox.WaitForAsync("cv@example.org", "group-introduction", count: 2); // the others are told
     }
 
     private static Uri GroupLink(MimeKit.MimeMessage message) => Outbox.Link(message, PeerMatchApp.PublicBaseUrl + "/api/groups/");

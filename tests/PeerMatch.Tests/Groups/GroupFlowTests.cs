@@ -72,9 +72,11 @@ public sealed class GroupFlowTests : OrganizerFlowTest
             Assert.Equal(3, calendars.Count);
             foreach (var part in calendars)
             {
+                Assert.Equal("utf-8", part.ContentType.Charset);
                 using var content = new MemoryStream();
                 await part.Content!.DecodeToAsync(content);
                 var meeting = Assert.Single(Calendar.Load(System.Text.Encoding.UTF8.GetString(content.ToArray()))!.Events);
+                Assert.StartsWith($"{PeerMatchApp.PublicBaseUrl}/api/groups/{groupId}?token=", meeting.Url!.AbsoluteUri, StringComparison.Ordinal);
                 var start = meeting.Start!.AsUtc;
                 var local = TimeZoneInfo.ConvertTimeFromUtc(start, TimeZoneInfo.FindSystemTimeZoneById("America/Los_Angeles"));
                 Assert.InRange(local.TimeOfDay, TimeSpan.FromHours(9), TimeSpan.FromHours(16.5));
@@ -97,6 +99,9 @@ public sealed class GroupFlowTests : OrganizerFlowTest
         // The page, once formed, shows a member everyone's address; the organizer sees every answer.
         var page = await Client.GetFromJsonAsync<JsonObject>(Relative(await App.Outbox.WaitForAsync("cv@example.org", "group-invitation")));
         Assert.Equal(5, page!["members"]!.AsArray().Count);
+        // Its reasons speak of who is in it now (m_i has i years), not of those first invited.
+        var youngest = yes.Append(waiting).Where(id => id != "cv").Min(id => int.Parse(id[1..], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Contains($"experience from {youngest} to 15 years", page["reasons"]!.AsArray().Select(r => r!.GetValue<string>()));
         var listed = Assert.Single((await Client.GetFromJsonAsync<JsonObject>("/api/organizer/groups"))!["groups"]!.AsArray())!;
         Assert.Equal("formed", listed["state"]!.GetValue<string>());
         Assert.Equal("no", listed["members"]!.AsArray().Single(m => m!["id"]!.GetValue<string>() == members[2])!["answer"]!.GetValue<string>());
@@ -183,7 +188,21 @@ public sealed class GroupFlowTests : OrganizerFlowTest
         }
         await App.Outbox.WaitForAsync("a3@example.org", "group-introduction");
 
-        using (var left = await Client.PostAsync(Relative(await InvitationAsync("a3")).Replace("?token", "/leave?token", StringComparison.Ordinal), null))
+        // Leaving cannot be undone: the button leads to a page that says what it means, and only its confirmation leaves.
+        var leave = Relative(await InvitationAsync("a3")).Replace("?token", "/leave?token", StringComparison.Ordinal);
+        using (var asked = await Intakes.BrowseAsync(Client, leave))
+        {
+            var page = await asked.Content.ReadAsStringAsync();
+            Assert.Contains("This cannot be undone", page, StringComparison.Ordinal);
+            Assert.Contains("name=\"confirm\" value=\"yes\"", page, StringComparison.Ordinal);
+        }
+        using (var unconfirmed = await Client.PostAsync(leave, new FormUrlEncodedContent([])))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, unconfirmed.StatusCode);
+            Assert.Contains("confirm", await unconfirmed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        Assert.Equal("member", (await Client.GetFromJsonAsync<JsonObject>(Relative(await InvitationAsync("a3"))))!["yourStatus"]!.GetValue<string>());
+        using (var left = await Client.PostAsync(leave, new FormUrlEncodedContent([new("confirm", "yes")])))
         {
             Assert.Equal(HttpStatusCode.OK, left.StatusCode);
             Assert.Equal("left", (await left.Content.ReadFromJsonAsync<JsonObject>())!["yourStatus"]!.GetValue<string>());
