@@ -25,7 +25,7 @@ public sealed class GroupEmailComposer(
     EmailRenderer renderer,
     TimeProvider clock) : IEmailComposer
 {
-    public IReadOnlyCollection<EmailKind> Kinds { get; } = [GroupEmails.Invitation, GroupEmails.Introduction, GroupEmails.CheckIn];
+    public IReadOnlyCollection<EmailKind> Kinds { get; } = [GroupEmails.Invitation, GroupEmails.Introduction, GroupEmails.CheckIn, GroupEmails.ConvenerRequest];
 
     public async Task<EmailMessage?> ComposeAsync(EmailJob job, Practitioner recipient, CancellationToken cancellationToken)
     {
@@ -46,6 +46,7 @@ public sealed class GroupEmailComposer(
             var kind when kind == GroupEmails.Invitation => await InvitationAsync(job, recipient, group, seat, view, footer, now, cancellationToken),
             var kind when kind == GroupEmails.Introduction => await IntroductionAsync(job, recipient, group, seat, view, (news, about), footer, now, cancellationToken),
             var kind when kind == GroupEmails.CheckIn => await CheckInAsync(job, recipient, group, seat, footer, cancellationToken),
+            var kind when kind == GroupEmails.ConvenerRequest => await ConvenerRequestAsync(job, recipient, group, seat, view, footer, cancellationToken),
             _ => null,
         };
     }
@@ -92,6 +93,19 @@ public sealed class GroupEmailComposer(
         }
         var answerUrl = await links.GroupCheckInUrlAsync(recipient.Id, group.Group.Id, cancellationToken);
         return await renderer.MessageAsync<GroupCheckInEmail, GroupCheckInModel>(job.Kind, recipient, GroupCheckInEmail.Subject, new(footer, answerUrl));
+    }
+
+    /// <summary>"Will you convene?", unless the member has answered (or been passed over) since it was queued.</summary>
+    private async Task<EmailMessage?> ConvenerRequestAsync(EmailJob job, Practitioner recipient, GroupWithSeats group, GroupSeat seat, GroupView view,
+        EmailFooter footer, CancellationToken cancellationToken)
+    {
+        if (!seat.IsMember || group.Group.State != GroupStates.Formed || group.Group.ConvenerAsked != recipient.Id)
+        {
+            return null;
+        }
+        var others = view.Members.Count(m => m.Id != recipient.Id && m.Profile.WillingToConvene && !m.Seat.DeclinedConvening);
+        var model = new GroupConvenerRequestModel(footer, view, others, await links.ConveneUrlAsync(recipient.Id, group.Group.Id, cancellationToken));
+        return await renderer.MessageAsync<GroupConvenerRequestEmail, GroupConvenerRequestModel>(job.Kind, recipient, GroupConvenerRequestEmail.Subject, model);
     }
 
     /// <summary>One proposed time as an .ics file: its UID names the group and the proposal, so a calendar keeps one event per time.</summary>

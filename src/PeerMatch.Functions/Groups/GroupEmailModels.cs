@@ -13,3 +13,6 @@ public sealed record GroupIntroductionModel(EmailFooter Footer, GroupView View, 
 
 /// <summary>What <see cref="GroupInvitationEmail"/> says.</summary>
 public sealed record GroupInvitationModel(EmailFooter Footer, GroupView View, IReadOnlyList<GroupPerson> Others, bool YouConvene, IReadOnlyList<string> Reasons, IReadOnlyList<ContentItem> GroundRules, IReadOnlyList<ContentItem> Outline, Uri GroupUrl) : IEmailModel;
+
+/// <summary>What <see cref="GroupConvenerRequestEmail"/> says: <see cref="Others"/> counts the willing members asked after this one.</summary>
+public sealed record GroupConvenerRequestModel(EmailFooter Footer, GroupView View, int Others, Uri ConveneUrl) : IEmailModel;

@@ -14,4 +14,5 @@ namespace PeerMatch.Functions.Groups;
 [JsonSerializable(typeof(GroupLeft))]
 [JsonSerializable(typeof(GroupMet))]
 [JsonSerializable(typeof(GroupStarted))]
+[JsonSerializable(typeof(GroupConvening))]
 internal sealed partial class GroupJson : JsonSerializerContext;

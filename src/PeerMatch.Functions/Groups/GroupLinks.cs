@@ -19,6 +19,10 @@ public sealed class GroupLinks(LinkSigner signer)
     public Task<Uri> GroupUrlAsync(string practitionerId, string groupId, CancellationToken cancellationToken) =>
         signer.ScopedUrlAsync(GroupRoutes.Group, Group, practitionerId, groupId, cancellationToken);
 
+    /// <summary>The convener role's page (the group's own token: it is a page of the group).</summary>
+    public Task<Uri> ConveneUrlAsync(string practitionerId, string groupId, CancellationToken cancellationToken) =>
+        signer.ScopedUrlAsync(GroupRoutes.GroupConvene, Group, practitionerId, groupId, cancellationToken);
+
     /// <summary>The "has your group met?" link of a check-in.</summary>
     public Task<Uri> GroupCheckInUrlAsync(string practitionerId, string groupId, CancellationToken cancellationToken) =>
         signer.ScopedUrlAsync(GroupRoutes.GroupCheckIn, CheckIn, practitionerId, groupId, cancellationToken);

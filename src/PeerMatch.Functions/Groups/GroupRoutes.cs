@@ -7,6 +7,7 @@ public static class GroupRoutes
     public const string GroupAnswer = "groups/{id}/answer";
     public const string GroupLeave = "groups/{id}/leave";
     public const string GroupCheckIn = "groups/{id}/met";
+    public const string GroupConvene = "groups/{id}/convene";
     public const string MyGroup = "me/group";
     public const string GroupProposals = "organizer/groups/proposals";
     public const string OrganizerGroups = "organizer/groups";

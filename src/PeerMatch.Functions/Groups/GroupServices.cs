@@ -28,5 +28,6 @@ public static class GroupServices
             .AddSingleton<ProfileGroups>()
             .AddSingleton<IProfileSection, GroupProfileSection>()
             .AddSingleton<GroupLinks>()
+            .AddSingleton<GroupPages>()
             .AddEmailComposer<GroupEmailComposer>();
 }

@@ -15,7 +15,7 @@ namespace PeerMatch.Functions.Groups;
 /// formed. <c>GroupMemberships</c>: PK = practitioner id, RK = each group they were invited into, plus "~waiting" (why no
 /// group has them yet): what the profile page reads, and what erasure follows.
 /// </summary>
-public sealed class GroupTable(StorageAccount storage) : IGroupStore, IPersonalDataStore
+public sealed class GroupTable(StorageAccount storage, TimeProvider clock) : IGroupStore, IPersonalDataStore
 {
     public const string Name = "Groups";
     public const string MembershipsName = "GroupMemberships";
@@ -192,7 +192,7 @@ public sealed class GroupTable(StorageAccount storage) : IGroupStore, IPersonalD
     /// <summary>
     /// Their seats, the groups they convene (shown by id and state: the rest is the group's), their pointers to groups,
     /// and why they wait. Erasing takes the person out of every group without telling anyone their address: a group they
-    /// convened keeps going with no convener until the next settle hands it over.
+    /// convened goes on with no convener until the next settle finds one.
     /// </summary>
     private static readonly PersonalRows[] Personal =
     [
@@ -205,7 +205,45 @@ public sealed class GroupTable(StorageAccount storage) : IGroupStore, IPersonalD
     public Task<IReadOnlyList<PersonalRecords>> ExportAsync(string practitionerId, CancellationToken cancellationToken) =>
         storage.ExportAsync(Personal, practitionerId, cancellationToken);
 
-    public Task EraseAsync(string practitionerId, CancellationToken cancellationToken) => storage.EraseAsync(Personal, practitionerId, cancellationToken);
+    public async Task EraseAsync(string practitionerId, CancellationToken cancellationToken)
+    {
+        await LeaveNamelesslyAsync(practitionerId, cancellationToken);
+        await storage.EraseAsync(Personal, practitionerId, cancellationToken);
+    }
+
+    /// <summary>
+    /// An erased person's place in each group they are still in becomes a seat that names nobody and has left: a formed
+    /// group's members are told that "a member" left, and a forming group invites someone in their place. Written with
+    /// the seat's removal in one transaction, so the group never counts them twice or not at all.
+    /// </summary>
+    private async Task LeaveNamelesslyAsync(string practitionerId, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(Name, cancellationToken);
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {practitionerId}"), cancellationToken: cancellationToken))
+        {
+            var seat = ToSeat(row);
+            if (seat.IsOut || await GetAsync(seat.GroupId, cancellationToken) is not { Group.IsOpen: true })
+            {
+                continue;
+            }
+            var nameless = seat with
+            {
+                PractitionerId = LeftSeatPrefix + Guid.NewGuid().ToString("N"),
+                LeftAt = clock.GetUtcNow(),
+                Met = null,
+                Queued = seat.Queued?.Where(m => m != SeatMarks.LeaveTold).ToHashSet(),
+            };
+            // Someone else may change the seat meanwhile: then the erase below removes it, unannounced.
+            await table.TrySubmitAsync(
+            [
+                new TableTransactionAction(TableTransactionActionType.Add, ToEntity(nameless)),
+                new TableTransactionAction(TableTransactionActionType.Delete, row, row.ETag),
+            ], cancellationToken);
+        }
+    }
+
+    /// <summary>Seats that stand for someone who erased their profile: they name nobody.</summary>
+    public const string LeftSeatPrefix = "~left-";
 
     /// <summary>Each member's pointer to the group, written before the group: a pointer to a group not stored yet is ignored.</summary>
     private async Task PointAsync(IEnumerable<string> practitionerIds, string groupId, CancellationToken cancellationToken)
@@ -242,6 +280,9 @@ public sealed class GroupTable(StorageAccount storage) : IGroupStore, IPersonalD
         ["ClosedAt"] = g.ClosedAt,
         ["MeetingTimes"] = g.MeetingTimes is null ? null : string.Join(',', g.MeetingTimes.Select(t => t.ToUnixTimeSeconds())),
         ["CheckInQueuedAt"] = g.CheckInQueuedAt,
+        ["ConvenerAsked"] = g.ConvenerAsked,
+        ["ConvenerAskedAt"] = g.ConvenerAskedAt,
+        ["ConvenerAcceptedAt"] = g.ConvenerAcceptedAt,
     };
 
     private static PeerGroup ToGroup(TableEntity e) => new(
@@ -260,9 +301,18 @@ public sealed class GroupTable(StorageAccount storage) : IGroupStore, IPersonalD
             ? times.Split(',').Select(t => DateTimeOffset.FromUnixTimeSeconds(long.Parse(t, System.Globalization.CultureInfo.InvariantCulture))).ToList()
             : null,
         e.GetDateTimeOffset("CheckInQueuedAt"),
-        e.ETag.ToString());
+        e.ETag.ToString())
+    {
+        ConvenerAsked = e.GetString("ConvenerAsked"),
+        ConvenerAskedAt = e.GetDateTimeOffset("ConvenerAskedAt"),
+        ConvenerAcceptedAt = e.GetDateTimeOffset("ConvenerAcceptedAt"),
+    };
 
-    private static readonly string[] Marks = [SeatMarks.Invitation, SeatMarks.Introduction, SeatMarks.Announced, SeatMarks.LeaveTold, SeatMarks.CalledOffTold];
+    private static readonly string[] Marks =
+    [
+        SeatMarks.Invitation, SeatMarks.Introduction, SeatMarks.Announced, SeatMarks.LeaveTold, SeatMarks.CalledOffTold, SeatMarks.ConvenerRequest,
+        SeatMarks.ConvenerTold,
+    ];
 
     private static TableEntity ToEntity(GroupSeat s)
     {

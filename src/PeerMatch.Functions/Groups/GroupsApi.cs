@@ -39,11 +39,11 @@ public sealed record GroupLeft(string YourStatus);
 /// nothing), <c>POST …/answer</c> records yes or no (or a convener's <c>convene=no</c>), <c>POST …/leave</c> leaves it,
 /// and <c>GET</c>/<c>POST …/met</c> is the six-week check-in. A browser's POST is redirected to the page, which shows the outcome.
 /// </summary>
-public sealed class GroupsApi(LinkedPages pages, PeerGroups groups, GroupAnswers answers, IPractitionerRepository practitioners, GroupContent content, TimeProvider clock)
+public sealed class GroupsApi(LinkedPages pages, GroupPages groupPages, GroupAnswers answers, IPractitionerRepository practitioners, GroupContent content, TimeProvider clock)
 {
-    private LinkedPage<GroupSeen> GroupPageLink => new(GroupRoutes.Group, GroupLinks.Group, GroupLinks.GroupLink, FindAsync);
+    private LinkedPage<GroupSeen> GroupPageLink => groupPages.Group;
 
-    private LinkedPage<GroupSeen> CheckInPageLink => new(GroupRoutes.GroupCheckIn, GroupLinks.CheckIn, GroupLinks.GroupLink, FindAsync);
+    private LinkedPage<GroupSeen> CheckInPageLink => groupPages.CheckIn;
 
     [Function("Group")]
     public async Task<Results<RazorComponentResult<GroupPage>, Ok<GroupPageView>, LinkProblemResult>> ShowAsync(
@@ -76,6 +76,7 @@ public sealed class GroupsApi(LinkedPages pages, PeerGroups groups, GroupAnswers
             Outline = content.Outline,
             AnswerPath = Routes.WithToken(GroupRoutes.GroupAnswer, request.LinkToken(), id),
             LeavePath = Routes.WithToken(GroupRoutes.GroupLeave, request.LinkToken(), id),
+            ConvenePath = Routes.WithToken(GroupRoutes.GroupConvene, request.LinkToken(), id),
         });
     }
 
@@ -162,14 +163,6 @@ public sealed class GroupsApi(LinkedPages pages, PeerGroups groups, GroupAnswers
         return true;
     }
 
-    /// <summary>The group with the person a link was issued to, while they still hold a seat in it.</summary>
-    private async Task<GroupSeen?> FindAsync(string practitionerId, string groupId, CancellationToken cancellationToken)
-    {
-        var group = await groups.GetAsync(groupId, cancellationToken);
-        var viewer = group?.Seat(practitionerId) is null ? null : await practitioners.GetAsync(practitionerId, cancellationToken);
-        return viewer is null ? null : new GroupSeen(group!, viewer);
-    }
-
     /// <summary>Yes or no; "yes, but only as a member" is the <c>convene=no</c> button alone, a yes.</summary>
     private static (string Answer, bool MemberOnly) ReadAnswer(IReadOnlyDictionary<string, string> fields, ValidationErrors errors)
     {
@@ -182,8 +175,5 @@ public sealed class GroupsApi(LinkedPages pages, PeerGroups groups, GroupAnswers
         return (answer, convene == "no");
     }
 }
-
-/// <summary>A group as the person a link was issued to sees it.</summary>
-public sealed record GroupSeen(GroupWithSeats Group, Practitioner Viewer);
 
 public sealed record GroupMet(string? Met);

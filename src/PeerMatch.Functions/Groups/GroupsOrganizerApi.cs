@@ -25,7 +25,8 @@ public sealed record GroupSeatView(string Id, string Name, string? Answer, bool 
 
 public sealed record GroupStateView(
     string GroupId, string State, string Model, string Language, string Meeting, string Origin, DateTimeOffset CreatedAt, DateTimeOffset? FormedAt,
-    DateTimeOffset? ClosedAt, GroupSeatView? Convener, IReadOnlyList<GroupSeatView> Members, IReadOnlyList<string> Reasons);
+    DateTimeOffset? ClosedAt, GroupSeatView? Convener, IReadOnlyList<GroupSeatView> Members, IReadOnlyList<string> Reasons,
+    GroupSeatView? ConvenerAsked = null);
 
 public sealed record GroupList(IReadOnlyList<GroupStateView> Groups);
 
@@ -90,7 +91,7 @@ public sealed class GroupsOrganizerApi(PeerGroups groups, GroupForming forming, 
                 .ToList();
             var g = group.Group;
             list.Add(new GroupStateView(g.Id, g.State, g.Model, g.Language, g.Meeting, g.Origin, g.CreatedAt, g.FormedAt, g.ClosedAt,
-                seats.FirstOrDefault(s => s.Id == g.ConvenerId), seats, g.Reasons));
+                seats.FirstOrDefault(s => s.Id == g.ConvenerId), seats, g.Reasons, seats.FirstOrDefault(s => s.Id == g.ConvenerAsked)));
         }
         return TypedResults.Ok(new GroupList(list.OrderByDescending(g => g.CreatedAt).ToList()));
     }

@@ -51,6 +51,47 @@ public sealed class GroupAnswers(IGroupStore groups, GroupSettling settling, Tim
         return done is { Changed: true } ? await settling.SettleAsync(groupId, cancellationToken) : done?.Group;
     }
 
+    /// <summary>
+    /// A member's answer about the convener role of a formed group. Yes takes it on when they were asked, or when nobody
+    /// convenes and nobody is being asked (anyone may step up); no passes it on (a convener stepping down, or someone
+    /// asked who declines) and they are not asked again. Then the group takes its next steps (the others are told, or
+    /// the next willing member asked). Null when the person is not a member of the group.
+    /// </summary>
+    public async Task<GroupWithSeats?> ConveneAsync(string groupId, string practitionerId, bool yes, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        for (var attempt = 0; attempt < WriteAttempts; attempt++)
+        {
+            if (await groups.GetAsync(groupId, cancellationToken) is not { } group || group.Seat(practitionerId) is not { IsMember: true } seat
+                || group.Group.State != GroupStates.Formed)
+            {
+                return null;
+            }
+            var g = group.Group;
+            var convenes = g.ConvenerId == practitionerId;
+            var nobodyConvenes = group.Seat(g.ConvenerId) is not { IsMember: true };
+            (PeerGroup Group, GroupSeat Seat)? change = yes switch
+            {
+                true when convenes => null,
+                true when g.ConvenerAsked == practitionerId || (nobodyConvenes && g.ConvenerAsked is null) =>
+                    (g with { ConvenerId = practitionerId, ConvenerAsked = null, ConvenerAskedAt = null, ConvenerAcceptedAt = now }, seat with { DeclinedConvening = false }),
+                true => null, // someone else convenes, or is being asked first
+                false when seat.DeclinedConvening && !convenes => null,
+                false => (g with { ConvenerId = convenes ? "" : g.ConvenerId, ConvenerAsked = g.ConvenerAsked == practitionerId ? null : g.ConvenerAsked },
+                    seat with { DeclinedConvening = true }),
+            };
+            if (change is not var (changedGroup, changedSeat))
+            {
+                return group;
+            }
+            if (await groups.TryUpdateAsync(changedGroup, [changedSeat], cancellationToken))
+            {
+                return await settling.SettleAsync(groupId, cancellationToken);
+            }
+        }
+        throw new InvalidOperationException($"Group {groupId} kept meeting other writes.");
+    }
+
     /// <summary>Records a member's answer to the check-in ("has your group met?"); the first counts.</summary>
     public async Task<string?> RecordMetAsync(string groupId, string practitionerId, string met, CancellationToken cancellationToken) =>
         (await ChangeSeatAsync(groupId, practitionerId, (_, seat) => seat.Met is null ? seat with { Met = met } : null, cancellationToken))?.Seat.Met;

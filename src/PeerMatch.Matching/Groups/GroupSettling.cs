@@ -23,6 +23,9 @@ public sealed class GroupSettling(
     public static readonly TimeSpan FormWithin = TimeSpan.FromDays(14);
     public static readonly TimeSpan CheckInAfter = TimeSpan.FromDays(42);
 
+    /// <summary>A member asked to convene has this long to answer; silence passes the question to the next.</summary>
+    public static readonly TimeSpan ConvenerAnswerWithin = TimeSpan.FromDays(5);
+
     /// <summary>The convener and this many others saying yes form the group.</summary>
     public const int YesToForm = GroupFormation.MinimumSize;
 
@@ -109,7 +112,9 @@ public sealed class GroupSettling(
         if (group.Group.IsOpen)
         {
             wrote |= await ExpireSilenceAsync(group, now, cancellationToken);
-            wrote |= await HandOverAsync(await CurrentAsync(), cancellationToken);
+            wrote |= (await CurrentAsync()).Group.State == GroupStates.Inviting
+                ? await HandOverAsync(await CurrentAsync(), cancellationToken)
+                : await AskForConvenerAsync(await CurrentAsync(), now, cancellationToken);
         }
         if ((await CurrentAsync()).Group.State == GroupStates.Inviting)
         {
@@ -188,35 +193,67 @@ public sealed class GroupSettling(
     }
 
     /// <summary>
-    /// A convener who declined, left or erased hands over: while forming, to the most experienced willing member who
-    /// said yes (or nobody yet: the group waits for one); once formed, to the most experienced willing member, or else
-    /// the most experienced.
+    /// While a group forms, a convener who declined, left or erased hands over to the most experienced willing member
+    /// who said yes (their profile says they are willing, and their yes came with the role in view); with none yet, the
+    /// group waits for one.
     /// </summary>
     private async Task<bool> HandOverAsync(GroupWithSeats group, CancellationToken cancellationToken)
     {
         var current = group.Seat(group.Group.ConvenerId);
-        var forming = group.Group.State == GroupStates.Inviting;
-        if (current is not null && !current.IsOut && !(forming && current.DeclinedConvening))
+        if (current is not null && !current.IsOut && !current.DeclinedConvening)
         {
             return false;
         }
-        var candidates = new List<(GroupSeat Seat, Profile Profile)>();
-        foreach (var seat in group.Seats.Where(s => s.PractitionerId != group.Group.ConvenerId && (forming ? s.IsYes && !s.DeclinedConvening : s.IsMember)))
-        {
-            if (await practitioners.GetAsync(seat.PractitionerId, cancellationToken) is { } p)
-            {
-                candidates.Add((seat, p.Profile));
-            }
-        }
-        var next = candidates.Where(c => c.Profile.WillingToConvene || !forming)
-            .OrderBy(c => c.Seat.DeclinedConvening).ThenByDescending(c => c.Profile.WillingToConvene).ThenByDescending(c => c.Profile.YearsExperience).ThenBy(c => c.Seat.PractitionerId, StringComparer.Ordinal)
-            .Select(c => c.Seat.PractitionerId).FirstOrDefault();
-        if (next is null)
+        var willing = await WillingAsync(group, s => s.IsYes, cancellationToken);
+        if (willing.FirstOrDefault() is not { } next)
         {
             return false;
         }
         await groups.TryUpdateAsync(group.Group with { ConvenerId = next }, [], cancellationToken);
         return true;
+    }
+
+    /// <summary>
+    /// Once formed, nobody becomes convener without saying yes: when the convener leaves, erases or passes the role on,
+    /// the willing members are asked in turn, most experienced first, each with <see cref="ConvenerAnswerWithin"/> to
+    /// answer (silence is a no). When nobody takes it on, the group goes on without one (any member may still step up).
+    /// </summary>
+    private async Task<bool> AskForConvenerAsync(GroupWithSeats group, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var g = group.Group;
+        if (group.Seat(g.ConvenerId) is { IsMember: true })
+        {
+            return false;
+        }
+        if (g.ConvenerAsked is { } asked && group.Seat(asked) is { IsMember: true, DeclinedConvening: false } deciding)
+        {
+            if (g.ConvenerAskedAt + ConvenerAnswerWithin > now)
+            {
+                return false;
+            }
+            await groups.TryUpdateSeatAsync(deciding with { DeclinedConvening = true }, cancellationToken);
+        }
+        var next = (await WillingAsync(group, s => s.IsMember && s.PractitionerId != g.ConvenerAsked, cancellationToken)).FirstOrDefault();
+        if (g.ConvenerId.Length == 0 && g.ConvenerAsked == next)
+        {
+            return false;
+        }
+        await groups.TryUpdateAsync(g with { ConvenerId = "", ConvenerAsked = next, ConvenerAskedAt = next is null ? null : now }, [], cancellationToken);
+        return true;
+    }
+
+    /// <summary>Those of <paramref name="eligible"/> seats whose profile says they are willing to convene and who have not declined it, most experienced first.</summary>
+    private async Task<List<string>> WillingAsync(GroupWithSeats group, Func<GroupSeat, bool> eligible, CancellationToken cancellationToken)
+    {
+        var willing = new List<(string Id, int Years)>();
+        foreach (var seat in group.Seats.Where(s => s.PractitionerId != group.Group.ConvenerId && !s.DeclinedConvening && eligible(s)))
+        {
+            if (await practitioners.GetAsync(seat.PractitionerId, cancellationToken) is { Profile.WillingToConvene: true } p)
+            {
+                willing.Add((p.Id, p.Profile.YearsExperience));
+            }
+        }
+        return willing.OrderByDescending(w => w.Years).ThenBy(w => w.Id, StringComparer.Ordinal).Select(w => w.Id).ToList();
     }
 
     /// <summary>For each "no" not replaced yet, invites the seeker in no group who best fills the gap (when someone fits).</summary>
@@ -282,6 +319,14 @@ public sealed class GroupSettling(
             if (group.Group.State == GroupStates.CalledOff && seat.IsYes && !seat.WasQueued(SeatMarks.CalledOffTold))
             {
                 owed.Add((SeatMarks.CalledOffTold, [GroupEmailJobs.CalledOff(id, seat.PractitionerId)]));
+            }
+            if (group.Group.State == GroupStates.Formed && group.Group.ConvenerAsked == seat.PractitionerId && seat.IsMember && !seat.WasQueued(SeatMarks.ConvenerRequest))
+            {
+                owed.Add((SeatMarks.ConvenerRequest, [GroupEmailJobs.ConvenerRequest(id, seat.PractitionerId)]));
+            }
+            if (group.Group.ConvenerAcceptedAt is not null && group.Group.ConvenerId == seat.PractitionerId && seat.IsMember && !seat.WasQueued(SeatMarks.ConvenerTold))
+            {
+                owed.Add((SeatMarks.ConvenerTold, others.Select(o => GroupEmailJobs.ConvenerChosen(id, seat.PractitionerId, o.PractitionerId))));
             }
             foreach (var (mark, jobs) in owed)
             {

@@ -33,6 +33,14 @@ public sealed record PeerGroup(
 {
     /// <summary>Forming or formed: its members are not taken into another group.</summary>
     public bool IsOpen => State is GroupStates.Inviting or GroupStates.Formed;
+
+    /// <summary>Formed and without a convener: the member asked to take the role on (5 days to answer), and since when.</summary>
+    public string? ConvenerAsked { get; init; }
+
+    public DateTimeOffset? ConvenerAskedAt { get; init; }
+
+    /// <summary>When the convener took the role on after the group formed (by being asked, or stepping up): the others are told once.</summary>
+    public DateTimeOffset? ConvenerAcceptedAt { get; init; }
 }
 
 /// <summary>E-mails about a seat, each queued once: the mark says it is (the job id makes a second send impossible anyway).</summary>
@@ -43,6 +51,8 @@ public static class SeatMarks
     public const string Announced = "Announced";
     public const string LeaveTold = "LeaveTold";
     public const string CalledOffTold = "CalledOffTold";
+    public const string ConvenerRequest = "ConvenerRequest";
+    public const string ConvenerTold = "ConvenerTold";
 }
 
 /// <summary>
@@ -140,12 +150,16 @@ public interface IGroupStore : IPersonalDataStore
     Task<Dictionary<string, NoGroupReason>> WaitingReasonsAsync(CancellationToken cancellationToken);
 }
 
-/// <summary>What peer groups send: invitations (and a called-off notice), introductions (and news of who joined or left), check-ins.</summary>
+/// <summary>
+/// What peer groups send: invitations (and a called-off notice), introductions (and news of who joined, left, or took
+/// the convener role on), check-ins, and the request to convene.
+/// </summary>
 public static class GroupEmails
 {
     public static readonly EmailKind Invitation = new("group-invitation");
     public static readonly EmailKind Introduction = new("group-introduction");
     public static readonly EmailKind CheckIn = new("group-check-in");
+    public static readonly EmailKind ConvenerRequest = new("group-convener-request");
 }
 
 /// <summary>
@@ -170,6 +184,14 @@ public static class GroupEmailJobs
     public static EmailJob Left(string groupId, string leaverId, string practitionerId) =>
         new($"group-left-{groupId}-{MatchingEmailJobs.Hash(leaverId)}", GroupEmails.Introduction, practitionerId, $"{groupId}:{GroupNews.Left}:{leaverId}");
 
+    /// <summary>Asks a member to convene; each member is asked at most once per group (a no, or silence, is not asked again).</summary>
+    public static EmailJob ConvenerRequest(string groupId, string practitionerId) =>
+        new($"group-convener-request-{groupId}", GroupEmails.ConvenerRequest, practitionerId, groupId);
+
+    /// <summary>Tells a member who took the convener role on.</summary>
+    public static EmailJob ConvenerChosen(string groupId, string convenerId, string practitionerId) =>
+        new($"group-convener-{groupId}-{MatchingEmailJobs.Hash(convenerId)}", GroupEmails.Introduction, practitionerId, $"{groupId}:{GroupNews.Convener}:{convenerId}");
+
     public static EmailJob CheckIn(string groupId, string practitionerId) =>
         new($"group-check-in-{groupId}", GroupEmails.CheckIn, practitionerId, groupId);
 
@@ -189,4 +211,5 @@ public static class GroupNews
     public const string Joined = "joined";
     public const string Left = "left";
     public const string CalledOff = "called-off";
+    public const string Convener = "convener";
 }

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -313,6 +314,94 @@ public sealed class GroupFlowTests : OrganizerFlowTest
     }
 
     [Fact]
+    public async Task When_a_convener_leaves_a_formed_group_the_willing_are_asked_in_turn_and_nobody_convenes_without_saying_yes()
+    {
+        await App.SeedAsync(Person("cv", convenes: true, years: 15), Person("w1", convenes: true, years: 10), Person("w2", convenes: true, years: 5),
+            Person("a1", years: 20), Person("a2", years: 3));
+        var groupId = (await FormAsync())["groups"]![0]!["groupId"]!.GetValue<string>();
+        foreach (var id in new[] { "cv", "w1", "w2", "a1", "a2" })
+        {
+            await AnswerAsync(id, "yes");
+        }
+        await LeaveAsync("cv");
+        await App.DrainAsync();
+
+        // The most experienced willing member is asked, not the most experienced member; until a yes, nobody convenes.
+        var request = await App.Outbox.WaitForAsync("w1@example.org", "group-convener-request");
+        Assert.Contains("Nobody becomes convener without saying yes", request.TextBody!, StringComparison.Ordinal);
+        Assert.Null(await ConvenerAsync(groupId));
+        Assert.Equal("w1", (await GroupAsync(groupId))["convenerAsked"]!["id"]!.GetValue<string>());
+        var news = await NewsAsync("a1", "PeerMatch: cv left your peer group");
+        Assert.Contains("it has no convener at the moment", news.TextBody!, StringComparison.Ordinal);
+        using (var page = await Intakes.BrowseAsync(Client, ConveneLink(request)))
+        {
+            Assert.Contains("you are the one we are asking", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        // w1 says no: w2 is asked. w2 lets five days pass: nobody is left who is willing, and the group goes on without one.
+        Assert.False((await ConveneAsync(ConveneLink(request), "no"))["youConvene"]!.GetValue<bool>());
+        await App.Outbox.WaitForAsync("w2@example.org", "group-convener-request");
+        App.Clock.Advance(GroupSettling.ConvenerAnswerWithin + TimeSpan.FromHours(1));
+        await Client.RunMatchAsync(force: true);
+        await App.DrainAsync();
+        var group = await GroupAsync(groupId);
+        Assert.Null(group["convener"]);
+        Assert.Null(group["convenerAsked"]);
+        Assert.All(new[] { "a1", "a2" }, id => Assert.DoesNotContain(App.Outbox.To($"{id}@example.org"), m => m.Headers["X-PeerMatch-Kind"] == "group-convener-request"));
+        Assert.Equal(2, App.Outbox.All().Count(m => m.Headers["X-PeerMatch-Kind"] == "group-convener-request"));
+
+        // Any member may then step up; two at once make one convener, and the others are told once.
+        var a1 = ConveneLink(await InvitationAsync("a1"));
+        var a2 = ConveneLink(await InvitationAsync("a2"));
+        Assert.True((await Client.GetFromJsonAsync<JsonObject>(a1))!["nobodyAsked"]!.GetValue<bool>());
+        var both = await Task.WhenAll(ConveneAsync(a1, "yes"), ConveneAsync(a2, "yes"));
+        Assert.Single(both, b => b["youConvene"]!.GetValue<bool>());
+        var convener = await ConvenerAsync(groupId);
+        Assert.Contains(convener, new[] { "a1", "a2" });
+        await App.DrainAsync();
+        foreach (var id in new[] { "w1", "w2", "a1", "a2" }.Where(id => id != convener))
+        {
+            Assert.Single(App.Outbox.To($"{id}@example.org"), m => m.Subject?.EndsWith("now convenes your peer group", StringComparison.Ordinal) == true);
+        }
+        Assert.DoesNotContain(App.Outbox.To($"{convener}@example.org"), m => m.Subject?.EndsWith("now convenes your peer group", StringComparison.Ordinal) == true);
+    }
+
+    [Fact]
+    public async Task An_erased_member_of_a_formed_group_is_announced_as_a_member_who_left_and_an_erased_convener_is_replaced_by_asking()
+    {
+        await App.SeedAsync(Person("cv", convenes: true, years: 15), Person("w1", convenes: true, years: 10), Person("a1"), Person("a2"), Person("a3"));
+        var groupId = (await FormAsync())["groups"]![0]!["groupId"]!.GetValue<string>();
+        foreach (var id in new[] { "cv", "w1", "a1", "a2", "a3" })
+        {
+            await AnswerAsync(id, "yes");
+        }
+        await App.Outbox.WaitForAsync("a1@example.org", "group-introduction");
+        var manage = Outbox.Relative(Outbox.Link(await App.Outbox.WaitForAsync("cv@example.org", "group-invitation"), PeerMatchApp.PublicBaseUrl + "/api/me?token="));
+
+        using (var erased = await Client.DeleteAsync(manage))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, erased.StatusCode);
+        }
+        await Client.RunMatchAsync(force: true);
+        await App.DrainAsync();
+
+        foreach (var id in new[] { "w1", "a1", "a2", "a3" })
+        {
+            var left = await NewsAsync(id, "PeerMatch: A member left your peer group");
+            Assert.Contains("A member has left your peer group.", left.TextBody!, StringComparison.Ordinal);
+            Assert.DoesNotContain("cv Example", left.TextBody!, StringComparison.Ordinal);
+            Assert.DoesNotContain("cv@example.org", left.TextBody!, StringComparison.Ordinal);
+        }
+        Assert.Empty(await StorageScan.NamingAsync(App, "cv", "cv@example.org", "cv Example"));
+        var request = await App.Outbox.WaitForAsync("w1@example.org", "group-convener-request");
+        Assert.True((await ConveneAsync(ConveneLink(request), "yes"))["youConvene"]!.GetValue<bool>());
+        await App.DrainAsync();
+        Assert.Equal("w1", await ConvenerAsync(groupId));
+        Assert.Equal(4, (await GroupAsync(groupId))["members"]!.AsArray().Count(m => m!["joined"]!.GetValue<bool>()));
+        await NewsAsync("a2", "PeerMatch: w1 now convenes your peer group");
+    }
+
+    [Fact]
     public async Task A_willing_convener_can_start_a_group_from_the_profile_page_or_learns_why_not()
     {
         await App.SeedAsync(Person("cv", convenes: true, years: 15, seeking: ["case-consultation"]), Person("a1"), Person("a2"));
@@ -453,6 +542,28 @@ public sealed class GroupFlowTests : OrganizerFlowTest
             fields.Add(new("convene", convene));
         }
         using var response = await Client.PostAsync(Relative(await InvitationAsync(id)).Replace("?token", "/answer?token", StringComparison.Ordinal), new FormUrlEncodedContent(fields));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+    }
+
+    /// <summary>The group e-mail to <paramref name="id"/> with this subject, once it is written.</summary>
+    private async Task<MimeMessage> NewsAsync(string id, string subject) =>
+        (await Eventually.Async(() => Task.FromResult(App.Outbox.To($"{id}@example.org").FirstOrDefault(m => m.Subject == subject)),
+            found => found is not null, $"\"{subject}\" to {id}"))!;
+
+    private async Task LeaveAsync(string id)
+    {
+        using var left = await Client.PostAsync(Relative(await InvitationAsync(id)).Replace("?token", "/leave?token", StringComparison.Ordinal),
+            new FormUrlEncodedContent([new("confirm", "yes")]));
+        Assert.Equal(HttpStatusCode.OK, left.StatusCode);
+    }
+
+    /// <summary>The convener role's page, from a group e-mail of the member's (the request links to it; any group link names the group).</summary>
+    private static string ConveneLink(MimeMessage message) => Regex.Replace(Relative(message), @"^(/api/groups/[^/?]+)(/convene)?\?", "$1/convene?");
+
+    private async Task<JsonObject> ConveneAsync(string link, string answer)
+    {
+        using var response = await Client.PostAsync(link, new FormUrlEncodedContent([new("answer", answer)]));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
     }
