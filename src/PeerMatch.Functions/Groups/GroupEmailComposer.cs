@@ -12,7 +12,8 @@ namespace PeerMatch.Functions.Groups;
 
 /// <summary>
 /// The e-mails of peer groups: the invitation (and, as its close, the call-off), the introduction (and news of who
-/// joined or left), and the six-week check-in. Each is written from the group as it stands when it is sent: an
+/// joined or left, or took the convener role on), the six-week check-in, the request to convene, and (through
+/// <see cref="GroupMeetingMail"/>) the standing meeting and its reminders. Each is written from the group as it stands when it is sent: an
 /// invitation already answered, or news for someone no longer in the group, is not sent at all.
 /// </summary>
 public sealed class GroupEmailComposer(
@@ -23,9 +24,11 @@ public sealed class GroupEmailComposer(
     UnsubscribeLinks unsubscribes,
     GroupLinks links,
     EmailRenderer renderer,
+    GroupMeetingMail meetings,
     TimeProvider clock) : IEmailComposer
 {
-    public IReadOnlyCollection<EmailKind> Kinds { get; } = [GroupEmails.Invitation, GroupEmails.Introduction, GroupEmails.CheckIn, GroupEmails.ConvenerRequest];
+    public IReadOnlyCollection<EmailKind> Kinds { get; } =
+        [GroupEmails.Invitation, GroupEmails.Introduction, GroupEmails.CheckIn, GroupEmails.ConvenerRequest, GroupEmails.Reminder];
 
     public async Task<EmailMessage?> ComposeAsync(EmailJob job, Practitioner recipient, CancellationToken cancellationToken)
     {
@@ -44,6 +47,10 @@ public sealed class GroupEmailComposer(
             var kind when kind == GroupEmails.Invitation && news == GroupNews.CalledOff =>
                 seat.IsYes ? await renderer.MessageAsync<GroupCalledOffEmail, GroupCalledOffModel>(job.Kind, recipient, GroupCalledOffEmail.Subject, new(footer)) : null,
             var kind when kind == GroupEmails.Invitation => await InvitationAsync(job, recipient, group, seat, view, footer, now, cancellationToken),
+            var kind when kind == GroupEmails.Introduction && news == GroupNews.Meeting =>
+                seat.IsMember ? await meetings.MeetingAsync(job, recipient, group, view, about, footer, cancellationToken) : null,
+            var kind when kind == GroupEmails.Reminder =>
+                seat.IsMember ? await meetings.ReminderAsync(job, recipient, group, view, about, footer, cancellationToken) : null,
             var kind when kind == GroupEmails.Introduction => await IntroductionAsync(job, recipient, group, seat, view, (news, about), footer, now, cancellationToken),
             var kind when kind == GroupEmails.CheckIn => await CheckInAsync(job, recipient, group, seat, footer, cancellationToken),
             var kind when kind == GroupEmails.ConvenerRequest => await ConvenerRequestAsync(job, recipient, group, seat, view, footer, cancellationToken),
@@ -74,13 +81,19 @@ public sealed class GroupEmailComposer(
             return null;
         }
         var aboutName = what.About is null ? null : (view.Person(what.About)?.FirstName ?? "A member");
-        var times = what.News is null ? view.TimesFor(recipient.Profile.Region.TimeZone, now) : [];
+        // Once the group has its standing meeting, a newcomer's introduction carries it instead of the first proposals.
+        var standing = group.Group.Standing;
+        var times = what.News is null && standing is null ? view.TimesFor(recipient.Profile.Region.TimeZone, now) : [];
         var model = new GroupIntroductionModel(footer, view, view.Members.ToList(), recipient.Id, what.News, aboutName,
             times.Select(t => t.Local).ToList(), content.GroundRules, content.Outline,
-            await links.GroupUrlAsync(recipient.Id, group.Group.Id, cancellationToken));
+            await links.GroupUrlAsync(recipient.Id, group.Group.Id, cancellationToken),
+            standing is null ? null : $"{standing.Rhythm}; next on {standing.Describe(standing.NextIndex(now), recipient.Profile.Region.TimeZone)}");
         var message = await renderer.MessageAsync<GroupIntroductionEmail, GroupIntroductionModel>(
             job.Kind, recipient, GroupIntroductionEmail.Subject(what.News, aboutName), model);
-        return message with { Attachments = times.Select((t, i) => Calendar(group.Group, view, t.Start, i, now, model.GroupUrl)).ToList() };
+        IReadOnlyList<EmailAttachment> attachments = what.News is null && standing is not null
+            ? [meetings.Calendar(group.Group, view, recipient, model.GroupUrl)]
+            : times.Select((t, i) => Calendar(group.Group, view, t.Start, i, now, model.GroupUrl)).ToList();
+        return message with { Attachments = attachments };
     }
 
     /// <summary>"Has your group met?", to a member who has not said yet.</summary>

@@ -21,6 +21,7 @@ public static class GroupServices
             .AddSingleton<PeerGroups>()
             .AddSingleton<GroupSeekers>()
             .AddSingleton<GroupSettling>()
+            .AddSingleton<GroupMeetings>()
             .AddSingleton<GroupForming>()
             .AddSingleton<GroupAnswers>()
             .AddSingleton<ITrainingExamples>(sp => sp.GetRequiredService<PeerGroups>())
@@ -29,5 +30,6 @@ public static class GroupServices
             .AddSingleton<IProfileSection, GroupProfileSection>()
             .AddSingleton<GroupLinks>()
             .AddSingleton<GroupPages>()
+            .AddSingleton<GroupMeetingMail>()
             .AddEmailComposer<GroupEmailComposer>();
 }

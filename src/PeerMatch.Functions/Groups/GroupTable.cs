@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Azure;
@@ -20,7 +21,7 @@ public sealed class GroupTable(StorageAccount storage, TimeProvider clock) : IGr
     public const string Name = "Groups";
     public const string MembershipsName = "GroupMemberships";
 
-    private const string GroupRow = "~group";
+    private const string GroupRow = GroupRows.GroupRow;
     private const string Formation = "~formation";
     private const string Lease = "lease";
     private const string Waiting = "~waiting";
@@ -32,8 +33,8 @@ public sealed class GroupTable(StorageAccount storage, TimeProvider clock) : IGr
     {
         await PointAsync(seats.Select(s => s.PractitionerId), group.Id, cancellationToken);
         var table = await storage.TableAsync(Name, cancellationToken);
-        var actions = seats.Select(s => new TableTransactionAction(TableTransactionActionType.Add, ToEntity(s)))
-            .Prepend(new TableTransactionAction(TableTransactionActionType.Add, ToEntity(group)))
+        var actions = seats.Select(s => new TableTransactionAction(TableTransactionActionType.Add, GroupRows.ToEntity(s)))
+            .Prepend(new TableTransactionAction(TableTransactionActionType.Add, GroupRows.ToEntity(group)))
             .ToList();
         try
         {
@@ -61,7 +62,7 @@ public sealed class GroupTable(StorageAccount storage, TimeProvider clock) : IGr
         {
             rows.Add(row);
         }
-        return Read(rows);
+        return GroupRows.Read(rows);
     }
 
     public async IAsyncEnumerable<GroupWithSeats> AllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
@@ -73,7 +74,7 @@ public sealed class GroupTable(StorageAccount storage, TimeProvider clock) : IGr
         {
             if (partition.Count > 0 && partition[0].PartitionKey != row.PartitionKey)
             {
-                if (Read(partition) is { } group)
+                if (GroupRows.Read(partition) is { } group)
                 {
                     yield return group;
                 }
@@ -81,7 +82,7 @@ public sealed class GroupTable(StorageAccount storage, TimeProvider clock) : IGr
             }
             partition.Add(row);
         }
-        if (Read(partition) is { } last)
+        if (GroupRows.Read(partition) is { } last)
         {
             yield return last;
         }
@@ -101,14 +102,14 @@ public sealed class GroupTable(StorageAccount storage, TimeProvider clock) : IGr
     public async Task<bool> TryUpdateSeatAsync(GroupSeat seat, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(Name, cancellationToken);
-        return await table.TryUpdateAsync(ToEntity(seat), new ETag(seat.Version), TableUpdateMode.Replace, cancellationToken) is not null;
+        return await table.TryUpdateAsync(GroupRows.ToEntity(seat), new ETag(seat.Version), TableUpdateMode.Replace, cancellationToken) is not null;
     }
 
     public async Task<bool> TryUpdateAsync(PeerGroup group, IReadOnlyList<GroupSeat> seats, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(Name, cancellationToken);
-        var actions = seats.Select(s => new TableTransactionAction(TableTransactionActionType.UpdateReplace, ToEntity(s), new ETag(s.Version)))
-            .Prepend(new TableTransactionAction(TableTransactionActionType.UpdateReplace, ToEntity(group), new ETag(group.Version)))
+        var actions = seats.Select(s => new TableTransactionAction(TableTransactionActionType.UpdateReplace, GroupRows.ToEntity(s), new ETag(s.Version)))
+            .Prepend(new TableTransactionAction(TableTransactionActionType.UpdateReplace, GroupRows.ToEntity(group), new ETag(group.Version)))
             .ToList();
         return await table.TrySubmitAsync(actions, cancellationToken);
     }
@@ -119,8 +120,8 @@ public sealed class GroupTable(StorageAccount storage, TimeProvider clock) : IGr
         var table = await storage.TableAsync(Name, cancellationToken);
         return await table.TrySubmitAsync(
         [
-            new TableTransactionAction(TableTransactionActionType.UpdateReplace, ToEntity(replaced), new ETag(replaced.Version)),
-            new TableTransactionAction(TableTransactionActionType.Add, ToEntity(replacement)),
+            new TableTransactionAction(TableTransactionActionType.UpdateReplace, GroupRows.ToEntity(replaced), new ETag(replaced.Version)),
+            new TableTransactionAction(TableTransactionActionType.Add, GroupRows.ToEntity(replacement)),
         ], cancellationToken);
     }
 
@@ -221,7 +222,7 @@ public sealed class GroupTable(StorageAccount storage, TimeProvider clock) : IGr
         var table = await storage.TableAsync(Name, cancellationToken);
         await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {practitionerId}"), cancellationToken: cancellationToken))
         {
-            var seat = ToSeat(row);
+            var seat = GroupRows.ToSeat(row);
             if (seat.IsOut || await GetAsync(seat.GroupId, cancellationToken) is not { Group.IsOpen: true })
             {
                 continue;
@@ -236,7 +237,7 @@ public sealed class GroupTable(StorageAccount storage, TimeProvider clock) : IGr
             // Someone else may change the seat meanwhile: then the erase below removes it, unannounced.
             await table.TrySubmitAsync(
             [
-                new TableTransactionAction(TableTransactionActionType.Add, ToEntity(nameless)),
+                new TableTransactionAction(TableTransactionActionType.Add, GroupRows.ToEntity(nameless)),
                 new TableTransactionAction(TableTransactionActionType.Delete, row, row.ETag),
             ], cancellationToken);
         }
@@ -259,94 +260,4 @@ public sealed class GroupTable(StorageAccount storage, TimeProvider clock) : IGr
         (await table.GetEntityIfExistsAsync<TableEntity>(groupId, GroupRow, cancellationToken: cancellationToken)).HasValue;
 
     private static bool IsGroupId(string value) => value.Length is > 1 and <= 40 && value[0] == 'g' && value.All(char.IsAsciiLetterOrDigit);
-
-    private static GroupWithSeats? Read(List<TableEntity> rows)
-    {
-        var groupRow = rows.FirstOrDefault(r => r.RowKey == GroupRow);
-        return groupRow is null ? null : new GroupWithSeats(ToGroup(groupRow), rows.Where(r => r.RowKey != GroupRow).Select(ToSeat).ToList());
-    }
-
-    private static TableEntity ToEntity(PeerGroup g) => new(g.Id, GroupRow)
-    {
-        ["State"] = g.State,
-        ["Model"] = g.Model,
-        ["Language"] = g.Language,
-        ["Meeting"] = g.Meeting,
-        ["ConvenerId"] = g.ConvenerId,
-        ["Reasons"] = JsonSerializer.Serialize(g.Reasons, GroupJson.Default.IReadOnlyListString),
-        ["Origin"] = g.Origin,
-        ["CreatedAt"] = g.CreatedAt,
-        ["FormedAt"] = g.FormedAt,
-        ["ClosedAt"] = g.ClosedAt,
-        ["MeetingTimes"] = g.MeetingTimes is null ? null : string.Join(',', g.MeetingTimes.Select(t => t.ToUnixTimeSeconds())),
-        ["CheckInQueuedAt"] = g.CheckInQueuedAt,
-        ["ConvenerAsked"] = g.ConvenerAsked,
-        ["ConvenerAskedAt"] = g.ConvenerAskedAt,
-        ["ConvenerAcceptedAt"] = g.ConvenerAcceptedAt,
-    };
-
-    private static PeerGroup ToGroup(TableEntity e) => new(
-        e.PartitionKey,
-        e.GetString("State") ?? GroupStates.Inviting,
-        e.GetString("Model") ?? "",
-        e.GetString("Language") ?? "",
-        e.GetString("Meeting") ?? "",
-        e.GetString("ConvenerId") ?? "",
-        JsonSerializer.Deserialize(e.GetString("Reasons") ?? "[]", GroupJson.Default.IReadOnlyListString) ?? [],
-        e.GetString("Origin") ?? "",
-        e.GetDateTimeOffset("CreatedAt") ?? default,
-        e.GetDateTimeOffset("FormedAt"),
-        e.GetDateTimeOffset("ClosedAt"),
-        e.GetString("MeetingTimes") is { Length: > 0 } times
-            ? times.Split(',').Select(t => DateTimeOffset.FromUnixTimeSeconds(long.Parse(t, System.Globalization.CultureInfo.InvariantCulture))).ToList()
-            : null,
-        e.GetDateTimeOffset("CheckInQueuedAt"),
-        e.ETag.ToString())
-    {
-        ConvenerAsked = e.GetString("ConvenerAsked"),
-        ConvenerAskedAt = e.GetDateTimeOffset("ConvenerAskedAt"),
-        ConvenerAcceptedAt = e.GetDateTimeOffset("ConvenerAcceptedAt"),
-    };
-
-    private static readonly string[] Marks =
-    [
-        SeatMarks.Invitation, SeatMarks.Introduction, SeatMarks.Announced, SeatMarks.LeaveTold, SeatMarks.CalledOffTold, SeatMarks.ConvenerRequest,
-        SeatMarks.ConvenerTold,
-    ];
-
-    private static TableEntity ToEntity(GroupSeat s)
-    {
-        var entity = new TableEntity(s.GroupId, s.PractitionerId)
-        {
-            ["InvitedAt"] = s.InvitedAt,
-            ["Answer"] = s.Answer,
-            ["AnsweredAt"] = s.AnsweredAt,
-            ["Expired"] = s.Expired,
-            ["DeclinedConvening"] = s.DeclinedConvening,
-            ["JoinedAt"] = s.JoinedAt,
-            ["LeftAt"] = s.LeftAt,
-            ["Replaced"] = s.Replaced,
-            ["Met"] = s.Met,
-        };
-        foreach (var mark in s.Queued ?? new HashSet<string>())
-        {
-            entity[mark + "Queued"] = s.InvitedAt; // when is kept by MarkQueuedAsync; a rewrite only keeps that it was
-        }
-        return entity;
-    }
-
-    private static GroupSeat ToSeat(TableEntity e) => new(
-        e.PartitionKey,
-        e.RowKey,
-        e.GetDateTimeOffset("InvitedAt") ?? default,
-        e.GetString("Answer"),
-        e.GetDateTimeOffset("AnsweredAt"),
-        e.GetBoolean("Expired") ?? false,
-        e.GetBoolean("DeclinedConvening") ?? false,
-        e.GetDateTimeOffset("JoinedAt"),
-        e.GetDateTimeOffset("LeftAt"),
-        e.GetBoolean("Replaced") ?? false,
-        e.GetString("Met"),
-        Marks.Where(m => e.ContainsKey(m + "Queued")).ToHashSet(StringComparer.Ordinal),
-        e.ETag.ToString());
 }

@@ -17,6 +17,7 @@ public sealed class GroupSettling(
     IRankerStore rankers,
     IEmailScheduler emails,
     GroupSeekers seekers,
+    GroupMeetings meetings,
     TimeProvider clock)
 {
     public static readonly TimeSpan AnswerWithin = TimeSpan.FromDays(7);
@@ -123,6 +124,7 @@ public sealed class GroupSettling(
         if ((await CurrentAsync()).Group.State == GroupStates.Formed)
         {
             wrote |= await TakeFormedStepsAsync(group, now, cancellationToken);
+            wrote |= await meetings.TendAsync(await CurrentAsync(), now, cancellationToken);
         }
         wrote |= await QueueOwedEmailsAsync(await CurrentAsync(), now, cancellationToken);
         return await CurrentAsync();

@@ -41,6 +41,21 @@ public sealed record PeerGroup(
 
     /// <summary>When the convener took the role on after the group formed (by being asked, or stepping up): the others are told once.</summary>
     public DateTimeOffset? ConvenerAcceptedAt { get; init; }
+
+    /// <summary>The standing meeting, once the time poll closed (or the convener set one).</summary>
+    public StandingMeeting? Standing { get; init; }
+
+    /// <summary>The <see cref="StandingMeeting.Sequence"/> whose calendar e-mails are queued (-1: none yet).</summary>
+    public int CalendarQueued { get; init; } = -1;
+
+    /// <summary>The last meeting whose reminders are queued (-1: none yet).</summary>
+    public int RemindedThrough { get; init; } = -1;
+
+    /// <summary>Turns swapped between members: "{meeting}:{role}" to who holds it then.</summary>
+    public IReadOnlyDictionary<string, string>? Swaps { get; init; }
+
+    /// <summary>The meetings a member marked as held.</summary>
+    public IReadOnlyList<int>? Held { get; init; }
 }
 
 /// <summary>E-mails about a seat, each queued once: the mark says it is (the job id makes a second send impossible anyway).</summary>
@@ -90,6 +105,16 @@ public sealed record GroupSeat(
     public bool DeclinedAfter(DateTimeOffset since) => Answer == "no" && !Expired && AnsweredAt > since;
 
     public bool WasQueued(string mark) => Queued?.Contains(mark) == true;
+
+    /// <summary>Their answer to the time poll: the proposed times (by index) that suit them, the rhythm they prefer, and whether they take turns.</summary>
+    public IReadOnlyList<int>? TimesSuit { get; init; }
+
+    public int? EveryWeeks { get; init; }
+
+    /// <summary>Whether they take turns facilitating a meeting and bringing its case (asked with the time poll; null: not said).</summary>
+    public bool? TakesTurns { get; init; }
+
+    public DateTimeOffset? PolledAt { get; init; }
 }
 
 /// <summary>A group with all its seats, read together (they share a partition).</summary>
@@ -160,6 +185,7 @@ public static class GroupEmails
     public static readonly EmailKind Introduction = new("group-introduction");
     public static readonly EmailKind CheckIn = new("group-check-in");
     public static readonly EmailKind ConvenerRequest = new("group-convener-request");
+    public static readonly EmailKind Reminder = new("group-meeting-reminder");
 }
 
 /// <summary>
@@ -192,6 +218,14 @@ public static class GroupEmailJobs
     public static EmailJob ConvenerChosen(string groupId, string convenerId, string practitionerId) =>
         new($"group-convener-{groupId}-{MatchingEmailJobs.Hash(convenerId)}", GroupEmails.Introduction, practitionerId, $"{groupId}:{GroupNews.Convener}:{convenerId}");
 
+    /// <summary>The standing meeting, with its calendar file: once per change (<paramref name="sequence"/>).</summary>
+    public static EmailJob Meeting(string groupId, int sequence, string practitionerId) =>
+        new($"group-meeting-{groupId}-{sequence}", GroupEmails.Introduction, practitionerId, $"{groupId}:{GroupNews.Meeting}:{sequence}");
+
+    /// <summary>Two days before meeting <paramref name="meeting"/>.</summary>
+    public static EmailJob Reminder(string groupId, int meeting, string practitionerId) =>
+        new($"group-reminder-{groupId}-{meeting}", GroupEmails.Reminder, practitionerId, $"{groupId}:{GroupNews.Reminder}:{meeting}");
+
     public static EmailJob CheckIn(string groupId, string practitionerId) =>
         new($"group-check-in-{groupId}", GroupEmails.CheckIn, practitionerId, groupId);
 
@@ -212,4 +246,6 @@ public static class GroupNews
     public const string Left = "left";
     public const string CalledOff = "called-off";
     public const string Convener = "convener";
+    public const string Meeting = "meeting";
+    public const string Reminder = "reminder";
 }
