@@ -15,4 +15,5 @@ namespace PeerMatch.Functions.Groups;
 [JsonSerializable(typeof(GroupMet))]
 [JsonSerializable(typeof(GroupStarted))]
 [JsonSerializable(typeof(GroupConvening))]
+[JsonSerializable(typeof(GroupMeetingsView))]
 internal sealed partial class GroupJson : JsonSerializerContext;

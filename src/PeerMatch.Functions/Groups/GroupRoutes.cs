@@ -8,6 +8,9 @@ public static class GroupRoutes
     public const string GroupLeave = "groups/{id}/leave";
     public const string GroupCheckIn = "groups/{id}/met";
     public const string GroupConvene = "groups/{id}/convene";
+    public const string GroupTimes = "groups/{id}/times";
+    public const string GroupTurns = "groups/{id}/turns";
+    public const string GroupHeld = "groups/{id}/held";
     public const string MyGroup = "me/group";
     public const string GroupProposals = "organizer/groups/proposals";
     public const string OrganizerGroups = "organizer/groups";

@@ -28,7 +28,8 @@ public sealed record GroupPageView(
     IReadOnlyList<ContentItem> GroundRules,
     IReadOnlyList<ContentItem> MeetingOutline,
     IReadOnlyList<GroupContact>? Members,
-    IReadOnlyList<DateTimeOffset>? MeetingTimes);
+    IReadOnlyList<DateTimeOffset>? MeetingTimes,
+    GroupMeetingsView? Meetings = null);
 
 public sealed record GroupAnswerRecorded(string? Answer, string State, bool YouConvene);
 
@@ -64,19 +65,24 @@ public sealed class GroupsApi(LinkedPages pages, GroupPages groupPages, GroupAns
                 view.Invited.Select(p => new GroupCard(p.FirstName, p.Place, p.Models, p.Profile.YearsExperience, p.Convenes)).ToList(),
                 view.ReasonsNow(clock.GetUtcNow()), content.GroundRules, content.Outline,
                 member ? view.Members.Select(p => new GroupContact(p.Profile.Name, p.Profile.Email, p.Convenes)).ToList() : null,
-                member ? times.Select(t => t.Start).ToList() : null));
+                member ? times.Select(t => t.Start).ToList() : null,
+                member ? GroupMeetingsApi.View(group, viewer.Id, clock.GetUtcNow(), person => person is null ? null : view.Person(person)?.FirstName) : null));
         }
         return Pages.Render<GroupPage>(new
         {
             View = view,
             Seat = seat,
-            Times = times.Select(t => t.Local).ToList(),
+            ReaderZone = viewer.Profile.Region.TimeZone,
+            Now = clock.GetUtcNow(),
             Reasons = view.ReasonsNow(clock.GetUtcNow()),
             GroundRules = content.GroundRules,
             Outline = content.Outline,
             AnswerPath = Routes.WithToken(GroupRoutes.GroupAnswer, request.LinkToken(), id),
             LeavePath = Routes.WithToken(GroupRoutes.GroupLeave, request.LinkToken(), id),
             ConvenePath = Routes.WithToken(GroupRoutes.GroupConvene, request.LinkToken(), id),
+            TimesPath = Routes.WithToken(GroupRoutes.GroupTimes, request.LinkToken(), id),
+            TurnsPath = Routes.WithToken(GroupRoutes.GroupTurns, request.LinkToken(), id),
+            HeldPath = Routes.WithToken(GroupRoutes.GroupHeld, request.LinkToken(), id),
         });
     }
 

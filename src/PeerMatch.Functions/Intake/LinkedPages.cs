@@ -47,11 +47,23 @@ public sealed class LinkedPages(LinkSigner links)
     /// what is wrong to the errors), <paramref name="recordAsync"/> stores it and says what was recorded (null when the
     /// thing went meanwhile).
     /// </summary>
-    public async Task<Results<Ok<TRecorded>, SeeOther, ValidationProblem, ProblemHttpResult, LinkProblemResult>> AnswerAsync<TFound, TAnswer, TRecorded>(
+    public Task<Results<Ok<TRecorded>, SeeOther, ValidationProblem, ProblemHttpResult, LinkProblemResult>> AnswerAsync<TFound, TAnswer, TRecorded>(
         HttpRequest request,
         LinkedPage<TFound> page,
         string id,
         Func<IReadOnlyDictionary<string, string>, ValidationErrors, TAnswer> read,
+        Func<TFound, TAnswer, CancellationToken, Task<TRecorded?>> recordAsync,
+        CancellationToken cancellationToken)
+        where TFound : class
+        where TRecorded : class =>
+        AnswerAsync(request, page, id, (_, fields, errors) => read(fields, errors), recordAsync, cancellationToken);
+
+    /// <summary>As above, where what may be answered depends on the thing itself (<paramref name="read"/> sees it: only a convener may change a meeting, say).</summary>
+    public async Task<Results<Ok<TRecorded>, SeeOther, ValidationProblem, ProblemHttpResult, LinkProblemResult>> AnswerAsync<TFound, TAnswer, TRecorded>(
+        HttpRequest request,
+        LinkedPage<TFound> page,
+        string id,
+        Func<TFound, IReadOnlyDictionary<string, string>, ValidationErrors, TAnswer> read,
         Func<TFound, TAnswer, CancellationToken, Task<TRecorded?>> recordAsync,
         CancellationToken cancellationToken)
         where TFound : class
@@ -70,7 +82,7 @@ public sealed class LinkedPages(LinkSigner links)
             return unreadable;
         }
         var errors = new ValidationErrors();
-        var answer = read(fields, errors);
+        var answer = read(found, fields, errors);
         if (!errors.IsEmpty)
         {
             return Problems.Validation(errors);

@@ -98,21 +98,27 @@ public sealed class GroupMeetings(IGroupStore groups, IPractitionerRepository pr
         {
             return false;
         }
+        var wrote = false;
         if (group.Group.Standing is null)
         {
-            return await ClosePollAsync(group, now, cancellationToken);
+            // Once closed, the calendar goes out in the same step: nothing else may come for a while to take it.
+            if (!await ClosePollAsync(group, now, cancellationToken) || await groups.GetAsync(group.Group.Id, cancellationToken) is not { Group.Standing: not null } closed)
+            {
+                return false;
+            }
+            (group, wrote) = (closed, true);
         }
-        var wrote = false;
-        if (group.Group.CalendarQueued < group.Group.Standing.Sequence)
+        var standing = group.Group.Standing!;
+        if (group.Group.CalendarQueued < standing.Sequence)
         {
             foreach (var member in group.Members)
             {
-                await emails.EnqueueAsync(GroupEmailJobs.Meeting(group.Group.Id, group.Group.Standing.Sequence, member.PractitionerId), cancellationToken);
+                await emails.EnqueueAsync(GroupEmailJobs.Meeting(group.Group.Id, standing.Sequence, member.PractitionerId), cancellationToken);
             }
-            wrote |= await groups.TryUpdateAsync(group.Group with { CalendarQueued = group.Group.Standing.Sequence }, [], cancellationToken);
+            wrote |= await groups.TryUpdateAsync(group.Group with { CalendarQueued = standing.Sequence }, [], cancellationToken);
         }
-        var next = group.Group.Standing.NextIndex(now);
-        if (group.Group.RemindedThrough < next && group.Group.Standing.Start(next) - RemindBefore <= now)
+        var next = standing.NextIndex(now);
+        if (group.Group.RemindedThrough < next && standing.Start(next) - RemindBefore <= now)
         {
             foreach (var member in group.Members)
             {
