@@ -59,6 +59,22 @@ public sealed class GroupBrowserTests : BrowserTest
         await AssertEmailReadsOnPhoneAsync(invitation);
         await AssertEmailReadsOnPhoneAsync(await App.Outbox.WaitForAsync("a1@example.org", "group-introduction"));
 
+        // The time poll, without scripts: a1 marks the first time, chooses every two weeks, and sees the answer kept.
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "When will you meet?" })).ToBeVisibleAsync();
+        var firstTime = page.GetByRole(AriaRole.Group, new() { Name = "Times that suit you" }).GetByRole(AriaRole.Checkbox).First;
+        await firstTime.CheckAsync();
+        await page.GetByLabel("Every 2 weeks").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send my answer" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Change my answer" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Group, new() { Name = "Times that suit you" }).GetByRole(AriaRole.Checkbox).First).ToBeCheckedAsync();
+        await Assertions.Expect(page.Locator("main")).ToContainTextAsync("1 of 4 have answered");
+        await Assertions.Expect(page.GetByLabel("Every 2 weeks")).ToBeCheckedAsync();
+        await AssertFitsAsync(page);
+        var poll = await NewPageAsync(Phone);
+        await poll.GotoAsync(page.Url);
+        await AssertAccessibleAsync(poll);
+        await poll.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "group-poll-390.png"), FullPage = true });
+
         // Leaving asks first: "stay" changes nothing; the confirmation leaves, and the page says so.
         await page.GetByRole(AriaRole.Link, new() { Name = "Leave this group…" }).ClickAsync();
         await Assertions.Expect(Heading(page)).ToHaveTextAsync("Leave this peer group?");
