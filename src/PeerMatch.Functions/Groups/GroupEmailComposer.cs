@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using PeerMatch.Email;
 using PeerMatch.Functions.Email;
@@ -51,8 +52,11 @@ public sealed class GroupEmailComposer(
                 seat.IsMember ? await meetings.MeetingAsync(job, recipient, group, view, about, footer, cancellationToken) : null,
             var kind when kind == GroupEmails.Reminder =>
                 seat.IsMember ? await meetings.ReminderAsync(job, recipient, group, view, about, footer, cancellationToken) : null,
+            var kind when kind == GroupEmails.Introduction && news == GroupNews.WoundDown =>
+                seat.IsMember ? await meetings.WoundDownAsync(job, recipient, group, view, footer, cancellationToken) : null,
             var kind when kind == GroupEmails.Introduction => await IntroductionAsync(job, recipient, group, seat, view, (news, about), footer, now, cancellationToken),
-            var kind when kind == GroupEmails.CheckIn => await CheckInAsync(job, recipient, group, seat, footer, cancellationToken),
+            var kind when kind == GroupEmails.CheckIn && news == GroupNews.Lapsed => await LapsedAsync(job, recipient, group, footer, now, cancellationToken),
+            var kind when kind == GroupEmails.CheckIn => await CheckInAsync(job, recipient, group, seat, about, footer, cancellationToken),
             var kind when kind == GroupEmails.ConvenerRequest => await ConvenerRequestAsync(job, recipient, group, seat, view, footer, cancellationToken),
             _ => null,
         };
@@ -96,16 +100,32 @@ public sealed class GroupEmailComposer(
         return message with { Attachments = attachments };
     }
 
-    /// <summary>"Has your group met?", to a member who has not said yet.</summary>
-    private async Task<EmailMessage?> CheckInAsync(EmailJob job, Practitioner recipient, GroupWithSeats group, GroupSeat seat,
+    /// <summary>"Has your group met (since the last check-in)?", to a member who has not answered this round.</summary>
+    private async Task<EmailMessage?> CheckInAsync(EmailJob job, Practitioner recipient, GroupWithSeats group, GroupSeat seat, string? round,
         EmailFooter footer, CancellationToken cancellationToken)
     {
-        if (!seat.IsMember || seat.Met is not null)
+        var n = int.TryParse(round, CultureInfo.InvariantCulture, out var parsed) ? Math.Max(1, parsed) : 1;
+        if (!seat.IsMember || group.Group.State != GroupStates.Formed || (seat.Met is not null && Math.Max(1, seat.MetRound) >= n))
         {
             return null;
         }
+        var since = n == 1 ? null : StandingMeeting.DescribeTime((group.Group.FormedAt ?? group.Group.CreatedAt) + GroupLife.CheckInEvery * (n - 1),
+            recipient.Profile.Region.TimeZone).Split(',')[0];
         var answerUrl = await links.GroupCheckInUrlAsync(recipient.Id, group.Group.Id, cancellationToken);
-        return await renderer.MessageAsync<GroupCheckInEmail, GroupCheckInModel>(job.Kind, recipient, GroupCheckInEmail.Subject, new(footer, answerUrl));
+        return await renderer.MessageAsync<GroupCheckInEmail, GroupCheckInModel>(job.Kind, recipient, GroupCheckInEmail.Subject, new(footer, answerUrl, since));
+    }
+
+    /// <summary>The convener's nudge, while the group is still lapsed.</summary>
+    private async Task<EmailMessage?> LapsedAsync(EmailJob job, Practitioner recipient, GroupWithSeats group, EmailFooter footer, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        if (group.Group.ConvenerId != recipient.Id || GroupHealth.Of(group, now) != GroupHealth.Lapsed)
+        {
+            return null;
+        }
+        var since = StandingMeeting.DescribeTime(GroupHealth.LastSign(group.Group), recipient.Profile.Region.TimeZone).Split(',')[0];
+        var model = new GroupLapsedModel(footer, since, await links.GroupUrlAsync(recipient.Id, group.Group.Id, cancellationToken));
+        return await renderer.MessageAsync<GroupLapsedEmail, GroupLapsedModel>(job.Kind, recipient, GroupLapsedEmail.Subject, model);
     }
 
     /// <summary>"Will you convene?", unless the member has answered (or been passed over) since it was queued.</summary>

@@ -6,7 +6,7 @@ namespace PeerMatch.Functions.Groups;
 public sealed record GroupCalledOffModel(EmailFooter Footer) : IEmailModel;
 
 /// <summary>What <see cref="GroupCheckInEmail"/> says.</summary>
-public sealed record GroupCheckInModel(EmailFooter Footer, Uri AnswerUrl) : IEmailModel;
+public sealed record GroupCheckInModel(EmailFooter Footer, Uri AnswerUrl, string? Since = null) : IEmailModel;
 
 /// <summary>What <see cref="GroupIntroductionEmail"/> says.</summary>
 public sealed record GroupIntroductionModel(EmailFooter Footer, GroupView View, IReadOnlyList<GroupPerson> Members, string? YouId, string? News, string? AboutName, IReadOnlyList<string> Times, IReadOnlyList<ContentItem> GroundRules, IReadOnlyList<ContentItem> Outline, Uri GroupUrl, string? Standing = null) : IEmailModel;
@@ -22,3 +22,9 @@ public sealed record GroupMeetingModel(EmailFooter Footer, GroupView View, bool 
 
 /// <summary>What <see cref="GroupMeetingReminderEmail"/> says: when (in the reader's zone), who facilitates, who brings the case, and the outline.</summary>
 public sealed record GroupMeetingReminderModel(EmailFooter Footer, string When, string? Facilitator, string? CaseBringer, IReadOnlyList<ContentItem> Outline, Uri GroupUrl) : IEmailModel;
+
+/// <summary>What <see cref="GroupLapsedEmail"/> says to the convener: the group's last sign of meeting, and its page.</summary>
+public sealed record GroupLapsedModel(EmailFooter Footer, string Since, Uri GroupUrl) : IEmailModel;
+
+/// <summary>What <see cref="GroupWoundDownEmail"/> says: why the group wound down, and whether the reader is back among those groups are formed for.</summary>
+public sealed record GroupWoundDownModel(EmailFooter Footer, bool SeekingAGroup, bool HadStandingMeeting) : IEmailModel;

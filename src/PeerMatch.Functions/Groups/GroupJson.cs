@@ -16,4 +16,5 @@ namespace PeerMatch.Functions.Groups;
 [JsonSerializable(typeof(GroupStarted))]
 [JsonSerializable(typeof(GroupConvening))]
 [JsonSerializable(typeof(GroupMeetingsView))]
+[JsonSerializable(typeof(GroupSeatsView))]
 internal sealed partial class GroupJson : JsonSerializerContext;

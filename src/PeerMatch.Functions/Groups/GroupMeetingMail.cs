@@ -47,6 +47,20 @@ public sealed class GroupMeetingMail(GroupContent content, GroupLinks links, Ema
         return await renderer.MessageAsync<GroupMeetingReminderEmail, GroupMeetingReminderModel>(job.Kind, recipient, GroupMeetingReminderEmail.Subject, model);
     }
 
+    /// <summary>The group wound down: to each of its members, with the standing meeting's cancellation when it had one.</summary>
+    public async Task<EmailMessage?> WoundDownAsync(EmailJob job, Practitioner recipient, GroupWithSeats group, GroupView view, EmailFooter footer,
+        CancellationToken cancellationToken)
+    {
+        if (group.Group.State != GroupStates.WoundDown)
+        {
+            return null;
+        }
+        var model = new GroupWoundDownModel(footer, recipient.Profile.Seeking.Contains(GroupFormation.SeeksPeerGroup), group.Group.Standing is not null);
+        var message = await renderer.MessageAsync<GroupWoundDownEmail, GroupWoundDownModel>(job.Kind, recipient, GroupWoundDownEmail.Subject, model);
+        return group.Group.Standing is null ? message
+            : message with { Attachments = [Calendar(group.Group, view, recipient, await links.GroupUrlAsync(recipient.Id, group.Group.Id, cancellationToken), cancel: true)] };
+    }
+
     /// <summary>
     /// The standing meeting as the recurring event of one calendar (its UID names the group, so every change, and a
     /// cancellation, lands on the one event); an invitation to this member, from the address PeerMatch writes from.

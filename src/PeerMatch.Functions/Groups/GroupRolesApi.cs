@@ -6,8 +6,12 @@ using PeerMatch.Links;
 using PeerMatch.Matching;
 using PeerMatch.Matching.Groups;
 using PeerMatch.Practitioners;
+using PeerMatch.Validation;
 
 namespace PeerMatch.Functions.Groups;
+
+/// <summary>A formed group's open seats: whether it looks for members, and the newcomer proposed (first name) for the convener to decide on.</summary>
+public sealed record GroupSeatsView(int Members, bool Looking, string? Proposed, bool YouDecide);
 
 /// <summary>Where a formed group's convener role stands for the member asking: who convenes, and whether they may take it on.</summary>
 public sealed record GroupConvening(bool YouConvene, string? Convener, bool YouAreAsked, bool NobodyAsked);
@@ -17,8 +21,31 @@ public sealed record GroupConvening(bool YouConvene, string? Convener, bool YouA
 /// <c>group-convener-request</c> links to; GET records nothing), <c>POST …/convene</c> with <c>answer=yes</c> takes it on
 /// (when asked, or when nobody convenes and nobody is asked) and <c>answer=no</c> passes it on.
 /// </summary>
-public sealed class GroupRolesApi(LinkedPages pages, GroupPages groupPages, GroupAnswers answers, IPractitionerRepository practitioners)
+public sealed class GroupRolesApi(LinkedPages pages, GroupPages groupPages, GroupAnswers answers, GroupLife life, GroupSettling settling,
+    IPractitionerRepository practitioners)
 {
+    /// <summary>
+    /// <c>POST /api/groups/{id}/seats</c>: the convener's answer (any member's while nobody convenes) to the newcomer
+    /// proposed for an open seat: <c>answer=yes</c> invites them, <c>answer=no</c> passes them over for good.
+    /// </summary>
+    [Function("GroupSeats")]
+    public Task<Results<Ok<GroupSeatsView>, SeeOther, ValidationProblem, ProblemHttpResult, LinkProblemResult>> SeatsAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = GroupRoutes.GroupSeats)] HttpRequest request, string id, CancellationToken cancellationToken) =>
+        pages.AnswerAsync(request, groupPages.Group, id, ReadDecision,
+            async (seen, answer, ct) => await life.DecideProposalAsync(id, seen.Viewer.Id, answer == "yes", ct) is null
+                ? null
+                : await groupPages.SeatsViewAsync(await settling.SettleAsync(id, ct), seen.Viewer.Id, ct),
+            cancellationToken);
+
+    private static string ReadDecision(GroupSeen seen, IReadOnlyDictionary<string, string> fields, ValidationErrors errors)
+    {
+        if (!GroupLife.MayDecide(seen.Group, seen.Viewer.Id))
+        {
+            errors.Add("answer", "Only the convener decides on newcomers.");
+        }
+        return LinkedPages.YesOrNo(fields, errors);
+    }
+
     [Function("GroupConvene")]
     public async Task<Results<RazorComponentResult<GroupConvenePage>, Ok<GroupConvening>, SeeOther, LinkProblemResult>> ShowConveneAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = GroupRoutes.GroupConvene)] HttpRequest request, string id, CancellationToken cancellationToken)

@@ -41,6 +41,12 @@ internal static class GroupRows
         ["RemindedThrough"] = g.RemindedThrough,
         ["Swaps"] = g.Swaps is { Count: > 0 } swaps ? string.Join(',', swaps.Select(p => $"{p.Key}={p.Value}")) : null,
         ["Held"] = g.Held is { Count: > 0 } held ? string.Join(',', held) : null,
+        ["CheckInRound"] = g.CheckInRound,
+        ["LastMetAt"] = g.LastMetAt,
+        ["LapsedNudgedAt"] = g.LapsedNudgedAt,
+        ["Proposed"] = g.Proposed,
+        ["PassedOver"] = g.PassedOver is { Count: > 0 } passed ? string.Join(',', passed) : null,
+        ["BelowThreeSince"] = g.BelowThreeSince,
     };
 
     public static PeerGroup ToGroup(TableEntity e) => new(
@@ -74,6 +80,13 @@ internal static class GroupRows
             ? swaps.Split(',').Select(p => p.Split('=')).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal)
             : null,
         Held = Numbers(e.GetString("Held")),
+        // Groups checked in on before rounds were counted had their first.
+        CheckInRound = e.GetInt32("CheckInRound") ?? (e.GetDateTimeOffset("CheckInQueuedAt") is null ? 0 : 1),
+        LastMetAt = e.GetDateTimeOffset("LastMetAt"),
+        LapsedNudgedAt = e.GetDateTimeOffset("LapsedNudgedAt"),
+        Proposed = e.GetString("Proposed"),
+        PassedOver = e.GetString("PassedOver") is { Length: > 0 } passed ? passed.Split(',') : null,
+        BelowThreeSince = e.GetDateTimeOffset("BelowThreeSince"),
     };
 
     private static List<int>? Numbers(string? list) =>
@@ -82,7 +95,7 @@ internal static class GroupRows
     private static readonly string[] Marks =
     [
         SeatMarks.Invitation, SeatMarks.Introduction, SeatMarks.Announced, SeatMarks.LeaveTold, SeatMarks.CalledOffTold, SeatMarks.ConvenerRequest,
-        SeatMarks.ConvenerTold,
+        SeatMarks.ConvenerTold, SeatMarks.WoundDownTold,
     ];
 
     public static TableEntity ToEntity(GroupSeat s)
@@ -102,6 +115,7 @@ internal static class GroupRows
             ["EveryWeeks"] = s.EveryWeeks,
             ["TakesTurns"] = s.TakesTurns,
             ["PolledAt"] = s.PolledAt,
+            ["MetRound"] = s.MetRound,
         };
         foreach (var mark in s.Queued ?? new HashSet<string>())
         {
@@ -129,5 +143,6 @@ internal static class GroupRows
         EveryWeeks = e.GetInt32("EveryWeeks"),
         TakesTurns = e.GetBoolean("TakesTurns"),
         PolledAt = e.GetDateTimeOffset("PolledAt"),
+        MetRound = e.GetInt32("MetRound") ?? 0,
     };
 }

@@ -22,6 +22,7 @@ public static class GroupServices
             .AddSingleton<GroupSeekers>()
             .AddSingleton<GroupSettling>()
             .AddSingleton<GroupMeetings>()
+            .AddSingleton<GroupLife>()
             .AddSingleton<GroupForming>()
             .AddSingleton<GroupAnswers>()
             .AddSingleton<ITrainingExamples>(sp => sp.GetRequiredService<PeerGroups>())

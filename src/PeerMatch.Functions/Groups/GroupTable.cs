@@ -114,6 +114,17 @@ public sealed class GroupTable(StorageAccount storage, TimeProvider clock) : IGr
         return await table.TrySubmitAsync(actions, cancellationToken);
     }
 
+    public async Task<bool> TryAddSeatAsync(PeerGroup group, GroupSeat seat, CancellationToken cancellationToken)
+    {
+        await PointAsync([seat.PractitionerId], seat.GroupId, cancellationToken);
+        var table = await storage.TableAsync(Name, cancellationToken);
+        return await table.TrySubmitAsync(
+        [
+            new TableTransactionAction(TableTransactionActionType.UpdateReplace, GroupRows.ToEntity(group), new ETag(group.Version)),
+            new TableTransactionAction(TableTransactionActionType.Add, GroupRows.ToEntity(seat)),
+        ], cancellationToken);
+    }
+
     public async Task<bool> TryReplaceAsync(GroupSeat replaced, GroupSeat replacement, CancellationToken cancellationToken)
     {
         await PointAsync([replacement.PractitionerId], replacement.GroupId, cancellationToken);

@@ -29,7 +29,9 @@ public sealed record GroupPageView(
     IReadOnlyList<ContentItem> MeetingOutline,
     IReadOnlyList<GroupContact>? Members,
     IReadOnlyList<DateTimeOffset>? MeetingTimes,
-    GroupMeetingsView? Meetings = null);
+    GroupMeetingsView? Meetings = null,
+    string? Health = null,
+    GroupSeatsView? Seats = null);
 
 public sealed record GroupAnswerRecorded(string? Answer, string State, bool YouConvene);
 
@@ -40,7 +42,7 @@ public sealed record GroupLeft(string YourStatus);
 /// nothing), <c>POST …/answer</c> records yes or no (or a convener's <c>convene=no</c>), <c>POST …/leave</c> leaves it,
 /// and <c>GET</c>/<c>POST …/met</c> is the six-week check-in. A browser's POST is redirected to the page, which shows the outcome.
 /// </summary>
-public sealed class GroupsApi(LinkedPages pages, GroupPages groupPages, GroupAnswers answers, IPractitionerRepository practitioners, GroupContent content, TimeProvider clock)
+public sealed class GroupsApi(LinkedPages pages, GroupPages groupPages, GroupAnswers answers, GroupLife life, IPractitionerRepository practitioners, GroupContent content, TimeProvider clock)
 {
     private LinkedPage<GroupSeen> GroupPageLink => groupPages.Group;
 
@@ -66,7 +68,9 @@ public sealed class GroupsApi(LinkedPages pages, GroupPages groupPages, GroupAns
                 view.ReasonsNow(clock.GetUtcNow()), content.GroundRules, content.Outline,
                 member ? view.Members.Select(p => new GroupContact(p.Profile.Name, p.Profile.Email, p.Convenes)).ToList() : null,
                 member ? times.Select(t => t.Start).ToList() : null,
-                member ? GroupMeetingsApi.View(group, viewer.Id, clock.GetUtcNow(), person => person is null ? null : view.Person(person)?.FirstName) : null));
+                member ? GroupMeetingsApi.View(group, viewer.Id, clock.GetUtcNow(), person => person is null ? null : view.Person(person)?.FirstName) : null,
+                GroupHealth.Of(group, clock.GetUtcNow()),
+                member ? await groupPages.SeatsViewAsync(group, viewer.Id, cancellationToken) : null));
         }
         return Pages.Render<GroupPage>(new
         {
@@ -83,6 +87,8 @@ public sealed class GroupsApi(LinkedPages pages, GroupPages groupPages, GroupAns
             TimesPath = Routes.WithToken(GroupRoutes.GroupTimes, request.LinkToken(), id),
             TurnsPath = Routes.WithToken(GroupRoutes.GroupTurns, request.LinkToken(), id),
             HeldPath = Routes.WithToken(GroupRoutes.GroupHeld, request.LinkToken(), id),
+            SeatsPath = Routes.WithToken(GroupRoutes.GroupSeats, request.LinkToken(), id),
+            Proposed = member && group.Group.Proposed is { } proposed ? (await practitioners.GetAsync(proposed, cancellationToken))?.Profile : null,
         });
     }
 
@@ -122,7 +128,7 @@ public sealed class GroupsApi(LinkedPages pages, GroupPages groupPages, GroupAns
         {
             Formed = group.Group.State == GroupStates.Formed,
             YouConvene = group.Group.ConvenerId == viewer.Id,
-            SeekingAGroup = viewer.Profile.Seeking.Contains("peer-group"),
+            SeekingAGroup = viewer.Profile.Seeking.Contains(GroupFormation.SeeksPeerGroup),
             LeavePath = Routes.WithToken(GroupRoutes.GroupLeave, request.LinkToken(), id),
             GroupPath = Routes.WithToken(GroupRoutes.Group, request.LinkToken(), id),
         });
@@ -147,7 +153,9 @@ public sealed class GroupsApi(LinkedPages pages, GroupPages groupPages, GroupAns
         {
             return new LinkProblemResult(GroupLinks.GroupLink, problem);
         }
-        var met = group.Seat(viewer.Id)!.Met;
+        // Each check-in round asks afresh: an answer to an earlier round is not this one's.
+        var seat = group.Seat(viewer.Id)!;
+        var met = seat.Met is not null && Math.Max(1, seat.MetRound) >= Math.Max(1, group.Group.CheckInRound) ? seat.Met : null;
         return Pages.PrefersHtml(request)
             ? Pages.Render<GroupCheckInPage>(new { Met = met, AnswerPath = Routes.WithToken(GroupRoutes.GroupCheckIn, request.LinkToken(), id) })
             : TypedResults.Ok(new GroupMet(met));
@@ -157,7 +165,7 @@ public sealed class GroupsApi(LinkedPages pages, GroupPages groupPages, GroupAns
     public Task<Results<Ok<GroupMet>, SeeOther, ValidationProblem, ProblemHttpResult, LinkProblemResult>> RecordMetAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = GroupRoutes.GroupCheckIn)] HttpRequest request, string id, CancellationToken cancellationToken) =>
         pages.AnswerAsync(request, CheckInPageLink, id, LinkedPages.YesOrNo,
-            async (seen, met, ct) => new GroupMet(await answers.RecordMetAsync(id, seen.Viewer.Id, met, ct)),
+            async (seen, met, ct) => new GroupMet(await life.RecordMetAsync(id, seen.Viewer.Id, met, ct)),
             cancellationToken);
 
     private static bool ReadConfirmation(IReadOnlyDictionary<string, string> fields, ValidationErrors errors)

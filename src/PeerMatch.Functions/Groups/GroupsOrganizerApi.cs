@@ -26,16 +26,17 @@ public sealed record GroupSeatView(string Id, string Name, string? Answer, bool 
 public sealed record GroupStateView(
     string GroupId, string State, string Model, string Language, string Meeting, string Origin, DateTimeOffset CreatedAt, DateTimeOffset? FormedAt,
     DateTimeOffset? ClosedAt, GroupSeatView? Convener, IReadOnlyList<GroupSeatView> Members, IReadOnlyList<string> Reasons,
-    GroupSeatView? ConvenerAsked = null);
+    GroupSeatView? ConvenerAsked = null, string? Health = null);
 
-public sealed record GroupList(IReadOnlyList<GroupStateView> Groups);
+/// <summary>Every group, newest first, and how many stand in each state (<see cref="GroupHealth"/>).</summary>
+public sealed record GroupList(IReadOnlyList<GroupStateView> Groups, IReadOnlyDictionary<string, int>? Counts = null);
 
 /// <summary>
 /// Organizer routes of peer groups, behind the key: a preview (<c>POST …/groups/proposals</c>, nothing stored or sent),
 /// forming now (<c>POST …/groups</c>: stored, members invited), and every group with its answers (<c>GET …/groups</c>).
 /// </summary>
 [OrganizerOnly]
-public sealed class GroupsOrganizerApi(PeerGroups groups, GroupForming forming, IPractitionerRepository practitioners)
+public sealed class GroupsOrganizerApi(PeerGroups groups, GroupForming forming, IPractitionerRepository practitioners, TimeProvider clock)
 {
     [Function("GroupProposals")]
     public async Task<Results<Ok<GroupProposals>, ValidationProblem, ProblemHttpResult>> ProposeAsync(
@@ -91,9 +92,11 @@ public sealed class GroupsOrganizerApi(PeerGroups groups, GroupForming forming, 
                 .ToList();
             var g = group.Group;
             list.Add(new GroupStateView(g.Id, g.State, g.Model, g.Language, g.Meeting, g.Origin, g.CreatedAt, g.FormedAt, g.ClosedAt,
-                seats.FirstOrDefault(s => s.Id == g.ConvenerId), seats, g.Reasons, seats.FirstOrDefault(s => s.Id == g.ConvenerAsked)));
+                seats.FirstOrDefault(s => s.Id == g.ConvenerId), seats, g.Reasons, seats.FirstOrDefault(s => s.Id == g.ConvenerAsked),
+                GroupHealth.Of(group, clock.GetUtcNow())));
         }
-        return TypedResults.Ok(new GroupList(list.OrderByDescending(g => g.CreatedAt).ToList()));
+        var counts = GroupHealth.All.ToDictionary(state => state, state => list.Count(g => g.Health == state), StringComparer.Ordinal);
+        return TypedResults.Ok(new GroupList(list.OrderByDescending(g => g.CreatedAt).ToList(), counts));
     }
 
     private static GroupMember Card(GroupPerson person) => new(person.Id, person.Profile.Name, person.Profile.YearsExperience, person.Place);

@@ -92,10 +92,6 @@ public sealed class GroupAnswers(IGroupStore groups, GroupSettling settling, Tim
         throw new InvalidOperationException($"Group {groupId} kept meeting other writes.");
     }
 
-    /// <summary>Records a member's answer to the check-in ("has your group met?"); the first counts.</summary>
-    public async Task<string?> RecordMetAsync(string groupId, string practitionerId, string met, CancellationToken cancellationToken) =>
-        (await ChangeSeatAsync(groupId, practitionerId, (_, seat) => seat.Met is null ? seat with { Met = met } : null, cancellationToken))?.Seat.Met;
-
     /// <summary>
     /// Changes a member's seat as <paramref name="change"/> decides from the group as read (null: nothing to change),
     /// written only over the seat it was decided from, and decided again when another write came first. The seat as it

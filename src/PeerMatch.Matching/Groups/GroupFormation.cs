@@ -54,7 +54,7 @@ public sealed partial class GroupFormation(IPairScorer scorer, int size = GroupF
     /// <summary>Online, everyone's 09:00–18:00 overlaps by at least 2 hours: UTC offsets at most 7 hours apart.</summary>
     public const double OnlineSpreadHours = 7;
 
-    private const string SeeksPeerGroup = "peer-group";
+    public const string SeeksPeerGroup = "peer-group";
 
     private const int NeighbourGroups = 8;
     private const int MaxPasses = 8;

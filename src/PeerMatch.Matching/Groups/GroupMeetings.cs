@@ -89,7 +89,10 @@ public sealed class GroupMeetings(IGroupStore groups, IPractitionerRepository pr
         await ChangeAsync(groupId, practitionerId, (group, seat) =>
             group.Group.Standing is not { } standing || meeting < 0 || standing.Start(meeting) > clock.GetUtcNow() || group.Group.Held?.Contains(meeting) == true
                 ? null
-                : (group.Group with { Held = [.. group.Group.Held ?? [], meeting] }, seat), cancellationToken);
+                : (group.Group with { Held = [.. group.Group.Held ?? [], meeting], LastMetAt = Later(group.Group.LastMetAt, standing.Start(meeting)) }, seat),
+            cancellationToken);
+
+    private static DateTimeOffset Later(DateTimeOffset? a, DateTimeOffset b) => a > b ? a.Value : b;
 
     /// <summary>The hourly steps of a formed group's meetings: closing the poll, the calendar after a change, the reminders.</summary>
     public async Task<bool> TendAsync(GroupWithSeats group, DateTimeOffset now, CancellationToken cancellationToken)

@@ -18,11 +18,12 @@ public sealed class GroupSettling(
     IEmailScheduler emails,
     GroupSeekers seekers,
     GroupMeetings meetings,
+    GroupLife life,
     TimeProvider clock)
 {
     public static readonly TimeSpan AnswerWithin = TimeSpan.FromDays(7);
     public static readonly TimeSpan FormWithin = TimeSpan.FromDays(14);
-    public static readonly TimeSpan CheckInAfter = TimeSpan.FromDays(42);
+    public static readonly TimeSpan CheckInAfter = GroupLife.CheckInEvery;
 
     /// <summary>A member asked to convene has this long to answer; silence passes the question to the next.</summary>
     public static readonly TimeSpan ConvenerAnswerWithin = TimeSpan.FromDays(5);
@@ -40,7 +41,7 @@ public sealed class GroupSettling(
         await using var pool = new ReplacementPool(groups, () => seekers.PoolAsync(clock.GetUtcNow(), cancellationToken), clock, cancellationToken);
         await foreach (var group in groups.AllAsync(cancellationToken))
         {
-            if (group.Group.IsOpen || group.Seats.Any(s => s.IsYes && !s.WasQueued(SeatMarks.CalledOffTold)))
+            if (group.Group.IsOpen || OwesClosingWord(group))
             {
                 await SettleAsync(group, pool, cancellationToken);
                 tended++;
@@ -48,6 +49,14 @@ public sealed class GroupSettling(
         }
         return tended;
     }
+
+    /// <summary>A closed group whose members have not all been told yet (called off, or wound down).</summary>
+    private static bool OwesClosingWord(GroupWithSeats group) => group.Group.State switch
+    {
+        GroupStates.CalledOff => group.Seats.Any(s => s.IsYes && !s.WasQueued(SeatMarks.CalledOffTold)),
+        GroupStates.WoundDown => group.Members.Any(s => !s.WasQueued(SeatMarks.WoundDownTold)),
+        _ => false,
+    };
 
     public async Task<GroupWithSeats?> SettleAsync(string groupId, CancellationToken cancellationToken)
     {
@@ -125,6 +134,11 @@ public sealed class GroupSettling(
         {
             wrote |= await TakeFormedStepsAsync(group, now, cancellationToken);
             wrote |= await meetings.TendAsync(await CurrentAsync(), now, cancellationToken);
+            wrote |= await life.TendAsync(await CurrentAsync(), now, cancellationToken);
+        }
+        if ((await CurrentAsync()).Group.State == GroupStates.Formed)
+        {
+            wrote |= await ProposeNewcomerAsync(await CurrentAsync(), pool, now, cancellationToken);
         }
         wrote |= await QueueOwedEmailsAsync(await CurrentAsync(), now, cancellationToken);
         return await CurrentAsync();
@@ -171,7 +185,7 @@ public sealed class GroupSettling(
         return await ReplaceAsync(group, pool, now, cancellationToken);
     }
 
-    /// <summary>Once formed: a late yes joins, and after <see cref="CheckInAfter"/> every member is asked whether the group met.</summary>
+    /// <summary>Once formed: a late yes joins (the others are told).</summary>
     private async Task<bool> TakeFormedStepsAsync(GroupWithSeats group, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var joined = false;
@@ -180,18 +194,7 @@ public sealed class GroupSettling(
             await groups.TryUpdateSeatAsync(late with { JoinedAt = now }, cancellationToken);
             joined = true;
         }
-        var checkInDue = group.Group.CheckInQueuedAt is null && group.Group.FormedAt + CheckInAfter <= now;
-        if (!checkInDue)
-        {
-            return joined;
-        }
-        var members = joined ? (await ReloadAsync(group.Group.Id, group, cancellationToken)).Members : group.Members;
-        foreach (var member in members)
-        {
-            await emails.EnqueueAsync(GroupEmailJobs.CheckIn(group.Group.Id, member.PractitionerId), cancellationToken);
-        }
-        await groups.TryUpdateAsync(group.Group with { CheckInQueuedAt = now }, [], cancellationToken);
-        return true;
+        return joined;
     }
 
     /// <summary>
@@ -262,35 +265,64 @@ public sealed class GroupSettling(
     private async Task<bool> ReplaceAsync(GroupWithSeats group, ReplacementPool pool, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var gaps = group.Seats.Where(s => s.IsOut && !s.Replaced).ToList();
-        if (gaps.Count == 0 || await pool.GetAsync() is not { } found)
-        {
-            return false;
-        }
-        var (population, taken) = found;
-        var everyone = population.Everyone;
-        var staying = group.Seats.Where(s => !s.IsOut && everyone.ContainsKey(s.PractitionerId))
-            .OrderByDescending(s => s.PractitionerId == group.Group.ConvenerId)
-            .Select(s => new Candidate(s.PractitionerId, everyone[s.PractitionerId].Profile))
-            .ToList();
-        var formation = new GroupFormation(await rankers.CurrentAsync(cancellationToken));
         var wrote = false;
         foreach (var gap in gaps)
         {
-            // Never asked twice into one group: everyone who ever had a seat here is left out.
-            var candidates = population.Eligible.Where(c => !taken.Contains(c.Id) && group.Seat(c.Id) is null).ToList();
-            if (formation.Replacement(group.Group.Model, group.Group.Language, group.Group.Meeting, staying, candidates, now) is not { } newcomer)
+            if (await BestNewcomerAsync(group, s => !s.IsOut, pool, now, cancellationToken) is not { } newcomer)
             {
                 break;
             }
             wrote = true;
             if (await groups.TryReplaceAsync(gap with { Replaced = true }, new GroupSeat(group.Group.Id, newcomer, now), cancellationToken))
             {
-                taken.Add(newcomer);
-                staying.Add(population.Eligible.First(c => c.Id == newcomer));
+                group = await ReloadAsync(group.Group.Id, group, cancellationToken);
                 await seekers.ForgetIfErasedAsync(newcomer, cancellationToken);
             }
         }
         return wrote;
+    }
+
+    /// <summary>
+    /// A formed group looking for members proposes the seeker in no group who best fills the gap (the same rules as a
+    /// replacement), for its convener to approve on the group's page: one at a time, and none while an invitation is out.
+    /// </summary>
+    private async Task<bool> ProposeNewcomerAsync(GroupWithSeats group, ReplacementPool pool, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var g = group.Group;
+        if (group.Members.Count() >= GroupHealth.Seats || g.Proposed is not null || group.Seats.Any(s => s.IsPending)
+            || await BestNewcomerAsync(group, s => s.IsMember, pool, now, cancellationToken) is not { } newcomer)
+        {
+            return false;
+        }
+        return await groups.TryUpdateAsync(g with { Proposed = newcomer }, [], cancellationToken);
+    }
+
+    /// <summary>
+    /// The seeker in no group who best joins those of the group that <paramref name="stays"/>, from the pool read under
+    /// the formation lease (none while another holds it). Never someone who ever had a seat in the group, or was passed
+    /// over for it; taken from the pool at once, so the same settle proposes them nowhere else.
+    /// </summary>
+    private async Task<string?> BestNewcomerAsync(GroupWithSeats group, Func<GroupSeat, bool> stays, ReplacementPool pool, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (await pool.GetAsync() is not var (population, taken))
+        {
+            return null;
+        }
+        var everyone = population.Everyone;
+        var staying = group.Seats.Where(s => stays(s) && everyone.ContainsKey(s.PractitionerId))
+            .OrderByDescending(s => s.PractitionerId == group.Group.ConvenerId)
+            .Select(s => new Candidate(s.PractitionerId, everyone[s.PractitionerId].Profile))
+            .ToList();
+        var candidates = population.Eligible
+            .Where(c => !taken.Contains(c.Id) && group.Seat(c.Id) is null && group.Group.PassedOver?.Contains(c.Id) != true)
+            .ToList();
+        var formation = new GroupFormation(await rankers.CurrentAsync(cancellationToken));
+        var newcomer = formation.Replacement(group.Group.Model, group.Group.Language, group.Group.Meeting, staying, candidates, now);
+        if (newcomer is not null)
+        {
+            taken.Add(newcomer);
+        }
+        return newcomer;
     }
 
     /// <summary>The e-mails the group's state owes, each queued then marked (a crash between the two queues it again, harmlessly).</summary>
@@ -325,6 +357,10 @@ public sealed class GroupSettling(
             if (group.Group.State == GroupStates.Formed && group.Group.ConvenerAsked == seat.PractitionerId && seat.IsMember && !seat.WasQueued(SeatMarks.ConvenerRequest))
             {
                 owed.Add((SeatMarks.ConvenerRequest, [GroupEmailJobs.ConvenerRequest(id, seat.PractitionerId)]));
+            }
+            if (group.Group.State == GroupStates.WoundDown && seat.IsMember && !seat.WasQueued(SeatMarks.WoundDownTold))
+            {
+                owed.Add((SeatMarks.WoundDownTold, [GroupEmailJobs.WoundDown(id, seat.PractitionerId)]));
             }
             if (group.Group.ConvenerAcceptedAt is not null && group.Group.ConvenerId == seat.PractitionerId && seat.IsMember && !seat.WasQueued(SeatMarks.ConvenerTold))
             {

@@ -9,6 +9,9 @@ public static class GroupStates
     public const string Inviting = "inviting";
     public const string Formed = "formed";
     public const string CalledOff = "called-off";
+
+    /// <summary>A formed group that fell below 3 members for 4 weeks: closed, its members back among those groups are formed for.</summary>
+    public const string WoundDown = "wound-down";
 }
 
 /// <summary>
@@ -56,6 +59,23 @@ public sealed record PeerGroup(
 
     /// <summary>The meetings a member marked as held.</summary>
     public IReadOnlyList<int>? Held { get; init; }
+
+    /// <summary>The check-ins queued so far (one every 6 weeks after forming).</summary>
+    public int CheckInRound { get; init; }
+
+    /// <summary>The last sign that the group met: a meeting marked held (its start), or a check-in answered yes.</summary>
+    public DateTimeOffset? LastMetAt { get; init; }
+
+    /// <summary>When the convener was nudged about a lapse (one nudge a lapse).</summary>
+    public DateTimeOffset? LapsedNudgedAt { get; init; }
+
+    /// <summary>Looking for members: the seeker proposed to fill a seat, waiting for the convener's yes; and those passed over.</summary>
+    public string? Proposed { get; init; }
+
+    public IReadOnlyList<string>? PassedOver { get; init; }
+
+    /// <summary>Since when the group has had fewer than 3 members (4 weeks of it winds the group down).</summary>
+    public DateTimeOffset? BelowThreeSince { get; init; }
 }
 
 /// <summary>E-mails about a seat, each queued once: the mark says it is (the job id makes a second send impossible anyway).</summary>
@@ -68,6 +88,7 @@ public static class SeatMarks
     public const string CalledOffTold = "CalledOffTold";
     public const string ConvenerRequest = "ConvenerRequest";
     public const string ConvenerTold = "ConvenerTold";
+    public const string WoundDownTold = "WoundDownTold";
 }
 
 /// <summary>
@@ -115,6 +136,9 @@ public sealed record GroupSeat(
     public bool? TakesTurns { get; init; }
 
     public DateTimeOffset? PolledAt { get; init; }
+
+    /// <summary>The check-in round their <see cref="Met"/> answers (0: the first check-in, from before rounds were counted).</summary>
+    public int MetRound { get; init; }
 }
 
 /// <summary>A group with all its seats, read together (they share a partition).</summary>
@@ -146,6 +170,9 @@ public interface IGroupStore : IPersonalDataStore
 
     /// <summary>Writes the group and these seats in one transaction, unless any changed since read: false then.</summary>
     Task<bool> TryUpdateAsync(PeerGroup group, IReadOnlyList<GroupSeat> seats, CancellationToken cancellationToken);
+
+    /// <summary>Adds a newcomer's seat to a formed group, written with the group (over its version) in one transaction; false when the group changed.</summary>
+    Task<bool> TryAddSeatAsync(PeerGroup group, GroupSeat seat, CancellationToken cancellationToken);
 
     /// <summary>Adds a replacement's seat and marks the seat it replaces, in one transaction; false when either changed.</summary>
     Task<bool> TryReplaceAsync(GroupSeat replaced, GroupSeat replacement, CancellationToken cancellationToken);
@@ -226,8 +253,18 @@ public static class GroupEmailJobs
     public static EmailJob Reminder(string groupId, int meeting, string practitionerId) =>
         new($"group-reminder-{groupId}-{meeting}", GroupEmails.Reminder, practitionerId, $"{groupId}:{GroupNews.Reminder}:{meeting}");
 
-    public static EmailJob CheckIn(string groupId, string practitionerId) =>
-        new($"group-check-in-{groupId}", GroupEmails.CheckIn, practitionerId, groupId);
+    /// <summary>Check-in <paramref name="round"/> (one every 6 weeks); the first keeps the id it always had.</summary>
+    public static EmailJob CheckIn(string groupId, string practitionerId, int round = 1) =>
+        new(round <= 1 ? $"group-check-in-{groupId}" : $"group-check-in-{groupId}-{round}", GroupEmails.CheckIn, practitionerId,
+            $"{groupId}:{GroupNews.CheckIn}:{round}");
+
+    /// <summary>The convener's one nudge for a lapse that began at <paramref name="since"/> (the group's last sign of meeting).</summary>
+    public static EmailJob Lapsed(string groupId, string practitionerId, DateTimeOffset since) =>
+        new($"group-lapsed-{groupId}-{since.ToUnixTimeSeconds()}", GroupEmails.CheckIn, practitionerId, $"{groupId}:{GroupNews.Lapsed}");
+
+    /// <summary>The group has wound down (with the standing meeting's cancellation).</summary>
+    public static EmailJob WoundDown(string groupId, string practitionerId) =>
+        new($"group-wound-down-{groupId}", GroupEmails.Introduction, practitionerId, $"{groupId}:{GroupNews.WoundDown}");
 
     /// <summary>A job's context read back: the group, and what happened to whom, if it is news.</summary>
     public static (string GroupId, string? News, string? About) Read(string? context) => (context ?? "").Split(':') switch
@@ -248,4 +285,7 @@ public static class GroupNews
     public const string Convener = "convener";
     public const string Meeting = "meeting";
     public const string Reminder = "reminder";
+    public const string CheckIn = "check-in";
+    public const string Lapsed = "lapsed";
+    public const string WoundDown = "wound-down";
 }
