@@ -21,7 +21,7 @@ public sealed record GroupConvenerRequestModel(EmailFooter Footer, GroupView Vie
 public sealed record GroupMeetingModel(EmailFooter Footer, GroupView View, bool Changed, string Rhythm, string Next, string? Facilitator, string? CaseBringer, Uri GroupUrl) : IEmailModel;
 
 /// <summary>What <see cref="GroupMeetingReminderEmail"/> says: when (in the reader's zone), who facilitates, who brings the case, and the outline.</summary>
-public sealed record GroupMeetingReminderModel(EmailFooter Footer, string When, string? Facilitator, string? CaseBringer, IReadOnlyList<ContentItem> Outline, Uri GroupUrl) : IEmailModel;
+public sealed record GroupMeetingReminderModel(EmailFooter Footer, string When, string? Facilitator, string? CaseBringer, IReadOnlyList<ContentItem> Outline, Uri GroupUrl, bool LookingForMembers = false) : IEmailModel;
 
 /// <summary>What <see cref="GroupLapsedEmail"/> says to the convener: the group's last sign of meeting, and its page.</summary>
 public sealed record GroupLapsedModel(EmailFooter Footer, string Since, Uri GroupUrl) : IEmailModel;

@@ -43,7 +43,8 @@ public sealed class GroupMeetingMail(GroupContent content, GroupLinks links, Ema
         var turns = Turns.Of(group, n);
         var model = new GroupMeetingReminderModel(footer, standing.Describe(n, recipient.Profile.Region.TimeZone),
             NameFor(turns.Facilitator, view, recipient), NameFor(turns.CaseBringer, view, recipient), content.Outline,
-            await links.GroupUrlAsync(recipient.Id, group.Group.Id, cancellationToken));
+            await links.GroupUrlAsync(recipient.Id, group.Group.Id, cancellationToken),
+            GroupHealth.Of(group, clock.GetUtcNow()) == GroupHealth.LookingForMembers);
         return await renderer.MessageAsync<GroupMeetingReminderEmail, GroupMeetingReminderModel>(job.Kind, recipient, GroupMeetingReminderEmail.Subject, model);
     }
 

@@ -98,7 +98,8 @@ public sealed class GroupLife(IGroupStore groups, IEmailScheduler emails, TimePr
             }
             var now = clock.GetUtcNow();
             var decided = group.Group with { Proposed = null, PassedOver = invite ? group.Group.PassedOver : [.. group.Group.PassedOver ?? [], proposed] };
-            var written = invite && group.Seat(proposed) is null
+            // Days may pass before the convener answers: someone who joined another group meanwhile is not invited (another is proposed).
+            var written = invite && group.Seat(proposed) is null && !await InAnotherGroupAsync(proposed, groupId, cancellationToken)
                 ? await groups.TryAddSeatAsync(decided, new GroupSeat(groupId, proposed, now), cancellationToken)
                 : await groups.TryUpdateAsync(decided, [], cancellationToken);
             if (written)
@@ -107,6 +108,18 @@ public sealed class GroupLife(IGroupStore groups, IEmailScheduler emails, TimePr
             }
         }
         throw new InvalidOperationException($"Group {groupId} kept meeting other writes.");
+    }
+
+    private async Task<bool> InAnotherGroupAsync(string practitionerId, string groupId, CancellationToken cancellationToken)
+    {
+        foreach (var id in await groups.GroupIdsOfAsync(practitionerId, cancellationToken))
+        {
+            if (id != groupId && await groups.GetAsync(id, cancellationToken) is { Group.IsOpen: true } other && other.Seat(practitionerId) is { IsOut: false })
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>The convener decides on newcomers; while nobody convenes, any member does.</summary>
