@@ -24,6 +24,13 @@ public sealed class GroupContent(IOptions<GroupOptions> options)
 
     public IReadOnlyList<ContentItem> Outline => Read(OutlineFile);
 
+    /// <summary>A group's ground rules: its own copy once its convener edited the draft, else the draft.</summary>
+    public IReadOnlyList<ContentItem> RulesOf(PeerMatch.Matching.Groups.PeerGroup group) => group.Rules is { } own ? Parse(own.Split('\n')) : GroundRules;
+
+    /// <summary>Ground rules as the group's copy keeps them: one "- Name: text" line each.</summary>
+    public static string Write(IEnumerable<ContentItem> items) =>
+        string.Join('\n', items.Select(i => i.Name.Length > 0 ? $"- {i.Name}: {i.Text}" : $"- {i.Text}"));
+
     private IReadOnlyList<ContentItem> Read(string file)
     {
         var path = Path.Combine(_folder, file);

@@ -54,6 +54,7 @@ public sealed class GroupEmailComposer(
                 seat.IsMember ? await meetings.ReminderAsync(job, recipient, group, view, about, footer, cancellationToken) : null,
             var kind when kind == GroupEmails.Introduction && news == GroupNews.WoundDown =>
                 seat.IsMember ? await meetings.WoundDownAsync(job, recipient, group, view, footer, cancellationToken) : null,
+            var kind when kind == GroupEmails.Introduction && news == GroupNews.Rules => await RulesAsync(job, recipient, group, seat, view, about, footer, cancellationToken),
             var kind when kind == GroupEmails.Introduction => await IntroductionAsync(job, recipient, group, seat, view, (news, about), footer, now, cancellationToken),
             var kind when kind == GroupEmails.CheckIn && news == GroupNews.Lapsed => await LapsedAsync(job, recipient, group, footer, now, cancellationToken),
             var kind when kind == GroupEmails.CheckIn => await CheckInAsync(job, recipient, group, seat, about, footer, cancellationToken),
@@ -89,7 +90,7 @@ public sealed class GroupEmailComposer(
         var standing = group.Group.Standing;
         var times = what.News is null && standing is null ? view.TimesFor(recipient.Profile.Region.TimeZone, now) : [];
         var model = new GroupIntroductionModel(footer, view, view.Members.ToList(), recipient.Id, what.News, aboutName,
-            times.Select(t => t.Local).ToList(), content.GroundRules, content.Outline,
+            times.Select(t => t.Local).ToList(), content.RulesOf(group.Group), content.Outline,
             await links.GroupUrlAsync(recipient.Id, group.Group.Id, cancellationToken),
             standing is null ? null : $"{standing.Rhythm}; next on {standing.Describe(standing.NextIndex(now), recipient.Profile.Region.TimeZone)}");
         var message = await renderer.MessageAsync<GroupIntroductionEmail, GroupIntroductionModel>(
@@ -113,6 +114,19 @@ public sealed class GroupEmailComposer(
             recipient.Profile.Region.TimeZone).Split(',')[0];
         var answerUrl = await links.GroupCheckInUrlAsync(recipient.Id, group.Group.Id, cancellationToken);
         return await renderer.MessageAsync<GroupCheckInEmail, GroupCheckInModel>(job.Kind, recipient, GroupCheckInEmail.Subject, new(footer, answerUrl, since));
+    }
+
+    /// <summary>The group's changed ground rules, unless changed again since (the later version is sent instead).</summary>
+    private async Task<EmailMessage?> RulesAsync(EmailJob job, Practitioner recipient, GroupWithSeats group, GroupSeat seat, GroupView view, string? version,
+        EmailFooter footer, CancellationToken cancellationToken)
+    {
+        if (!seat.IsMember || group.Group.State != GroupStates.Formed || group.Group.RulesVersion.ToString(CultureInfo.InvariantCulture) != version)
+        {
+            return null;
+        }
+        var model = new GroupRulesModel(footer, view.Convener?.FirstName ?? "Your convener", content.RulesOf(group.Group),
+            await links.GroupUrlAsync(recipient.Id, group.Group.Id, cancellationToken));
+        return await renderer.MessageAsync<GroupRulesEmail, GroupRulesModel>(job.Kind, recipient, GroupRulesEmail.Subject, model);
     }
 
     /// <summary>The convener's nudge, while the group is still lapsed.</summary>

@@ -28,3 +28,6 @@ public sealed record GroupLapsedModel(EmailFooter Footer, string Since, Uri Grou
 
 /// <summary>What <see cref="GroupWoundDownEmail"/> says: why the group wound down, and whether the reader is back among those groups are formed for.</summary>
 public sealed record GroupWoundDownModel(EmailFooter Footer, bool SeekingAGroup, bool HadStandingMeeting) : IEmailModel;
+
+/// <summary>What <see cref="GroupRulesEmail"/> says: who changed the group's ground rules, and the rules as they now stand.</summary>
+public sealed record GroupRulesModel(EmailFooter Footer, string Convener, IReadOnlyList<ContentItem> Rules, Uri GroupUrl) : IEmailModel;

@@ -17,4 +17,5 @@ namespace PeerMatch.Functions.Groups;
 [JsonSerializable(typeof(GroupConvening))]
 [JsonSerializable(typeof(GroupMeetingsView))]
 [JsonSerializable(typeof(GroupSeatsView))]
+[JsonSerializable(typeof(GroupRulesView))]
 internal sealed partial class GroupJson : JsonSerializerContext;

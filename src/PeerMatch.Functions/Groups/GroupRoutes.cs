@@ -12,6 +12,7 @@ public static class GroupRoutes
     public const string GroupTurns = "groups/{id}/turns";
     public const string GroupHeld = "groups/{id}/held";
     public const string GroupSeats = "groups/{id}/seats";
+    public const string GroupRules = "groups/{id}/rules";
     public const string MyGroup = "me/group";
     public const string GroupProposals = "organizer/groups/proposals";
     public const string OrganizerGroups = "organizer/groups";

@@ -47,6 +47,9 @@ internal static class GroupRows
         ["Proposed"] = g.Proposed,
         ["PassedOver"] = g.PassedOver is { Count: > 0 } passed ? string.Join(',', passed) : null,
         ["BelowThreeSince"] = g.BelowThreeSince,
+        ["Rules"] = g.Rules,
+        ["RulesVersion"] = g.RulesVersion,
+        ["RulesQueued"] = g.RulesQueued,
     };
 
     public static PeerGroup ToGroup(TableEntity e) => new(
@@ -87,6 +90,9 @@ internal static class GroupRows
         Proposed = e.GetString("Proposed"),
         PassedOver = e.GetString("PassedOver") is { Length: > 0 } passed ? passed.Split(',') : null,
         BelowThreeSince = e.GetDateTimeOffset("BelowThreeSince"),
+        Rules = e.GetString("Rules"),
+        RulesVersion = e.GetInt32("RulesVersion") ?? 0,
+        RulesQueued = e.GetInt32("RulesQueued") ?? 0,
     };
 
     private static List<int>? Numbers(string? list) =>
@@ -116,6 +122,8 @@ internal static class GroupRows
             ["TakesTurns"] = s.TakesTurns,
             ["PolledAt"] = s.PolledAt,
             ["MetRound"] = s.MetRound,
+            ["RulesAgreed"] = s.RulesAgreed,
+            ["RulesVersionAnswered"] = s.RulesVersionAnswered,
         };
         foreach (var mark in s.Queued ?? new HashSet<string>())
         {
@@ -144,5 +152,7 @@ internal static class GroupRows
         TakesTurns = e.GetBoolean("TakesTurns"),
         PolledAt = e.GetDateTimeOffset("PolledAt"),
         MetRound = e.GetInt32("MetRound") ?? 0,
+        RulesAgreed = e.GetBoolean("RulesAgreed"),
+        RulesVersionAnswered = e.GetInt32("RulesVersionAnswered") ?? 0,
     };
 }

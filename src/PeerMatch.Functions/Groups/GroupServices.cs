@@ -23,6 +23,7 @@ public static class GroupServices
             .AddSingleton<GroupSettling>()
             .AddSingleton<GroupMeetings>()
             .AddSingleton<GroupLife>()
+            .AddSingleton<GroupRules>()
             .AddSingleton<GroupForming>()
             .AddSingleton<GroupAnswers>()
             .AddSingleton<ITrainingExamples>(sp => sp.GetRequiredService<PeerGroups>())

@@ -31,7 +31,8 @@ public sealed record GroupPageView(
     IReadOnlyList<DateTimeOffset>? MeetingTimes,
     GroupMeetingsView? Meetings = null,
     string? Health = null,
-    GroupSeatsView? Seats = null);
+    GroupSeatsView? Seats = null,
+    GroupRulesView? Rules = null);
 
 public sealed record GroupAnswerRecorded(string? Answer, string State, bool YouConvene);
 
@@ -65,12 +66,13 @@ public sealed class GroupsApi(LinkedPages pages, GroupPages groupPages, GroupAns
         {
             return TypedResults.Ok(new GroupPageView(id, group.Group.State, GroupPage.NameOf(GroupPage.StatusOf(group.Group, seat)), group.Group.ConvenerId == viewer.Id,
                 view.Invited.Select(p => new GroupCard(p.FirstName, p.Place, p.Models, p.Profile.YearsExperience, p.Convenes)).ToList(),
-                view.ReasonsNow(clock.GetUtcNow()), content.GroundRules, content.Outline,
+                view.ReasonsNow(clock.GetUtcNow()), content.RulesOf(group.Group), content.Outline,
                 member ? view.Members.Select(p => new GroupContact(p.Profile.Name, p.Profile.Email, p.Convenes)).ToList() : null,
                 member ? times.Select(t => t.Start).ToList() : null,
                 member ? GroupMeetingsApi.View(group, viewer.Id, clock.GetUtcNow(), person => person is null ? null : view.Person(person)?.FirstName) : null,
                 GroupHealth.Of(group, clock.GetUtcNow()),
-                member ? await groupPages.SeatsViewAsync(group, viewer.Id, cancellationToken) : null));
+                member ? await groupPages.SeatsViewAsync(group, viewer.Id, cancellationToken) : null,
+                member ? GroupRulesApi.View(group, content, view) : null));
         }
         return Pages.Render<GroupPage>(new
         {
@@ -79,7 +81,7 @@ public sealed class GroupsApi(LinkedPages pages, GroupPages groupPages, GroupAns
             ReaderZone = viewer.Profile.Region.TimeZone,
             Now = clock.GetUtcNow(),
             Reasons = view.ReasonsNow(clock.GetUtcNow()),
-            GroundRules = content.GroundRules,
+            GroundRules = content.RulesOf(group.Group),
             Outline = content.Outline,
             AnswerPath = Routes.WithToken(GroupRoutes.GroupAnswer, request.LinkToken(), id),
             LeavePath = Routes.WithToken(GroupRoutes.GroupLeave, request.LinkToken(), id),
@@ -88,6 +90,8 @@ public sealed class GroupsApi(LinkedPages pages, GroupPages groupPages, GroupAns
             TurnsPath = Routes.WithToken(GroupRoutes.GroupTurns, request.LinkToken(), id),
             HeldPath = Routes.WithToken(GroupRoutes.GroupHeld, request.LinkToken(), id),
             SeatsPath = Routes.WithToken(GroupRoutes.GroupSeats, request.LinkToken(), id),
+            RulesPath = Routes.WithToken(GroupRoutes.GroupRules, request.LinkToken(), id),
+            RulesView = member ? GroupRulesApi.View(group, content, view) : null,
             Proposed = member && group.Group.Proposed is { } proposed ? (await practitioners.GetAsync(proposed, cancellationToken))?.Profile : null,
         });
     }

@@ -70,6 +70,14 @@ public sealed class GroupLife(IGroupStore groups, IEmailScheduler emails, TimePr
             }
             changed = changed with { CheckInRound = round, CheckInQueuedAt = g.CheckInQueuedAt ?? now };
         }
+        if (g.RulesVersion > g.RulesQueued)
+        {
+            foreach (var member in members.Where(m => m.PractitionerId != g.ConvenerId))
+            {
+                await emails.EnqueueAsync(GroupEmailJobs.Rules(g.Id, g.RulesVersion, member.PractitionerId), cancellationToken);
+            }
+            changed = changed with { RulesQueued = g.RulesVersion };
+        }
         var since = GroupHealth.LastSign(g);
         if (GroupHealth.Of(group, now) == GroupHealth.Lapsed && !(g.LapsedNudgedAt > since) && group.Seat(g.ConvenerId) is { IsMember: true })
         {

@@ -76,6 +76,14 @@ public sealed record PeerGroup(
 
     /// <summary>Since when the group has had fewer than 3 members (4 weeks of it winds the group down).</summary>
     public DateTimeOffset? BelowThreeSince { get; init; }
+
+    /// <summary>The group's own ground rules ("- Name: text" lines), once its convener edited the draft; and their version (0: the draft).</summary>
+    public string? Rules { get; init; }
+
+    public int RulesVersion { get; init; }
+
+    /// <summary>The version of the rules the members were last told about.</summary>
+    public int RulesQueued { get; init; }
 }
 
 /// <summary>E-mails about a seat, each queued once: the mark says it is (the job id makes a second send impossible anyway).</summary>
@@ -139,6 +147,14 @@ public sealed record GroupSeat(
 
     /// <summary>The check-in round their <see cref="Met"/> answers (0: the first check-in, from before rounds were counted).</summary>
     public int MetRound { get; init; }
+
+    /// <summary>Whether they agree to the group's ground rules (null: not said), and which version they answered.</summary>
+    public bool? RulesAgreed { get; init; }
+
+    public int RulesVersionAnswered { get; init; }
+
+    /// <summary>Their answer to the rules as they now stand: agreed, objected, or null (not yet, or an older version).</summary>
+    public bool? AgreesTo(int rulesVersion) => RulesVersionAnswered == rulesVersion ? RulesAgreed : null;
 }
 
 /// <summary>A group with all its seats, read together (they share a partition).</summary>
@@ -262,6 +278,10 @@ public static class GroupEmailJobs
     public static EmailJob Lapsed(string groupId, string practitionerId, DateTimeOffset since) =>
         new($"group-lapsed-{groupId}-{since.ToUnixTimeSeconds()}", GroupEmails.CheckIn, practitionerId, $"{groupId}:{GroupNews.Lapsed}");
 
+    /// <summary>The convener changed the group's ground rules (version <paramref name="version"/>): each member is shown them.</summary>
+    public static EmailJob Rules(string groupId, int version, string practitionerId) =>
+        new($"group-rules-{groupId}-{version}", GroupEmails.Introduction, practitionerId, $"{groupId}:{GroupNews.Rules}:{version}");
+
     /// <summary>The group has wound down (with the standing meeting's cancellation).</summary>
     public static EmailJob WoundDown(string groupId, string practitionerId) =>
         new($"group-wound-down-{groupId}", GroupEmails.Introduction, practitionerId, $"{groupId}:{GroupNews.WoundDown}");
@@ -288,4 +308,5 @@ public static class GroupNews
     public const string CheckIn = "check-in";
     public const string Lapsed = "lapsed";
     public const string WoundDown = "wound-down";
+    public const string Rules = "rules";
 }

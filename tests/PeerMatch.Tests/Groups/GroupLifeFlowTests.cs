@@ -127,6 +127,48 @@ public sealed class GroupLifeFlowTests : OrganizerFlowTest
         Assert.Equal("yes", (await CheckInAsync("cv", "yes", second[1]))["met"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task The_group_owns_its_ground_rules_the_conveners_edit_is_shown_to_everyone_and_the_page_says_who_agreed()
+    {
+        await FormedGroupAsync("cv", "a1", "a2", "a3");
+        var draft = (await PageAsync("a1"))["rules"]!;
+        Assert.Equal(0, draft["version"]!.GetValue<int>());
+        Assert.Contains("Confidentiality", draft["rules"]!.AsArray().Select(r => r!["name"]!.GetValue<string>()));
+        Assert.Equal(4, draft["notYet"]!.AsArray().Count);
+        await Task.WhenAll(PostAsync("a1", "rules", "agree"), PostAsync("a1", "rules", "agree"));
+        Assert.Equal(["a1"], (await PageAsync("a1"))["rules"]!["agreed"]!.AsArray().Select(n => n!.GetValue<string>()));
+
+        using (var notTheConvener = await PostAsync("a1", "rules", "rules", "Punctuality: we start on time"))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, notTheConvener.StatusCode);
+        }
+        using (var empty = await PostAsync("cv", "rules", "rules", "  \n "))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        }
+        using (var edited = await PostAsync("cv", "rules", "rules", "Confidentiality: what is said here stays here\nPunctuality: we start on time"))
+        {
+            var rules = (await edited.Content.ReadFromJsonAsync<JsonObject>())!;
+            Assert.Equal(1, rules["version"]!.GetValue<int>());
+            Assert.Equal(["Confidentiality", "Punctuality"], rules["rules"]!.AsArray().Select(r => r!["name"]!.GetValue<string>()));
+            Assert.Equal(["cv"], rules["agreed"]!.AsArray().Select(n => n!.GetValue<string>()));
+        }
+        await App.DrainAsync();
+        foreach (var id in new[] { "a1", "a2", "a3" })
+        {
+            var shown = Assert.Single(App.Outbox.To($"{id}@example.org"), m => m.Subject == "PeerMatch: your peer group's ground rules have changed");
+            Assert.Contains("Punctuality: we start on time", shown.TextBody!, StringComparison.Ordinal);
+        }
+        Assert.DoesNotContain(App.Outbox.To("cv@example.org"), m => m.Subject == "PeerMatch: your peer group's ground rules have changed");
+
+        (await PostAsync("a2", "rules", "object")).Dispose();
+        (await PostAsync("a3", "rules", "agree")).Dispose();
+        var now = (await PageAsync("cv"))["rules"]!;
+        Assert.Equal(["a3", "cv"], now["agreed"]!.AsArray().Select(n => n!.GetValue<string>()).Order());
+        Assert.Equal(["a2"], now["objected"]!.AsArray().Select(n => n!.GetValue<string>()));
+        Assert.Equal(["a1"], now["notYet"]!.AsArray().Select(n => n!.GetValue<string>())); // a1 agreed to the draft, not to this
+    }
+
     private async Task<string> FormedGroupAsync(params string[] ids)
     {
         await App.SeedAsync([Person(ids[0], convenes: true, years: 15), .. ids.Skip(1).Select(id => Person(id))]);
